@@ -1,0 +1,138 @@
+"""Integrate N parameter sets of one model at once, in parallel over the ensemble axis."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numba.core.registry import CPUDispatcher
+
+from sim.solver.rodas4 import no_jacobian, solve_all
+from sim.solver.signatures import JAC_SIGNATURE, RHS_SIGNATURE
+from sim.solver.status import STAT_FIELDS, Status
+
+@dataclass(frozen=True)
+class Events:
+    """State jumps at exact times: ``y[index] += amount`` at ``time`` (same units as the state).
+
+    Arrays are (E,) for events shared by every member or (N, E) per member; pad with
+    ``time = inf`` where members have fewer events.
+    """
+
+    time: np.ndarray
+    index: np.ndarray
+    amount: np.ndarray
+
+    @classmethod
+    def from_rows(cls, rows):
+        """Shared events from ``[(time, state_index, amount), ...]``."""
+        rows = list(rows)
+        if not rows:
+            return cls(np.empty(0), np.empty(0, dtype=np.int64), np.empty(0))
+        t, i, a = zip(*rows, strict=True)
+        return cls(np.asarray(t, float), np.asarray(i, np.int64), np.asarray(a, float))
+
+    def broadcast(self, n_members: int, n_states: int):
+        """(N, E) arrays, each member's events sorted by time (stable)."""
+        time = np.broadcast_to(np.asarray(self.time, float), (n_members, np.shape(self.time)[-1]))
+        index = np.broadcast_to(np.asarray(self.index, np.int64), time.shape)
+        amount = np.broadcast_to(np.asarray(self.amount, float), time.shape)
+        if np.isnan(time).any() or not np.isfinite(amount[np.isfinite(time)]).all():
+            raise ValueError("event times and amounts must not be NaN")
+        if index.size and (index.min() < 0 or index.max() >= n_states):
+            raise ValueError(f"event state index out of range 0..{n_states - 1}")
+        order = np.argsort(time, axis=1, kind="stable")
+        take = np.take_along_axis
+        return (np.ascontiguousarray(take(time, order, 1)), np.ascontiguousarray(take(index, order, 1)),
+                np.ascontiguousarray(take(amount, order, 1)))
+
+
+@dataclass(frozen=True)
+class SolverInfo:
+    """Per-member outcome: status codes (see :class:`Status`) and counters (``STAT_FIELDS``)."""
+
+    status: np.ndarray
+    counts: np.ndarray
+
+    def __getitem__(self, field: str) -> np.ndarray:
+        return self.counts[:, STAT_FIELDS.index(field)]
+
+    @property
+    def ok(self) -> bool:
+        return bool((self.status == Status.SUCCESS).all())
+
+    def messages(self) -> list[str]:
+        return [Status(int(s)).message for s in self.status]
+
+
+def _as_function(f, signature, what):
+    if not isinstance(f, CPUDispatcher):
+        raise TypeError(f"{what} must be a numba @njit function, got {type(f).__name__}")
+    if tuple(signature.args) not in [tuple(s) for s in f.signatures]:
+        f.compile(signature)
+    return f
+
+
+def _tolerance(value, n, what):
+    arr = np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy()
+    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
+        raise ValueError(f"{what} must be positive and finite")
+    return arr
+
+
+def solve_ensemble(rhs, y0, params, t_eval, events=None, rtol=1e-6, atol=1e-9, *, jac=None,
+                   autonomous=False, h_max=math.inf, max_steps=200_000, save_idx=None,
+                   return_info=False):
+    """Integrate ``dy/dt = rhs(t, y, p)`` for N parameter sets at once with RODAS4.
+
+    Parameters
+    ----------
+    rhs : numba @njit function ``rhs(t, y, p, dydt)`` writing dy/dt into ``dydt``.
+    y0 : (N, n) or (n,) initial states at ``t_eval[0]``.
+    params : (N, p) or (p,) parameter vectors.
+    t_eval : (T,) strictly increasing output times; the run spans ``t_eval[0]..t_eval[-1]``.
+    events : :class:`Events` or rows ``(time, state_index, amount)``; jumps applied at exact times.
+    rtol, atol : scalars or (n,) arrays.
+    jac : optional @njit ``jac(t, y, p, J)``; else forward differences.
+    autonomous : True if rhs does not depend on t (saves one RHS call per step).
+    save_idx : state indices to keep in the output (default: all).
+    return_info : also return a :class:`SolverInfo` (status and step counters per member).
+
+    Returns
+    -------
+    (N, T, k) array of states at ``t_eval`` (k = len(save_idx)), and a SolverInfo if asked.
+    """
+    rhs = _as_function(rhs, RHS_SIGNATURE, "rhs")
+    has_jac = jac is not None
+    jac = _as_function(jac, JAC_SIGNATURE, "jac") if has_jac else no_jacobian
+    y0 = np.atleast_2d(np.asarray(y0, dtype=float))
+    params = np.atleast_2d(np.asarray(params, dtype=float))
+    n_members, n = y0.shape
+    if params.shape[0] == 1 and n_members > 1:
+        params = np.broadcast_to(params, (n_members, params.shape[1]))
+    if y0.shape[0] == 1 and params.shape[0] > 1:
+        n_members = params.shape[0]
+        y0 = np.broadcast_to(y0, (n_members, n))
+    if params.shape[0] != n_members:
+        raise ValueError(f"y0 has {n_members} members but params has {params.shape[0]}")
+    t_eval = np.ascontiguousarray(t_eval, dtype=float)
+    if t_eval.ndim != 1 or t_eval.size < 1 or np.any(np.diff(t_eval) <= 0) or not np.isfinite(t_eval).all():
+        raise ValueError("t_eval must be a finite, strictly increasing 1-D array")
+    if events is None:
+        events = Events.from_rows([])
+    elif not isinstance(events, Events):
+        events = Events.from_rows(events)
+    ev_time, ev_index, ev_amount = events.broadcast(n_members, n)
+    if ev_time.size and ev_time.min() < t_eval[0]:
+        raise ValueError(f"an event at t={ev_time.min():g} comes before the start t={t_eval[0]:g}")
+    save_idx = np.arange(n, dtype=np.int64) if save_idx is None else np.asarray(save_idx, dtype=np.int64)
+    out = np.zeros((n_members, t_eval.size, save_idx.size))
+    counts = np.zeros((n_members, len(STAT_FIELDS)), dtype=np.int64)
+    status = np.zeros(n_members, dtype=np.int64)
+    solve_all(rhs, jac, has_jac, autonomous, np.ascontiguousarray(y0), np.ascontiguousarray(params),
+               t_eval, ev_time, ev_index, ev_amount, _tolerance(rtol, n, "rtol"), _tolerance(atol, n, "atol"),
+               float(h_max), int(max_steps), save_idx, out, counts, status)
+    if return_info:
+        return out, SolverInfo(status, counts)
+    return out

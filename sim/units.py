@@ -1,0 +1,55 @@
+"""Canonical units and the only place where conversion factors live.
+
+Inside the engine, amounts are in micromoles (umol), volumes in litres (L), concentrations in
+micromolar (uM = umol/L), time in hours (h). Values cross into other units only here: at the
+config boundary (doses in mg) and at the output boundary (plasma concentrations in ng/mL).
+
+References
+----------
+Molar masses from PubChem: MDMA (CID 1615) 193.25 g/mol; MDMA hydrochloride (CID 9860366)
+229.70 g/mol; MDA (CID 1614) 179.22 g/mol.
+"""
+
+from __future__ import annotations
+
+MOLAR_MASS_G_PER_MOL = {
+    "mdma": 193.25,
+    "mdma_hcl": 229.70,
+    "mda": 179.22,
+}
+
+MINUTES_PER_HOUR = 60.0
+SECONDS_PER_HOUR = 3600.0
+
+
+def salt_to_base_fraction(drug: str) -> float:
+    """Mass fraction of the free base in the hydrochloride salt (MDMA: 193.25 / 229.70 = 0.841)."""
+    return MOLAR_MASS_G_PER_MOL[drug] / MOLAR_MASS_G_PER_MOL[f"{drug}_hcl"]
+
+
+def mg_to_umol(mass_mg, drug: str):
+    """Mass of free base in mg -> amount in umol."""
+    return mass_mg * 1000.0 / MOLAR_MASS_G_PER_MOL[drug]
+
+
+def umol_to_mg(amount_umol, drug: str):
+    """Amount in umol -> mass of free base in mg."""
+    return amount_umol * MOLAR_MASS_G_PER_MOL[drug] / 1000.0
+
+
+def um_to_ng_per_ml(concentration_um, drug: str):
+    """Concentration uM (umol/L) -> ng/mL of free base (1 uM x M g/mol = M ug/L = M ng/mL)."""
+    return concentration_um * MOLAR_MASS_G_PER_MOL[drug]
+
+
+def ng_per_ml_to_um(concentration_ng_ml, drug: str):
+    """Concentration ng/mL of free base -> uM."""
+    return concentration_ng_ml / MOLAR_MASS_G_PER_MOL[drug]
+
+
+def minutes_to_hours(minutes):
+    return minutes / MINUTES_PER_HOUR
+
+
+def per_minute_to_per_hour(rate_per_min):
+    return rate_per_min * MINUTES_PER_HOUR
