@@ -12,6 +12,7 @@ from sim.solver.rodas4 import no_jacobian, solve_all
 from sim.solver.signatures import JAC_SIGNATURE, RHS_SIGNATURE
 from sim.solver.status import STAT_FIELDS, Status
 
+
 @dataclass(frozen=True)
 class Events:
     """State jumps at exact times: ``y[index] += amount`` at ``time`` (same units as the state).

@@ -1,0 +1,140 @@
+"""The ``sim`` command (DESIGN.md section 2). Bad input: one line on stderr, exit status 2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sim.errors import SimInputError
+
+EXIT_BAD_INPUT = 2
+EXIT_FAILED = 1
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, status 2, like every other input error
+        raise SimInputError(f"{self.prog}: {message}")
+
+
+def _overrides(pairs):
+    from sim.config import parse_override
+
+    return dict(parse_override(p) for p in pairs or [])
+
+
+def cmd_run(args) -> int:
+    from sim.config import load_experiment
+    from sim.runner import run
+
+    exp = load_experiment(args.experiment, _overrides(args.set))
+    result = run(exp)
+    out = Path(args.output) if args.output else Path("results") / f"{Path(args.experiment).stem}.h5"
+    result.to_hdf5(out, precision=exp.precision)
+    failed = int((result.status != 0).sum())
+    if failed:
+        from sim.solver import Status
+
+        first = Status(int(result.status[result.status != 0][0])).message
+        print(f"sim run: {failed} of {len(result.status)} runs failed ({first}); their rows are kept with "
+              f"status in /solver/status", file=sys.stderr)
+    print(f"wrote {out} ({result.n_runs} run(s), {len(result.time)} times, {len(result.outputs)} outputs)")
+    return EXIT_FAILED if failed else 0
+
+
+def cmd_params(args) -> int:
+    from sim.params import format_table
+    from sim.runner import build_model
+
+    model = build_model(args.species)
+    names = [n for n in model.parameter_names if args.mechanism in (None, n.split(".")[0])]
+    if not names:
+        mechanisms = sorted({n.split(".")[0] for n in model.parameter_names})
+        raise SimInputError(f"sim params: unknown mechanism {args.mechanism!r} (known: {', '.join(mechanisms)})")
+    print(format_table([model.parameter(n) for n in names], names))
+    return 0
+
+
+def cmd_plot(args) -> int:
+    from sim.plots import timecourse
+    from sim.result import Result
+
+    result = Result.from_hdf5(args.result)
+    outputs = args.outputs.split(",") if args.outputs else None
+    if outputs:
+        missing = [o for o in outputs if o not in result.outputs]
+        if missing:
+            raise SimInputError(f"{args.result}: --outputs: no output named {missing[0]!r}")
+    if args.kind != "timecourse":
+        raise SimInputError(f"sim plot: --kind {args.kind!r} is not available yet (use timecourse)")
+    suffix = Path(args.output).suffix.lower()
+    if suffix not in (".png", ".svg", ".pdf"):
+        raise SimInputError(f"sim plot: -o {args.output}: the figure must end in .png, .svg or .pdf")
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    timecourse(result, outputs, args.output)
+    print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from sim.validate import run_suites
+
+    ok = run_suites(args.suites or None)
+    return 0 if ok else EXIT_FAILED
+
+
+def cmd_bench(args) -> int:
+    from benchmarks.__main__ import run as run_benchmarks
+
+    run_benchmarks(quick=args.quick, out_dir=args.out)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="sim", description="neuropharm-sim: research and teaching simulator "
+                                              "(not clinical guidance)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("run", help="run one experiment (one subject or a cohort)")
+    p.add_argument("experiment", help="experiment TOML file")
+    p.add_argument("-o", "--output", help="HDF5 file to write (default results/<name>.h5)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a TOML key, e.g. dose.0.amount_mg=80")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("params", help="list every parameter: value, unit, source")
+    p.add_argument("mechanism", nargs="?", help="only this mechanism (e.g. pk)")
+    p.add_argument("--species", default="human", choices=("human", "rat"))
+    p.set_defaults(func=cmd_params)
+
+    p = sub.add_parser("plot", help="plot outputs of a result file")
+    p.add_argument("result", help="HDF5 result file")
+    p.add_argument("-o", "--output", required=True, help="figure file (.png, .svg, .pdf)")
+    p.add_argument("--kind", default="timecourse", help="figure kind (timecourse)")
+    p.add_argument("--outputs", help="comma-separated output names (default: the PK outputs)")
+    p.set_defaults(func=cmd_plot)
+
+    p = sub.add_parser("validate", help="compare with published targets; non-zero exit on failure")
+    p.add_argument("suites", nargs="*", help="suites to run (default: all)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("bench", help="run the benchmark suite")
+    p.add_argument("--quick", action="store_true", help="small sizes only")
+    p.add_argument("--out", default="benchmarks/results", help="folder for the JSON results")
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv=None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return args.func(args)
+    except SimInputError as exc:
+        print(f"sim: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("sim: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,369 @@
+"""Experiment TOML -> validated :class:`Experiment` (DESIGN.md section 3). No numerics here.
+
+Every problem is reported as one line ``FILE: KEY: what is wrong``. Parameter names in
+``[subject]`` and ``[cohort.vary]`` are checked against the model later, by :mod:`sim.runner`.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sim.errors import ConfigError
+
+SPECIES = ("human", "rat")
+ROUTES = ("oral", "iv", "ip", "sc")
+SALTS = ("hcl", "base")
+PHENOTYPES = ("poor", "intermediate", "extensive", "ultrarapid")
+AMYGDALA_MODELS = ("none", "rate", "spiking")
+PRECISIONS = ("float32", "float64")
+DISTRIBUTIONS = ("lognormal", "normal", "uniform", "categorical")
+SWEEP_METHODS = ("grid", "lhs", "sobol")
+
+
+@dataclass(frozen=True)
+class Dose:
+    """One administration. ``amount_mg`` is of the salt named by ``salt`` (MDMA: hydrochloride)."""
+
+    drug: str
+    time_h: float
+    route: str
+    amount_mg: float | None = None
+    amount_mg_per_kg: float | None = None
+    salt: str = "hcl"
+
+
+@dataclass(frozen=True)
+class Variation:
+    """A between-subject distribution of one named parameter or subject key."""
+
+    dist: str
+    cv: float | None = None
+    sd: float | None = None
+    low: float | None = None
+    high: float | None = None
+    values: tuple = ()
+    weights: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A validated experiment. ``source_text`` is the file as read; ``overrides`` the --set pairs."""
+
+    name: str
+    duration_h: float
+    output_interval_min: float = 1.0
+    species: str = "human"
+    seed: int = 0
+    description: str = ""
+    doses: tuple[Dose, ...] = ()
+    subject: dict[str, Any] = field(default_factory=dict)
+    amygdala_model: str = "none"
+    cohort_size: int = 1
+    cohort_vary: dict[str, Variation] = field(default_factory=dict)
+    sweep: dict[str, Any] = field(default_factory=dict)
+    rtol: float = 1e-6
+    atol: float = 1e-9
+    max_steps: int = 200_000
+    precision: str = "float32"
+    save_states: bool = True
+    source_text: str = ""
+    source_path: str = "<string>"
+    overrides: tuple[tuple[str, Any], ...] = ()
+
+
+# ---- reading and overriding -----------------------------------------------------------------
+
+def load_experiment(path, overrides: dict[str, Any] | None = None) -> Experiment:
+    """Read, override (``{"dose.0.amount_mg": 80}``) and validate an experiment file."""
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read experiment file ({exc.strerror or exc})") from None
+    return parse_experiment(text, str(path), overrides)
+
+
+def parse_experiment(text: str, source: str = "<string>", overrides: dict[str, Any] | None = None) -> Experiment:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: malformed TOML: {exc}") from None
+    overrides = dict(overrides or {})
+    for key, value in overrides.items():
+        _apply_override(data, key, value, source)
+    return _validate(data, text, source, tuple(overrides.items()))
+
+
+def parse_override(pair: str) -> tuple[str, Any]:
+    """``KEY=VALUE`` from the command line; VALUE is read as a TOML value, else as a string."""
+    if "=" not in pair:
+        raise ConfigError(f"--set {pair}: expected KEY=VALUE")
+    key, raw = pair.split("=", 1)
+    key = key.strip()
+    if not key:
+        raise ConfigError(f"--set {pair}: empty key")
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    return key, value
+
+
+def _apply_override(data: dict, key: str, value: Any, source: str) -> None:
+    parts = key.split(".")
+    if parts[0] == "subject" and len(parts) > 1:  # parameter names are dotted themselves
+        subject = data.setdefault("subject", {})
+        if not isinstance(subject, dict):
+            raise ConfigError(f"{source}: --set {key}: subject is not a table")
+        subject[".".join(parts[1:])] = value
+        return
+    node: Any = data
+    for i, part in enumerate(parts):
+        where = ".".join(parts[: i + 1])
+        last = i == len(parts) - 1
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                raise ConfigError(f"{source}: --set {key}: no entry {where}")
+            if last:
+                node[int(part)] = value
+            else:
+                node = node[int(part)]
+        elif isinstance(node, dict):
+            if last:
+                node[part] = value
+            elif part in node:
+                node = node[part]
+            elif part != "dose":
+                node = node.setdefault(part, {})
+            else:
+                raise ConfigError(f"{source}: --set {key}: no entry {where}")
+        else:
+            raise ConfigError(f"{source}: --set {key}: {where} is not a table")
+
+
+# ---- validation helpers ---------------------------------------------------------------------
+
+class _Checker:
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, key: str, problem: str):
+        raise ConfigError(f"{self.source}: {key}: {problem}")
+
+    def table(self, data: dict, key: str, allowed: tuple[str, ...], where: str) -> dict:
+        value = data.get(key, {})
+        if not isinstance(value, dict):
+            self.fail(where, f"must be a table, got {type(value).__name__}")
+        for k in value:
+            if k not in allowed:
+                self.fail(f"{where}.{k}", f"unknown key (allowed: {', '.join(allowed)})")
+        return value
+
+    def number(self, table: dict, key: str, where: str, default=None, *, minimum=None, positive=False,
+               maximum=None) -> float | None:
+        if key not in table:
+            if default is _REQUIRED:
+                self.fail(f"{where}.{key}", "missing (required)")
+            return default
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.fail(f"{where}.{key}", f"must be a number, got {type(value).__name__} {value!r}")
+        value = float(value)
+        if math.isnan(value) or math.isinf(value):
+            self.fail(f"{where}.{key}", f"must be finite, got {value}")
+        if positive and value <= 0:
+            self.fail(f"{where}.{key}", f"must be > 0, got {value:g}")
+        if minimum is not None and value < minimum:
+            self.fail(f"{where}.{key}", f"must be >= {minimum:g}, got {value:g}")
+        if maximum is not None and value > maximum:
+            self.fail(f"{where}.{key}", f"must be <= {maximum:g}, got {value:g}")
+        return value
+
+    def integer(self, table: dict, key: str, where: str, default: int, minimum: int) -> int:
+        if key not in table:
+            return default
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(f"{where}.{key}", f"must be an integer, got {type(value).__name__} {value!r}")
+        if value < minimum:
+            self.fail(f"{where}.{key}", f"must be >= {minimum}, got {value}")
+        return value
+
+    def choice(self, table: dict, key: str, where: str, options: tuple[str, ...], default: str) -> str:
+        value = table.get(key, default)
+        if not isinstance(value, str) or value.lower() not in options:
+            self.fail(f"{where}.{key}", f"must be one of {', '.join(options)}, got {value!r}")
+        return value.lower()
+
+    def string(self, table: dict, key: str, where: str, default: str) -> str:
+        value = table.get(key, default)
+        if not isinstance(value, str):
+            self.fail(f"{where}.{key}", f"must be a string, got {type(value).__name__}")
+        return value
+
+
+_REQUIRED = object()
+_TOP = ("experiment", "dose", "subject", "amygdala", "protocol", "cohort", "sweep", "solver", "output")
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, Any]:
+    """``{"pk": {"ka": 1}}`` -> ``{"pk.ka": 1}`` (so bare dotted TOML keys work too)."""
+    flat = {}
+    for k, v in table.items():
+        name = f"{prefix}{k}"
+        if isinstance(v, dict):
+            flat.update(_flatten(v, name + "."))
+        else:
+            flat[name] = v
+    return flat
+
+
+def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
+    c = _Checker(source)
+    for k in data:
+        if k not in _TOP:
+            c.fail(k, f"unknown table (allowed: {', '.join(_TOP)})")
+    exp = c.table(data, "experiment", ("name", "species", "duration_h", "output_interval_min", "seed",
+                                       "description"), "experiment")
+    if "experiment" not in data:
+        c.fail("experiment", "missing table [experiment]")
+    name = c.string(exp, "name", "experiment", Path(source).stem)
+    duration = c.number(exp, "duration_h", "experiment", _REQUIRED, positive=True)
+    interval = c.number(exp, "output_interval_min", "experiment", 1.0, positive=True)
+    if interval / 60.0 > duration:
+        c.fail("experiment.output_interval_min", f"{interval:g} min is longer than the run ({duration:g} h)")
+    if duration * 60.0 / interval > 5e6:
+        c.fail("experiment.output_interval_min", "more than 5 million output times; raise the interval")
+    species = c.choice(exp, "species", "experiment", SPECIES, "human")
+    seed = c.integer(exp, "seed", "experiment", 0, 0)
+    description = c.string(exp, "description", "experiment", "")
+
+    doses = _validate_doses(c, data.get("dose", []), duration)
+
+    subject_raw = data.get("subject", {})
+    if not isinstance(subject_raw, dict):
+        c.fail("subject", "must be a table")
+    subject = _flatten(subject_raw)
+    for k, v in subject.items():
+        if k == "cyp2d6":
+            if not isinstance(v, str) or v.lower() not in PHENOTYPES:
+                c.fail(f"subject.{k}", f"must be one of {', '.join(PHENOTYPES)}, got {v!r}")
+            subject[k] = v.lower()
+        else:
+            c.number(subject, k, "subject", None, minimum=0.0)
+            subject[k] = float(v)
+
+    amyg = c.table(data, "amygdala", ("model",), "amygdala")
+    amygdala_model = c.choice(amyg, "model", "amygdala", AMYGDALA_MODELS, "none")
+    if amygdala_model != "none":
+        c.fail("amygdala.model", f"{amygdala_model!r} is not available in this version yet (use 'none')")
+    if "protocol" in data:
+        c.fail("protocol", "therapy protocols are not available in this version yet")
+
+    cohort = c.table(data, "cohort", ("size", "vary"), "cohort")
+    size = c.integer(cohort, "size", "cohort", 1, 1)
+    vary_raw = cohort.get("vary", {})
+    if not isinstance(vary_raw, dict):
+        c.fail("cohort.vary", "must be a table")
+    vary = {k: _validate_variation(c, k, v) for k, v in _flatten_variations(vary_raw).items()}
+
+    sweep = c.table(data, "sweep", ("method", "samples", "ranges", "factors", "seed"), "sweep")
+    if sweep:
+        c.choice(sweep, "method", "sweep", SWEEP_METHODS, "sobol")
+        c.integer(sweep, "samples", "sweep", 1, 1)
+        for part in ("ranges", "factors"):
+            for k, v in _flatten(sweep.get(part, {})).items() if isinstance(sweep.get(part, {}), dict) else []:
+                if (not isinstance(v, list) or len(v) != 2
+                        or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in v)
+                        or not v[0] < v[1]):
+                    c.fail(f"sweep.{part}.{k}", f"must be [low, high] with low < high, got {v!r}")
+
+    solver = c.table(data, "solver", ("rtol", "atol", "max_steps"), "solver")
+    rtol = c.number(solver, "rtol", "solver", 1e-6, positive=True, maximum=0.1)
+    atol = c.number(solver, "atol", "solver", 1e-9, positive=True)
+    max_steps = c.integer(solver, "max_steps", "solver", 200_000, 10)
+
+    output = c.table(data, "output", ("precision", "states"), "output")
+    precision = c.choice(output, "precision", "output", PRECISIONS, "float32")
+    save_states = output.get("states", True)
+    if not isinstance(save_states, bool):
+        c.fail("output.states", f"must be true or false, got {save_states!r}")
+
+    return Experiment(
+        name=name, duration_h=duration, output_interval_min=interval, species=species, seed=seed,
+        description=description, doses=doses, subject=subject, amygdala_model=amygdala_model,
+        cohort_size=size, cohort_vary=vary, sweep=dict(sweep), rtol=rtol, atol=atol, max_steps=max_steps,
+        precision=precision, save_states=save_states, source_text=text, source_path=source,
+        overrides=overrides,
+    )
+
+
+def _validate_doses(c: _Checker, doses, duration: float) -> tuple[Dose, ...]:
+    if isinstance(doses, dict):
+        doses = [doses]
+    if not isinstance(doses, list):
+        c.fail("dose", "must be an array of tables [[dose]]")
+    result = []
+    for i, d in enumerate(doses):
+        where = f"dose.{i}"
+        if not isinstance(d, dict):
+            c.fail(where, "must be a table")
+        c.table({"d": d}, "d", ("drug", "amount_mg", "amount_mg_per_kg", "time_h", "route", "salt"), where)
+        if "drug" not in d:
+            c.fail(f"{where}.drug", "missing (required)")
+        drug = c.string(d, "drug", where, "").lower()
+        has_mg, has_kg = "amount_mg" in d, "amount_mg_per_kg" in d
+        if has_mg == has_kg:
+            c.fail(where, "give exactly one of amount_mg or amount_mg_per_kg")
+        amount = c.number(d, "amount_mg", where, None, minimum=0.0)
+        per_kg = c.number(d, "amount_mg_per_kg", where, None, minimum=0.0)
+        time_h = c.number(d, "time_h", where, 0.0, minimum=0.0)
+        if time_h > duration:
+            c.fail(f"{where}.time_h", f"{time_h:g} h is after the end of the run ({duration:g} h)")
+        route = c.choice(d, "route", where, ROUTES, "oral")
+        salt = c.choice(d, "salt", where, SALTS, "hcl")
+        result.append(Dose(drug=drug, time_h=time_h, route=route, amount_mg=amount,
+                           amount_mg_per_kg=per_kg, salt=salt))
+    return tuple(result)
+
+
+def _flatten_variations(table: dict, prefix: str = "") -> dict[str, Any]:
+    flat = {}
+    for k, v in table.items():
+        name = f"{prefix}{k}"
+        if isinstance(v, dict) and "dist" not in v:
+            flat.update(_flatten_variations(v, name + "."))
+        else:
+            flat[name] = v
+    return flat
+
+
+def _validate_variation(c: _Checker, name: str, spec) -> Variation:
+    where = f"cohort.vary.{name}"
+    if not isinstance(spec, dict):
+        c.fail(where, "must be a table like {dist = \"lognormal\", cv = 0.3}")
+    c.table({"s": spec}, "s", ("dist", "cv", "sd", "low", "high", "values", "weights"), where)
+    dist = c.choice(spec, "dist", where, DISTRIBUTIONS, "")
+    if dist == "lognormal":
+        return Variation(dist, cv=c.number(spec, "cv", where, _REQUIRED, positive=True))
+    if dist == "normal":
+        return Variation(dist, sd=c.number(spec, "sd", where, _REQUIRED, positive=True))
+    if dist == "uniform":
+        low = c.number(spec, "low", where, _REQUIRED)
+        high = c.number(spec, "high", where, _REQUIRED)
+        if not low < high:
+            c.fail(where, f"needs low < high, got {low:g}, {high:g}")
+        return Variation(dist, low=low, high=high)
+    values = spec.get("values")
+    weights = spec.get("weights")
+    if not isinstance(values, list) or not values:
+        c.fail(f"{where}.values", "must be a non-empty list")
+    if (not isinstance(weights, list) or len(weights) != len(values)
+            or not all(isinstance(w, int | float) and not isinstance(w, bool) and w >= 0 for w in weights)
+            or sum(weights) <= 0):
+        c.fail(f"{where}.weights", "must be a list of non-negative numbers, one per value, not all zero")
+    return Variation(dist, values=tuple(values), weights=tuple(float(w) for w in weights))

@@ -1,0 +1,255 @@
+"""MDMA pharmacokinetics with mechanism-based inactivation of CYP2D6, and the metabolite MDA.
+
+Compartments (amounts in umol, volumes in L, time in h)::
+
+    gut --ka--> central <--Q--> peripheral          depot (s.c./i.p.) --ka_depot--> central
+                   |  <--Q_brain--> brain (tissue; C_brain / Kp equilibrates with plasma)
+                   |-- CL_renal ------------> urine (unchanged MDMA)
+                   |-- CL_2D6 * E * phenotype -> HHMA/HMMA (CYP2D6 demethylenation)
+                   |-- CL_other --------------> other metabolites (CYP1A2/2B6/2C19/3A4, conjugates)
+                   |-- CL_mda_formation ------> MDA (N-demethylation, CYP1A2/2B6) --CL_mda--> eliminated
+
+``E`` (``cyp2d6_activity``) is the active fraction of hepatic CYP2D6. MDMA reaching the liver
+(plasma plus the portal share of what is being absorbed) inactivates it irreversibly at rate
+``kinact * Cu / (KI + Cu)``; new enzyme is made at the turnover rate ``kdeg``::
+
+    dE/dt = kdeg (1 - E) - kinact Cu / (KI + Cu) E - kinact_inh * inhibitor term (reserved)
+
+This is what makes MDMA kinetics nonlinear: larger and repeated doses remove more of their own
+clearance. Volumes scale with (body weight / 70 kg)^1 and clearances and flows with ^0.75.
+Parameters are *apparent oral* values (F folded in) unless stated; see ``HUMAN`` and ``RAT``.
+
+Every amount that leaves a compartment lands in an accumulator state, so the mass balance
+``dose = sum of all MDMA-derived amounts`` closes to solver tolerance (tests check it).
+"""
+
+from __future__ import annotations
+
+import math
+
+from numba import njit
+
+from sim.model import Mechanism, Output, State
+from sim.params import Parameter
+from sim.units import MOLAR_MASS_G_PER_MOL
+
+# Order of states in the state vector (offsets from the mechanism's first state).
+GUT, DEPOT, CENTRAL, PERIPHERAL, BRAIN, CYP2D6, MDA, URINE, HHMA, OTHER, MDA_OUT = range(11)
+
+STATES = (
+    State("gut", "umol", "MDMA in the gut lumen awaiting absorption"),
+    State("depot", "umol", "MDMA at a parenteral injection site (s.c. or i.p.)"),
+    State("central", "umol", "MDMA in the central (plasma) compartment"),
+    State("peripheral", "umol", "MDMA in peripheral tissue"),
+    State("brain", "umol", "MDMA in brain tissue"),
+    State("cyp2d6", "1", "active fraction of hepatic CYP2D6 (1 = baseline)", initial=1.0),
+    State("mda", "umol", "MDA in its distribution volume"),
+    State("urine", "umol", "MDMA excreted unchanged (cumulative)"),
+    State("hhma", "umol", "MDMA demethylenated by CYP2D6 to HHMA/HMMA (cumulative)"),
+    State("other", "umol", "MDMA cleared by other hepatic routes (cumulative)"),
+    State("mda_eliminated", "umol", "MDA eliminated (cumulative)"),
+)
+
+# Order of parameters in the parameter vector (offsets from the mechanism's first parameter).
+PARAMETER_NAMES = (
+    "body_weight_kg", "ka", "ka_depot", "f_depot", "v_central", "v_peripheral", "q_peripheral",
+    "cl_renal", "cl_2d6", "cl_other", "cl_mda_formation", "cyp2d6_capacity", "kinact", "ki_unbound",
+    "fu_plasma", "q_hepatic", "cyp2d6_half_life", "v_brain", "q_brain", "kp_brain", "v_mda", "cl_mda",
+)
+(BW, KA, KA_DEPOT, F_DEPOT, VC, VP, QP, CLR, CL2D6, CLOTHER, CLMDA_F, CAPACITY, KINACT, KI, FU, QH, T_HALF_2D6,
+ VBR, QBR, KPBR, VMDA, CLMDA) = range(len(PARAMETER_NAMES))
+
+REFERENCE_WEIGHT_KG = 70.0
+VOLUME_EXPONENT = 1.0  # allometric exponents: Anderson & Holford 2008 Annu Rev Pharmacol Toxicol 48:303
+CLEARANCE_EXPONENT = 0.75
+
+# CYP2D6 phenotype -> capacity of the CYP2D6 route relative to an extensive metaboliser
+# (assumed: activity-score scale of Gaedigk et al. 2008 Clin Pharmacol Ther 83:234: PM 0, IM 0.5,
+# EM 1, UM 2).
+PHENOTYPE_CAPACITY = {"poor": 0.0, "intermediate": 0.5, "extensive": 1.0, "ultrarapid": 2.0}
+
+
+@njit(cache=True)
+def pk_rhs(t, y, p, dydt, s, q, x):
+    """MDMA/MDA disposition and CYP2D6 inactivation (see module docstring)."""
+    w = p[q + BW] / REFERENCE_WEIGHT_KG
+    vscale = w ** VOLUME_EXPONENT
+    cscale = w ** CLEARANCE_EXPONENT
+    vc = p[q + VC] * vscale
+    vp = p[q + VP] * vscale
+    vbr = p[q + VBR]  # brain volume does not scale with body weight
+    vmda = p[q + VMDA] * vscale
+
+    gut = max(y[s + GUT], 0.0)
+    depot = max(y[s + DEPOT], 0.0)
+    central = max(y[s + CENTRAL], 0.0)
+    peripheral = max(y[s + PERIPHERAL], 0.0)
+    brain = max(y[s + BRAIN], 0.0)
+    enzyme = min(max(y[s + CYP2D6], 0.0), 1.0)
+    mda = max(y[s + MDA], 0.0)
+
+    cp = central / vc
+    absorption = p[q + KA] * gut
+    injection = p[q + KA_DEPOT] * depot
+    # hepatic inlet: plasma plus the portal share of what is being absorbed from the gut
+    c_liver_unbound = p[q + FU] * (cp + absorption / (p[q + QH] * cscale))
+    inactivation = p[q + KINACT] * c_liver_unbound / (p[q + KI] + c_liver_unbound)
+    kdeg = math.log(2.0) / p[q + T_HALF_2D6]
+
+    renal = p[q + CLR] * cscale * cp
+    by_2d6 = p[q + CL2D6] * cscale * p[q + CAPACITY] * enzyme * cp
+    other = p[q + CLOTHER] * cscale * cp
+    to_mda = p[q + CLMDA_F] * cscale * cp
+    to_peripheral = p[q + QP] * cscale * (cp - peripheral / vp)
+    to_brain = p[q + QBR] * cscale * (cp - brain / (vbr * p[q + KPBR]))
+
+    dydt[s + GUT] += -absorption
+    dydt[s + DEPOT] += -injection
+    dydt[s + CENTRAL] += (absorption + p[q + F_DEPOT] * injection - renal - by_2d6 - other - to_mda
+                          - to_peripheral - to_brain)
+    dydt[s + PERIPHERAL] += to_peripheral
+    dydt[s + BRAIN] += to_brain
+    dydt[s + CYP2D6] += kdeg * (1.0 - enzyme) - inactivation * enzyme
+    mda_out = p[q + CLMDA] * cscale * mda / vmda
+    dydt[s + MDA] += to_mda - mda_out
+    dydt[s + URINE] += renal
+    dydt[s + HHMA] += by_2d6
+    # what a parenteral dose loses before reaching plasma is counted with the other routes
+    dydt[s + OTHER] += other + (1.0 - p[q + F_DEPOT]) * injection
+    dydt[s + MDA_OUT] += mda_out
+
+
+def _volume(par, name):
+    return par[name] * (par["body_weight_kg"] / REFERENCE_WEIGHT_KG) ** VOLUME_EXPONENT
+
+
+def _plasma_mdma(st, par):
+    return st["central"] / _volume(par, "v_central") * MOLAR_MASS_G_PER_MOL["mdma"]
+
+
+def _plasma_mda(st, par):
+    return st["mda"] / _volume(par, "v_mda") * MOLAR_MASS_G_PER_MOL["mda"]
+
+
+def _brain_mdma(st, par):
+    return st["brain"] / par["v_brain"]
+
+
+def _cyp2d6(st, par):
+    return st["cyp2d6"]
+
+
+OUTPUTS = (
+    Output("plasma_mdma", "ng/mL", "plasma MDMA concentration", _plasma_mdma),
+    Output("plasma_mda", "ng/mL", "plasma MDA concentration", _plasma_mda),
+    Output("brain_mdma", "uM", "MDMA concentration in brain tissue", _brain_mdma),
+    Output("cyp2d6_activity", "1", "active hepatic CYP2D6, fraction of baseline", _cyp2d6),
+)
+
+DOSE_TARGETS = {("mdma", "oral"): "gut", ("mdma", "iv"): "central", ("mdma", "sc"): "depot",
+                ("mdma", "ip"): "depot"}
+
+_CAL = "calibrated: fitted to Mas et al. 1999 JPET 290:136 (Cmax, tmax, t1/2 at 75 and 125 mg) and " \
+       "de la Torre et al. 2000 Br J Clin Pharmacol 49:104 (AUC ratio); see sim/kinetics/calibration.py"
+
+
+def _human_parameters() -> tuple[Parameter, ...]:
+    p = Parameter
+    return (
+        p("body_weight_kg", 70.0, "kg", "assumed: reference adult", "body weight", 0.01, 300.0),
+        p("ka", 1.0, "1/h", _CAL, "oral absorption rate constant", 0.01, 50.0),
+        p("ka_depot", 3.0, "1/h", "assumed: s.c. absorption faster than oral (no human data)",
+          "absorption rate from an injection depot", 0.01, 100.0),
+        p("f_depot", 1.0, "1", "assumed: complete parenteral absorption", "depot bioavailability", 0.0, 1.0),
+        p("v_central", 350.0, "L", _CAL, "apparent central volume (V/F) at 70 kg", 1.0, 5000.0),
+        p("v_peripheral", 200.0, "L", _CAL, "apparent peripheral volume at 70 kg", 1.0, 5000.0),
+        p("q_peripheral", 40.0, "L/h", "assumed: distribution phase not resolved in Mas 1999",
+          "intercompartmental clearance at 70 kg", 0.1, 1000.0),
+        p("cl_renal", 12.0, "L/h", "derived: ~20 % of the dose excreted unchanged x CL/F ~55 L/h "
+          "(de la Torre et al. 2004 Ther Drug Monit 26:137; Fallon et al. 1999 Clin Chem 45:1058)",
+          "renal clearance at 70 kg", 0.0, 200.0),
+        p("cl_2d6", 25.0, "L/h", _CAL, "CYP2D6 demethylenation clearance, extensive metaboliser, "
+          "fully active enzyme, 70 kg", 0.0, 1000.0),
+        p("cl_other", 20.0, "L/h", _CAL, "clearance by other hepatic routes (CYP1A2/2B6/2C19/3A4)",
+          0.0, 1000.0),
+        p("cl_mda_formation", 4.0, "L/h", _CAL + "; MDA/MDMA AUC 8-9 % (Mas 1999)",
+          "N-demethylation to MDA (CYP1A2/2B6; Meyer et al. 2008 Drug Metab Dispos 36:2345)", 0.0, 1000.0),
+        p("cyp2d6_capacity", 1.0, "1", "CYP2D6 phenotype (PHENOTYPE_CAPACITY; Gaedigk et al. 2008)",
+          "capacity of the CYP2D6 route relative to an extensive metaboliser", 0.0, 5.0),
+        p("kinact", 18.0, "1/h", "Van et al. 2006 J Psychopharmacol 20:834: 0.31 /min (5-fold dilution; "
+          "range 0.20-0.58 /min)", "maximal CYP2D6 inactivation rate", 0.0, 1000.0),
+        p("ki_unbound", 5.78, "uM", "Van et al. 2006 J Psychopharmacol 20:834 (unbound KI, 5-fold dilution; "
+          "range 2.2-6.4 uM)", "MDMA concentration for half-maximal inactivation", 1e-3, 1000.0),
+        p("fu_plasma", 0.7, "1", "assumed: 20-40 % plasma protein binding commonly quoted (check: "
+          "Wan Aasim et al. 2017 J Chem 8103726 gives no value in its abstract)", "unbound fraction in plasma",
+          0.01, 1.0),
+        p("q_hepatic", 90.0, "L/h", "Davies & Morris 1993 Pharm Res 10:1093 (liver blood flow 1.5 L/min)",
+          "hepatic blood flow at 70 kg", 1.0, 1000.0),
+        p("cyp2d6_half_life", 46.0, "h", "O'Mathuna et al. 2008 J Clin Psychopharmacol 28:523 (regeneration "
+          "half-life ~46 h, second-hand; check); Yang et al. 2006 J Psychopharmacol 20:842 use ~51 h",
+          "turnover half-life of hepatic CYP2D6", 1.0, 1000.0),
+        p("v_brain", 1.45, "L", "Davies & Morris 1993 Pharm Res 10:1093 (brain 1.45 kg)", "brain volume",
+          0.001, 10.0),
+        p("q_brain", 42.0, "L/h", "Davies & Morris 1993 Pharm Res 10:1093 (brain blood flow 0.7 L/min)",
+          "brain blood flow at 70 kg", 0.01, 500.0),
+        p("kp_brain", 6.0, "1", "assumed: rat brain:plasma ratios of 5-10 for MDMA (Chu et al. 1996 Drug "
+          "Metab Dispos 24:1262, second-hand; check)", "brain:plasma partition coefficient", 0.01, 100.0),
+        p("v_mda", 560.0, "L", "assumed: as MDMA (no human MDA volume published)", "MDA apparent volume at 70 kg",
+          1.0, 5000.0),
+        p("cl_mda", 20.0, "L/h", "calibrated: MDA t1/2 ~16-28 h (Mas 1999, second-hand; check) with v_mda",
+          "MDA clearance at 70 kg", 0.01, 1000.0),
+    )
+
+
+def _rat_parameters() -> tuple[Parameter, ...]:
+    """Rat preset: same equations, rat values (per 0.3 kg animal unless stated)."""
+    human = {p.name: p for p in _human_parameters()}
+    rat_src = "calibrated: Baumann et al. 2009 Drug Metab Dispos 37:2163 (Cmax ~200 ng/mL and t1/2 < 1 h " \
+              "at 2 mg/kg i.p./s.c.)"
+    values = {
+        "body_weight_kg": (0.3, "kg", "assumed: adult male Sprague-Dawley rat (Baumann 2009 used 300-400 g)"),
+        "ka": (1.5, "1/h", "assumed: oral tmax later than i.p. (Baumann 2009)"),
+        "ka_depot": (6.0, "1/h", rat_src + "; i.p./s.c. tmax ~5-30 min"),
+        "f_depot": (1.0, "1", "assumed"),
+        # rat volumes and clearances are given for a 70-kg-equivalent so the allometric scaling applies
+        "v_central": (350.0, "L", rat_src + " (scaled to 70 kg by (BW/70)^1)"),
+        "v_peripheral": (150.0, "L", rat_src),
+        "q_peripheral": (400.0, "L/h", rat_src),
+        "cl_renal": (100.0, "L/h", rat_src),
+        "cl_2d6": (900.0, "L/h", rat_src + "; rat CYP2D1/2 demethylenation dominant"),
+        "cl_other": (150.0, "L/h", rat_src),
+        "cl_mda_formation": (150.0, "L/h", "calibrated: MDA is a major metabolite in rats (Mueller et al. 2013 "
+                                           "JPET 344:479); < 20 % of MDMA to MDA (Concheiro 2014)"),
+        "kinact": (18.0, "1/h", "assumed: as human CYP2D6 (Van et al. 2006)"),
+        "ki_unbound": (5.78, "uM", "assumed: as human CYP2D6 (Van et al. 2006)"),
+        "cyp2d6_half_life": (30.0, "h", "assumed: shorter enzyme turnover in rat"),
+        "q_hepatic": (90.0, "L/h", "Davies & Morris 1993 (rat liver blood flow scaled to 70 kg)"),
+        "v_brain": (0.0018, "L", "Davies & Morris 1993 Pharm Res 10:1093 (rat brain 1.8 g)"),
+        "q_brain": (42.0, "L/h", "Davies & Morris 1993 (rat brain flow scaled to 70 kg)"),
+        "v_mda": (500.0, "L", "assumed"),
+        "cl_mda": (300.0, "L/h", "calibrated: MDA t1/2 > 2 h (Baumann 2009)"),
+    }
+    out = []
+    for name in PARAMETER_NAMES:
+        base = human[name]
+        if name in values:
+            v, unit, src = values[name]
+            out.append(Parameter(name, v, unit, src, base.description, base.lower, base.upper))
+        else:
+            out.append(base)
+    return tuple(out)
+
+
+def _check_layout(params: tuple[Parameter, ...]) -> tuple[Parameter, ...]:
+    assert tuple(p.name for p in params) == PARAMETER_NAMES
+    return params
+
+
+HUMAN = Mechanism(
+    name="pk", states=STATES, parameters=_check_layout(_human_parameters()), rhs=pk_rhs, outputs=OUTPUTS,
+    dose_targets=DOSE_TARGETS, description="human MDMA/MDA pharmacokinetics with CYP2D6 auto-inactivation")
+RAT = Mechanism(
+    name="pk", states=STATES, parameters=_check_layout(_rat_parameters()), rhs=pk_rhs, outputs=OUTPUTS,
+    dose_targets=DOSE_TARGETS, description="rat MDMA/MDA pharmacokinetics (preset)")
+
+SPECIES = {"human": HUMAN, "rat": RAT}
