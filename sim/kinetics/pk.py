@@ -54,10 +54,10 @@ STATES = (
 PARAMETER_NAMES = (
     "body_weight_kg", "ka", "ka_depot", "f_depot", "v_central", "v_peripheral", "q_peripheral",
     "cl_renal", "cl_2d6", "cl_other", "cl_mda_formation", "cyp2d6_capacity", "kinact", "ki_unbound",
-    "fu_plasma", "q_hepatic", "cyp2d6_half_life", "v_brain", "q_brain", "kp_brain", "v_mda", "cl_mda",
+    "fu_plasma", "q_hepatic", "cyp2d6_half_life", "v_brain", "q_brain", "kp_brain", "v_mda", "cl_mda", "km_2d6",
 )
 (BW, KA, KA_DEPOT, F_DEPOT, VC, VP, QP, CLR, CL2D6, CLOTHER, CLMDA_F, CAPACITY, KINACT, KI, FU, QH, T_HALF_2D6,
- VBR, QBR, KPBR, VMDA, CLMDA) = range(len(PARAMETER_NAMES))
+ VBR, QBR, KPBR, VMDA, CLMDA, KM2D6) = range(len(PARAMETER_NAMES))
 
 REFERENCE_WEIGHT_KG = 70.0
 VOLUME_EXPONENT = 1.0  # allometric exponents: Anderson & Holford 2008 Annu Rev Pharmacol Toxicol 48:303
@@ -97,7 +97,8 @@ def pk_rhs(t, y, p, dydt, s, q, x):
     kdeg = math.log(2.0) / p[q + T_HALF_2D6]
 
     renal = p[q + CLR] * cscale * cp
-    by_2d6 = p[q + CL2D6] * cscale * p[q + CAPACITY] * enzyme * cp
+    # saturable (Michaelis-Menten) CYP2D6 route; unbound concentration against Km
+    by_2d6 = p[q + CL2D6] * cscale * p[q + CAPACITY] * enzyme * cp / (1.0 + p[q + FU] * cp / p[q + KM2D6])
     other = p[q + CLOTHER] * cscale * cp
     to_mda = p[q + CLMDA_F] * cscale * cp
     to_peripheral = p[q + QP] * cscale * (cp - peripheral / vp)
@@ -157,36 +158,37 @@ def _human_parameters() -> tuple[Parameter, ...]:
     p = Parameter
     return (
         p("body_weight_kg", 70.0, "kg", "assumed: reference adult", "body weight", 0.01, 300.0),
-        p("ka", 1.0, "1/h", _CAL, "oral absorption rate constant", 0.01, 50.0),
+        p("ka", 0.657, "1/h", _CAL, "oral absorption rate constant", 0.01, 50.0),
         p("ka_depot", 3.0, "1/h", "assumed: s.c. absorption faster than oral (no human data)",
-          "absorption rate from an injection depot", 0.01, 100.0),
+          "absorption rate from an injection depot", 0.01, 500.0),
         p("f_depot", 1.0, "1", "assumed: complete parenteral absorption", "depot bioavailability", 0.0, 1.0),
-        p("v_central", 350.0, "L", _CAL, "apparent central volume (V/F) at 70 kg", 1.0, 5000.0),
-        p("v_peripheral", 200.0, "L", _CAL, "apparent peripheral volume at 70 kg", 1.0, 5000.0),
-        p("q_peripheral", 40.0, "L/h", "assumed: distribution phase not resolved in Mas 1999",
+        p("v_central", 137.0, "L", _CAL, "apparent central volume (V/F) at 70 kg", 1.0, 5000.0),
+        p("v_peripheral", 321.0, "L", _CAL, "apparent peripheral volume at 70 kg", 1.0, 5000.0),
+        p("q_peripheral", 40.0, "L/h", "assumed: distribution phase not resolved in Mas 1999 (not fitted)",
           "intercompartmental clearance at 70 kg", 0.1, 1000.0),
         p("cl_renal", 12.0, "L/h", "derived: ~20 % of the dose excreted unchanged x CL/F ~55 L/h "
           "(de la Torre et al. 2004 Ther Drug Monit 26:137; Fallon et al. 1999 Clin Chem 45:1058)",
           "renal clearance at 70 kg", 0.0, 200.0),
-        p("cl_2d6", 25.0, "L/h", _CAL, "CYP2D6 demethylenation clearance, extensive metaboliser, "
-          "fully active enzyme, 70 kg", 0.0, 1000.0),
-        p("cl_other", 20.0, "L/h", _CAL, "clearance by other hepatic routes (CYP1A2/2B6/2C19/3A4)",
+        p("cl_2d6", 127.0, "L/h", _CAL, "CYP2D6 demethylenation clearance, extensive metaboliser, "
+          "fully active enzyme, 70 kg", 0.0, 20000.0),
+        p("cl_other", 10.95, "L/h", _CAL, "clearance by other hepatic routes (CYP1A2/2B6/2C19/3A4)",
           0.0, 1000.0),
-        p("cl_mda_formation", 4.0, "L/h", _CAL + "; MDA/MDMA AUC 8-9 % (Mas 1999)",
+        p("cl_mda_formation", 5.46, "L/h", _CAL + "; MDA/MDMA AUC 8-9 % (Mas 1999)",
           "N-demethylation to MDA (CYP1A2/2B6; Meyer et al. 2008 Drug Metab Dispos 36:2345)", 0.0, 1000.0),
         p("cyp2d6_capacity", 1.0, "1", "CYP2D6 phenotype (PHENOTYPE_CAPACITY; Gaedigk et al. 2008)",
           "capacity of the CYP2D6 route relative to an extensive metaboliser", 0.0, 5.0),
         p("kinact", 18.0, "1/h", "Van et al. 2006 J Psychopharmacol 20:834: 0.31 /min (5-fold dilution; "
           "range 0.20-0.58 /min)", "maximal CYP2D6 inactivation rate", 0.0, 1000.0),
-        p("ki_unbound", 5.78, "uM", "Van et al. 2006 J Psychopharmacol 20:834 (unbound KI, 5-fold dilution; "
-          "range 2.2-6.4 uM)", "MDMA concentration for half-maximal inactivation", 1e-3, 1000.0),
+        p("ki_unbound", 48.8, "uM", _CAL + ". In vitro unbound KI is 2.2-6.4 uM (Van et al. 2006 J "
+          "Psychopharmacol 20:834); the in vivo value is ~8x higher, as expected if unbound hepatocyte "
+          "MDMA is below unbound plasma MDMA", "unbound MDMA for half-maximal inactivation (in vivo)", 1e-3, 1000.0),
         p("fu_plasma", 0.7, "1", "assumed: 20-40 % plasma protein binding commonly quoted (check: "
           "Wan Aasim et al. 2017 J Chem 8103726 gives no value in its abstract)", "unbound fraction in plasma",
           0.01, 1.0),
         p("q_hepatic", 90.0, "L/h", "Davies & Morris 1993 Pharm Res 10:1093 (liver blood flow 1.5 L/min)",
           "hepatic blood flow at 70 kg", 1.0, 1000.0),
-        p("cyp2d6_half_life", 46.0, "h", "O'Mathuna et al. 2008 J Clin Psychopharmacol 28:523 (regeneration "
-          "half-life ~46 h, second-hand; check); Yang et al. 2006 J Psychopharmacol 20:842 use ~51 h",
+        p("cyp2d6_half_life", 51.0, "h", "Yang et al. 2006 J Psychopharmacol 20:842 (hepatic CYP2D6 turnover ~51 h, second-hand; "
+          "check); O'Mathuna et al. 2008 J Clin Psychopharmacol 28:523 estimate ~46 h in vivo",
           "turnover half-life of hepatic CYP2D6", 1.0, 1000.0),
         p("v_brain", 1.45, "L", "Davies & Morris 1993 Pharm Res 10:1093 (brain 1.45 kg)", "brain volume",
           0.001, 10.0),
@@ -196,8 +198,10 @@ def _human_parameters() -> tuple[Parameter, ...]:
           "Metab Dispos 24:1262, second-hand; check)", "brain:plasma partition coefficient", 0.01, 100.0),
         p("v_mda", 560.0, "L", "assumed: as MDMA (no human MDA volume published)", "MDA apparent volume at 70 kg",
           1.0, 5000.0),
-        p("cl_mda", 20.0, "L/h", "calibrated: MDA t1/2 ~16-28 h (Mas 1999, second-hand; check) with v_mda",
+        p("cl_mda", 41.4, "L/h", "calibrated: MDA t1/2 ~16-28 h (Mas 1999, second-hand; check) with v_mda",
           "MDA clearance at 70 kg", 0.01, 1000.0),
+        p("km_2d6", 1000.0, "uM", "assumed: no saturation at clinical concentrations in humans (the dose "
+          "dependence is carried by the fitted in vivo KI)", "unbound MDMA at half-maximal CYP2D6 rate", 1e-3, 1e4),
     )
 
 
@@ -209,24 +213,28 @@ def _rat_parameters() -> tuple[Parameter, ...]:
     values = {
         "body_weight_kg": (0.3, "kg", "assumed: adult male Sprague-Dawley rat (Baumann 2009 used 300-400 g)"),
         "ka": (1.5, "1/h", "assumed: oral tmax later than i.p. (Baumann 2009)"),
-        "ka_depot": (6.0, "1/h", rat_src + "; i.p./s.c. tmax ~5-30 min"),
+        "ka_depot": (323.0, "1/h", rat_src + "; i.p. absorption of minutes (fit value faster than the ~5 min "
+                                        "tmax seen; check against first-sample times)"),
         "f_depot": (1.0, "1", "assumed"),
         # rat volumes and clearances are given for a 70-kg-equivalent so the allometric scaling applies
-        "v_central": (350.0, "L", rat_src + " (scaled to 70 kg by (BW/70)^1)"),
+        "v_central": (563.6, "L", rat_src + " (scaled to 70 kg by (BW/70)^1)"),
         "v_peripheral": (150.0, "L", rat_src),
         "q_peripheral": (400.0, "L/h", rat_src),
         "cl_renal": (100.0, "L/h", rat_src),
-        "cl_2d6": (900.0, "L/h", rat_src + "; rat CYP2D1/2 demethylenation dominant"),
-        "cl_other": (150.0, "L/h", rat_src),
+        "cl_2d6": (6927.0, "L/h", rat_src + "; rat CYP2D1/2 demethylenation dominant"),
+        "cl_other": (0.167, "L/h", rat_src),
         "cl_mda_formation": (150.0, "L/h", "calibrated: MDA is a major metabolite in rats (Mueller et al. 2013 "
                                            "JPET 344:479); < 20 % of MDMA to MDA (Concheiro 2014)"),
         "kinact": (18.0, "1/h", "assumed: as human CYP2D6 (Van et al. 2006)"),
-        "ki_unbound": (5.78, "uM", "assumed: as human CYP2D6 (Van et al. 2006)"),
+        "ki_unbound": (0.106, "uM", rat_src + "; AUC ratio 10/2 mg/kg (rat CYP2D1/2 inactivation potency: "
+                                        "no in vitro value found)"),
         "cyp2d6_half_life": (30.0, "h", "assumed: shorter enzyme turnover in rat"),
         "q_hepatic": (90.0, "L/h", "Davies & Morris 1993 (rat liver blood flow scaled to 70 kg)"),
         "v_brain": (0.0018, "L", "Davies & Morris 1993 Pharm Res 10:1093 (rat brain 1.8 g)"),
         "q_brain": (42.0, "L/h", "Davies & Morris 1993 (rat brain flow scaled to 70 kg)"),
         "v_mda": (500.0, "L", "assumed"),
+        "km_2d6": (0.377, "uM", rat_src + "; AUC ratio 10/2 mg/kg (saturable demethylenation, HMMA AUC rises "
+                             "< 3x for a 5x dose)"),
         "cl_mda": (300.0, "L/h", "calibrated: MDA t1/2 > 2 h (Baumann 2009)"),
     }
     out = []

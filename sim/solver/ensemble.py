@@ -128,7 +128,7 @@ def solve_ensemble(rhs, y0, params, t_eval, events=None, rtol=1e-6, atol=1e-9, *
     if ev_time.size and ev_time.min() < t_eval[0]:
         raise ValueError(f"an event at t={ev_time.min():g} comes before the start t={t_eval[0]:g}")
     save_idx = np.arange(n, dtype=np.int64) if save_idx is None else np.asarray(save_idx, dtype=np.int64)
-    out = np.zeros((n_members, t_eval.size, save_idx.size))
+    out = np.full((n_members, t_eval.size, save_idx.size), np.nan)  # NaN where a failed run never reached
     counts = np.zeros((n_members, len(STAT_FIELDS)), dtype=np.int64)
     status = np.zeros(n_members, dtype=np.int64)
     solve_all(rhs, jac, has_jac, autonomous, np.ascontiguousarray(y0), np.ascontiguousarray(params),

@@ -161,6 +161,8 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
 
     rhs(t, y, p, f0)
     stats[_RHS] += 1
+    if not (_all_finite(y) and _all_finite(f0)):
+        return _NON_FINITE
     h = min(_initial_step(f0, y, rtol, atol, span), h_max)
     h_acc = h
     err_acc = 1.0
@@ -185,10 +187,17 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
             if has_jac:
                 jac(t, y, p, jmat)
             else:
+                # increments as in LSODE's PREPJ: relative to y_j, floored by a step- and
+                # f-dependent amount in units of the error weight (robust for states near zero)
+                fnorm = 0.0
+                for i in range(n):
+                    fnorm += (f0[i] / (atol[i] + rtol[i] * abs(y[i]))) ** 2
+                r0 = 1000.0 * abs(h) * UROUND * n * math.sqrt(fnorm / n)
+                if r0 == 0.0:
+                    r0 = 1.0
                 for j in range(n):
                     yj = y[j]
-                    # below atol/rtol a state's value does not matter: that is its scale
-                    delta = SQRT_UROUND * max(abs(yj), atol[j] / rtol[j])
+                    delta = max(SQRT_UROUND * abs(yj), r0 * (atol[j] + rtol[j] * abs(yj)))
                     y[j] = yj + delta
                     rhs(t, y, p, fy)
                     y[j] = yj

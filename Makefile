@@ -1,0 +1,35 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Both create .venv and install first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint validate bench clean-cache
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/sim run experiments/demo.toml -o results/demo.h5
+	$(BIN)/sim plot results/demo.h5 -o results/demo.png
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+validate: $(STAMP)
+	$(BIN)/sim validate
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+# numba keys its on-disk cache on each file's own timestamp: after editing a kernel that another
+# cached kernel calls, clear the caches.
+clean-cache:
+	find sim benchmarks tests -name '*.nbi' -delete -o -name '*.nbc' -delete
+	rm -rf $${XDG_CACHE_HOME:-$$HOME/.cache}/neuropharm-sim

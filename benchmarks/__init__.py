@@ -1,0 +1,8 @@
+"""Performance benchmarks of neuropharm-sim, run as ``python -m benchmarks`` (or ``sim bench``).
+
+Each comparison is one module with a ``run(quick, full, out_dir)`` function that prints a table and
+writes ``results/<suite>.json`` (timings, ratios, machine facts, versions):
+
+- :mod:`benchmarks.solver_vs_scipy`: the ensemble RODAS4 solver vs scipy ``solve_ivp`` (LSODA,
+  BDF) looped over members, on the 16-state test model of :mod:`benchmarks.models`.
+"""

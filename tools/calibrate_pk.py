@@ -1,0 +1,69 @@
+"""Fit the few calibrated PK parameters to their published targets (run by hand; prints the values).
+
+Human: ka, v_central, cl_2d6, cl_other, ki_unbound (in vivo) to Mas et al. 1999 (Cmax, tmax, t1/2 at
+75 and 125 mg) and de la Torre et al. 2000 (AUC0-24 ratio 125/75 mg); cl_mda_formation and cl_mda to
+the MDA/MDMA AUC ratio (Mas 1999) and an MDA tmax of ~6 h. Rat: v_central, cl_2d6, cl_other, ka_depot, km_2d6, ki_unbound
+to Baumann et al. 2009 (Cmax and t1/2 at 2 mg/kg i.p., AUC ratio 10/2 mg/kg i.p.). Everything else
+(the Farre 2004 repeat dose, 50 vs 150 mg, CYP2D6 time course, MDA Cmax) stays out of the fit.
+
+    python tools/calibrate_pk.py human|rat
+"""
+
+import sys
+
+import numpy as np
+from scipy.optimize import least_squares
+
+from sim import validate as v
+
+HUMAN = ("pk.ka", "pk.v_central", "pk.v_peripheral", "pk.cl_2d6", "pk.cl_other", "pk.ki_unbound", "pk.cl_mda_formation",
+         "pk.cl_mda")
+RAT = ("pk.v_central", "pk.cl_2d6", "pk.cl_other", "pk.ka_depot", "pk.km_2d6", "pk.ki_unbound")
+
+
+def human_residuals(x):
+    o = tuple(zip(HUMAN, map(float, np.exp(x)), strict=True))
+    kw = {"overrides": o}
+    r = [
+        (v.cmax(75.0, **kw) - 130.9) / (0.25 * 130.9),
+        (v.tmax(75.0, **kw) - 1.8) / 0.7,
+        (v.half_life(75.0, **kw) - 7.7) / 2.0,
+        (v.cmax(125.0, **kw) - 236.4) / (0.25 * 236.4),
+        (v.tmax(125.0, **kw) - 2.4) / 0.7,
+        (v.half_life(125.0, **kw) - 8.6) / 2.0,
+        (v.auc_ratio(125.0, 75.0, **kw) - 2.25) / 0.2,
+        (v.auc(((125.0, 0.0),), "plasma_mda", **kw) / v.auc(((125.0, 0.0),), **kw) - 0.085) / 0.02,
+        (v.tmax(125.0, "plasma_mda", **kw) - 6.0) / 2.0,
+    ]
+    v._simulate.cache_clear()
+    return np.array(r)
+
+
+def rat_residuals(x):
+    o = tuple(zip(RAT, map(float, np.exp(x)), strict=True))
+    kw = {"overrides": o}
+    r = [
+        (v.rat("cmax", 2.0, "ip", **kw) - 200.0) / 50.0,
+        (v.rat("t_half", 2.0, "ip", **kw) - 0.7) / 0.2,
+        (v.rat("auc", 10.0, "ip", **kw) / v.rat("auc", 2.0, "ip", **kw) - 21.0) / 5.0,
+    ]
+    v._simulate.cache_clear()
+    return np.array(r)
+
+
+def main(species):
+    from sim.runner import build_model
+
+    model = build_model(species)
+    names, fun = (HUMAN, human_residuals) if species == "human" else (RAT, rat_residuals)
+    x0 = np.log([model.parameter(n).value for n in names])
+    upper = np.minimum(x0 + 4, np.log([model.parameter(n).upper for n in names]) - 1e-9)
+    lower = np.maximum(x0 - 4, np.log([max(model.parameter(n).lower, 1e-12) for n in names]) + 1e-9)
+    fit = least_squares(fun, x0, diff_step=1e-3, bounds=(lower, upper), max_nfev=300)
+    for n, val in zip(names, np.exp(fit.x), strict=True):
+        print(f"{n} = {val:.4g}")
+    print("residuals (in band units):", np.round(fit.fun, 2), "cost", fit.cost)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "human")
