@@ -20,7 +20,7 @@ SALTS = ("hcl", "base")
 PHENOTYPES = ("poor", "intermediate", "extensive", "ultrarapid")
 AMYGDALA_MODELS = ("none", "rate", "spiking")
 PRECISIONS = ("float32", "float64")
-DISTRIBUTIONS = ("lognormal", "normal", "uniform", "categorical")
+DISTRIBUTIONS = ("lognormal", "normal", "uniform", "categorical", "cycle")
 SWEEP_METHODS = ("grid", "lhs", "sobol")
 
 
@@ -362,6 +362,8 @@ def _validate_variation(c: _Checker, name: str, spec) -> Variation:
     weights = spec.get("weights")
     if not isinstance(values, list) or not values:
         c.fail(f"{where}.values", "must be a non-empty list")
+    if dist == "cycle":  # run i takes values[i % len(values)]: deterministic arms of a cohort
+        return Variation(dist, values=tuple(values))
     if (not isinstance(weights, list) or len(weights) != len(values)
             or not all(isinstance(w, int | float) and not isinstance(w, bool) and w >= 0 for w in weights)
             or sum(weights) <= 0):

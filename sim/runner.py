@@ -65,6 +65,8 @@ def parameter_matrix(exp: Experiment, model: Model) -> np.ndarray:
     params = np.tile(base, (exp.cohort_size, 1))
     rng = np.random.default_rng(exp.seed)
     for key in sorted(exp.cohort_vary):
+        if key.startswith("dose."):
+            continue  # drawn by dose_amounts()
         spec = exp.cohort_vary[key]
         i, _ = _subject_value(model, key, exp.subject.get(key, _default_for(model, key)), "cohort.vary")
         params[:, i] = _draw(model, key, spec, base[i], exp.cohort_size, rng)
@@ -87,17 +89,47 @@ def _draw(model: Model, key: str, spec: Variation, center: float, n: int, rng) -
     elif spec.dist == "uniform":
         values = rng.uniform(spec.low, spec.high, n)
     else:
-        weights = np.asarray(spec.weights) / np.sum(spec.weights)
-        picks = rng.choice(len(spec.values), size=n, p=weights)
-        numeric = [_subject_value(model, key, v, "cohort.vary")[1] for v in spec.values]
-        values = np.asarray(numeric)[picks]
+        numeric = np.asarray([_subject_value(model, key, v, "cohort.vary")[1] for v in spec.values])
+        values = numeric[_picks(spec, n, rng)]
     return np.clip(values, par.lower, par.upper)
+
+
+def _picks(spec: Variation, n: int, rng) -> np.ndarray:
+    if spec.dist == "cycle":
+        return np.arange(n) % len(spec.values)
+    return rng.choice(len(spec.values), size=n, p=np.asarray(spec.weights) / np.sum(spec.weights))
+
+
+def dose_amounts(exp: Experiment, n_runs: int) -> dict[int, np.ndarray]:
+    """Per-run amounts (mg, or mg/kg) of doses varied in [cohort.vary] as ``dose.K.amount_mg`` (drawn
+    after the parameters, from a stream of their own)."""
+    rng = np.random.default_rng([exp.seed, 1])
+    amounts = {}
+    for key in sorted(k for k in exp.cohort_vary if k.startswith("dose.")):
+        parts = key.split(".")
+        dose = exp.doses[int(parts[1])] if len(parts) == 3 and parts[1].isdigit() and \
+            int(parts[1]) < len(exp.doses) else None
+        kind = "amount_mg" if dose is None or dose.amount_mg is not None else "amount_mg_per_kg"
+        if dose is None or parts[2] != kind:
+            raise ConfigError(f"cohort.vary.{key}: only the amount (dose.K.{kind}) of an existing [[dose]] can vary")
+        spec = exp.cohort_vary[key]
+        if spec.dist in ("cycle", "categorical"):
+            values = np.asarray(spec.values, dtype=float)[_picks(spec, n_runs, rng)]
+        elif spec.dist == "uniform":
+            values = rng.uniform(spec.low, spec.high, n_runs)
+        else:
+            raise ConfigError(f"cohort.vary.{key}: doses vary by cycle, categorical or uniform")
+        if (values < 0).any():
+            raise ConfigError(f"cohort.vary.{key}: dose amounts must be >= 0")
+        amounts[int(parts[1])] = values
+    return amounts
 
 
 def dose_events(exp: Experiment, model: Model, params: np.ndarray) -> tuple[Events, dict[str, np.ndarray]]:
     """Dose events (amounts in umol of free base) per run, and the dose table for the HDF5 file."""
     n_runs = params.shape[0]
     weight = params[:, model.parameter_index("pk.body_weight_kg")]
+    varied = dose_amounts(exp, n_runs)
     times, indices, amounts = [], [], []
     table = {"run": [], "time_h": [], "drug": [], "route": [], "amount_mg": []}
     for k, dose in enumerate(exp.doses):
@@ -106,7 +138,11 @@ def dose_events(exp: Experiment, model: Model, params: np.ndarray) -> tuple[Even
         target = model.dose_target(dose.drug, dose.route)
         if target is None:
             raise ConfigError(f"{exp.source_path}: dose.{k}: no model takes {dose.drug!r} by route {dose.route!r}")
-        mg = np.full(n_runs, dose.amount_mg) if dose.amount_mg is not None else dose.amount_mg_per_kg * weight
+        per_run = varied.get(k)
+        if dose.amount_mg is not None:
+            mg = per_run if per_run is not None else np.full(n_runs, dose.amount_mg)
+        else:
+            mg = (per_run if per_run is not None else dose.amount_mg_per_kg) * weight
         base_mg = mg * (salt_to_base_fraction(dose.drug) if dose.salt == "hcl" else 1.0)
         times.append(np.full(n_runs, dose.time_h))
         indices.append(np.full(n_runs, target))
