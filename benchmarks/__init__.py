@@ -5,4 +5,6 @@ writes ``results/<suite>.json`` (timings, ratios, machine facts, versions):
 
 - :mod:`benchmarks.solver_vs_scipy`: the ensemble RODAS4 solver vs scipy ``solve_ivp`` (LSODA,
   BDF) looped over members, on the 16-state test model of :mod:`benchmarks.models`.
+- :mod:`benchmarks.pk_model`: the same comparison on the project's own human MDMA PK model
+  (``sim.runner.build_model("human")``) with 10,000 virtual subjects.
 """

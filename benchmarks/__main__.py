@@ -16,12 +16,16 @@ def run(quick: bool = False, out_dir=DEFAULT_OUT, full: bool = False) -> dict:
     full: time every scipy member at N = 10,000 instead of extrapolating from a subset (slow).
     out_dir: folder for the ``<suite>.json`` result files.
     """
-    from benchmarks import solver_vs_scipy
+    from benchmarks import pk_model, solver_vs_scipy
 
     if quick and full:
         raise ValueError("--quick and --full exclude each other")
     t0 = time.perf_counter()
-    results = {"solver_vs_scipy": solver_vs_scipy.run(quick=quick, full=full, out_dir=out_dir)}
+    results = {}
+    for name, suite in (("solver_vs_scipy", solver_vs_scipy), ("pk_model", pk_model)):
+        if results:
+            print()
+        results[name] = suite.run(quick=quick, full=full, out_dir=out_dir)
     print(f"\nbenchmarks finished in {time.perf_counter() - t0:.1f} s")
     return results
 

@@ -40,10 +40,11 @@ def test_states_stay_non_negative():
 
 
 def test_linear_without_inactivation():
-    off = "[subject]\n\"pk.kinact\" = 0.0\n"
+    # inactivation off and Km at its ceiling: the remaining saturation term fu*C/Km < 1e-4 at 150 mg
+    off = "[subject]\n\"pk.kinact\" = 0.0\n\"pk.km_2d6\" = 1e4\n"
     low = sim.run(experiment('[[dose]]\ndrug = "mdma"\namount_mg = 50.0\n', extra=off))
     high = sim.run(experiment('[[dose]]\ndrug = "mdma"\namount_mg = 150.0\n', extra=off))
-    np.testing.assert_allclose(auc(high) / auc(low), 3.0, rtol=1e-5)
+    np.testing.assert_allclose(auc(high) / auc(low), 3.0, rtol=2e-4)
 
 
 def test_inactivation_makes_exposure_supra_proportional():
@@ -67,8 +68,9 @@ def test_heavier_subject_has_lower_peak():
 
 
 def test_dose_per_kg_uses_body_weight():
-    a = sim.run(experiment('[[dose]]\ndrug = "mdma"\namount_mg_per_kg = 1.5\n', extra="[subject]\nbody_weight_kg = 80.0\n"))
-    b = sim.run(experiment('[[dose]]\ndrug = "mdma"\namount_mg = 120.0\n', extra="[subject]\nbody_weight_kg = 80.0\n"))
+    heavy = "[subject]\nbody_weight_kg = 80.0\n"
+    a = sim.run(experiment('[[dose]]\ndrug = "mdma"\namount_mg_per_kg = 1.5\n', extra=heavy))
+    b = sim.run(experiment('[[dose]]\ndrug = "mdma"\namount_mg = 120.0\n', extra=heavy))
     np.testing.assert_allclose(a["plasma_mdma"], b["plasma_mdma"], rtol=1e-10)
 
 
@@ -80,8 +82,8 @@ def test_salt_and_base_doses():
 
 def test_rat_preset_runs_with_parenteral_routes():
     for route in ("ip", "sc", "oral"):
-        res = sim.run(experiment(f'[[dose]]\ndrug = "mdma"\namount_mg_per_kg = 2.0\nroute = "{route}"\nsalt = "hcl"\n',
-                                 duration=12.0, species="rat"))
+        dose = f'[[dose]]\ndrug = "mdma"\namount_mg_per_kg = 2.0\nroute = "{route}"\n'
+        res = sim.run(experiment(dose, duration=12.0, species="rat"))
         assert res["plasma_mdma"].max() > 0
         assert res.params["pk.body_weight_kg"][0] == pytest.approx(0.3)
 
