@@ -1,9 +1,9 @@
 """Fit the few calibrated PK parameters to their published targets (run by hand; prints the values).
 
-Human: ka, v_central, cl_2d6, cl_other, ki_unbound (in vivo) to Mas et al. 1999 (Cmax, tmax, t1/2 at
+Human: ka, v_central, v_peripheral, cl_2d6, cl_other, ki_unbound (in vivo) to Mas et al. 1999 (Cmax, tmax, t1/2 at
 75 and 125 mg) and de la Torre et al. 2000 (AUC0-24 ratio 125/75 mg); cl_mda_formation and cl_mda to
-the MDA/MDMA AUC ratio (Mas 1999) and an MDA tmax of ~6 h. Rat: v_central, cl_2d6, cl_other, ka_depot, km_2d6, ki_unbound
-to Baumann et al. 2009 (Cmax and t1/2 at 2 mg/kg i.p., AUC ratio 10/2 mg/kg i.p.). Everything else
+the MDA/MDMA AUC ratio (Mas 1999) and an MDA tmax of ~6 h. Rat: v_central, cl_2d6, cl_other, ka_depot,
+km_2d6, ki_unbound to Baumann et al. 2009 (Cmax and t1/2 at 2 mg/kg i.p., AUC ratio 10/2 mg/kg i.p.). Everything else
 (the Farre 2004 repeat dose, 50 vs 150 mg, CYP2D6 time course, MDA Cmax) stays out of the fit.
 
     python tools/calibrate_pk.py human|rat

@@ -187,8 +187,9 @@ def _human_parameters() -> tuple[Parameter, ...]:
           0.01, 1.0),
         p("q_hepatic", 90.0, "L/h", "Davies & Morris 1993 Pharm Res 10:1093 (liver blood flow 1.5 L/min)",
           "hepatic blood flow at 70 kg", 1.0, 1000.0),
-        p("cyp2d6_half_life", 51.0, "h", "Yang et al. 2006 J Psychopharmacol 20:842 (hepatic CYP2D6 turnover ~51 h, second-hand; "
-          "check); O'Mathuna et al. 2008 J Clin Psychopharmacol 28:523 estimate ~46 h in vivo",
+        p("cyp2d6_half_life", 51.0, "h", "Yang et al. 2006 J Psychopharmacol 20:842 (hepatic CYP2D6 "
+          "turnover ~51 h, second-hand; check); O'Mathuna et al. 2008 J Clin Psychopharmacol 28:523 "
+          "estimate ~46 h in vivo",
           "turnover half-life of hepatic CYP2D6", 1.0, 1000.0),
         p("v_brain", 1.45, "L", "Davies & Morris 1993 Pharm Res 10:1093 (brain 1.45 kg)", "brain volume",
           0.001, 10.0),
