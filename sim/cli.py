@@ -42,6 +42,32 @@ def cmd_run(args) -> int:
     return EXIT_FAILED if failed else 0
 
 
+def cmd_sweep(args) -> int:
+    from sim.config import load_experiment
+    from sim.sweep import run_sweep
+
+    if args.workers is not None and args.workers < 1:
+        raise SimInputError(f"sim sweep: --workers must be >= 1, got {args.workers}")
+    exp = load_experiment(args.experiment, _overrides(args.set))
+    out = run_sweep(exp, args.output, workers=args.workers, scheduler=args.scheduler, resume=args.resume,
+                    chunk_runs=args.chunk_runs, summaries_only=args.summaries_only or None)
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_sensitivity(args) -> int:
+    from sim import sensitivity
+    from sim.result import Result
+
+    result = Result.from_hdf5(args.result)
+    indices = sensitivity.sobol_indices(result, args.output, args.metric)
+    print(sensitivity.format_table(indices, args.output, args.metric))
+    if args.plot:
+        sensitivity.plot(indices, args.output, args.metric, args.plot)
+        print(f"wrote {args.plot}")
+    return 0
+
+
 def cmd_params(args) -> int:
     from sim.params import format_table
     from sim.runner import build_model
@@ -100,6 +126,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="HDF5 file to write (default results/<name>.h5)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a TOML key, e.g. dose.0.amount_mg=80")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("sweep", help="run the experiment's [sweep] in chunks; resumable")
+    p.add_argument("experiment", help="experiment TOML file with a [sweep] table")
+    p.add_argument("-o", "--output", required=True, help="HDF5 file to write")
+    p.add_argument("--workers", type=int, help="local worker processes (default: number of cores)")
+    p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786")
+    p.add_argument("--resume", action="store_true", help="finish an interrupted sweep in OUT")
+    p.add_argument("--chunk-runs", type=int, help="runs per task (default 256)")
+    p.add_argument("--summaries-only", action="store_true", help="store cmax/tmax/auc/final, not time courses")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a TOML key")
+    p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser("sensitivity", help="Sobol indices of a Sobol sweep (SALib)")
+    p.add_argument("result", help="HDF5 file from sim sweep with method = 'sobol'")
+    p.add_argument("--output", required=True, help="output name, e.g. plasma_mdma")
+    p.add_argument("--metric", default="auc", choices=("auc", "peak", "final"))
+    p.add_argument("--plot", help="also write a bar chart (.png/.svg/.pdf)")
+    p.set_defaults(func=cmd_sensitivity)
 
     p = sub.add_parser("params", help="list every parameter: value, unit, source")
     p.add_argument("mechanism", nargs="?", help="only this mechanism (e.g. pk)")

@@ -6,8 +6,10 @@ Layout::
     /time  (T,)      hours, dimension scale        /run (N,)  dimension scale
     /params/<name>   (N,)   attrs units, source
     /outputs/<name>  (N, T) attrs units, long_name; dims (run, time); chunked, shuffle+lzf
-    /solver/status   (N,)   0 = success (attrs: messages)
+    /summaries/<name>.<metric> (N,)  per-run cmax, tmax, auc, final (sweeps that keep no time courses)
+    /solver/status   (N,)   0 = success (-1: not run yet, in an unfinished sweep)
     /events/dose/*   one row per dose: run, time_h, amount_mg, drug, route
+    /sweep/done      (N,)   bool, chunk completion flags for --resume; /sweep/samples (N, k)
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sim.result import Result
 
 FORMAT = "neuropharm-sim/1"
 _STR = h5py.string_dtype()
+NOT_RUN = -1
 
 
 def _chunks(shape: tuple[int, ...], itemsize: int) -> tuple[int, ...] | None:
@@ -35,6 +38,61 @@ def _chunks(shape: tuple[int, ...], itemsize: int) -> tuple[int, ...] | None:
     return (n_chunk, t_chunk)
 
 
+def _attr(value):
+    scalar = isinstance(value, str | int | float | np.integer | np.floating)
+    return value if scalar else json.dumps(value, sort_keys=True)
+
+
+def _write_header(f: h5py.File, attrs: dict, time: np.ndarray, n_runs: int):
+    f.attrs["format"] = FORMAT
+    for key, value in attrs.items():
+        f.attrs[key] = _attr(value)
+    t = f.create_dataset("time", data=np.asarray(time, dtype=np.float64))
+    t.attrs["units"] = "h"
+    t.attrs["long_name"] = "time since start of the experiment"
+    t.make_scale("time")
+    run = f.create_dataset("run", data=np.arange(n_runs, dtype=np.int64))
+    run.attrs["long_name"] = "run (subject or parameter-set) index"
+    run.make_scale("run")
+    return t, run
+
+
+def _write_params(f: h5py.File, run, params: dict, units: dict, sources: dict) -> None:
+    group = f.create_group("params")
+    for name, values in params.items():
+        ds = group.create_dataset(name, data=np.asarray(values, dtype=np.float64))
+        ds.attrs["units"] = units.get(name, "")
+        ds.attrs["source"] = sources.get(name, "")
+        ds.dims[0].attach_scale(run)
+
+
+def _create_series(group, name, shape, dtype, unit, long_name, run, time, data=None):
+    """A (run,) or (run, time) dataset with units and dimension scales."""
+    itemsize = np.dtype(dtype).itemsize
+    size = int(np.prod(shape))
+    ds = group.create_dataset(name, shape=shape, dtype=dtype, data=data, chunks=_chunks(shape, itemsize),
+                              shuffle=size > 0 and len(shape) == 2, compression="lzf" if size and len(shape) == 2
+                              else None, fillvalue=np.nan if np.dtype(dtype).kind == "f" else None)
+    ds.attrs["units"] = unit
+    ds.attrs["long_name"] = long_name
+    ds.dims[0].attach_scale(run)
+    if len(shape) == 2:
+        ds.dims[1].attach_scale(time)
+    return ds
+
+
+def _write_events(f: h5py.File, events: dict) -> None:
+    if not events:
+        return
+    dose = f.create_group("events").create_group("dose")
+    for col, values in events.items():
+        values = np.asarray(values)
+        if values.dtype.kind in "US":
+            dose.create_dataset(col, data=values.astype(object), dtype=_STR)
+        else:
+            dose.create_dataset(col, data=values)
+
+
 def write_result(result: Result, path, precision: str = "float32") -> None:
     """Write ``result`` to ``path`` (written to a temporary name, then moved into place)."""
     if precision not in ("float32", "float64"):
@@ -43,56 +101,96 @@ def write_result(result: Result, path, precision: str = "float32") -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")
-    n_runs = result.n_runs
     with h5py.File(tmp, "w") as f:
-        f.attrs["format"] = FORMAT
-        for key, value in result.attrs.items():
-            f.attrs[key] = value if isinstance(value, str | int | float | np.integer | np.floating) \
-                else json.dumps(value, sort_keys=True)
-        time = f.create_dataset("time", data=np.asarray(result.time, dtype=np.float64))
-        time.attrs["units"] = "h"
-        time.attrs["long_name"] = "time since start of the experiment"
-        time.make_scale("time")
-        run = f.create_dataset("run", data=np.arange(n_runs, dtype=np.int64))
-        run.attrs["long_name"] = "run (subject or parameter-set) index"
-        run.make_scale("run")
-
-        params = f.create_group("params")
-        for name, values in result.params.items():
-            ds = params.create_dataset(name, data=np.asarray(values, dtype=np.float64))
-            ds.attrs["units"] = result.param_units.get(name, "")
-            ds.attrs["source"] = result.param_sources.get(name, "")
-            ds.dims[0].attach_scale(run)
-
+        time, run = _write_header(f, result.attrs, result.time, result.n_runs)
+        _write_params(f, run, result.params, result.param_units, result.param_sources)
         outputs = f.create_group("outputs")
         for name, values in result.outputs.items():
             arr = np.asarray(values, dtype=dtype)
-            ds = outputs.create_dataset(name, data=arr, chunks=_chunks(arr.shape, arr.itemsize),
-                                        shuffle=arr.size > 0, compression="lzf" if arr.size else None)
-            ds.attrs["units"] = result.units.get(name, "")
-            ds.attrs["long_name"] = result.long_names.get(name, name)
-            ds.dims[0].attach_scale(run)
-            ds.dims[1].attach_scale(time)
-
+            _create_series(outputs, name, arr.shape, dtype, result.units.get(name, ""),
+                           result.long_names.get(name, name), run, time, data=arr)
         if result.status is not None:
             solver = f.create_group("solver")
-            ds = solver.create_dataset("status", data=np.asarray(result.status, dtype=np.int64))
-            ds.attrs["long_name"] = "solver status per run (0 = success)"
-            ds.dims[0].attach_scale(run)
-
-        if result.events:
-            dose = f.create_group("events").create_group("dose")
-            for col, values in result.events.items():
-                values = np.asarray(values)
-                if values.dtype.kind in "US":
-                    dose.create_dataset(col, data=values.astype(object), dtype=_STR)
-                else:
-                    dose.create_dataset(col, data=values)
+            _create_series(solver, "status", (result.n_runs,), np.int64, "1", "solver status per run (0 = success)",
+                           run, time, data=np.asarray(result.status, dtype=np.int64))
+        _write_events(f, result.events)
     tmp.replace(path)
 
 
+class SweepFile:
+    """A sweep's HDF5 file, written chunk by chunk by one process and flushed after each chunk."""
+
+    def __init__(self, f: h5py.File, path: Path):
+        self._f = f
+        self.path = path
+
+    @classmethod
+    def create(cls, path, *, time, shapes, units, long_names, precision, params, param_units, param_sources,
+               sweep_names, sweep_samples, sweep_base_samples, events, attrs) -> SweepFile:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        f = h5py.File(path, "w")
+        n_runs = len(next(iter(params.values())))
+        t, run = _write_header(f, {**attrs, "sweep_complete": 0}, time, n_runs)
+        _write_params(f, run, params, param_units, param_sources)
+        dtype = np.float32 if precision == "float32" else np.float64
+        for name, shape in shapes.items():
+            group = f.require_group("outputs" if len(shape) == 2 else "summaries")
+            _create_series(group, name, shape, dtype, units.get(name, ""), long_names.get(name, name), run, t)
+        _create_series(f.create_group("solver"), "status", (n_runs,), np.int64, "1",
+                       "solver status per run (0 = success, -1 = not run yet)", run, t,
+                       data=np.full(n_runs, NOT_RUN, dtype=np.int64))
+        sweep = f.create_group("sweep")
+        _create_series(sweep, "done", (n_runs,), bool, "1", "run finished and stored", run, t,
+                       data=np.zeros(n_runs, dtype=bool))
+        samples = sweep.create_dataset("samples", data=np.asarray(sweep_samples, dtype=np.float64))
+        samples.attrs["names"] = json.dumps(list(sweep_names))
+        samples.attrs["long_name"] = "value of each swept key per run (columns: attrs names)"
+        samples.dims[0].attach_scale(run)
+        sweep.attrs["base_samples"] = int(sweep_base_samples)
+        _write_events(f, events)
+        f.flush()
+        return cls(f, path)
+
+    @classmethod
+    def open_for_resume(cls, path, fingerprint: str) -> SweepFile:
+        path = Path(path)
+        if not h5py.is_hdf5(path):
+            raise StoreError(f"{path}: not an HDF5 file; cannot resume (delete it to start over)")
+        try:
+            f = h5py.File(path, "r+")
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot reopen to resume ({exc}); delete it to start over") from None
+        if _text(f.attrs.get("format")) != FORMAT or "sweep/done" not in f:
+            f.close()
+            raise StoreError(f"{path}: not a neuropharm-sim sweep file; cannot resume")
+        if _text(f.attrs.get("sweep_fingerprint")) != fingerprint:
+            f.close()
+            raise StoreError(f"{path}: was written by a different experiment or sweep; refusing to resume")
+        return cls(f, path)
+
+    def done(self) -> np.ndarray:
+        return self._f["sweep/done"][()]
+
+    def write_chunk(self, start: int, stop: int, arrays: dict, status: np.ndarray) -> None:
+        for name, values in arrays.items():
+            group = "outputs" if np.ndim(values) == 2 else "summaries"
+            self._f[group][name][start:stop] = values
+        self._f["solver/status"][start:stop] = status
+        self._f["sweep/done"][start:stop] = True  # flagged after the data, then flushed
+        self._f.flush()
+
+    def finish(self, wall_s: float) -> None:
+        self._f.attrs["sweep_complete"] = int(self.done().all())
+        self._f.attrs["sweep_last_wall_s"] = float(wall_s)
+        self._f.flush()
+
+    def close(self) -> None:
+        self._f.close()
+
+
 def read_result(path) -> Result:
-    """Read a file written by :func:`write_result`; a foreign or damaged file is a :class:`StoreError`."""
+    """Read a file written by this module; a foreign or damaged file is a :class:`StoreError`."""
     path = Path(path)
     if not path.is_file():
         raise StoreError(f"{path}: no such file")
@@ -100,21 +198,22 @@ def read_result(path) -> Result:
         raise StoreError(f"{path}: not an HDF5 file")
     try:
         with h5py.File(path, "r") as f:
-            fmt = f.attrs.get("format")
-            if isinstance(fmt, bytes):
-                fmt = fmt.decode()
+            fmt = _text(f.attrs.get("format"))
             if fmt != FORMAT:
                 raise StoreError(f"{path}: not a neuropharm-sim result (format attribute {fmt!r}, "
                                  f"expected {FORMAT!r})")
-            for required in ("time", "run", "outputs"):
+            for required in ("time", "run"):
                 if required not in f:
                     raise StoreError(f"{path}: damaged result file: /{required} is missing")
+            if "outputs" not in f and "summaries" not in f:
+                raise StoreError(f"{path}: damaged result file: /outputs is missing")
             time = f["time"][()]
             outputs, units, long_names = {}, {}, {}
-            for name, ds in f["outputs"].items():
-                outputs[name] = ds[()]
-                units[name] = _text(ds.attrs.get("units", ""))
-                long_names[name] = _text(ds.attrs.get("long_name", name))
+            for group in ("outputs", "summaries"):
+                for name, ds in f.get(group, {}).items():
+                    outputs[name] = ds[()]
+                    units[name] = _text(ds.attrs.get("units", ""))
+                    long_names[name] = _text(ds.attrs.get("long_name", name))
             params, param_units, param_sources = {}, {}, {}
             for name, ds in f.get("params", {}).items():
                 params[name] = ds[()]
@@ -127,6 +226,11 @@ def read_result(path) -> Result:
                     data = ds[()]
                     events[col] = np.array([_text(x) for x in data]) if data.dtype.kind == "O" else data
             attrs = {k: _text(v) for k, v in f.attrs.items() if k != "format"}
+            if "sweep/samples" in f:
+                attrs["sweep_names"] = _text(f["sweep/samples"].attrs["names"])
+                attrs["sweep_base_samples"] = int(f["sweep"].attrs.get("base_samples", 0))
+                params.update({f"sweep:{n}": f["sweep/samples"][:, i]
+                               for i, n in enumerate(json.loads(attrs["sweep_names"]))})
     except StoreError:
         raise
     except (OSError, KeyError, ValueError) as exc:

@@ -1,0 +1,347 @@
+"""Parameter sweeps: samplers, chunked execution (local processes or Dask), resumable HDF5.
+
+A sweep turns an experiment's ``[sweep]`` table into N parameter sets (grid, Latin hypercube or a
+Saltelli/Sobol design), splits them into chunks, runs the chunks on workers and lets one process,
+the writer, store each finished chunk and flag it in ``/sweep/done``. Every random draw happens
+here, before any chunk runs, so results do not depend on the number or kind of workers. After a
+crash, ``resume=True`` runs only the chunks not yet flagged.
+
+The sweep is expressed as a cohort: each swept key becomes a ``cycle`` variation whose i-th value
+is run i's sample, so sweeps and cohorts share one code path (``sim.runner``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+import os
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from sim import provenance
+from sim.config import Experiment, Variation
+from sim.errors import ConfigError, SimInputError
+from sim.store import SweepFile
+
+DEFAULT_CHUNK_RUNS = 256
+METRICS = ("cmax", "tmax", "auc", "final")
+
+
+# ---- planning ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """The runs of a sweep: swept keys, their values per run, and the equivalent cohort experiment."""
+
+    names: tuple[str, ...]
+    samples: np.ndarray  # (N, k) value of each swept key per run
+    experiment: Experiment  # cohort of N runs with one cycle variation per swept key
+    method: str
+    base_samples: int  # the [sweep] samples value (Saltelli designs have samples * (k + 2) runs)
+    fingerprint: str
+
+
+def _sampler_unit(method: str, n_keys: int, samples: int, seed: int) -> np.ndarray:
+    from scipy.stats import qmc
+
+    if method == "grid":
+        per_axis = max(2, int(round(samples ** (1.0 / n_keys))))
+        axes = [np.linspace(0.0, 1.0, per_axis)] * n_keys
+        return np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, n_keys)
+    if method == "lhs":
+        return qmc.LatinHypercube(d=n_keys, seed=seed).random(samples)
+    try:
+        from SALib.sample import sobol as saltelli
+    except ImportError:
+        raise SimInputError("sweep.method = 'sobol' needs SALib: pip install 'neuropharm-sim[sensitivity]'") \
+            from None
+    problem = {"num_vars": n_keys, "names": [f"x{i}" for i in range(n_keys)], "bounds": [[0.0, 1.0]] * n_keys}
+    return saltelli.sample(problem, samples, calc_second_order=False, scramble=True, seed=seed)
+
+
+def plan(exp: Experiment, model) -> SweepPlan:
+    """Draw the sweep's runs from ``[sweep]``: ``ranges`` are absolute, ``factors`` multiply defaults."""
+    sweep = exp.sweep
+    if not sweep:
+        raise ConfigError(f"{exp.source_path}: sweep: no [sweep] table in the experiment")
+    method = sweep.get("method", "sobol")
+    samples = int(sweep.get("samples", 64))
+    seed = int(sweep.get("seed", exp.seed))
+    keys, lows, highs = [], [], []
+    for part in ("ranges", "factors"):
+        for key, (low, high) in _flatten(sweep.get(part, {})).items():
+            base = _base_value(exp, model, key, part)
+            keys.append(key)
+            lows.append(low * base if part == "factors" else low)
+            highs.append(high * base if part == "factors" else high)
+    if not keys:
+        raise ConfigError(f"{exp.source_path}: sweep: give at least one entry in [sweep.ranges] or [sweep.factors]")
+    if len(set(keys)) != len(keys):
+        raise ConfigError(f"{exp.source_path}: sweep: a key appears in both ranges and factors")
+    unit = _sampler_unit(method, len(keys), samples, seed)
+    values = np.asarray(lows) + unit * (np.asarray(highs) - np.asarray(lows))
+    vary = dict(exp.cohort_vary)
+    for i, key in enumerate(keys):
+        vary[key] = Variation("cycle", values=tuple(float(v) for v in values[:, i]))
+    cohort = dataclasses.replace(exp, cohort_size=len(values), cohort_vary=vary)
+    digest = hashlib.sha256()
+    digest.update(exp.source_text.encode())
+    digest.update(json.dumps(dict(exp.overrides), sort_keys=True, default=str).encode())
+    digest.update(np.ascontiguousarray(values).tobytes())
+    return SweepPlan(tuple(keys), values, cohort, method, samples, digest.hexdigest())
+
+
+def _flatten(table: dict, prefix: str = "") -> dict:
+    flat = {}
+    for k, v in table.items():
+        if isinstance(v, dict):
+            flat.update(_flatten(v, f"{prefix}{k}."))
+        else:
+            flat[f"{prefix}{k}"] = v
+    return flat
+
+
+def _base_value(exp: Experiment, model, key: str, part: str) -> float:
+    """Default of a swept key: a dose amount or a (subject-overridden) parameter value."""
+    from sim.runner import SUBJECT_KEYS
+
+    where = f"{exp.source_path}: sweep.{part}.{key}"
+    parts = key.split(".")
+    if parts[0] == "dose":
+        if len(parts) != 3 or not parts[1].isdigit() or int(parts[1]) >= len(exp.doses) \
+                or parts[2] not in ("amount_mg", "amount_mg_per_kg"):
+            raise ConfigError(f"{where}: only dose.K.amount_mg or dose.K.amount_mg_per_kg of an existing dose")
+        value = getattr(exp.doses[int(parts[1])], parts[2])
+        if value is None:
+            raise ConfigError(f"{where}: dose {parts[1]} is given as the other amount kind")
+        return value
+    if key == "cyp2d6":
+        raise ConfigError(f"{where}: cyp2d6 is categorical; sweep pk.cyp2d6_capacity instead")
+    name = SUBJECT_KEYS.get(key, key)
+    if not model.has_parameter(name):
+        raise ConfigError(f"{where}: unknown parameter")
+    if key in exp.subject:
+        return float(exp.subject[key])
+    return model.parameter(name).value
+
+
+# ---- one chunk (runs in a worker) ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChunkTask:
+    start: int
+    stop: int
+    species: str
+    params: np.ndarray
+    ev_time: np.ndarray
+    ev_index: np.ndarray
+    ev_amount: np.ndarray
+    t_eval: np.ndarray
+    rtol: float
+    atol: float
+    max_steps: int
+    save_states: bool
+    summaries_only: bool
+    dtype: str
+
+
+def run_chunk(task: ChunkTask) -> tuple[int, int, dict[str, np.ndarray], np.ndarray]:
+    """Integrate one chunk; returns (start, stop, arrays by name, status). Pure: no file access."""
+    import numba
+
+    from sim.runner import build_model
+    from sim.solver import Events, solve_ensemble
+
+    numba.set_num_threads(1)  # parallelism comes from the workers
+    model = build_model(task.species)
+    n = task.params.shape[0]
+    y0 = np.tile(model.initial_state(), (n, 1))
+    events = Events(task.ev_time, task.ev_index, task.ev_amount)
+    states, info = solve_ensemble(model.rhs, y0, task.params, task.t_eval, events, rtol=task.rtol,
+                                  atol=task.atol, autonomous=True, max_steps=task.max_steps, return_info=True)
+    series = {name: values for name, (values, _, _) in model.outputs(states, task.params).items()}
+    if task.save_states:
+        series.update({name: states[:, :, i] for i, name in enumerate(model.state_names)})
+    if task.summaries_only:
+        arrays = {f"{name}.{metric}": value for name, values in series.items()
+                  for metric, value in summarise(values, task.t_eval).items()}
+    else:
+        arrays = {name: values.astype(task.dtype) for name, values in series.items()}
+    return task.start, task.stop, arrays, info.status
+
+
+def summarise(values: np.ndarray, time: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-run summaries of (N, T) time courses: peak, time of peak (h), AUC (unit x h), final value."""
+    finite = np.where(np.isfinite(values), values, -np.inf)
+    peak_index = np.argmax(finite, axis=1)
+    return {
+        "cmax": np.max(finite, axis=1),
+        "tmax": time[peak_index],
+        "auc": np.trapezoid(values, time, axis=1),
+        "final": values[:, -1],
+    }
+
+
+# ---- executors ----------------------------------------------------------------------------------
+
+def _init_worker():
+    os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+
+
+def _local_results(tasks: list[ChunkTask], workers: int, retries: int = 2) -> Iterator[tuple]:
+    """Run tasks in a process pool (spawned workers); resubmit tasks lost with a dead worker."""
+    if workers <= 1:
+        for task in tasks:
+            yield run_chunk(task)
+        return
+    import multiprocessing
+
+    pending = {t.start: t for t in tasks}
+    attempts = dict.fromkeys(pending, 0)
+    while pending:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_init_worker) as pool:
+            futures = {pool.submit(run_chunk, t): start for start, t in pending.items()}
+            broken = False
+            while futures and not broken:
+                done, _ = wait(futures, return_when=FIRST_COMPLETED)
+                for future in done:
+                    start = futures.pop(future)
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        continue
+                    pending.pop(start)
+                    yield result
+            if broken:
+                for start in pending:
+                    attempts[start] += 1
+                    if attempts[start] > retries:
+                        raise RuntimeError(f"sweep: chunk starting at run {start} lost its worker "
+                                           f"{attempts[start]} times; giving up") from None
+
+
+def _dask_results(tasks: list[ChunkTask], scheduler: str) -> Iterator[tuple]:
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise SimInputError("--scheduler needs Dask: pip install 'neuropharm-sim[dask]'") from None
+    with Client(scheduler, timeout="20s") as client:
+        futures = client.map(run_chunk, tasks, pure=False, retries=2)
+        for future in as_completed(futures):
+            yield future.result()
+
+
+# ---- the writer ---------------------------------------------------------------------------------
+
+def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: str | None = None,
+              resume: bool = False, chunk_runs: int | None = None, summaries_only: bool | None = None,
+              progress: bool | None = None) -> Path:
+    """Run the experiment's sweep into ``out`` (HDF5); returns the path. See the module docstring."""
+    from sim.runner import build_model, dose_events, parameter_matrix, time_grid
+
+    out = Path(out)
+    model = build_model(exp.species)
+    sweep_plan = plan(exp, model)
+    cohort = sweep_plan.experiment
+    params = parameter_matrix(cohort, model)
+    events, dose_table = dose_events(cohort, model, params)
+    ev_time, ev_index, ev_amount = events.broadcast(params.shape[0], model.n_states)
+    t_eval = time_grid(exp)
+    n_runs = params.shape[0]
+    if summaries_only is None:
+        summaries_only = bool(exp.sweep.get("summaries_only", False))
+    chunk_runs = chunk_runs or int(exp.sweep.get("chunk_runs", DEFAULT_CHUNK_RUNS))
+    workers = workers or os.cpu_count() or 1
+
+    # the layout of the results, from a one-run dry chunk
+    probe = ChunkTask(0, 1, exp.species, params[:1], ev_time[:1], ev_index[:1], ev_amount[:1], t_eval[:2],
+                      exp.rtol, exp.atol, exp.max_steps, exp.save_states, summaries_only, exp.precision)
+    _, _, probe_arrays, _ = run_chunk(probe)
+    units, long_names = _units(model, exp.save_states, summaries_only)
+    shapes = {name: (n_runs,) if summaries_only else (n_runs, t_eval.size) for name in probe_arrays}
+    size_mb = sum(math.prod(s) for s in shapes.values()) * np.dtype(exp.precision).itemsize / 1e6
+    attrs = {
+        "created": provenance.now_utc(), "experiment_name": exp.name, "experiment_toml": exp.source_text,
+        "experiment_path": exp.source_path, "overrides": json.dumps(dict(exp.overrides), sort_keys=True),
+        "seed": exp.seed, "species": exp.species, "git_commit": provenance.git_commit(),
+        "package_versions": json.dumps(provenance.package_versions(), sort_keys=True),
+        "solver": json.dumps({"method": "rodas4", "rtol": exp.rtol, "atol": exp.atol, "max_steps": exp.max_steps}),
+        "sweep_method": sweep_plan.method, "sweep_fingerprint": sweep_plan.fingerprint,
+    }
+    if resume and out.exists():
+        store = SweepFile.open_for_resume(out, sweep_plan.fingerprint)
+    else:
+        if out.exists() and not resume:
+            raise SimInputError(f"{out}: exists; use --resume to finish it or choose another -o")
+        store = SweepFile.create(
+            out, time=t_eval, shapes=shapes, units=units, long_names=long_names, precision=exp.precision,
+            params={n: params[:, i] for i, n in enumerate(model.parameter_names)},
+            param_units={n: p.unit for n, p in zip(model.parameter_names, model.parameters, strict=True)},
+            param_sources={n: p.source for n, p in zip(model.parameter_names, model.parameters, strict=True)},
+            sweep_names=sweep_plan.names, sweep_samples=sweep_plan.samples, sweep_base_samples=sweep_plan.base_samples,
+            events=dose_table, attrs=attrs)
+    try:
+        done = store.done()
+        tasks = [ChunkTask(a, b, exp.species, params[a:b], ev_time[a:b], ev_index[a:b], ev_amount[a:b], t_eval,
+                           exp.rtol, exp.atol, exp.max_steps, exp.save_states, summaries_only, exp.precision)
+                 for a in range(0, n_runs, chunk_runs) for b in [min(a + chunk_runs, n_runs)] if not done[a:b].all()]
+        show = sys.stderr.isatty() if progress is None else progress
+        print(f"sweep: {n_runs} runs in {math.ceil(n_runs / chunk_runs)} chunks, results about {size_mb:.1f} MB; "
+              f"{len(tasks)} chunks to run on {'Dask at ' + scheduler if scheduler else f'{workers} worker(s)'}",
+              file=sys.stderr)
+        results = _dask_results(tasks, scheduler) if scheduler else _local_results(tasks, min(workers, len(tasks)))
+        bar = _progress_bar(sum(t.stop - t.start for t in tasks), show)
+        started = time.perf_counter()
+        for start, stop, arrays, status in results:
+            store.write_chunk(start, stop, arrays, status)
+            bar.update(stop - start)
+        bar.close()
+        store.finish(wall_s=time.perf_counter() - started)
+    finally:
+        store.close()
+    return out
+
+
+def _units(model, save_states: bool, summaries_only: bool):
+    units, long_names = {}, {}
+    for mech in model.mechanisms:
+        for o in mech.outputs:
+            units[o.name], long_names[o.name] = o.unit, o.long_name
+    if save_states:
+        for name, unit in zip(model.state_names, model.state_units, strict=True):
+            units[name], long_names[name] = unit, f"state {name}"
+    if not summaries_only:
+        return units, long_names
+    su, sl = {}, {}
+    for name in units:
+        for metric, unit in (("cmax", units[name]), ("tmax", "h"), ("auc", f"{units[name]}*h"),
+                             ("final", units[name])):
+            su[f"{name}.{metric}"], sl[f"{name}.{metric}"] = unit, f"{metric} of {long_names[name]}"
+    return su, sl
+
+
+class _NoBar:
+    def update(self, n):
+        pass
+
+    def close(self):
+        pass
+
+
+def _progress_bar(total: int, show: bool):
+    if not show:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="run", desc="sweep", smoothing=0.1)
