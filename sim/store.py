@@ -189,6 +189,58 @@ class SweepFile:
         self._f.close()
 
 
+def store_complete(path) -> bool:
+    """True if the sweep file at ``path`` has every run flagged done."""
+    with h5py.File(path, "r") as f:
+        return bool(f["sweep/done"][()].all())
+
+
+class Journal:
+    """Finished chunks saved as small ``.npz`` files beside the sweep file until the sweep completes.
+
+    HDF5 files are not crash-safe: a writer killed in the middle of a flush can leave the file
+    unreadable. Each chunk is therefore first saved here (atomically: temporary name, then rename),
+    then written to the HDF5 file. ``--resume`` replays the journal into the file, rebuilding the
+    file from it if the file itself was damaged. No pickles: arrays only.
+    """
+
+    def __init__(self, sweep_path, fingerprint: str):
+        self.folder = Path(str(sweep_path) + ".journal")
+        self.fingerprint = fingerprint
+
+    def start(self) -> None:
+        if self.folder.exists():
+            self.clear()
+        self.folder.mkdir(parents=True)
+        (self.folder / "fingerprint").write_text(self.fingerprint)
+
+    def matches(self) -> bool:
+        stamp = self.folder / "fingerprint"
+        return stamp.is_file() and stamp.read_text() == self.fingerprint
+
+    def save(self, start: int, stop: int, arrays: dict, status: np.ndarray) -> None:
+        tmp = self.folder / f"chunk_{start}_{stop}.tmp.npz"
+        names = list(arrays)
+        np.savez(tmp, status=status, names=np.array(names), **{f"a{i}": arrays[n] for i, n in enumerate(names)})
+        tmp.replace(self.folder / f"chunk_{start}_{stop}.npz")
+
+    def chunks(self):
+        """Yield (start, stop, arrays, status) for every saved chunk."""
+        for path in sorted(self.folder.glob("chunk_*_*.npz")):
+            if path.name.endswith(".tmp.npz"):
+                continue
+            _, start, stop = path.stem.split("_")
+            with np.load(path, allow_pickle=False) as data:
+                names = [str(n) for n in data["names"]]
+                arrays = {n: data[f"a{i}"] for i, n in enumerate(names)}
+                yield int(start), int(stop), arrays, data["status"]
+
+    def clear(self) -> None:
+        for path in self.folder.glob("*"):
+            path.unlink()
+        self.folder.rmdir()
+
+
 def read_result(path) -> Result:
     """Read a file written by this module; a foreign or damaged file is a :class:`StoreError`."""
     path = Path(path)

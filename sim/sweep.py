@@ -30,7 +30,7 @@ import numpy as np
 from sim import provenance
 from sim.config import Experiment, Variation
 from sim.errors import ConfigError, SimInputError
-from sim.store import SweepFile
+from sim.store import Journal, SweepFile, store_complete
 
 DEFAULT_CHUNK_RUNS = 256
 METRICS = ("cmax", "tmax", "auc", "final")
@@ -246,8 +246,11 @@ def _dask_results(tasks: list[ChunkTask], scheduler: str) -> Iterator[tuple]:
 
 def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: str | None = None,
               resume: bool = False, chunk_runs: int | None = None, summaries_only: bool | None = None,
-              progress: bool | None = None) -> Path:
-    """Run the experiment's sweep into ``out`` (HDF5); returns the path. See the module docstring."""
+              progress: bool | None = None, on_chunk=None) -> Path:
+    """Run the experiment's sweep into ``out`` (HDF5); returns the path. See the module docstring.
+
+    ``on_chunk(start, stop)``, if given, is called after each chunk is stored (e.g. for notebooks).
+    """
     from sim.runner import build_model, dose_events, parameter_matrix, time_grid
 
     out = Path(out)
@@ -279,18 +282,32 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
         "solver": json.dumps({"method": "rodas4", "rtol": exp.rtol, "atol": exp.atol, "max_steps": exp.max_steps}),
         "sweep_method": sweep_plan.method, "sweep_fingerprint": sweep_plan.fingerprint,
     }
-    if resume and out.exists():
-        store = SweepFile.open_for_resume(out, sweep_plan.fingerprint)
-    else:
-        if out.exists() and not resume:
-            raise SimInputError(f"{out}: exists; use --resume to finish it or choose another -o")
-        store = SweepFile.create(
+    journal = Journal(out, sweep_plan.fingerprint)
+
+    def create() -> SweepFile:
+        return SweepFile.create(
             out, time=t_eval, shapes=shapes, units=units, long_names=long_names, precision=exp.precision,
             params={n: params[:, i] for i, n in enumerate(model.parameter_names)},
             param_units={n: p.unit for n, p in zip(model.parameter_names, model.parameters, strict=True)},
             param_sources={n: p.source for n, p in zip(model.parameter_names, model.parameters, strict=True)},
             sweep_names=sweep_plan.names, sweep_samples=sweep_plan.samples, sweep_base_samples=sweep_plan.base_samples,
             events=dose_table, attrs=attrs)
+
+    if resume and out.exists():
+        if journal.matches():
+            # the journal holds every finished chunk: rebuild the file from it, since a writer killed
+            # mid-flush can leave damage that only shows when the file is next written
+            store = create()
+            for start, stop, arrays, status in journal.chunks():
+                store.write_chunk(start, stop, arrays, status)
+        else:
+            store = SweepFile.open_for_resume(out, sweep_plan.fingerprint)
+            journal.start()
+    else:
+        if out.exists() and not resume:
+            raise SimInputError(f"{out}: exists; use --resume to finish it or choose another -o")
+        store = create()
+        journal.start()
     try:
         done = store.done()
         tasks = [ChunkTask(a, b, exp.species, params[a:b], ev_time[a:b], ev_index[a:b], ev_amount[a:b], t_eval,
@@ -304,12 +321,17 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
         bar = _progress_bar(sum(t.stop - t.start for t in tasks), show)
         started = time.perf_counter()
         for start, stop, arrays, status in results:
+            journal.save(start, stop, arrays, status)
             store.write_chunk(start, stop, arrays, status)
             bar.update(stop - start)
+            if on_chunk is not None:
+                on_chunk(start, stop)
         bar.close()
         store.finish(wall_s=time.perf_counter() - started)
     finally:
         store.close()
+    if store_complete(out):
+        journal.clear()
     return out
 
 
