@@ -9,7 +9,9 @@ import numpy as np
 from sim import provenance
 from sim.config import Experiment, Variation
 from sim.errors import ConfigError
-from sim.kinetics import pk
+from sim.kinetics import comedication, dopamine, norepinephrine, pk, serotonin
+from sim.kinetics import drugs as library
+from sim.kinetics.terminal import DrugInput
 from sim.model import Model
 from sim.result import Result
 from sim.solver import Events, solve_ensemble
@@ -21,11 +23,68 @@ NO_EFFECT_DRUGS = ("placebo",)
 _MODELS: dict[str, Model] = {}
 
 
-def build_model(species: str) -> Model:
-    """The model for a species (built once per process; its compiled RHS is cached on disk)."""
-    if species not in _MODELS:
-        _MODELS[species] = Model([pk.SPECIES[species]])
-    return _MODELS[species]
+def build_model(species: str, drugs=None) -> Model:
+    """The model for a species (built once per process and combination; its RHS is cached on disk).
+
+    ``drugs=None`` gives the MDMA PK model alone (what sweeps, ``sim params`` and the PK benchmark used
+    before the transmitters existed). A sequence of dosed drug names (possibly empty) gives the cascade:
+    MDMA PK, one PK mechanism per other dosed drug, and the serotonin, dopamine and norepinephrine
+    terminals, which see every drug present. :func:`model_for` picks this for an experiment.
+    """
+    if drugs is None:
+        key = (species, None)
+        if key not in _MODELS:
+            _MODELS[key] = Model([pk.SPECIES[species]])
+        return _MODELS[key]
+    # drugs without PK in this species are left out here; dose_events() then names the bad [[dose]]
+    extra = tuple(sorted({d for d in drugs if d not in ("mdma", *NO_EFFECT_DRUGS) and library.dosable(d, species)}))
+    key = (species, extra)
+    if key not in _MODELS:
+        base = pk.SPECIES[species]
+        inputs = [DrugInput("mdma", "mdma", "pk.brain", _mdma_scale(base.parameter),
+                            "derived: pk.fu_plasma / (pk.kp_brain * pk.v_brain) (unbound brain = unbound plasma)"),
+                  DrugInput("mda", "mda", "pk.mda", _mda_scale(base.parameter),
+                            "derived: pk.fu_plasma / pk.v_mda (MDA metabolite; assumed: brain unbound = plasma "
+                            "unbound, instantaneous equilibrium)")]
+        inputs += [DrugInput("mda_dosed" if d == "mda" else d, d, f"{d}.brain", 1.0,
+                             "unit: the drug's brain state is unbound uM") for d in extra]
+        mechanisms = [base, *(comedication.mechanism(d, species) for d in extra),
+                      serotonin.mechanism(species, inputs), dopamine.mechanism(species, inputs),
+                      norepinephrine.mechanism(species, inputs)]
+        _MODELS[key] = Model(mechanisms)
+    return _MODELS[key]
+
+
+def model_for(exp: Experiment) -> Model:
+    """The model an experiment needs (its species and the drugs it doses)."""
+    return build_model(exp.species, tuple(d.drug for d in exp.doses))
+
+
+def _mdma_scale(par) -> float:
+    return par("fu_plasma").value / (par("kp_brain").value * par("v_brain").value)
+
+
+def _mda_scale(par) -> float:
+    return par("fu_plasma").value / par("v_mda").value
+
+
+def derive_parameters(model: Model, params: np.ndarray) -> None:
+    """Set derived parameters in place from each run's own values (after overrides and draws): drug
+    input scales of the terminals and co-medication body weights follow the PK parameters."""
+    def col(name):
+        return params[:, model.parameter_index(name)]
+    bw = col("pk.body_weight_kg")
+    w = bw / pk.REFERENCE_WEIGHT_KG
+    mdma = col("pk.fu_plasma") / (col("pk.kp_brain") * col("pk.v_brain"))
+    mda = col("pk.fu_plasma") / (col("pk.v_mda") * w**pk.VOLUME_EXPONENT)
+    for name in model.parameter_names:
+        mech, _, short = name.partition(".")
+        if short == "mdma_scale":
+            params[:, model.parameter_index(name)] = mdma
+        elif short == "mda_scale":
+            params[:, model.parameter_index(name)] = mda
+        elif short == "body_weight_kg" and mech != "pk":
+            params[:, model.parameter_index(name)] = bw
 
 
 def time_grid(exp: Experiment) -> np.ndarray:
@@ -70,6 +129,7 @@ def parameter_matrix(exp: Experiment, model: Model) -> np.ndarray:
         spec = exp.cohort_vary[key]
         i, _ = _subject_value(model, key, exp.subject.get(key, _default_for(model, key)), "cohort.vary")
         params[:, i] = _draw(model, key, spec, base[i], exp.cohort_size, rng)
+    derive_parameters(model, params)
     return params
 
 
@@ -143,7 +203,11 @@ def dose_events(exp: Experiment, model: Model, params: np.ndarray) -> tuple[Even
             mg = per_run if per_run is not None else np.full(n_runs, dose.amount_mg)
         else:
             mg = (per_run if per_run is not None else dose.amount_mg_per_kg) * weight
-        base_mg = mg * (salt_to_base_fraction(dose.drug) if dose.salt == "hcl" else 1.0)
+        try:
+            base_mg = mg * (salt_to_base_fraction(dose.drug) if dose.salt == "hcl" else 1.0)
+        except KeyError:
+            raise ConfigError(f"{exp.source_path}: dose.{k}.salt: no hydrochloride of {dose.drug!r} known; "
+                              'use salt = "base"') from None
         times.append(np.full(n_runs, dose.time_h))
         indices.append(np.full(n_runs, target))
         amounts.append(mg_to_umol(base_mg, dose.drug))
@@ -160,7 +224,7 @@ def dose_events(exp: Experiment, model: Model, params: np.ndarray) -> tuple[Even
 
 def run(exp: Experiment) -> Result:
     """Simulate an experiment; returns a :class:`Result` with outputs (N, T) and provenance."""
-    model = build_model(exp.species)
+    model = model_for(exp)
     params = parameter_matrix(exp, model)
     events, dose_table = dose_events(exp, model, params)
     t_eval = time_grid(exp)

@@ -7,7 +7,7 @@ config boundary (doses in mg) and at the output boundary (plasma concentrations 
 References
 ----------
 Molar masses from PubChem: MDMA (CID 1615) 193.25 g/mol; MDMA hydrochloride (CID 9860366)
-229.70 g/mol; MDA (CID 1614) 179.22 g/mol.
+229.70 g/mol; MDA (CID 1614) 179.22 g/mol; co-medications as listed (base and hydrochloride).
 """
 
 from __future__ import annotations
@@ -16,6 +16,19 @@ MOLAR_MASS_G_PER_MOL = {
     "mdma": 193.25,
     "mdma_hcl": 229.70,
     "mda": 179.22,
+    "mda_hcl": 215.68,
+    # co-medications (PubChem): the "_hcl" entry is the hydrochloride; clinical labels of the SSRIs
+    # state the dose as the base equivalent, so experiment files dose them with salt = "base".
+    "citalopram": 324.39,
+    "citalopram_hcl": 360.85,
+    "fluoxetine": 309.33,
+    "fluoxetine_hcl": 345.79,
+    "paroxetine": 329.37,
+    "paroxetine_hcl": 365.83,
+    "pindolol": 248.32,
+    "pindolol_hcl": 284.78,
+    "way100635": 422.57,
+    "way100635_hcl": 459.03,
 }
 
 MINUTES_PER_HOUR = 60.0
@@ -53,3 +66,8 @@ def minutes_to_hours(minutes):
 
 def per_minute_to_per_hour(rate_per_min):
     return rate_per_min * MINUTES_PER_HOUR
+
+
+def um_to_nm(concentration_um):
+    """Concentration uM -> nM."""
+    return concentration_um * 1000.0

@@ -1,0 +1,114 @@
+"""Generic PK of a dosed drug other than MDMA: one compartment, first-order absorption, brain effect site.
+
+One :class:`~sim.model.Mechanism` per drug, named after it (``paroxetine.central`` ...), built from
+the drug's :class:`~sim.kinetics.drugs.DrugPK` entry. Amounts in umol, volumes in L, time in h::
+
+    gut --ka--> central --CL + CL_2D6 * E / (1 + C/Km)--> eliminated
+    depot --ka_depot--^        (1 - F) of the gut and depot goes straight to ``eliminated``
+    brain (unbound, uM): dC_b/dt = keq (fu C - C_b)     (Kp,uu = 1: unbound brain = unbound plasma)
+
+``E`` is the PK model's hepatic CYP2D6 state ``pk.cyp2d6``. A drug with ``cyp2d6_kinact > 0`` is a
+mechanism-based inactivator and adds ``-kinact C_h / (KI + C_h) E`` to dE/dt, with ``C_h`` the
+driving concentration (``cyp2d6_driver`` x total plasma): the same enzyme state MDMA inactivates,
+so a pre-treatment with paroxetine slows MDMA's CYP2D6 clearance (issue 3). A one-compartment model
+is the usual simple description of these drugs' oral PK (references per entry in drugs.py).
+"""
+
+from __future__ import annotations
+
+from numba import njit
+
+from sim.kinetics import drugs as library
+from sim.model import Mechanism, Output, State
+from sim.params import Parameter
+from sim.units import MOLAR_MASS_G_PER_MOL
+
+GUT, DEPOT, CENTRAL, BRAIN, ELIMINATED = range(5)
+STATES = (
+    State("gut", "umol", "drug in the gut lumen awaiting absorption"),
+    State("depot", "umol", "drug at a parenteral injection site (s.c. or i.p.)"),
+    State("central", "umol", "drug in its distribution volume (plasma-referenced)"),
+    State("brain", "uM", "unbound drug concentration at brain targets (effect site)"),
+    State("eliminated", "umol", "drug eliminated or not absorbed (cumulative)"),
+)
+PARAMETER_NAMES = ("body_weight_kg", "ka", "ka_depot", "f_oral", "v", "cl", "cl_2d6", "km_2d6", "fu",
+                   "keq_brain", "cyp2d6_ki", "cyp2d6_kinact", "cyp2d6_driver")
+BW, KA, KA_DEPOT, F, V, CL, CL2D6, KM2D6, FU, KEQ, CKI, CKINACT, CDRIVER = range(len(PARAMETER_NAMES))
+REFERENCE_WEIGHT_KG = 70.0
+
+
+@njit(cache=True)
+def comedication_rhs(t, y, p, dydt, s, q, x):
+    """One-compartment PK with a brain effect site; optional CYP2D6 clearance and inactivation."""
+    w = p[q + BW] / REFERENCE_WEIGHT_KG
+    cscale = w**0.75
+    v = p[q + V] * w
+    gut = max(y[s + GUT], 0.0)
+    depot = max(y[s + DEPOT], 0.0)
+    central = max(y[s + CENTRAL], 0.0)
+    cp = central / v
+    enzyme = min(max(y[x[0]], 0.0), 1.0)
+    absorbed = p[q + KA] * gut
+    injected = p[q + KA_DEPOT] * depot
+    clearance = (p[q + CL] + p[q + CL2D6] * enzyme / (1.0 + cp / p[q + KM2D6])) * cscale * cp
+    dydt[s + GUT] += -absorbed
+    dydt[s + DEPOT] += -injected
+    dydt[s + CENTRAL] += p[q + F] * (absorbed + injected) - clearance
+    dydt[s + BRAIN] += p[q + KEQ] * (p[q + FU] * cp - y[s + BRAIN])
+    dydt[s + ELIMINATED] += clearance + (1.0 - p[q + F]) * (absorbed + injected)
+    if p[q + CKINACT] > 0.0:
+        ch = p[q + CDRIVER] * cp
+        dydt[x[0]] -= p[q + CKINACT] * ch / (p[q + CKI] + ch) * enzyme
+
+
+def _plasma(drug_name):
+    mm = MOLAR_MASS_G_PER_MOL[drug_name]
+
+    def compute(st, par):
+        w = par["body_weight_kg"] / REFERENCE_WEIGHT_KG
+        return st["central"] / (par["v"] * w) * mm
+    return compute
+
+
+def _brain(st, par):
+    return st["brain"]
+
+
+def mechanism(drug_name: str, species: str) -> Mechanism:
+    """The PK mechanism of a library drug in a species (KeyError if it has no PK there)."""
+    drug = library.get(drug_name)
+    if species not in drug.pk:
+        raise KeyError(f"drug {drug_name!r} has no {species} PK in the library")
+    pk = drug.pk[species]
+    src, p = pk.source, Parameter
+    params = (
+        p("body_weight_kg", 70.0 if species == "human" else 0.3, "kg",
+          "derived: copied from pk.body_weight_kg by the runner", "body weight", 0.01, 300.0),
+        p("ka", pk.ka, "1/h", src, "oral absorption rate constant", 0.0, 100.0),
+        p("ka_depot", pk.ka_depot, "1/h", src, "absorption rate from an s.c./i.p. depot", 0.0, 1000.0),
+        p("f_oral", pk.f_oral, "1", src, "bioavailability of oral and depot doses", 0.0, 1.0),
+        p("v", pk.v, "L", src, "distribution volume at 70 kg", 0.1, 1e5),
+        p("cl", pk.cl, "L/h", src, "non-CYP2D6 clearance at 70 kg", 0.0, 1e4),
+        p("cl_2d6", pk.cl_2d6, "L/h", src, "CYP2D6 clearance at full enzyme activity, 70 kg", 0.0, 1e4),
+        p("km_2d6", pk.km_2d6, "uM", src, "total plasma concentration half-saturating the CYP2D6 route",
+          1e-6, 1e6),
+        p("fu", pk.fu, "1", src, "unbound fraction in plasma", 0.0, 1.0),
+        p("keq_brain", pk.keq_brain, "1/h", "assumed: brain equilibration within ~0.5-2 h",
+          "plasma-brain equilibration rate constant", 0.0, 100.0),
+        p("cyp2d6_ki", pk.cyp2d6_ki, "uM", pk.cyp2d6_source, "KI of CYP2D6 mechanism-based inactivation",
+          1e-6, 1e6),
+        p("cyp2d6_kinact", pk.cyp2d6_kinact, "1/h", pk.cyp2d6_source, "maximal CYP2D6 inactivation rate",
+          0.0, 1e4),
+        p("cyp2d6_driver", pk.cyp2d6_driver, "1", pk.cyp2d6_source,
+          "fraction of total plasma concentration driving inactivation", 0.0, 100.0),
+    )
+    assert tuple(x.name for x in params) == PARAMETER_NAMES
+    # MDA is also MDMA's metabolite (pk.py's plasma_mda): a dosed MDA gets outputs of its own
+    label = "mda_dosed" if drug_name == "mda" else drug_name
+    outputs = (Output(f"plasma_{label}", "ng/mL", f"plasma {label} concentration", _plasma(drug_name)),
+               Output(f"brain_{label}", "uM", f"unbound {label} at brain targets", _brain))
+    targets = {(drug_name, "oral"): "gut", (drug_name, "iv"): "central", (drug_name, "sc"): "depot",
+               (drug_name, "ip"): "depot"}
+    return Mechanism(name=drug_name, states=STATES, parameters=params, rhs=comedication_rhs,
+                     inputs=("pk.cyp2d6",), outputs=outputs, dose_targets=targets,
+                     description=f"{species} PK of {drug_name} (one compartment)")

@@ -1,0 +1,237 @@
+"""The drug library: each drug is one :class:`Drug` entry (PK and target potencies, with sources).
+
+A drug acts on the monoamine terminals through its potency at SERT, DAT and NET (``transporters``:
+constant K in uM, and whether it is a *substrate* that is carried in and drives reverse transport,
+or a *blocker*), at the somatodendritic autoreceptors (``receptors``: antagonist Ki in uM, e.g.
+5-HT1A), and through its own PK (``pk``). MDMA's PK is the calibrated model of ``sim/kinetics/pk.py``
+(MDA is its metabolite there); every other drug, and MDA given as a drug, uses the generic oral
+one-compartment model of ``sim/kinetics/comedication.py`` with the parameters in its :class:`DrugPK`.
+
+To add a drug, ``register(Drug(...))`` one entry (with ``molar_mass``, or list the molar masses in
+``sim/units.py``): runner, terminals and validation pick it up by name (``tests/test_drugs.py`` proves it).
+
+Potency tables
+--------------
+- Releasers (both species): Rothman et al. 2001 Synapse 39:32, Table 1 (rat synaptosome release EC50;
+  MDMA: 5-HT 56.6 nM, NE 77.4 nM, DA 376 nM (check)); why not the human-transporter values of Pifl
+  et al. 2005 J Pharmacol Exp Ther 314:346 is said at the MDMA entry.
+- Blockers: Tatsumi et al. 1997 Eur J Pharmacol 340:249 (Kd at hSERT/hNET/hDAT).
+For a *substrate*, K is its release EC50, taken as its transport Km: it sets both its competition
+with the transmitter for uptake and its occupancy-driven reverse transport. For a *blocker*, K is
+its Kd (= Ki against uptake). Brain concentrations at the target are unbound concentrations,
+assumed equal to unbound plasma at equilibrium (Kp,uu = 1; no active efflux), see comedication.py.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+TRANSPORTERS = ("sert", "dat", "net")
+RECEPTORS = ("5ht1a",)
+MODES = ("substrate", "blocker")
+SPECIES = ("human", "rat")
+
+
+@dataclass(frozen=True)
+class Potency:
+    """Action at one transporter: K (uM), mode (substrate | blocker) and the source of K."""
+
+    k_um: float
+    mode: str
+    source: str
+
+    def __post_init__(self):
+        if self.mode not in MODES:
+            raise ValueError(f"unknown mode {self.mode!r}")
+        if not (self.k_um > 0 and math.isfinite(self.k_um)):
+            raise ValueError("potency K must be positive and finite")
+
+
+@dataclass(frozen=True)
+class DrugPK:
+    """Generic PK of a dosed drug (one compartment, first-order absorption; 70-kg values).
+
+    Volumes scale with (BW/70)^1 and clearances with (BW/70)^0.75, as in pk.py. ``cl_2d6`` is the part
+    of clearance through hepatic CYP2D6 (scaled by the shared enzyme state ``pk.cyp2d6`` and saturable
+    with ``km_2d6``, total plasma uM); ``cyp2d6_ki``/``cyp2d6_kinact`` make the drug a mechanism-based
+    inactivator of CYP2D6, driven by ``cyp2d6_driver`` x total plasma concentration.
+    """
+
+    ka: float                    # 1/h, oral absorption
+    f_oral: float                # oral bioavailability (1 = apparent oral values)
+    v: float                     # L at 70 kg
+    cl: float                    # L/h at 70 kg, non-CYP2D6 clearance
+    fu: float                    # unbound fraction in plasma
+    source: str
+    ka_depot: float = 3.0        # 1/h, s.c./i.p. absorption
+    keq_brain: float = 2.0       # 1/h, plasma-brain equilibration
+    cl_2d6: float = 0.0          # L/h at 70 kg, CYP2D6 clearance at full activity
+    km_2d6: float = 1e3          # uM (total plasma) for half-saturation of the CYP2D6 route
+    cyp2d6_ki: float = 1.0       # uM
+    cyp2d6_kinact: float = 0.0   # 1/h
+    cyp2d6_driver: float = 1.0   # fraction of total plasma concentration that reaches the enzyme
+    cyp2d6_source: str = "no CYP2D6 action"
+
+
+@dataclass(frozen=True)
+class Drug:
+    """One library entry. ``transporters`` and ``receptors`` may be overridden per species in
+    ``species_transporters``; ``pk`` maps species -> DrugPK (absent: the drug is not dosable there
+    through the generic model; MDMA is dosed through pk.py)."""
+
+    name: str
+    description: str
+    transporters: dict[str, Potency] = field(default_factory=dict)
+    receptors: dict[str, Potency] = field(default_factory=dict)
+    pk: dict[str, DrugPK] = field(default_factory=dict)
+    species_transporters: dict[str, dict[str, Potency]] = field(default_factory=dict)
+    molar_mass: float | None = None        # g/mol of the base; registered into sim/units.py if given
+    hcl_molar_mass: float | None = None    # g/mol of the hydrochloride (salt = "hcl" doses)
+
+    def potency(self, target: str, species: str) -> Potency | None:
+        override = self.species_transporters.get(species, {})
+        if target in override:
+            return override[target]
+        return self.transporters.get(target) or self.receptors.get(target)
+
+
+_PIFL = "Pifl et al. 2005 J Pharmacol Exp Ther 314:346 (release EC50, human transporters in cells)"
+_ROTHMAN = "Rothman et al. 2001 Synapse 39:32 Table 1 (release EC50, rat synaptosomes; check)"
+_TATSUMI = "Tatsumi et al. 1997 Eur J Pharmacol 340:249 (Kd at human transporters)"
+_S, _B = "substrate", "blocker"
+
+LIBRARY: dict[str, Drug] = {}
+
+
+def register(drug: Drug) -> Drug:
+    """Add a drug to the library (names are lower case and unique)."""
+    if drug.name != drug.name.lower() or not drug.name.isidentifier():
+        raise ValueError(f"drug name {drug.name!r} must be a lower-case identifier")
+    if drug.name in LIBRARY:
+        raise ValueError(f"drug {drug.name!r} is already in the library")
+    for target in [*drug.transporters, *(t for o in drug.species_transporters.values() for t in o)]:
+        if target not in TRANSPORTERS:
+            raise ValueError(f"{drug.name}: unknown transporter {target!r}")
+    for target in drug.receptors:
+        if target not in RECEPTORS:
+            raise ValueError(f"{drug.name}: unknown receptor {target!r}")
+    if drug.molar_mass is not None:  # conversion factors live in sim/units.py: add them there
+        from sim import units
+
+        units.MOLAR_MASS_G_PER_MOL.setdefault(drug.name, drug.molar_mass)
+        if drug.hcl_molar_mass is not None:
+            units.MOLAR_MASS_G_PER_MOL.setdefault(f"{drug.name}_hcl", drug.hcl_molar_mass)
+    LIBRARY[drug.name] = drug
+    return drug
+
+
+# MDMA and MDA: rat-synaptosome release EC50s (Rothman 2001) for both species. Reason: they are measured
+# in native nerve terminals, the reverse-transport rate constant of the terminals is calibrated with them
+# (rat dialysate, Baumann 2008), and the SSRI Kd values they compete with are native-membrane binding
+# constants too. EC50s at human transporters expressed in cells (Pifl 2005: NET 0.64, SERT 1.12, DAT 3.24
+# uM; Simmler 2013 uptake IC50s) are 10-20x right-shifted at every transporter alike, so using them with
+# the same calibration would make human MDMA a weak releaser at 1.5 mg/kg, against its effects in
+# humans at the doses (1-2 mg/kg) that release 5-HT in rats (Baumann et al. 2007). They are kept here for
+# a user who wants them: ``species_transporters={"human": PIFL_2005_MDMA}``.
+PIFL_2005_MDMA = {"net": Potency(0.64, _S, _PIFL), "sert": Potency(1.12, _S, _PIFL), "dat": Potency(3.24, _S, _PIFL)}
+register(Drug(
+    "mdma", "(+/-)-3,4-methylenedioxymethamphetamine; substrate-type releaser (PK: sim/kinetics/pk.py)",
+    transporters={"sert": Potency(0.0566, _S, _ROTHMAN), "net": Potency(0.0774, _S, _ROTHMAN),
+                  "dat": Potency(0.376, _S, _ROTHMAN)},
+    receptors={"5ht1a": Potency(12.0, _B, "Battaglia et al. 1988 Eur J Pharmacol 149:159 (micromolar; "
+                                           "check) - negligible at brain concentrations")},
+))
+
+_MDA_PK_HUMAN = DrugPK(
+    ka=0.66, f_oral=1.0, v=560.0, cl=41.4, fu=0.7,
+    source="assumed: as the MDA metabolite in pk.py (v_mda, cl_mda; Mas et al. 1999) with MDMA's "
+           "absorption and unbound fraction (no human MDA dosing data used)")
+register(Drug(
+    "mda", "3,4-methylenedioxyamphetamine; MDMA metabolite, substrate-type releaser",
+    transporters={"sert": Potency(0.160, _S, _ROTHMAN), "net": Potency(0.108, _S, _ROTHMAN),
+                  "dat": Potency(0.190, _S, _ROTHMAN)},
+    pk={"human": _MDA_PK_HUMAN,
+        "rat": DrugPK(ka=1.5, f_oral=1.0, v=500.0, cl=300.0, fu=0.7, ka_depot=20.0,
+                      source="assumed: as the rat MDA metabolite in pk.py (t1/2 > 2 h, Baumann et al. 2009)")},
+))
+
+register(Drug(
+    "citalopram", "selective serotonin reuptake inhibitor (racemate)",
+    transporters={"sert": Potency(0.00116, _B, _TATSUMI), "net": Potency(4.07, _B, _TATSUMI),
+                  "dat": Potency(28.1, _B, _TATSUMI)},
+    pk={"human": DrugPK(ka=0.5, f_oral=0.8, v=840.0, cl=20.0, fu=0.2, keq_brain=1.0,
+                        source="Milne & Goa 1991 Drugs 41:450 (F ~80 %, Vd ~12 L/kg, CL ~0.33 L/min, t1/2 ~33 h, "
+                               "tmax 2-4 h, 80 % protein bound; check)"),
+        "rat": DrugPK(ka=2.0, f_oral=0.8, v=840.0, cl=280.0, fu=0.2, ka_depot=6.0, keq_brain=2.0,
+                      source="assumed: human volume, rat t1/2 ~3 h (Fredricson Overo 1982 Acta Pharmacol "
+                             "Toxicol 50:110; check)")},
+))
+
+register(Drug(
+    "fluoxetine", "selective serotonin reuptake inhibitor (norfluoxetine not modelled: acute use only)",
+    transporters={"sert": Potency(0.00081, _B, _TATSUMI), "net": Potency(0.240, _B, _TATSUMI),
+                  "dat": Potency(3.6, _B, _TATSUMI)},
+    pk={"human": DrugPK(ka=0.3, f_oral=0.72, v=2450.0, cl=35.0, fu=0.055, keq_brain=0.5,
+                        source="Altamura et al. 1994 Clin Pharmacokinet 26:201 (F ~72 %, Vd 20-40 L/kg, t1/2 "
+                               "1-4 d acute, 94.5 % bound; check)"),
+        "rat": DrugPK(ka=1.0, f_oral=0.7, v=1400.0, cl=50.0, fu=0.055, ka_depot=2.0, keq_brain=1.0,
+                      source="assumed: rat Vd ~20 L/kg and t1/2 ~5 h (Caccia et al. 1990 Drug Metab Dispos "
+                             "18:1039; check), scaled to 70 kg")},
+))
+
+register(Drug(
+    "paroxetine", "selective serotonin reuptake inhibitor; CYP2D6 substrate and mechanism-based inactivator",
+    transporters={"sert": Potency(0.00013, _B, _TATSUMI), "net": Potency(0.040, _B, _TATSUMI),
+                  "dat": Potency(0.490, _B, _TATSUMI)},
+    pk={"human": DrugPK(
+        ka=0.5, f_oral=1.0, v=2000.0, cl=34.0, cl_2d6=100.0, km_2d6=1e3, fu=0.05, keq_brain=0.5,
+        source="calibrated: apparent oral values (F folded in); cl gives t1/2 ~41 h in poor metabolisers and "
+               "cl_2d6 t1/2 ~16 h in extensive metabolisers after a single 20 mg dose, with paroxetine's own "
+               "CYP2D6 inactivation acting (Sindrup et al. 1992 Clin Pharmacol Ther 51:278, second-hand; "
+               "check); V/F assumed 2000 L (Vd 3-28 L/kg, Kaye et al. 1989 Acta Psychiatr Scand 80 suppl "
+               "350:60); 95 % protein bound. The CYP2D6 route ignores the pk.cyp2d6_capacity phenotype "
+               "(set paroxetine.cl_2d6 = 0 for a poor metaboliser)",
+        cyp2d6_ki=4.85, cyp2d6_kinact=10.2, cyp2d6_driver=1.0,
+        cyp2d6_source="Bertelsen et al. 2003 Drug Metab Dispos 31:289 (KI 4.85 uM, kinact 0.17 /min; "
+                      "not verified here: check). Driver = total plasma paroxetine (assumed: hepatic "
+                      "accumulation of this lipophilic amine; with unbound plasma (fu 0.05) 20 mg/day would "
+                      "remove < 20 % of CYP2D6, contradicting the conversion of most extensive metabolisers "
+                      "to poor-metaboliser phenotype on 20 mg/day, Lam et al. 2002 Pharmacotherapy 22:1001)"),
+    },
+))
+
+register(Drug(
+    "pindolol", "beta-adrenoceptor blocker and 5-HT1A (partial agonist/) antagonist",
+    receptors={"5ht1a": Potency(0.0089, _B, "Hoyer et al. 1994 Pharmacol Rev 46:157 (pKi ~8.0-8.1 at 5-HT1A; "
+                                            "check); modelled as a pure antagonist")},
+    pk={"human": DrugPK(ka=2.0, f_oral=0.87, v=140.0, cl=28.0, fu=0.6, keq_brain=2.0,
+                        source="Meier 1982 Am Heart J 104:364 (F 87 %, Vd ~2 L/kg, t1/2 ~3-4 h, 40 % bound; "
+                               "check)")},
+))
+
+register(Drug(
+    "way100635", "silent 5-HT1A antagonist (research tool)",
+    receptors={"5ht1a": Potency(0.00084, _B, "Forster et al. 1995 Eur J Pharmacol 281:81 (pIC50 8.87 at "
+                                             "5-HT1A; IC50 1.35 nM, Ki ~0.84 nM; check)")},
+    pk={"rat": DrugPK(ka=3.0, f_oral=0.1, v=350.0, cl=89.0, fu=0.5, ka_depot=10.0, keq_brain=4.0,
+                      source="assumed: Vd ~5 L/kg and t1/2 ~0.7 h in the rat after scaling to 0.3 kg (check), "
+                             "poor oral availability"),
+        "human": DrugPK(ka=1.0, f_oral=0.1, v=350.0, cl=300.0, fu=0.5, keq_brain=4.0,
+                        source="assumed: used in humans only as an i.v. PET tracer; short-acting")},
+))
+
+register(Drug("placebo", "inert: no PK, no targets"))
+
+
+def get(name: str) -> Drug:
+    try:
+        return LIBRARY[name]
+    except KeyError:
+        raise KeyError(f"unknown drug {name!r} (library: {', '.join(sorted(LIBRARY))})") from None
+
+
+def dosable(name: str, species: str) -> bool:
+    """Whether ``name`` can be dosed in ``species`` (MDMA through pk.py, others through their DrugPK)."""
+    drug = LIBRARY.get(name)
+    return drug is not None and (name == "mdma" or species in drug.pk)

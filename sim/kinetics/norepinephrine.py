@@ -1,0 +1,47 @@
+"""Norepinephrine (NE) terminal in the forebrain (cortex/hippocampus; equations: terminal.py).
+
+Same structure as the DA terminal (TH with end-product inhibition; dopamine beta-hydroxylase lumped
+into synthesis), with NET, alpha2 terminal and somatodendritic (locus coeruleus) autoreceptors.
+MDMA is a potent NET substrate. Human and rat share these values.
+"""
+
+from __future__ import annotations
+
+from sim.kinetics import terminal
+from sim.kinetics.transporters import TRANSPORTERS
+
+BASELINE = terminal.Baseline(
+    ec=0.001,       # 1 nM: middle of the dialysate range 0.5-2 nM (TARGETS.md, check)
+    cyt=0.05,
+    ves=10.0,       # ~2 uM tissue NE (~0.35 ug/g cortex) / extracellular volume fraction 0.2
+    synthesis=3.0,
+    vmat=5.0,
+    other_clearance=0.2,
+)
+BASELINE_SOURCE = ("assumed: extracellular 1 nM (dialysate 0.5-2 nM), store ~10 uM ECS-equivalent; see "
+                   "norepinephrine.BASELINE")
+
+_NET = TRANSPORTERS["net"]
+GIVEN = {
+    "vmax_t": (_NET.vmax, _NET.source),
+    "km_t": (_NET.km, _NET.source),
+    "k_fb": (0.05, "assumed: TH end-product inhibition half-maximal at the basal cytosolic level"),
+    "km_vmat": (2.0, "assumed: VMAT2 Km for NE ~2 uM (check)"),
+    "km_mao": (200.0, "assumed: as DA"),
+    "ka_term": (0.001, "assumed: alpha2 half-effect at the basal level"),
+    "ka_soma": (0.001, "assumed: locus coeruleus alpha2 half-activation at the basal level"),
+    "g_soma": (1.0, "assumed"),
+    "tau_auto": (0.1, "assumed: ~6 min"),
+    "k_efflux": (160.0, "assumed: as the 5-HT terminal"),
+    "g_vesicle": (1.0, "assumed: as the 5-HT terminal"),
+    "k_enz_inact": (0.0, "assumed: no lasting TH inactivation"),
+    "enz_half_life": (72.0, "unused (no inactivation)"),
+    "g_facil": (0.0, "no facilitation modelled for NE"),
+    "k_facil": (1.0, "unused (g_facil = 0)"),
+}
+
+
+def mechanism(species: str, drug_inputs) -> terminal.Mechanism:
+    fixed = terminal.fixed_parameters(BASELINE, GIVEN, BASELINE_SOURCE)
+    return terminal.build("norepinephrine", "norepinephrine", species, fixed, BASELINE, "net", None, drug_inputs,
+                          description=f"{species} forebrain NE terminal (TH, VMAT2, NET, MAO, alpha2)")

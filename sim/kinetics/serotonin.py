@@ -1,0 +1,60 @@
+"""Serotonin (5-HT) terminal in a forebrain terminal field (equations: terminal.py).
+
+Structure after Best, Nijhout & Reed 2010 Theor Biol Med Model 7:34 (TPH synthesis, VMAT2, MAO,
+SERT, 5-HT1B terminal and 5-HT1A somatodendritic autoreceptors), simplified as terminal.py says.
+SERT carries MDMA and MDA in (reverse transport of 5-HT) and is blocked by SSRIs; 5-HT1A
+antagonists (pindolol, WAY-100635) remove the feedback on raphe firing. MDMA inactivates TPH
+(slow recovery), so 5-HT stores recover over days after a large dose.
+
+Human and rat share these values and the drug potencies (no species-specific terminal data are used);
+they differ in the PK (pk.py, drugs.py), so human exposure to MDMA lasts far longer than the rat's.
+Caution: the TPH inactivation constants are assumed from rat data at 10 mg/kg (~50 % loss, which the
+model reproduces); for a human 80-125 mg dose the same constants predict a >90 % loss of TPH activity
+and of the vesicular store within a day, recovering over ~2 weeks. No human measurement tests this: treat
+it as an extrapolation.
+"""
+
+from __future__ import annotations
+
+from sim.kinetics import terminal
+from sim.kinetics.transporters import TRANSPORTERS
+
+BASELINE = terminal.Baseline(
+    ec=0.0008,      # 0.8 nM: middle of the dialysate range 0.3-1.5 nM (TARGETS.md)
+    cyt=0.05,       # small cytosolic pool (VMAT2 keeps it low)
+    ves=10.0,       # ~2 uM tissue 5-HT (~0.35 ug/g) / extracellular volume fraction 0.2
+    synthesis=5.0,  # ~0.5 of the store per hour (5-HT turnover ~1-2 h, Neff & Tozer 1968; check)
+    vmat=8.0,
+    other_clearance=0.1,
+)
+BASELINE_SOURCE = ("assumed: extracellular 0.8 nM (dialysate 0.3-1.5 nM), store ~10 uM ECS-equivalent, turnover "
+                   "~0.5/h; see serotonin.BASELINE")
+
+_SERT = TRANSPORTERS["sert"]
+GIVEN = {
+    "vmax_t": (_SERT.vmax, _SERT.source),
+    "km_t": (_SERT.km, _SERT.source),
+    "k_fb": (1.0, "assumed: TPH is not product-inhibited at physiological 5-HT (Best et al. 2010); weak feedback"),
+    "km_vmat": (0.9, "assumed: VMAT2 Km for 5-HT ~1 uM (Erickson et al. 1992 PNAS 89:10993; check)"),
+    "km_mao": (95.0, "Best, Nijhout & Reed 2010 (MAO Km 95 uM; TARGETS.md)"),
+    "ka_term": (0.00077, "Best, Nijhout & Reed 2010 (autoreceptor half-effect ~0.77 nM; TARGETS.md)"),
+    "ka_soma": (0.0008, "assumed: 5-HT1A half-activation at the basal level"),
+    "g_soma": (3.0, "assumed: acute SSRI doses cut raphe firing by up to ~60-80 % via 5-HT1A (Blier & de "
+                    "Montigny 1994 Trends Pharmacol Sci 15:220; check)"),
+    "tau_auto": (0.1, "assumed: raphe 5-HT and 5-HT1A signalling lag ~6 min"),
+    "k_efflux": (160.0, "calibrated: rat dialysate 5-HT peaks after 1 and 3 mg/kg MDMA i.v. (Baumann et "
+                        "al. 2008; least squares in log; the two transmitters rows are marked fitted)"),
+    "g_vesicle": (1.0, "assumed: MDMA inside the terminal collapses the vesicular pH gradient and reverses "
+                       "VMAT2 (Rudnick & Wall 1992 PNAS 89:1817); leak doubled at full occupancy"),
+    "k_enz_inact": (0.3, "assumed: TPH activity falls ~40-60 % within hours of 10 mg/kg MDMA in rats (Schmidt & "
+                         "Taylor 1987 Biochem Pharmacol 36:4095; Stone et al. 1989 JPET 249:177; check)"),
+    "enz_half_life": (72.0, "assumed: TPH activity recovers over ~2 weeks after MDMA (Stone et al. 1989; check)"),
+    "g_facil": (0.0, "no facilitation modelled for 5-HT"),
+    "k_facil": (1.0, "unused (g_facil = 0)"),
+}
+
+
+def mechanism(species: str, drug_inputs) -> terminal.Mechanism:
+    fixed = terminal.fixed_parameters(BASELINE, GIVEN, BASELINE_SOURCE)
+    return terminal.build("serotonin", "serotonin", species, fixed, BASELINE, "sert", "5ht1a", drug_inputs,
+                          description=f"{species} 5-HT terminal (TPH, VMAT2, SERT, MAO, 5-HT1A/1B)")
