@@ -1,0 +1,218 @@
+"""One interface for both amygdala models: trials in, per-trial summaries out.
+
+>>> from sim.amygdala import RateModel, Trial, run_trials, conditioning, extinction
+>>> res = run_trials(RateModel(), conditioning(5) + extinction(t0_h=24.0, n=15, context="B"))
+>>> res.fear_response          # (members, trials), 1 = untreated conditioned response
+
+A *trial* is a short cue presentation (pre-CS window, then CS window; see
+:data:`sim.amygdala.params.NETWORK`) in a context, with or without the US and with a level of
+IL/vmPFC drive, at a time in hours. Between trials the plastic weights consolidate and fade
+(:mod:`sim.amygdala.plasticity`); after each trial they learn. Summaries per trial and member:
+
+- ``bla_rate`` (Hz): CS-window rate of the LA/BA principal cells (size-weighted mean);
+- ``cem_rate`` (Hz): CS-window rate of CeM output cells;
+- ``fear_response`` (1): CeM output during the cue relative to the same model's CeM output
+  during the trauma cue in the untreated conditioned state (:func:`conditioned_weights`, context
+  A, no drive): 1 = untreated trauma-cue response. (The total rate, not the rise over the pre-CS
+  window: drugs that lower CeM's baseline lower fear output, they do not enlarge a "response".)
+
+:class:`RateModel` and :class:`SpikingModel` implement ``respond(levels_baseline, levels_cs,
+weights, mods) -> (rates_baseline, rates_cs)`` over an ensemble axis; everything else is shared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from sim.amygdala import params as P
+from sim.amygdala import plasticity, rate, spiking
+from sim.amygdala.circuit import NO_MODULATION, Circuit, Modulation, build_circuit, mean_of_principal
+from sim.amygdala.drive import Drive, modulation
+
+
+@dataclass(frozen=True)
+class Trial:
+    time_h: float
+    cs: float = 1.0
+    us: bool = False
+    context: str = "A"      # "A", "B" or "none"
+    il: float = 0.0         # IL/vmPFC drive, 0-1
+
+    def levels(self):
+        """(baseline, cs) input levels over the channels cs, ctx_a, ctx_b, il."""
+        if self.context not in ("A", "B", "none"):
+            raise ValueError(f"trial context must be 'A', 'B' or 'none', not {self.context!r}")
+        ca, cb = float(self.context == "A"), float(self.context == "B")
+        return np.array([0.0, ca, cb, self.il]), np.array([self.cs, ca, cb, self.il])
+
+
+def conditioning(n: int = 5, t0_h: float = 0.0, context: str = "A", iti_s: float = 120.0) -> list[Trial]:
+    """n CS-US pairings (auditory fear conditioning; ITI ~2 min)."""
+    return [Trial(t0_h + k * iti_s / 3600.0, us=True, context=context) for k in range(n)]
+
+
+def extinction(n: int = 15, t0_h: float = 24.0, context: str = "B", il: float = 0.0,
+               iti_s: float = 120.0) -> list[Trial]:
+    """n CS-alone presentations."""
+    return [Trial(t0_h + k * iti_s / 3600.0, context=context, il=il) for k in range(n)]
+
+
+def probe(t_h: float, context: str = "A", il: float = 0.0, n: int = 1) -> list[Trial]:
+    """Test trials: CS alone (these also learn, as any unreinforced CS does)."""
+    return [Trial(t_h + k * 120.0 / 3600.0, context=context, il=il) for k in range(n)]
+
+
+@dataclass
+class TrialResult:
+    time_h: np.ndarray          # (trial,)
+    bla_rate: np.ndarray        # (member, trial) Hz
+    cem_rate: np.ndarray        # (member, trial) Hz
+    fear_response: np.ndarray   # (member, trial)
+    rates_baseline: np.ndarray  # (member, trial, pop) Hz
+    rates_cs: np.ndarray        # (member, trial, pop) Hz
+    weights: np.ndarray         # (member, trial + 1, plastic): before each trial, and at the end
+    stable: np.ndarray          # (member, plastic) at the end
+    labile: np.ndarray          # (member, plastic) at the end
+
+    units = {"bla_rate": "Hz", "cem_rate": "Hz", "fear_response": "1"}
+
+
+class _Base:
+    name = "base"
+    circuit: Circuit
+
+    def respond(self, levels_baseline, levels_cs, weights, mods):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    @cached_property
+    def reference(self) -> tuple[float, float]:
+        """CeM cue-window rate and BA fear-neuron cue response (rise over pre-CS), Hz, in the
+        untreated conditioned state, context A: they define fear_response = 1 and retrieval = 1."""
+        lb, lc = Trial(0.0, context="A").levels()
+        rb, rc = self.respond(lb, lc, conditioned_weights()[None, :], [NO_MODULATION])
+        return float(rc[0, P.CEM]), float(rc[0, P.BA_FEAR] - rb[0, P.BA_FEAR])
+
+
+class RateModel(_Base):
+    """Population rate model (:mod:`sim.amygdala.rate`), batched over members with numba."""
+
+    name = "rate"
+
+    def __init__(self, circuit: Circuit | None = None):
+        self.circuit = circuit or build_circuit()
+
+    def respond(self, levels_baseline, levels_cs, weights, mods):
+        return rate.simulate_trials(self.circuit, levels_baseline, levels_cs, weights, mods)
+
+
+class SpikingModel(_Base):
+    """Spiking network (:mod:`sim.amygdala.spiking`); members are run one after another.
+
+    Member m has its own connectivity (seed ``1000 * seed + m``); the noise of the k-th call of
+    ``respond`` is seeded from ``(seed, m, k)``, so the same sequence of calls on a new model
+    gives the same spikes. ``scale`` multiplies population sizes (in-degrees are fixed, so the
+    mean field, and the rate model's calibration, do not change with it): 0.25 is ~1450 cells,
+    16 is ~93 000.
+    """
+
+    name = "spiking"
+
+    def __init__(self, scale: float = 0.25, seed: int = 0, circuit: Circuit | None = None):
+        self.circuit = circuit or build_circuit(scale)
+        self.seed = seed
+        self._nets: dict[int, spiking.Network] = {}
+        self._calls = 0
+
+    def network(self, member: int) -> spiking.Network:
+        if member not in self._nets:
+            self._nets[member] = spiking.build_network(self.circuit, seed=self.seed * 1000 + member)
+        return self._nets[member]
+
+    def respond(self, levels_baseline, levels_cs, weights, mods):
+        weights = np.atleast_2d(weights)
+        n_e = max(weights.shape[0], len(mods))
+        weights = np.broadcast_to(weights, (n_e, P.N_PLASTIC))
+        mods = list(mods) if len(mods) == n_e else [mods[0]] * n_e
+        lb = np.broadcast_to(np.asarray(levels_baseline, float), (n_e, len(P.INPUT_CHANNELS)))
+        lc = np.broadcast_to(np.asarray(levels_cs, float), (n_e, len(P.INPUT_CHANNELS)))
+        rb, rc = np.zeros((n_e, P.N_POP)), np.zeros((n_e, P.N_POP))
+        self._calls += 1
+        for m in range(n_e):
+            seed = int(np.random.SeedSequence([self.seed, m, self._calls]).generate_state(1)[0])
+            rb[m], rc[m] = spiking.simulate_trial(self.network(m), lb[m], lc[m], weights[m], mods[m], seed)
+        return rb, rc
+
+
+def conditioned_weights() -> np.ndarray:
+    """The canonical untreated trauma state: the rate model after :func:`conditioning` (5 pairings
+    in context A) and a day of consolidation. Shared by both models so they start alike."""
+    return _conditioned().copy()
+
+
+_CACHE: dict[str, np.ndarray] = {}
+
+
+def _conditioned() -> np.ndarray:
+    if "w" not in _CACHE:
+        res = run_trials(RateModel(), conditioning(5), reference=(1.0, 1.0))
+        s, lab = plasticity.elapse(res.stable, res.labile, 24.0, plasticity.Rule.default())
+        _CACHE["w"] = plasticity.weights(s, lab)[0]
+    return _CACHE["w"]
+
+
+def run_trials(model: _Base, trials: list[Trial], drive: Drive | list[Drive] | None = None,
+               initial: np.ndarray | None = None, members: int = 1, learn: bool = True,
+               rule: plasticity.Rule | None = None, reference: tuple[float, float] | None = None,
+               modulations: list[Modulation] | None = None) -> TrialResult:
+    """Run ``trials`` (sorted by time) for ``members`` circuits; see the module docstring.
+
+    ``drive``: one Drive for all members or one per member (None: drug-free). ``initial``: plastic
+    weights (plastic,) or (members, plastic) taken as consolidated; default naive (all 1).
+    ``reference``: CeM cue-window rate and BA-fear-neuron cue response (Hz) that define
+    fear_response = 1 and retrieval = 1 (default: the model's own untreated conditioned
+    responses). ``modulations`` overrides the drive with fixed
+    circuit changes (used by tests and the reproduction without neuromodulation).
+    """
+    rule = rule or plasticity.Rule.default()
+    trials = sorted(trials, key=lambda t: t.time_h)
+    drives = drive if isinstance(drive, list) else [drive] * members
+    if len(drives) != members:
+        raise ValueError("one drive per member, or a single drive")
+    w0 = np.ones(P.N_PLASTIC) if initial is None else np.asarray(initial, float)
+    stable = np.broadcast_to(w0 - 1.0, (members, P.N_PLASTIC)).copy()
+    labile = np.zeros_like(stable)
+    ref_cem, ref_fear = model.reference if reference is None else reference
+    n_t = len(trials)
+    out = TrialResult(np.array([t.time_h for t in trials]), np.zeros((members, n_t)), np.zeros((members, n_t)),
+                      np.zeros((members, n_t)), np.zeros((members, n_t, P.N_POP)),
+                      np.zeros((members, n_t, P.N_POP)), np.zeros((members, n_t + 1, P.N_PLASTIC)),
+                      stable, labile)
+    t_prev = trials[0].time_h if trials else 0.0
+    for k, tr in enumerate(trials):
+        stable, labile = plasticity.elapse(stable, labile, tr.time_h - t_prev, rule)
+        t_prev = tr.time_h
+        w = plasticity.weights(stable, labile)
+        out.weights[:, k] = w
+        mods = modulations or [modulation(d, tr.time_h) for d in drives]
+        lb, lc = tr.levels()
+        rb, rc = model.respond(lb, lc, w, mods)
+        out.rates_baseline[:, k], out.rates_cs[:, k] = rb, rc
+        out.bla_rate[:, k] = mean_of_principal(rc)
+        out.cem_rate[:, k] = rc[:, P.CEM]
+        out.fear_response[:, k] = rc[:, P.CEM] / ref_cem
+        if learn:
+            pre = plasticity.presynaptic(tr.cs, *lb[1:])
+            gain = np.array([m.learn_gain for m in mods]) * np.ones(members)
+            retrieval = (rc[:, P.BA_FEAR] - rb[:, P.BA_FEAR]) / ref_fear
+            labile = plasticity.learn(stable, labile, pre, np.full(members, float(tr.us)), retrieval,
+                                      out.fear_response[:, k], gain, rule)
+    out.weights[:, n_t] = plasticity.weights(stable, labile)
+    out.stable, out.labile = stable, labile
+    return out
+
+
+__all__ = ["RateModel", "SpikingModel", "Trial", "TrialResult", "conditioned_weights", "conditioning",
+           "extinction", "probe", "run_trials"]

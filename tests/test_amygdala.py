@@ -1,0 +1,292 @@
+"""Amygdala: kernels vs NumPy twins, drive directions, plasticity, rate vs spiking, Vlachos 2011 result."""
+
+import math
+
+import numpy as np
+import pytest
+
+from sim.amygdala import (
+    MAPPINGS,
+    NO_MODULATION,
+    Drive,
+    RateModel,
+    SpikingModel,
+    TimedArray,
+    Trial,
+    all_parameters,
+    build_circuit,
+    conditioned_weights,
+    conditioning,
+    extinction,
+    modulation,
+    plasticity,
+    probe,
+    rate,
+    reference,
+    run_trials,
+    spiking,
+)
+from sim.amygdala import params as P
+from sim.amygdala.circuit import Modulation
+
+# ---- parameters and drive ----------------------------------------------------------------------
+
+
+def test_every_parameter_has_a_unit_and_a_source():
+    for p in all_parameters():
+        assert p.unit and p.source, p.name
+    for (post, pre), (_k, _w, src) in P.CONNECTIONS.items():
+        assert src, (post, pre)
+    for m in MAPPINGS:
+        assert m.direction in (-1, 1) and m.gain > 0 and m.source
+
+
+def test_timed_array_samples_and_holds():
+    ta = TimedArray([0.0, 1.0, 2.0], dt_h=0.5)
+    assert ta(0.0) == 0.0 and ta(0.49) == 0.0 and ta(0.5) == 1.0 and ta(1.2) == 2.0 and ta(9.0) == 2.0
+    assert np.array_equal(ta(np.array([0.1, 0.6])), [0.0, 1.0])
+    with pytest.raises(ValueError):
+        Drive(occupancy_made_up=0.3)
+
+
+def test_drive_is_the_only_coupling_and_follows_its_time_course():
+    d = Drive(occupancy_5ht1a=TimedArray([0.0, 0.8, 0.0], 1.0))
+    assert modulation(d, 0.5).g_k.sum() == 0.0
+    on = modulation(d, 1.5)
+    assert on.g_k[P.LA_PC] == pytest.approx(0.8 * 3.0) and on.g_k[P.LA_PV] == 0.0
+    assert modulation(None, 3.0).vector().tolist() == NO_MODULATION.vector().tolist()
+
+
+def _rates(drive, conditioned=True, context="A"):
+    m = RateModel()
+    w = conditioned_weights() if conditioned else np.ones(P.N_PLASTIC)
+    lb, lc = Trial(0.0, context=context).levels()
+    rb, rc = m.respond(lb, lc, w[None], [modulation(drive, 0.0)])
+    return rb[0], rc[0]
+
+
+@pytest.mark.parametrize("signal, pop, window, sign", [
+    ("occupancy_5ht1a", P.LA_PC, 0, -1),     # Rainnie 1999: K+ current inhibits principal cells
+    ("occupancy_5ht2a", P.LA_PV, 0, +1),     # Bocchio 2015: PV cells excited...
+    ("occupancy_5ht2a", P.LA_PC, 0, -1),     # ...and principal cells inhibited through them
+    ("occupancy_alpha2", P.BA_FEAR, 0, -1),  # Buffalari & Grace 2007: spontaneous BLA firing falls
+    ("occupancy_d1", P.LA_PC, 0, +1),        # Kroner 2005: D1 raises principal excitability
+    ("occupancy_oxtr", P.CEL_OFF, 0, +1),    # Huber 2005: CeL GABA cells excited...
+    ("occupancy_oxtr", P.CEM, 0, -1),        # ...and CeM output inhibited
+])
+def test_neuromodulator_directions(signal, pop, window, sign):
+    base = _rates(None)[window][pop]
+    mod = _rates(Drive({signal: 0.6}))[window][pop]
+    assert np.sign(mod - base) == sign, (signal, base, mod)
+
+
+def test_beta_potentiates_evoked_but_not_spontaneous_firing():
+    rb0, rc0 = _rates(None)
+    rb1, rc1 = _rates(Drive(occupancy_beta=0.6))
+    assert rb1[P.LA_PC] == pytest.approx(rb0[P.LA_PC], rel=1e-9)
+    assert rc1[P.LA_PC] - rb1[P.LA_PC] > 1.1 * (rc0[P.LA_PC] - rb0[P.LA_PC])
+
+
+# ---- kernels vs NumPy twins --------------------------------------------------------------------
+
+
+def test_rate_kernel_matches_numpy_twin():
+    circ = build_circuit()
+    rng = np.random.default_rng(2)
+    weights = 1.0 + rng.uniform(0, 1.5, (3, P.N_PLASTIC))
+    mods = [NO_MODULATION, modulation(Drive(occupancy_5ht1a=0.5, occupancy_oxtr=0.7), 0.0),
+            Modulation(i_ext=rng.normal(0, 20, P.N_POP), cs_gain=1.3)]
+    lb, lc = Trial(0.0, context="B", il=0.5).levels()
+    fast = rate.simulate_trials(circ, lb, lc, weights, mods)
+    slow = rate.simulate_trials(circ, lb, lc, weights, mods, kernel=reference.run_rates_numpy)
+    for a, b in zip(fast, slow, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10)
+
+
+def _kernel_args(net, i_ext, steps, ext_rate=None):
+    n = net.n_neurons
+    c_m, g_l, e_l, v_th, v_reset, t_ref = net.cell_arrays()
+    dt = 0.1
+    ext = np.zeros((len(steps), n)) if ext_rate is None else ext_rate
+    rng = np.random.default_rng(0)
+    return [rng.uniform(v_reset, v_th), np.zeros(n), np.zeros(n), np.zeros(n, dtype=np.int64), c_m, g_l, e_l,
+            v_th, v_reset, np.round(t_ref / dt).astype(np.int64), np.zeros(n), i_ext, net.indptr, net.indices,
+            net.weights, net.inhibitory, ext, np.ones(n), np.zeros_like(ext), np.zeros(n),
+            np.asarray(steps, dtype=np.int64), dt, 5.0, 10.0, 0.0, -80.0, -90.0, 7,
+            np.zeros((len(steps), n), dtype=np.int64)]
+
+
+def test_spiking_kernel_matches_numpy_twin_spike_for_spike():
+    net = spiking.build_network(build_circuit(0.03), seed=4)
+    i_ext = np.random.default_rng(1).uniform(200.0, 400.0, net.n_neurons)
+    a = _kernel_args(net, i_ext, [1500, 1500])
+    b = [x.copy() if isinstance(x, np.ndarray) else x for x in a]
+    spiking.run_network(*a)
+    reference.run_network_numpy(*b)
+    assert a[-1].sum() > 200                       # the network is active
+    assert np.array_equal(a[-1], b[-1])            # identical spikes per cell and phase
+    np.testing.assert_allclose(a[0], b[0], rtol=0, atol=1e-9)   # membrane potentials
+
+
+def test_spiking_kernel_with_poisson_input_agrees_with_twin_in_rate():
+    net = spiking.build_network(build_circuit(0.03), seed=4)
+    n = net.n_neurons
+    ext = np.full((1, n), 2500.0)
+    a = _kernel_args(net, np.zeros(n), [5000], ext)
+    b = [x.copy() if isinstance(x, np.ndarray) else x for x in a]
+    spiking.run_network(*a)
+    reference.run_network_numpy(*b)
+    ra, rb = a[-1].sum() / n / 0.5, b[-1].sum() / n / 0.5
+    assert ra > 1.0 and abs(ra - rb) < 0.15 * ra + 0.5, (ra, rb)
+
+
+def test_spiking_runs_are_seeded():
+    m1, m2 = SpikingModel(scale=0.05, seed=3), SpikingModel(scale=0.05, seed=3)
+    lb, lc = Trial(0.0).levels()
+    r1 = m1.respond(lb, lc, np.ones((1, P.N_PLASTIC)), [NO_MODULATION])
+    r2 = m2.respond(lb, lc, np.ones((1, P.N_PLASTIC)), [NO_MODULATION])
+    r3 = m1.respond(lb, lc, np.ones((1, P.N_PLASTIC)), [NO_MODULATION])   # next trial: fresh noise
+    assert np.array_equal(r1[1], r2[1]) and not np.array_equal(r1[1], r3[1])
+
+
+# ---- plasticity --------------------------------------------------------------------------------
+
+
+def test_extinction_gate_is_an_inverted_u_of_exposure():
+    g = plasticity.extinction_gate
+    assert g(0.0, 0.0, 1.0) == 0.0                                   # nothing retrieved: nothing learned
+    assert g(1.0, 0.5, 1.0) > g(1.0, 1.0, 1.0) > g(1.0, 3.0, 1.0)    # overwhelming output: little learned
+    strength = np.linspace(0.0, 4.0, 41)                             # retrieval and arousal rise together
+    gate = g(strength, strength, 1.0)
+    assert 0 < np.argmax(gate) < strength.size - 1 and gate[-1] < 0.5 * gate.max()
+
+
+def test_consolidation_and_forgetting():
+    rule = plasticity.Rule.default()
+    stable = np.zeros((1, P.N_PLASTIC))
+    labile = np.full((1, P.N_PLASTIC), 1.0)
+    s, lab = plasticity.elapse(stable, labile, 1000.0, rule)
+    assert np.allclose(lab, 0.0, atol=1e-12)
+    assert s[0, P.W_CS_LA] == pytest.approx(rule.kappa_fear)                 # fear memory kept
+    assert s[0, P.W_LA_EXT] < 0.01 * rule.kappa_ext                          # extinction fades
+    s1, _ = plasticity.elapse(stable, labile, 24.0, rule)
+    assert 0.3 * rule.kappa_ext < s1[0, P.W_LA_EXT] < rule.kappa_ext
+
+
+def test_ensemble_members_are_independent():
+    trials = conditioning(3) + extinction(4, 24.0, "B")
+    drives = [None, Drive(occupancy_oxtr=0.8), None]
+    res = run_trials(RateModel(), trials, drive=drives, members=3)
+    single = run_trials(RateModel(), trials)
+    np.testing.assert_allclose(res.fear_response[0], single.fear_response[0], rtol=1e-12)
+    np.testing.assert_allclose(res.fear_response[2], single.fear_response[0], rtol=1e-12)
+    assert res.weights.shape == (3, len(trials) + 1, P.N_PLASTIC)
+    assert not np.allclose(res.cem_rate[1], res.cem_rate[0])
+
+
+# ---- the published result (no neuromodulation) --------------------------------------------------
+
+def _vlachos(model):
+    """Conditioning in A, extinction in B, tests in B and A (ABA renewal), as in Vlachos et al. 2011."""
+    trials = probe(-1.0, "A") + conditioning(5) + probe(23.0, "A") + extinction(10, 24.0, "B") \
+        + probe(48.0, "B") + probe(48.1, "A")
+    res = run_trials(model, trials)
+    fr, rc = res.fear_response[0], res.rates_cs[0]
+    return dict(naive=fr[0], cond=fr[6], recall_b=fr[-2], renewal_a=fr[-1],
+                f_naive=rc[0, P.BA_FEAR], f_cond=rc[6, P.BA_FEAR], f_b=rc[-2, P.BA_FEAR], f_a=rc[-1, P.BA_FEAR],
+                x_before=rc[7, P.BA_EXT], x_b=rc[-2, P.BA_EXT], x_a=rc[-1, P.BA_EXT])
+
+
+def _check_vlachos(r):
+    assert r["naive"] < 0.1 and r["cond"] > 0.8                 # conditioning creates a cue response
+    assert r["f_cond"] > 2.0 * r["f_naive"]                       # fear neurons acquire CS responses
+    assert r["recall_b"] < 0.4 * r["cond"]                        # extinction recalled in its context
+    assert r["renewal_a"] > 2.0 * r["recall_b"] and r["renewal_a"] > 0.6   # fear renews in context A
+    assert r["x_b"] > 2.0 * r["x_before"]                         # extinction neurons recruited in B
+    assert r["f_a"] > 1.2 * r["f_b"] and r["x_a"] < 0.5 * r["f_a"]  # context switches fear vs extinction
+
+
+def test_vlachos_2011_context_dependent_fear_and_extinction_rate_model():
+    _check_vlachos(_vlachos(RateModel()))
+
+
+def test_vlachos_2011_context_dependent_fear_and_extinction_spiking():
+    _check_vlachos(_vlachos(SpikingModel(scale=0.1, seed=1)))
+
+
+def test_spontaneous_recovery_after_extinction():
+    w = conditioned_weights()
+    res = run_trials(RateModel(), extinction(10, 24.0, "B") + probe(25.0, "B") + probe(24.0 + 240.0, "B"),
+                     initial=w)
+    before, soon, late = res.fear_response[0, 0], res.fear_response[0, -2], res.fear_response[0, -1]
+    assert soon < 0.3 * before and late > 0.7 * before
+
+
+# ---- rate model vs spiking network --------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def rate_vs_spiking():
+    """Population rates of both models: baseline (naive, no context) and cue (conditioned, context A)."""
+    rm, sm = RateModel(), SpikingModel(scale=0.25, seed=0)
+    w = conditioned_weights()[None]
+    out = {}
+    for name, m in (("rate", rm), ("spiking", sm)):
+        b, _ = m.respond(np.zeros(4), np.zeros(4), np.ones((1, P.N_PLASTIC)), [NO_MODULATION])
+        lb, lc = Trial(0.0, context="A").levels()
+        _, c = m.respond(lb, lc, w, [NO_MODULATION])
+        out[name] = (b[0], c[0])
+    return out
+
+
+def test_spiking_baseline_rates_in_published_ranges(rate_vs_spiking):
+    b = rate_vs_spiking["spiking"][0]
+    assert 1.5 < b[P.LA_PC] < 5.0                                   # LA principal ~3 Hz
+    assert 10.0 < b[P.LA_PV] < 25.0                                 # LA interneurons ~15-20 Hz
+    assert 2.0 < np.mean(b[[P.BA_FEAR, P.BA_EXT]]) < 7.0            # BA principal ~4 Hz
+    assert 0.5 < np.mean(b[[P.CEL_ON, P.CEL_OFF, P.CEM]]) < 5.0     # CeA ~2 Hz
+
+
+def test_rate_model_is_calibrated_against_spiking_network(rate_vs_spiking):
+    for window in (0, 1):
+        r, s = rate_vs_spiking["rate"][window], rate_vs_spiking["spiking"][window]
+        err = np.abs(r - s) / np.maximum(s, 5.0)   # relative, or absolute against 5 Hz for quiet cells
+        assert np.all(err < 0.4), (window, np.round(r, 2), np.round(s, 2))
+        assert math.isclose(r[P.CEM], s[P.CEM], rel_tol=0.3, abs_tol=2.0)
+
+
+# ---- neuromodulation of learning -----------------------------------------------------------------
+
+def test_mdma_like_drive_during_extinction_improves_drug_free_recall_inverted_u():
+    from sim.amygdala.validation import extinction_retention
+    placebo, moderate, overwhelming = (extinction_retention(x) for x in (0.0, 1.0, 3.0))
+    assert moderate < 0.9 * placebo          # Young et al. 2015: better extinction retention
+    assert overwhelming > moderate           # too much drive teaches less
+
+
+def test_learning_is_gated_by_neuromodulators():
+    trials = conditioning(3)
+    mute = Modulation(learn_gain=0.0)
+    res = run_trials(RateModel(), trials, modulations=[mute])
+    assert np.allclose(res.weights[0, -1], 1.0)                       # no gain, no learning
+    boosted = run_trials(RateModel(), trials, modulations=[Modulation(learn_gain=1.5)])
+    plain = run_trials(RateModel(), trials)
+    assert boosted.weights[0, -1, P.W_CS_LA] > plain.weights[0, -1, P.W_CS_LA] > 1.0
+
+
+def test_trial_plot_is_drawn(tmp_path):
+    from sim.amygdala.plots import plot_trials
+
+    axes = plot_trials(run_trials(RateModel(), conditioning(2) + probe(1.0)))
+    axes[0].figure.savefig(tmp_path / "trials.png")
+    assert (tmp_path / "trials.png").stat().st_size > 1000
+
+
+def test_drives_from_pharmacology_outputs():
+    from sim.amygdala.drive import drives_from_outputs
+
+    t = np.arange(0.0, 6.0, 0.5)
+    occ = np.vstack([np.zeros(t.size), np.where(t >= 2.0, 0.6, 0.0)])
+    drives = drives_from_outputs(t, {"occupancy_oxtr": occ, "plasma_mdma": occ * 100})
+    assert len(drives) == 2 and set(drives[1].signals) == {"occupancy_oxtr"}
+    assert modulation(drives[1], 1.0).i_ext[P.CEL_OFF] == 0.0
+    assert modulation(drives[1], 3.0).i_ext[P.CEL_OFF] > 0.0 and modulation(drives[0], 3.0).i_ext.sum() == 0.0
