@@ -69,15 +69,17 @@ def cmd_sensitivity(args) -> int:
 
 
 def cmd_params(args) -> int:
+    from sim.amygdala.params import qualified_parameters
     from sim.params import format_table
     from sim.runner import build_model
 
-    model = build_model(args.species)
-    names = [n for n in model.parameter_names if args.mechanism in (None, n.split(".")[0])]
-    if not names:
-        mechanisms = sorted({n.split(".")[0] for n in model.parameter_names})
+    model = build_model(args.species, ())  # the MDMA cascade: PK and the three monoamine terminals
+    table = [(n, model.parameter(n)) for n in model.parameter_names] + qualified_parameters()
+    rows = [(n, p) for n, p in table if args.mechanism in (None, n.split(".")[0])]
+    if not rows:
+        mechanisms = sorted({n.split(".")[0] for n, _ in table})
         raise SimInputError(f"sim params: unknown mechanism {args.mechanism!r} (known: {', '.join(mechanisms)})")
-    print(format_table([model.parameter(n) for n in names], names))
+    print(format_table([p for _, p in rows], [n for n, _ in rows]))
     return 0
 
 

@@ -141,6 +141,7 @@ class ChunkTask:
     start: int
     stop: int
     species: str
+    drugs: tuple[str, ...]
     params: np.ndarray
     ev_time: np.ndarray
     ev_index: np.ndarray
@@ -162,7 +163,7 @@ def run_chunk(task: ChunkTask) -> tuple[int, int, dict[str, np.ndarray], np.ndar
     from sim.solver import Events, solve_ensemble
 
     numba.set_num_threads(1)  # parallelism comes from the workers
-    model = build_model(task.species)
+    model = build_model(task.species, task.drugs)
     n = task.params.shape[0]
     y0 = np.tile(model.initial_state(), (n, 1))
     events = Events(task.ev_time, task.ev_index, task.ev_amount)
@@ -251,10 +252,11 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
 
     ``on_chunk(start, stop)``, if given, is called after each chunk is stored (e.g. for notebooks).
     """
-    from sim.runner import build_model, dose_events, parameter_matrix, time_grid
+    from sim.runner import dose_events, model_for, parameter_matrix, time_grid
 
     out = Path(out)
-    model = build_model(exp.species)
+    model = model_for(exp)
+    drugs = tuple(d.drug for d in exp.doses)
     sweep_plan = plan(exp, model)
     cohort = sweep_plan.experiment
     params = parameter_matrix(cohort, model)
@@ -268,7 +270,7 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
     workers = workers or os.cpu_count() or 1
 
     # the layout of the results, from a one-run dry chunk
-    probe = ChunkTask(0, 1, exp.species, params[:1], ev_time[:1], ev_index[:1], ev_amount[:1], t_eval[:2],
+    probe = ChunkTask(0, 1, exp.species, drugs, params[:1], ev_time[:1], ev_index[:1], ev_amount[:1], t_eval[:2],
                       exp.rtol, exp.atol, exp.max_steps, exp.save_states, summaries_only, exp.precision)
     _, _, probe_arrays, _ = run_chunk(probe)
     units, long_names = _units(model, exp.save_states, summaries_only)
@@ -310,7 +312,7 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
         journal.start()
     try:
         done = store.done()
-        tasks = [ChunkTask(a, b, exp.species, params[a:b], ev_time[a:b], ev_index[a:b], ev_amount[a:b], t_eval,
+        tasks = [ChunkTask(a, b, exp.species, drugs, params[a:b], ev_time[a:b], ev_index[a:b], ev_amount[a:b], t_eval,
                            exp.rtol, exp.atol, exp.max_steps, exp.save_states, summaries_only, exp.precision)
                  for a in range(0, n_runs, chunk_runs) for b in [min(a + chunk_runs, n_runs)] if not done[a:b].all()]
         show = sys.stderr.isatty() if progress is None else progress

@@ -329,6 +329,15 @@ SUITES: dict[str, tuple[Target, ...]] = {"pk": PK_TARGETS, "transmitters": TRANS
                                          "interactions": INTERACTION_TARGETS}
 
 
+def _amygdala_targets():
+    from sim.amygdala.validation import AMYGDALA_TARGETS
+
+    return tuple(AMYGDALA_TARGETS)
+
+
+SUITES["amygdala"] = _amygdala_targets()
+
+
 def evaluate(suites=None) -> list[tuple[Target, float, bool]]:
     names = suites or list(SUITES)
     unknown = [s for s in names if s not in SUITES]

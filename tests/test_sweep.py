@@ -97,7 +97,12 @@ class KillOnce:
 
 def test_local_worker_killed_is_replaced_and_results_identical(reference, tmp_path):
     psutil = pytest.importorskip("psutil")
-    kill = KillOnce(lambda: psutil.Process().children(recursive=True)[-1].pid)
+    def pool_worker():
+        workers = [c for c in psutil.Process().children(recursive=True)
+                   if "spawn_main" in " ".join(c.cmdline()) and "resource_tracker" not in " ".join(c.cmdline())]
+        return workers[0].pid
+
+    kill = KillOnce(pool_worker)
     run_sweep(load(), tmp_path / "lost.h5", workers=2, chunk_runs=2, progress=False, on_chunk=kill)
     assert kill.killed is not None
     assert_same(reference, read(tmp_path / "lost.h5"))
