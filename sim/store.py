@@ -180,9 +180,12 @@ class SweepFile:
         self._f["sweep/done"][start:stop] = True  # flagged after the data, then flushed
         self._f.flush()
 
-    def finish(self, wall_s: float) -> None:
+    def finish(self, wall_s: float, write_s: float, tasks: int) -> None:
+        """Mark completion and record the last session's timing (wall, writing, number of tasks)."""
         self._f.attrs["sweep_complete"] = int(self.done().all())
         self._f.attrs["sweep_last_wall_s"] = float(wall_s)
+        self._f.attrs["sweep_last_write_s"] = float(write_s)
+        self._f.attrs["sweep_last_tasks"] = int(tasks)
         self._f.flush()
 
     def close(self) -> None:

@@ -199,18 +199,19 @@ def _init_worker():
 
 
 def _local_results(tasks: list[ChunkTask], workers: int, retries: int = 2) -> Iterator[tuple]:
-    """Run tasks in a process pool (spawned workers); resubmit tasks lost with a dead worker."""
+    """Run tasks in a process pool; resubmit the tasks lost with a dead worker (up to ``retries``)."""
     if workers <= 1:
         for task in tasks:
             yield run_chunk(task)
         return
     import multiprocessing
 
+    # spawn, not fork: numba's OpenMP threading layer makes fork() unsafe once it has started
+    context = multiprocessing.get_context("spawn")
     pending = {t.start: t for t in tasks}
     attempts = dict.fromkeys(pending, 0)
     while pending:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_init_worker) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker) as pool:
             futures = {pool.submit(run_chunk, t): start for start, t in pending.items()}
             broken = False
             while futures and not broken:
@@ -322,14 +323,17 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
         results = _dask_results(tasks, scheduler) if scheduler else _local_results(tasks, min(workers, len(tasks)))
         bar = _progress_bar(sum(t.stop - t.start for t in tasks), show)
         started = time.perf_counter()
+        write_s = 0.0
         for start, stop, arrays, status in results:
+            t_write = time.perf_counter()
             journal.save(start, stop, arrays, status)
             store.write_chunk(start, stop, arrays, status)
+            write_s += time.perf_counter() - t_write
             bar.update(stop - start)
             if on_chunk is not None:
                 on_chunk(start, stop)
         bar.close()
-        store.finish(wall_s=time.perf_counter() - started)
+        store.finish(wall_s=time.perf_counter() - started, write_s=write_s, tasks=len(tasks))
     finally:
         store.close()
     if store_complete(out):
