@@ -98,9 +98,14 @@ class KillOnce:
 def test_local_worker_killed_is_replaced_and_results_identical(reference, tmp_path):
     psutil = pytest.importorskip("psutil")
     def pool_worker():
-        workers = [c for c in psutil.Process().children(recursive=True)
-                   if "spawn_main" in " ".join(c.cmdline()) and "resource_tracker" not in " ".join(c.cmdline())]
-        return workers[0].pid
+        for child in psutil.Process().children(recursive=True):
+            try:
+                cmdline = " ".join(child.cmdline())
+            except psutil.Error:  # exited or a zombie meanwhile
+                continue
+            if "spawn_main" in cmdline and "resource_tracker" not in cmdline:
+                return child.pid
+        raise AssertionError("no pool worker found to kill")
 
     kill = KillOnce(pool_worker)
     run_sweep(load(), tmp_path / "lost.h5", workers=2, chunk_runs=2, progress=False, on_chunk=kill)
