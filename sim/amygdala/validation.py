@@ -1,9 +1,7 @@
 """`sim validate amygdala`: published (mostly qualitative) targets for the amygdala models.
 
-:data:`AMYGDALA_TARGETS` has the shape of :class:`sim.validate.Target` (suite, quantity, published,
-low, high, unit, source, fitted, simulate), so ``sim.validate.SUITES["amygdala"] =
-AMYGDALA_TARGETS`` wires it in. The class is redefined here (same fields) so that sim.validate can
-import this module without a cycle.
+:data:`AMYGDALA_TARGETS` is a tuple of :class:`sim.targets.Target` rows, wired into
+``sim validate`` as the ``amygdala`` suite.
 
 Qualitative findings become ratios with a band that says the direction and a minimum size. Rows
 marked ``fitted`` are ones the parameters were chosen to meet (the rate model's baseline is solved
@@ -15,8 +13,6 @@ are assumptions, not fits).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -34,25 +30,9 @@ from sim.amygdala.model import (
     probe,
     run_trials,
 )
+from sim.targets import Target
 
 SPIKING_SCALE = 0.25
-
-
-@dataclass(frozen=True)
-class Target:
-    suite: str
-    quantity: str
-    published: str
-    low: float
-    high: float
-    unit: str
-    source: str
-    fitted: bool
-    simulate: Callable[[], float]
-
-    def check(self) -> tuple[float, bool]:
-        value = float(self.simulate())
-        return value, bool(self.low <= value <= self.high)
 
 
 @cache
