@@ -144,3 +144,38 @@ def test_sparse_path_status_ok_on_hires_fd():
                                jac_sparsity=detect_sparsity(P.hires_rhs, P.HIRES_Y0, P.HIRES_PARAMS))
     assert info.status[0] == Status.SUCCESS
     assert scaled_error(out[0, -1], P.HIRES_REF, 1e-8, 1e-12) < 100.0
+
+
+@njit(RHS_SIGNATURE, cache=True)
+def rober5_rhs(t, y, p, dydt):
+    for b in range(5):  # five independent Robertson blocks: 15 states, a block-diagonal Jacobian
+        i = 3 * b
+        r1 = p[3 * (b % 3)] * y[i]
+        r2 = p[3 * (b % 3) + 1] * y[i + 1] * y[i + 2]
+        r3 = p[3 * (b % 3) + 2] * y[i + 1] * y[i + 1]
+        dydt[i] = -r1 + r2
+        dydt[i + 1] = r1 - r2 - r3
+        dydt[i + 2] = r3
+
+
+def test_auto_sparsity_on_a_large_sparse_ensemble_agrees_with_dense():
+    _, params, t = rober_blocks_ensemble(40)
+    y0 = np.tile(P.ROBER_Y0, (40, 5))
+    dense, d_info = solve_ensemble(rober5_rhs, y0, params, t, rtol=1e-6, atol=1e-10, autonomous=True,
+                                   return_info=True)
+    auto, a_info = solve_ensemble(rober5_rhs, y0, params, t, rtol=1e-6, atol=1e-10, autonomous=True,
+                                  return_info=True, jac_sparsity="auto")
+    assert (a_info.status == Status.SUCCESS).all()
+    assert scaled_error(auto, dense, 1e-6, 1e-10) < 10.0
+    assert a_info["rhs_evals"].sum() < 0.6 * d_info["rhs_evals"].sum()
+
+
+def test_auto_sparsity_leaves_small_ensembles_dense():
+    y0, params, t = rober_blocks_ensemble(6)
+    dense, d_info = solve_ensemble(rober_blocks_rhs, y0, params, t, autonomous=True, return_info=True)
+    auto, a_info = solve_ensemble(rober_blocks_rhs, y0, params, t, autonomous=True, return_info=True,
+                                  jac_sparsity="auto")
+    np.testing.assert_array_equal(auto, dense)
+    np.testing.assert_array_equal(a_info.counts, d_info.counts)
+    with pytest.raises(ValueError, match="'auto' or None"):
+        solve_ensemble(rober_blocks_rhs, y0, params, t, jac_sparsity="sparse")

@@ -10,6 +10,7 @@ from numba.core.registry import CPUDispatcher
 
 from sim.solver.rodas4 import no_jacobian, solve_all
 from sim.solver.signatures import JAC_SIGNATURE, RHS_SIGNATURE
+from sim.solver.sparsity import auto_sparsity, jacobian_groups
 from sim.solver.status import STAT_FIELDS, Status
 
 
@@ -82,91 +83,6 @@ def _tolerance(value, n, what):
     return arr
 
 
-def color_columns(sparsity) -> np.ndarray:
-    """Greedy column colouring of an (n, n) Jacobian pattern (Curtis, Powell & Reid 1974).
-
-    Returns ``group_of_column`` (n,) int64: columns in the same group share no row where both
-    may be nonzero, so one forward-difference RHS call can perturb them all. Columns are visited
-    in decreasing order of their nonzero count (ties by index), each put in the lowest group free
-    of conflicts. A dense pattern gives one group per column.
-    """
-    pattern = _sparsity_pattern(sparsity)
-    n = pattern.shape[0]
-    group = np.full(n, -1, dtype=np.int64)
-    # rows already claimed by each group
-    taken: list[np.ndarray] = []
-    for j in sorted(range(n), key=lambda c: (-int(pattern[:, c].sum()), c)):
-        rows = pattern[:, j]
-        for g, used in enumerate(taken):
-            if not (used & rows).any():
-                group[j] = g
-                used |= rows
-                break
-        else:
-            group[j] = len(taken)
-            taken.append(rows.copy())
-    return group
-
-
-def _sparsity_pattern(sparsity, n=None) -> np.ndarray:
-    pattern = np.asarray(sparsity)
-    if pattern.ndim != 2 or pattern.shape[0] != pattern.shape[1] or (n is not None and pattern.shape[0] != n):
-        raise ValueError(f"jac_sparsity must be an ({n or 'n'}, {n or 'n'}) array, got shape {pattern.shape}")
-    if pattern.dtype != bool:
-        if not np.isfinite(pattern).all():
-            raise ValueError("jac_sparsity must be finite")
-        pattern = pattern != 0
-    return pattern
-
-
-def _jacobian_groups(sparsity, n):
-    """Kernel arrays ``(group_ptr, group_cols, col_ptr, row_idx)`` for a pattern (None: dense)."""
-    if sparsity is None:
-        pattern = np.ones((n, n), dtype=bool)
-        group = np.arange(n, dtype=np.int64)
-    else:
-        pattern = _sparsity_pattern(sparsity, n)
-        group = color_columns(pattern)
-    n_groups = int(group.max()) + 1 if n else 0
-    group_cols = np.argsort(group, kind="stable").astype(np.int64)
-    group_ptr = np.zeros(n_groups + 1, dtype=np.int64)
-    np.cumsum(np.bincount(group, minlength=n_groups), out=group_ptr[1:])
-    col_ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(pattern.sum(axis=0), out=col_ptr[1:])
-    row_idx = np.ascontiguousarray(np.nonzero(pattern.T)[1], dtype=np.int64)  # rows, column by column
-    return group_ptr, group_cols, col_ptr, row_idx
-
-
-def detect_sparsity(rhs, y0, p, t=0.0, trials=3, seed=0) -> np.ndarray:
-    """Estimate the Jacobian's sparsity pattern of ``rhs`` numerically (a heuristic).
-
-    For each of ``trials`` random states near ``y0`` (``y0 + (|y0| + 1) * U(0.1, 1)``, positive
-    where ``y0 >= 0``) every state is perturbed in turn by 10 % of ``|y_j| + 1``, and entry (i, j) is
-    marked where ``dy_i/dt`` changes (or turns non-finite). Returns the (n, n) boolean union over
-    the trials, diagonal included. A dependence that vanishes at all the sampled points (e.g. in a
-    branch of ``max(0, .)`` never taken) is missed: check the result, or pass your own pattern
-    to :func:`solve_ensemble` (``jac_sparsity``); a superset of the true pattern is always safe.
-    """
-    rhs = _as_function(rhs, RHS_SIGNATURE, "rhs")
-    y0 = np.asarray(y0, dtype=float).ravel()
-    p = np.ascontiguousarray(p, dtype=float).ravel()
-    n = y0.size
-    rng = np.random.default_rng(seed)
-    pattern = np.eye(n, dtype=bool)
-    f0 = np.empty(n)
-    f1 = np.empty(n)
-    for _ in range(int(trials)):
-        y = y0 + (np.abs(y0) + 1.0) * rng.uniform(0.1, 1.0, n)
-        rhs(float(t), y, p, f0)
-        for j in range(n):
-            yj = y[j]
-            y[j] = yj + 0.1 * (abs(yj) + 1.0)
-            rhs(float(t), y, p, f1)
-            y[j] = yj
-            pattern[:, j] |= (f1 != f0) & ~(np.isnan(f1) & np.isnan(f0))
-    return pattern
-
-
 def solve_ensemble(rhs, y0, params, t_eval, events=None, rtol=1e-6, atol=1e-9, *, jac=None,
                    autonomous=False, h_max=math.inf, max_steps=200_000, save_idx=None,
                    return_info=False, jac_sparsity=None):
@@ -189,6 +105,9 @@ def solve_ensemble(rhs, y0, params, t_eval, events=None, rtol=1e-6, atol=1e-9, *
         that share no row in one RHS call each (:func:`color_columns`) and treats entries outside
         the pattern as zero: a pattern missing a true nonzero gives a wrong Jacobian (slower steps,
         possibly failures), never a wrong tolerance test. Ignored when ``jac`` is given.
+        ``"auto"``: for ensembles of at least 32 members and 12 states, detect the pattern along
+        probe members' trajectories and keep it only if the probes' results then agree with the
+        dense path (:func:`sim.solver.sparsity.auto_sparsity`); otherwise dense.
 
     Returns
     -------
@@ -221,10 +140,27 @@ def solve_ensemble(rhs, y0, params, t_eval, events=None, rtol=1e-6, atol=1e-9, *
     out = np.full((n_members, t_eval.size, save_idx.size), np.nan)  # NaN where a failed run never reached
     counts = np.zeros((n_members, len(STAT_FIELDS)), dtype=np.int64)
     status = np.zeros(n_members, dtype=np.int64)
-    groups = _jacobian_groups(None if has_jac else jac_sparsity, n)
-    solve_all(rhs, jac, has_jac, autonomous, np.ascontiguousarray(y0), np.ascontiguousarray(params),
-               t_eval, ev_time, ev_index, ev_amount, _tolerance(rtol, n, "rtol"), _tolerance(atol, n, "atol"),
-               float(h_max), int(max_steps), save_idx, out, counts, status, *groups)
+    rtol, atol = _tolerance(rtol, n, "rtol"), _tolerance(atol, n, "atol")
+    y0, params = np.ascontiguousarray(y0), np.ascontiguousarray(params)
+
+    def integrate(members, pattern, keep):
+        sub_out = np.full((members.size, t_eval.size, keep.size), np.nan)
+        sub_counts = np.zeros((members.size, len(STAT_FIELDS)), dtype=np.int64)
+        sub_status = np.zeros(members.size, dtype=np.int64)
+        solve_all(rhs, jac, has_jac, autonomous, y0[members], params[members], t_eval, ev_time[members],
+                  ev_index[members], ev_amount[members], rtol, atol, float(h_max), int(max_steps), keep, sub_out,
+                  sub_counts, sub_status, *jacobian_groups(pattern, n))
+        return sub_out, sub_counts, sub_status
+
+    if has_jac:
+        jac_sparsity = None
+    elif isinstance(jac_sparsity, str):
+        if jac_sparsity != "auto":
+            raise ValueError(f"jac_sparsity must be an (n, n) pattern, 'auto' or None, got {jac_sparsity!r}")
+        jac_sparsity = auto_sparsity(rhs, y0, params, t_eval, rtol, atol, integrate)
+    groups = jacobian_groups(jac_sparsity, n)
+    solve_all(rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time, ev_index, ev_amount, rtol, atol,
+              float(h_max), int(max_steps), save_idx, out, counts, status, *groups)
     if return_info:
         return out, SolverInfo(status, counts)
     return out
