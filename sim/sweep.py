@@ -153,6 +153,7 @@ class ChunkTask:
     save_states: bool
     summaries_only: bool
     dtype: str
+    jac_sparsity: np.ndarray | None = None  # one pattern for every chunk (see ensemble_sparsity)
 
 
 def run_chunk(task: ChunkTask) -> tuple[int, int, dict[str, np.ndarray], np.ndarray]:
@@ -168,7 +169,8 @@ def run_chunk(task: ChunkTask) -> tuple[int, int, dict[str, np.ndarray], np.ndar
     y0 = np.tile(model.initial_state(), (n, 1))
     events = Events(task.ev_time, task.ev_index, task.ev_amount)
     states, info = solve_ensemble(model.rhs, y0, task.params, task.t_eval, events, rtol=task.rtol,
-                                  atol=task.atol, autonomous=True, max_steps=task.max_steps, return_info=True)
+                                  atol=task.atol, autonomous=True, max_steps=task.max_steps, return_info=True,
+                                  jac_sparsity=task.jac_sparsity)
     series = {name: values for name, (values, _, _) in model.outputs(states, task.params).items()}
     if task.save_states:
         series.update({name: states[:, :, i] for i, name in enumerate(model.state_names)})
@@ -270,6 +272,14 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
     chunk_runs = chunk_runs or int(exp.sweep.get("chunk_runs", DEFAULT_CHUNK_RUNS))
     workers = workers or os.cpu_count() or 1
 
+    # one Jacobian pattern for all chunks, found on (at most) the first 64 runs
+    from sim.solver import Events, ensemble_sparsity
+
+    probe_runs = slice(0, min(n_runs, 64))
+    pattern = ensemble_sparsity(model.rhs, np.tile(model.initial_state(), (probe_runs.stop, 1)), params[probe_runs],
+                                t_eval, Events(ev_time[probe_runs], ev_index[probe_runs], ev_amount[probe_runs]),
+                                exp.rtol, exp.atol, autonomous=True, max_steps=exp.max_steps)
+
     # the layout of the results, from a one-run dry chunk
     probe = ChunkTask(0, 1, exp.species, drugs, params[:1], ev_time[:1], ev_index[:1], ev_amount[:1], t_eval[:2],
                       exp.rtol, exp.atol, exp.max_steps, exp.save_states, summaries_only, exp.precision)
@@ -314,7 +324,8 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
     try:
         done = store.done()
         tasks = [ChunkTask(a, b, exp.species, drugs, params[a:b], ev_time[a:b], ev_index[a:b], ev_amount[a:b], t_eval,
-                           exp.rtol, exp.atol, exp.max_steps, exp.save_states, summaries_only, exp.precision)
+                           exp.rtol, exp.atol, exp.max_steps, exp.save_states, summaries_only, exp.precision,
+                           pattern)
                  for a in range(0, n_runs, chunk_runs) for b in [min(a + chunk_runs, n_runs)] if not done[a:b].all()]
         show = sys.stderr.isatty() if progress is None else progress
         print(f"sweep: {n_runs} runs in {math.ceil(n_runs / chunk_runs)} chunks, results about {size_mb:.1f} MB; "

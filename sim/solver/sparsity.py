@@ -122,9 +122,9 @@ def auto_sparsity(rhs, y0, params, t_eval, rtol, atol, integrate, n_samples=24):
     f0, f1 = np.empty(n), np.empty(n)
     times = np.unique(np.linspace(0, t_eval.size - 1, n_samples).astype(int))
     for k, member in enumerate(probes):
-        p = np.ascontiguousarray(params[member])
+        p = np.array(params[member], dtype=float)  # a writable copy (the rhs signature wants one)
         for i in times:
-            y = np.ascontiguousarray(dense[k, i])
+            y = np.array(dense[k, i], dtype=float)
             rhs(t_eval[i], y, p, f0)
             for j in range(n):
                 yj = y[j]
@@ -138,3 +138,34 @@ def auto_sparsity(rhs, y0, params, t_eval, rtol, atol, integrate, n_samples=24):
     agree = np.nanmax(np.abs(sparse - dense) / scale) <= 10.0 if np.isfinite(sparse).all() else False
     fewer_steps = (sparse_counts[:, 0] <= 1.2 * dense_counts[:, 0] + 5).all()
     return pattern if (sparse_status == 0).all() and agree and fewer_steps else None
+
+
+def ensemble_sparsity(rhs, y0, params, t_eval, events=None, rtol=1e-6, atol=1e-9, **solver_options):
+    """The pattern ``solve_ensemble(..., jac_sparsity="auto")`` would use for this ensemble (or None).
+
+    Useful to fix one pattern for many calls, e.g. every chunk of a sweep, so that all chunks use
+    the same Jacobian grouping whatever their size. Arguments as for :func:`solve_ensemble`.
+    """
+    from sim.solver.ensemble import Events, solve_ensemble
+
+    y0 = np.atleast_2d(np.asarray(y0, dtype=float))
+    params = np.atleast_2d(np.asarray(params, dtype=float))
+    n_members, n = max(y0.shape[0], params.shape[0]), y0.shape[1]
+    y0 = np.ascontiguousarray(np.broadcast_to(y0, (n_members, n)))
+    params = np.ascontiguousarray(np.broadcast_to(params, (n_members, params.shape[1])))
+    if events is None:
+        events = Events.from_rows([])
+    elif not isinstance(events, Events):
+        events = Events.from_rows(events)
+    ev = events.broadcast(n_members, n)
+    rtol_v = np.broadcast_to(np.asarray(rtol, dtype=float), (n,))
+    atol_v = np.broadcast_to(np.asarray(atol, dtype=float), (n,))
+
+    def integrate(members, pattern, keep):
+        out, info = solve_ensemble(rhs, y0[members], params[members], t_eval,
+                                   Events(ev[0][members], ev[1][members], ev[2][members]), rtol, atol,
+                                   save_idx=keep, return_info=True, jac_sparsity=pattern, **solver_options)
+        return out, info.counts, info.status
+
+    return auto_sparsity(rhs, y0, params, np.asarray(t_eval, dtype=float), rtol_v, atol_v, integrate)
+
