@@ -104,7 +104,8 @@ def run_ensemble(model, y0, params, t_eval, rtol=RTOL, atol=ATOL, chunk=ENSEMBLE
     for start in range(0, y0.shape[0], chunk):
         stop = start + chunk
         out, info = solve_ensemble(model.rhs, y0[start:stop], params[start:stop], t_eval, events=rows,
-                                   rtol=rtol, atol=atol, autonomous=True, return_info=True)
+                                   rtol=rtol, atol=atol, autonomous=True, return_info=True,
+                                   jac_sparsity="auto")
         if not info.ok:
             bad = int(np.flatnonzero(info.status)[0])
             raise RuntimeError(f"ensemble member {start + bad} failed: {info.messages()[bad]}")
@@ -222,7 +223,7 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
         _, counts = ensemble()
         stats[str(n)] = {f: float(counts[:, i].mean()) for i, f in enumerate(STAT_FIELDS)}
         ens_wall = _best_time(ensemble, repeat)
-        rows.append({"n": n, "method": f"ensemble RODAS4 ({threads} threads)", "wall_s": ens_wall,
+        rows.append({"n": n, "method": f"ensemble RODAS4 ({threads} thr)", "wall_s": ens_wall,
                      "timed_members": n, "extrapolated": False, "note": f"best of {repeat}"})
         if threads > 1 and n > 1:
             numba.set_num_threads(1)
@@ -230,7 +231,7 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
                 wall = _best_time(ensemble, max(1, repeat // 2))
             finally:
                 numba.set_num_threads(threads)
-            rows.append({"n": n, "method": "ensemble RODAS4 (1 thread)", "wall_s": wall, "timed_members": n,
+            rows.append({"n": n, "method": "ensemble RODAS4 (1 thr)", "wall_s": wall, "timed_members": n,
                          "extrapolated": False, "note": f"best of {max(1, repeat // 2)}"})
         for method in ("LSODA", "BDF"):
             n_timed = n if full else min(n, subset[method])

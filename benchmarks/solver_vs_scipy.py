@@ -67,7 +67,7 @@ def run_ensemble(y0, params, t_eval, rtol=RTOL, atol=ATOL, chunk=ENSEMBLE_CHUNK,
         stop = start + chunk
         out, info = solve_ensemble(models.rhs, y0[start:stop], params[start:stop], t_eval,
                                    events=models.dose_events(), rtol=rtol, atol=atol, autonomous=True,
-                                   return_info=True)
+                                   return_info=True, jac_sparsity="auto")
         if not info.ok:
             bad = int(np.flatnonzero(info.status)[0])
             raise RuntimeError(f"ensemble member {start + bad} failed: {info.messages()[bad]}")
@@ -291,7 +291,7 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
         stats[str(n)] = {f: float(counts[:, i].mean()) for i, f in enumerate(STAT_FIELDS)}
         wall = _best_time(lambda y0=y0, params=params: run_ensemble(y0, params, t_eval, keep=False), repeat)
         ens_wall = wall
-        rows.append({"n": n, "method": f"ensemble RODAS4 ({threads} threads)", "wall_s": wall,
+        rows.append({"n": n, "method": f"ensemble RODAS4 ({threads} thr)", "wall_s": wall,
                      "timed_members": n, "extrapolated": False, "note": f"best of {repeat}"})
         if threads > 1 and n > 1:
             numba.set_num_threads(1)
@@ -300,7 +300,7 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
                                   max(1, repeat // 2))
             finally:
                 numba.set_num_threads(threads)
-            rows.append({"n": n, "method": "ensemble RODAS4 (1 thread)", "wall_s": wall, "timed_members": n,
+            rows.append({"n": n, "method": "ensemble RODAS4 (1 thr)", "wall_s": wall, "timed_members": n,
                          "extrapolated": False, "note": f"best of {max(1, repeat // 2)}"})
         for method in ("LSODA", "BDF"):
             n_timed = n if full else min(n, subset[method])
