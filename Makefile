@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint validate bench clean-cache
+.PHONY: demo test lint validate bench clean-cache gallery figures
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,7 @@ $(STAMP): setup.cfg pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/sim run experiments/demo.toml -o results/demo.h5
-	$(BIN)/sim plot results/demo.h5 -o results/demo.png
+	$(BIN)/sim plot results/demo.h5 --kind cascade -o results/demo.png
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -27,6 +27,14 @@ validate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# every guided demonstration in experiments/: figures, HTML reports and an index in results/gallery/
+gallery: $(STAMP)
+	$(BIN)/python tools/gallery.py --out results/gallery
+
+# the three small figures embedded in README.md ("For teaching")
+figures: $(STAMP)
+	$(BIN)/python tools/gallery.py --readme-figures --out docs/figures
 
 # numba keys its on-disk cache on each file's own timestamp: after editing a kernel that another
 # cached kernel calls, clear the caches.

@@ -83,24 +83,61 @@ def cmd_params(args) -> int:
     return 0
 
 
+def _figure_path(path: str, verb: str) -> Path:
+    out = Path(path)
+    if out.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise SimInputError(f"sim {verb}: -o {path}: the figure must end in .png, .svg or .pdf")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return out
+
+
 def cmd_plot(args) -> int:
-    from sim.plots import timecourse
+    from sim import plots
     from sim.result import Result
 
-    result = Result.from_hdf5(args.result)
+    results = [Result.from_hdf5(p) for p in args.result]
+    if len(results) > 1 and args.kind != "compare":
+        raise SimInputError(f"sim plot: {len(results)} result files given; only --kind compare takes several")
     outputs = args.outputs.split(",") if args.outputs else None
     if outputs:
-        missing = [o for o in outputs if o not in result.outputs]
+        have = set().union(*(r.outputs for r in results))
+        have |= {n.rsplit(".", 1)[0] for n in have}  # summaries: <output>.<metric>
+        missing = [o for o in outputs if o not in have]
         if missing:
-            raise SimInputError(f"{args.result}: --outputs: no output named {missing[0]!r}")
-    if args.kind != "timecourse":
-        raise SimInputError(f"sim plot: --kind {args.kind!r} is not available yet (use timecourse)")
-    suffix = Path(args.output).suffix.lower()
-    if suffix not in (".png", ".svg", ".pdf"):
-        raise SimInputError(f"sim plot: -o {args.output}: the figure must end in .png, .svg or .pdf")
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    timecourse(result, outputs, args.output)
-    print(f"wrote {args.output}")
+            raise SimInputError(f"{args.result[0]}: --outputs: no output named {missing[0]!r}")
+    labels = args.labels.split(",") if args.labels else None
+    if labels and len(labels) != len(results):
+        raise SimInputError(f"sim plot: --labels has {len(labels)} names for {len(results)} files")
+    out = _figure_path(args.output, "plot")
+    result = results[0]
+    try:
+        if args.kind == "timecourse":
+            plots.timecourse(result, outputs, out)
+        elif args.kind == "cascade":
+            plots.cascade(result, out, outputs)
+        elif args.kind == "compare":
+            plots.compare(results, labels, out, outputs)
+        elif args.kind == "cohort":
+            plots.cohort(result, out, outputs)
+        elif args.kind == "dose-response":
+            plots.dose_response(result, outputs, args.param, args.metric, out)
+    except ValueError as exc:
+        raise SimInputError(f"{args.result[0]}: --kind {args.kind}: {exc}") from None
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from sim.report import write_report
+    from sim.result import Result
+
+    out = Path(args.output)
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise SimInputError(f"sim report: -o {args.output}: the report must end in .html")
+    result = Result.from_hdf5(args.result)
+    suites = [s for s in args.validate.split(",") if s] if args.validate else None
+    write_report(result, out, source=args.result, validate=not args.no_validate, suites=suites)
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB)")
     return 0
 
 
@@ -152,12 +189,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--species", default="human", choices=("human", "rat"))
     p.set_defaults(func=cmd_params)
 
-    p = sub.add_parser("plot", help="plot outputs of a result file")
-    p.add_argument("result", help="HDF5 result file")
+    p = sub.add_parser("plot", help="figures of result files (kinds: timecourse, cascade, compare, cohort, "
+                                     "dose-response)")
+    p.add_argument("result", nargs="+", help="HDF5 result file (several for --kind compare)")
     p.add_argument("-o", "--output", required=True, help="figure file (.png, .svg, .pdf)")
-    p.add_argument("--kind", default="timecourse", help="figure kind (timecourse)")
-    p.add_argument("--outputs", help="comma-separated output names (default: the PK outputs)")
+    p.add_argument("--kind", default="timecourse", choices=("timecourse", "cascade", "compare", "cohort",
+                                                            "dose-response"),
+                   help="timecourse (default): chosen outputs; cascade: dose to brain on one time axis; "
+                        "compare: files (or one file's arms) overlaid; cohort: median and 5-95 %% band; "
+                        "dose-response: a sweep's summary metric against a swept parameter")
+    p.add_argument("--outputs", help="comma-separated output names (default depends on the kind)")
+    p.add_argument("--param", help="dose-response: the swept parameter on the x axis (default: the first dose)")
+    p.add_argument("--metric", default="cmax", choices=("cmax", "tmax", "auc", "final", "fold"),
+                   help="dose-response: per-run summary on the y axis (default cmax; fold = peak / value at t=0)")
+    p.add_argument("--labels", help="compare: comma-separated legend names, one per file")
     p.set_defaults(func=cmd_plot)
+
+    p = sub.add_parser("report", help="one self-contained HTML report: experiment, figures, metrics, provenance")
+    p.add_argument("result", help="HDF5 result file")
+    p.add_argument("-o", "--output", required=True, help="HTML file to write")
+    p.add_argument("--validate", metavar="SUITES",
+                   help="comma-separated sim validate suites to include (default: those that apply to the file)")
+    p.add_argument("--no-validate", action="store_true",
+                   help="leave out the validation rows (they re-run the published targets: about 1-6 s per suite)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("validate", help="compare with published targets; non-zero exit on failure")
     p.add_argument("suites", nargs="*", help="suites to run (default: all)")

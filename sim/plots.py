@@ -1,49 +1,679 @@
-"""Figures from results. Colours are fixed per quantity so every figure reads the same way."""
+"""Figures from results (``sim plot --kind KIND``). Colours are fixed per quantity so every figure reads the
+same way: a transmitter, a drug or a receptor has one colour in every kind; line *styles* tell runs, arms
+or files apart.
+
+Kinds
+-----
+- :func:`timecourse`: chosen outputs, one panel each (median and 5-95 % band for a cohort).
+- :func:`cascade`: the causal chain on one time axis: doses -> plasma drug -> CYP2D6 -> extracellular
+  transmitters -> oxytocin, receptors, physiology, amygdala (panels only for outputs the file has).
+- :func:`compare`: two or more result files (or the arms of one file) overlaid on the cascade panels.
+- :func:`cohort`: median, 5-95 % band and a few individual subjects per output.
+- :func:`dose_response`: a per-run summary metric against a swept (or cycled) parameter, with the
+  spread across runs.
+
+Every function takes :class:`~sim.result.Result` objects, returns the figure and saves it to ``path``
+(.png, .svg or .pdf) when given. Figures are sized and lettered for a lecture slide.
+"""
 
 from __future__ import annotations
+
+import tomllib
+import zlib
+from dataclasses import dataclass
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MultipleLocator  # noqa: E402
 
 from sim.result import Result  # noqa: E402
 
 COLOURS = {
-    "plasma_mdma": "#1f4e9c", "plasma_mda": "#7a9cd6", "brain_mdma": "#6a3d9a", "cyp2d6_activity": "#33a02c",
-    "ec_serotonin": "#e31a1c", "ec_dopamine": "#ff7f00", "ec_norepinephrine": "#b15928",
-    "plasma_oxytocin": "#fb9a99",
+    # drugs in plasma / brain (blues and purples)
+    "plasma_mdma": "#1f4e9c", "plasma_mda": "#7a9cd6", "brain_mdma": "#6a3d9a", "brain_mda": "#9e86c8",
+    # one colour per transmitter, everywhere (extracellular, vesicular, cytosolic, synthesis enzyme)
+    "ec_serotonin": "#e31a1c", "ec_dopamine": "#ff7f00", "ec_norepinephrine": "#8c510a",
+    "plasma_oxytocin": "#e7298a",
+    "cyp2d6_activity": "#33a02c",
+    # co-medications
+    "plasma_citalopram": "#01665e", "plasma_fluoxetine": "#35978f", "plasma_paroxetine": "#5ab4ac",
+    "plasma_pindolol": "#762a83", "plasma_way100635": "#c2a5cf", "plasma_carvedilol": "#6a51a3",
+    # physiology and amygdala
+    "heart_rate": "#b2182b", "systolic_bp": "#2166ac", "body_temperature": "#f46d43",
+    "bla_rate": "#1b7837", "cem_rate": "#5aae61", "fear_response": "#40004b",
+    # receptors take the colour family of their transmitter (5-HT reds, DA orange, NE browns, oxytocin pink)
+    "occupancy_5ht1a": "#e31a1c", "occupancy_5ht2a": "#99000d", "occupancy_5ht1b": "#fb6a4a",
+    "occupancy_5ht2c": "#67000d", "occupancy_d1": "#fdae6b", "occupancy_d2": "#ff7f00",
+    "occupancy_alpha1": "#bf812d", "occupancy_alpha2": "#8c510a", "occupancy_beta1": "#543005",
+    "occupancy_beta2": "#dfc27d", "occupancy_beta": "#543005", "occupancy_oxtr": "#e7298a",
 }
+# the receptors shown in the cascade when the file has them (all of them would crowd one panel)
+KEY_RECEPTORS = ("occupancy_5ht1a", "occupancy_5ht2a", "occupancy_d2", "occupancy_alpha2", "occupancy_beta1",
+                 "occupancy_oxtr")
+_TRANSMITTER_OF = {"serotonin": "ec_serotonin", "dopamine": "ec_dopamine", "norepinephrine": "ec_norepinephrine"}
+# drugs given as doses (dose panel markers) share their plasma colour
+DRUG_COLOURS = {"mdma": COLOURS["plasma_mdma"], "mda": COLOURS["plasma_mda"], "citalopram": "#01665e",
+                "fluoxetine": "#35978f", "paroxetine": "#5ab4ac", "pindolol": "#762a83", "way100635": "#c2a5cf",
+                "carvedilol": "#6a51a3",
+                "placebo": "#999999"}
+_FALLBACK = ("#1b9e77", "#d95f02", "#7570b3", "#66a61e", "#e6ab02", "#a6761d", "#666666", "#17becf")
+SHORT = {"ec_serotonin": "5-HT", "ec_dopamine": "DA", "ec_norepinephrine": "NE", "plasma_mdma": "MDMA",
+         "plasma_mda": "MDA", "brain_mdma": "brain MDMA", "cyp2d6_activity": "CYP2D6", "bla_rate": "BLA",
+         "cem_rate": "CeM", "plasma_oxytocin": "oxytocin"}
+TRANSMITTERS = ("ec_serotonin", "ec_dopamine", "ec_norepinephrine")
 DEFAULT_TIMECOURSE = ("plasma_mdma", "plasma_mda", "brain_mdma", "cyp2d6_activity")
+COHORT_OUTPUTS = ("plasma_mdma", "plasma_mda", "cyp2d6_activity", *TRANSMITTERS, "plasma_oxytocin", "heart_rate",
+                  "systolic_bp", "body_temperature", "fear_response")
+LINESTYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (8, 2)), (0, (1, 3)), (0, (3, 2, 1, 2)))
+MAX_LINES = 8  # more runs than this (in one arm) are drawn as median and 5-95 % band
 
+# lecture-slide lettering: 12-13 pt text at 100 % on a 10-inch-wide figure
+STYLE = {"font.size": 12, "axes.labelsize": 12, "axes.titlesize": 13, "xtick.labelsize": 11,
+         "ytick.labelsize": 11, "legend.fontsize": 11, "figure.titlesize": 14, "lines.linewidth": 2.2,
+         "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3,
+         "svg.fonttype": "none"}
+DPI = 110
+
+
+def colour(name: str) -> str:
+    """The fixed colour of an output (a stable fallback for names without one)."""
+    if name in COLOURS:
+        return COLOURS[name]
+    for transmitter, ec in _TRANSMITTER_OF.items():
+        if transmitter in name:
+            return COLOURS[ec]
+    return _FALLBACK[zlib.crc32(name.encode()) % len(_FALLBACK)]
+
+
+def short_name(name: str) -> str:
+    if name in SHORT:
+        return SHORT[name]
+    if name.startswith("occupancy_"):
+        receptor = name.removeprefix("occupancy_")
+        if receptor.startswith("5ht"):
+            return "5-HT" + receptor[3:].upper()
+        if receptor[0] == "d" and receptor[1:].isdigit() or receptor == "oxtr":
+            return receptor.upper()
+        return receptor
+    if name.startswith("plasma_"):
+        return name.removeprefix("plasma_")
+    if name in ("heart_rate", "systolic_bp", "body_temperature"):
+        return {"heart_rate": "heart rate", "systolic_bp": "systolic BP", "body_temperature": "temperature"}[name]
+    return name.replace("_", " ")
+
+
+# ---- what the file holds ------------------------------------------------------------------------
+
+@dataclass
+class Group:
+    """Runs of one result drawn as one line (or median and band): a file, an arm or a single run."""
+
+    label: str
+    result: Result
+    runs: np.ndarray
+    style: object = "-"
+
+
+def _series_names(result: Result) -> list[str]:
+    return [n for n, v in result.outputs.items() if np.ndim(v) == 2]
+
+
+def _require_timecourses(result: Result, kind: str, source: str = "") -> None:
+    if not _series_names(result):
+        where = f"{source}: " if source else ""
+        raise ValueError(f"{where}the file holds only per-run summaries (a summaries-only sweep), no time courses; "
+                         f"--kind {kind} needs time courses: use --kind dose-response")
+
+
+def _experiment_table(result: Result) -> dict:
+    text = result.attrs.get("experiment_toml") or ""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return {}
+
+
+def _describe(key: str, value, table: dict) -> str:
+    parts = key.split(".")
+    doses = table.get("dose", [])
+    if len(parts) == 3 and parts[0] == "dose" and parts[1].isdigit() and int(parts[1]) < len(doses):
+        k = int(parts[1])
+        drug = doses[k].get("drug", "drug")
+        same = [j for j, d in enumerate(doses) if d.get("drug") == drug]
+        unit = "mg/kg" if parts[2] == "amount_mg_per_kg" else "mg" if parts[2] == "amount_mg" else parts[2]
+        amount = f"{value:.3g} {unit}" if isinstance(value, int | float) else str(value)
+        if len(same) > 1 and k != same[0]:  # a later dose of a drug given before: name it by its place
+            nth = same.index(k) + 1
+            ordinal = {2: "2nd", 3: "3rd"}.get(nth, f"{nth}th")
+            return f"{ordinal} {drug} dose: " + ("none" if amount.startswith("0 ") else amount)
+        if isinstance(value, int | float) and value == 0:
+            return f"no {drug}"
+        return f"{drug} {amount}"
+    if key == "cyp2d6":
+        return f"{value} metaboliser"
+    return f"{key} = {value:g}" if isinstance(value, int | float) else f"{key} = {value}"
+
+
+def run_labels(result: Result) -> list[str] | None:
+    """One label per run from the experiment's ``cycle`` variations (dose arms, phenotypes), else None."""
+    table = _experiment_table(result)
+    vary = table.get("cohort", {}).get("vary", {})
+    cycles = {k: v["values"] for k, v in vary.items() if isinstance(v, dict) and v.get("dist") == "cycle"
+              and v.get("values")}
+    if not cycles:
+        return None
+    # several cycled doses of one drug (a daily regimen on or off) are labelled by the first of them
+    doses, seen = table.get("dose", []), set()
+    for key in list(cycles):
+        parts = key.split(".")
+        if parts[0] == "dose" and len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(doses):
+            drug = doses[int(parts[1])].get("drug")
+            if drug in seen:
+                del cycles[key]
+            seen.add(drug)
+    labels = []
+    for i in range(result.n_runs):
+        parts = []
+        for key, values in cycles.items():
+            text = _describe(key, values[i % len(values)], table)
+            if text not in parts:
+                parts.append(text)
+        labels.append(", ".join(parts))
+    return labels
+
+
+def groups_of(result: Result, label: str = "", split: bool = True) -> list[Group]:
+    """Arms of one file: runs with the same cycle label together; a plain cohort is one group."""
+    n = result.n_runs
+    labels = run_labels(result) if split else None
+    if labels is None:
+        if split and 1 < n <= MAX_LINES:
+            return [Group(f"{label} run {i}".strip(), result, np.array([i])) for i in range(n)]
+        return [Group(label, result, np.arange(n))]
+    order = list(dict.fromkeys(labels))
+    return [Group(f"{label} {lab}".strip() if label else lab, result,
+                  np.array([i for i in range(n) if labels[i] == lab])) for lab in order]
+
+
+def _styled(groups: list[Group]) -> list[Group]:
+    for k, g in enumerate(groups):
+        g.style = LINESTYLES[k % len(LINESTYLES)]
+    return groups
+
+
+# ---- drawing helpers ----------------------------------------------------------------------------
+
+def _time_axis(ax, t_max: float) -> None:
+    """Ticks on whole hours that divide a day (1, 2, 3, 6, 12, 24 h ...), at most about nine of them; runs
+    longer than four days are labelled in days."""
+    step = next((s for s in (0.25, 0.5, 1, 2, 3, 6, 12, 24, 48, 72, 168, 336, 672) if t_max / s <= 9), t_max / 8)
+    ax.xaxis.set_major_locator(MultipleLocator(step))
+    ax.set_xlim(0.0, t_max)
+    if t_max > 96.0:
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda h, _: f"{h / 24.0:g}"))
+        ax.set_xlabel("time since start (days)")
+    else:
+        ax.set_xlabel("time since start (h)")
+
+
+def _draw(ax, g: Group, data: np.ndarray, c: str, label: str | None = None, traces: int = 0) -> Line2D:
+    """One group's runs of one output: a line per run if few, else median and 5-95 % band."""
+    t = g.result.time
+    rows = np.asarray(data, dtype=float)[g.runs]
+    if rows.shape[0] == 1:
+        (line,) = ax.plot(t, rows[0], color=c, linestyle=g.style, label=label)
+        return line
+    lo, med, hi = np.nanpercentile(rows, [5, 50, 95], axis=0)
+    ax.fill_between(t, lo, hi, color=c, alpha=0.18, linewidth=0)
+    if traces:
+        pick = np.random.default_rng(0).choice(rows.shape[0], size=min(traces, rows.shape[0]), replace=False)
+        for i in pick:
+            ax.plot(t, rows[i], color=c, linewidth=0.6, alpha=0.45)
+    (line,) = ax.plot(t, med, color=c, linestyle=g.style, label=label)
+    return line
+
+
+def _fold(data: np.ndarray) -> np.ndarray:
+    data = np.asarray(data, dtype=float)
+    base = data[:, :1]
+    return np.divide(data, base, out=np.full_like(data, np.nan), where=base > 0)
+
+
+def _change(data: np.ndarray) -> np.ndarray:
+    data = np.asarray(data, dtype=float)
+    return data - data[:, :1]
+
+
+def _legend_right(ax, handles=None, title=None) -> None:
+    kw = {"handles": handles} if handles is not None else {}
+    ax.legend(**kw, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, title=title,
+              handlelength=2.6)
+
+
+def _save(fig, path):
+    if path is not None:
+        fig.savefig(path, dpi=DPI)
+        plt.close(fig)
+    return fig
+
+
+def _dose_rows(groups: list[Group]):
+    """Per row (a drug, or an arm when there are several): [(time_h, drug, amount text)]."""
+    rows: dict[str, list] = {}
+    for g in groups:
+        ev = g.result.events
+        if "time_h" not in ev or len(ev["time_h"]) == 0:
+            continue
+        runs = np.asarray(ev.get("run", np.zeros(len(ev["time_h"]), int)))
+        keep = np.isin(runs, g.runs)
+        times, drugs = np.asarray(ev["time_h"])[keep], np.asarray(ev["drug"])[keep]
+        amounts = np.asarray(ev.get("amount_mg", np.full(keep.sum(), np.nan)), dtype=float)[keep]
+        # doses written per kg in the experiment are shown per kg (the file stores mg)
+        per_kg = {d.get("drug") for d in _experiment_table(g.result).get("dose", []) if "amount_mg_per_kg" in d}
+        weight = g.result.params.get("pk.body_weight_kg")
+        for drug in dict.fromkeys(drugs):
+            unit = "mg"
+            if drug in per_kg and weight is not None:
+                amounts = np.where(drugs == drug, amounts / np.asarray(weight, dtype=float)[runs[keep]], amounts)
+                unit = "mg/kg"
+            for time_h in np.unique(times[drugs == drug]):
+                mg = amounts[(drugs == drug) & (times == time_h)]
+                mg = np.unique([float(f"{m:.3g}") for m in mg[mg > 0]])
+                if mg.size == 0:
+                    continue
+                text = "/".join(f"{m:g}" for m in mg) + f" {unit}"
+                if mg.size > 3:
+                    text = f"{mg.min():g}-{mg.max():g} {unit}"
+                row = g.label if len(groups) > 1 else drug
+                rows.setdefault(row, []).append((float(time_h), str(drug), text))
+    return rows
+
+
+def _dose_panel(ax, groups: list[Group], t_max: float) -> None:
+    rows = _dose_rows(groups)
+    names = list(rows)
+    drugs_seen = {}
+    for y, name in enumerate(names):
+        last_x, last_len, prev_side = -np.inf, 0, 1
+        for time_h, drug, text in sorted(rows[name]):
+            c = DRUG_COLOURS.get(drug, colour("plasma_" + drug))
+            ax.plot([time_h], [y], marker="v", markersize=11, color=c, linestyle="none", clip_on=False)
+            drugs_seen[drug] = c
+            label = text if len(groups) == 1 or len({d for _, d, _ in rows[name]}) == 1 else f"{drug} {text}"
+            # about 8.5 px per character on an axis about 700 px wide: stagger labels that would touch
+            close = time_h - last_x < (8.5 * last_len + 14.0) / 700.0 * t_max
+            side = -prev_side if close else 1
+            # above the marker, or beside it when the previous label above would be in the way
+            ax.annotate(label, (time_h, y), xytext=(5, 9) if side > 0 else (9, -1), textcoords="offset points",
+                        fontsize=10, color=c, va="center", annotation_clip=False)
+            prev_side = side
+            last_x, last_len = time_h, len(label)
+    ax.set_yticks(range(len(names)), [n if len(n) <= 28 else n[:26] + "..." for n in names])
+    ax.set_ylim(-0.75, len(names) - 0.25)
+    ax.grid(axis="y", visible=False)
+    ax.set_title("doses", loc="left", fontsize=12)
+    if len(groups) > 1:
+        handles = [Line2D([], [], marker="v", color=c, linestyle="none", markersize=9, label=d)
+                   for d, c in drugs_seen.items()]
+        _legend_right(ax, handles)
+
+
+# ---- panel plans --------------------------------------------------------------------------------
+
+@dataclass
+class Panel:
+    names: list[str]
+    ylabel: str
+    fold: bool = False
+    title: str = ""
+    change: bool = False  # drawn as the difference from the value at t = 0
+
+
+def cascade_panels(results: list[Result]) -> list[Panel]:
+    """Which panels the cascade has, in causal order, given the outputs of ``results`` (union)."""
+    have = set()
+    units, longs = {}, {}
+    for r in results:
+        have |= set(_series_names(r))
+        units.update(r.units)
+        longs.update(r.long_names)
+    panels = []
+    if "plasma_mdma" in have:
+        panels.append(Panel(["plasma_mdma"], "ng/mL", title="plasma MDMA"))
+    if "plasma_mda" in have:
+        panels.append(Panel(["plasma_mda"], "ng/mL", title="plasma MDA (metabolite)"))
+    comed = sorted(n for n in have if n.startswith("plasma_") and n not in ("plasma_mdma", "plasma_mda",
+                                                                           "plasma_oxytocin"))
+    if comed:
+        panels.append(Panel(comed, "ng/mL", title="plasma " + (short_name(comed[0]) if len(comed) == 1
+                                                              else "co-medications")))
+    if "cyp2d6_activity" in have:
+        panels.append(Panel(["cyp2d6_activity"], "fraction of baseline", title="liver CYP2D6 activity"))
+    tx = [n for n in TRANSMITTERS if n in have]
+    if tx:
+        panels.append(Panel(tx, "x value at t = 0", fold=True, title="extracellular transmitters (forebrain)"))
+    if "plasma_oxytocin" in have:
+        panels.append(Panel(["plasma_oxytocin"], units.get("plasma_oxytocin", "pg/mL"), title="plasma oxytocin"))
+    occ = [n for n in KEY_RECEPTORS if n in have] or sorted(n for n in have if n.startswith("occupancy_"))[:6]
+    if occ:
+        panels.append(Panel(occ, "fraction", title="receptor occupancy by transmitters and drugs"))
+    cardio = [n for n in ("heart_rate", "systolic_bp") if n in have]
+    if cardio:
+        panels.append(Panel(cardio, ", ".join(units.get(n, "") for n in cardio), change=True,
+                            title="heart rate and blood pressure, change"))
+    if "body_temperature" in have:
+        panels.append(Panel(["body_temperature"], units.get("body_temperature", "degC"),
+                            change=True, title="body temperature, change"))
+    amy = [n for n in ("bla_rate", "cem_rate") if n in have]
+    if amy:
+        panels.append(Panel(amy, "Hz", title="amygdala output (population rate)"))
+    if "fear_response" in have:
+        panels.append(Panel(["fear_response"], "1 = untreated", title="fear response to the trauma cue"))
+    return panels
+
+
+def _panel_legend_label(name: str, panel: Panel, groups: list[Group]) -> str:
+    label = short_name(name)
+    if panel.change:
+        base = np.nanmedian(np.asarray(groups[0].result[name], dtype=float)[groups[0].runs, 0])
+        return f"{label} ({base:.3g} {groups[0].result.units.get(name, '')} at t = 0)"
+    if panel.fold:
+        base = [np.nanmedian(np.asarray(g.result[name], dtype=float)[g.runs, 0]) for g in groups
+                if name in g.result.outputs]
+        unit = groups[0].result.units.get(name, "")
+        if base:
+            label += f" ({base[0]:.3g} {unit} at t = 0)"
+    return label
+
+
+def _stacked(groups: list[Group], panels: list[Panel], title: str, *, traces: int = 0, doses: bool = True):
+    t_max = max(float(g.result.time[-1]) for g in groups)
+    show_doses = doses and bool(_dose_rows(groups))
+    n_dose_rows = len(_dose_rows(groups)) if show_doses else 0
+    panel_h = 2.0 if len(panels) <= 6 else 1.6
+    heights = ([0.45 + 0.5 * n_dose_rows] if show_doses else []) + [panel_h] * len(panels)
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(len(heights), 1, sharex=True, figsize=(11, 0.9 + sum(heights)),
+                                 height_ratios=heights, layout="constrained", squeeze=False)
+        axes = list(axes[:, 0])
+        if show_doses:
+            _dose_panel(axes.pop(0), groups, t_max)
+        for ax, panel in zip(axes, panels, strict=True):
+            for name in panel.names:
+                for g in groups:
+                    if name not in g.result.outputs:
+                        continue
+                    data = (_fold(g.result[name]) if panel.fold else _change(g.result[name]) if panel.change
+                            else g.result[name])
+                    _draw(ax, g, data, colour(name), traces=traces)
+            ax.set_ylabel("fraction" if panel.ylabel == "1" else panel.ylabel)
+            ax.set_title(panel.title, loc="left", fontsize=12)
+            if panel.fold:
+                ax.axhline(1.0, color="0.4", linewidth=0.8, linestyle=(0, (2, 2)))
+            if panel.change:
+                ax.axhline(0.0, color="0.4", linewidth=0.8, linestyle=(0, (2, 2)))
+            if len(panel.names) > 1 or panel.fold or panel.change:
+                handles = [Line2D([], [], color=colour(n), label=_panel_legend_label(n, panel, groups))
+                           for n in panel.names]
+                _legend_right(ax, handles)
+            lows = [np.nanmin(np.asarray(g.result[n], dtype=float)[g.runs]) for g in groups for n in panel.names
+                    if n in g.result.outputs]
+            highs = [np.nanmax(np.asarray(g.result[n], dtype=float)[g.runs]) for g in groups for n in panel.names
+                     if n in g.result.outputs]
+            if not panel.change and 0 <= min(lows) and (panel.fold or min(lows) < 0.5 * max(highs)):
+                ax.set_ylim(0, None)
+        _time_axis(axes[-1], t_max)
+        if len(groups) > 1:
+            handles = [Line2D([], [], color="0.2", linestyle=g.style, label=g.label or "all runs") for g in groups]
+            fig.legend(handles=handles, loc="outside upper center", ncol=min(len(groups), 3), frameon=False,
+                       handlelength=3.0, title=title + "\n(line style: arm or file; colour: quantity)",
+                       title_fontsize=14)
+        else:
+            fig.suptitle(title)
+    return fig
+
+
+def _title(result: Result, fallback: str = "") -> str:
+    return str(result.attrs.get("experiment_name", "") or fallback)
+
+
+# ---- the kinds ----------------------------------------------------------------------------------
 
 def timecourse(result: Result, outputs=None, path=None):
     """Stacked panels on a shared time axis: median and 5-95 % band across runs (a line for one run)."""
+    _require_timecourses(result, "timecourse")
     names = [n for n in (outputs or DEFAULT_TIMECOURSE) if n in result.outputs]
     if not names:
         raise ValueError(f"none of the outputs {list(outputs or DEFAULT_TIMECOURSE)} are in the result")
-    fig, axes = plt.subplots(len(names), 1, sharex=True, figsize=(8, 2.3 * len(names) + 0.6), squeeze=False)
-    t = result.time
-    for ax, name in zip(axes[:, 0], names, strict=True):
-        data = np.asarray(result[name], dtype=float)
-        colour = COLOURS.get(name, "#333333")
-        if data.shape[0] > 1:
-            lo, med, hi = np.percentile(data, [5, 50, 95], axis=0)
-            ax.fill_between(t, lo, hi, color=colour, alpha=0.25, linewidth=0, label="5-95 %")
-            ax.plot(t, med, color=colour, linewidth=1.8, label=f"median (n = {data.shape[0]})")
-            ax.legend(loc="upper right", fontsize=8, frameon=False)
-        else:
-            ax.plot(t, data[0], color=colour, linewidth=1.8)
-        ax.set_ylabel(f"{result.long_names.get(name, name)}\n({result.units.get(name, '')})", fontsize=8)
-        ax.grid(alpha=0.3)
-        for dose_time in np.unique(result.events.get("time_h", [])):
-            ax.axvline(dose_time, color="0.5", linestyle=":", linewidth=1)
-    axes[-1, 0].set_xlabel("time (h)")
-    title = result.attrs.get("experiment_name", "")
-    fig.suptitle(f"{title}  (dotted lines: doses)" if title else "", fontsize=10)
-    fig.tight_layout()
-    if path is not None:
-        fig.savefig(path, dpi=120)
-        plt.close(fig)
-    return fig
+    panels = [Panel([n], result.units.get(n, ""), title=result.long_names.get(n, n)) for n in names]
+    groups = _styled([Group("", result, np.arange(result.n_runs))])
+    n = result.n_runs
+    title = _title(result) + (f"  (n = {n}: median and 5-95 % band)" if n > 1 else "")
+    return _save(_stacked(groups, panels, title), path)
+
+
+def cascade(result: Result, path=None, outputs=None):
+    """The mechanism chain of one file on one time axis; arms of a cycled cohort as line styles."""
+    _require_timecourses(result, "cascade")
+    panels = cascade_panels([result])
+    if outputs:
+        panels = [p for p in panels if set(p.names) & set(outputs)]
+    if not panels:
+        raise ValueError("the file has none of the cascade outputs (plasma_mdma, ec_serotonin, ...)")
+    groups = _styled(groups_of(result))
+    bands = any(g.runs.size > 1 for g in groups)
+    note = "  (median and 5-95 % band)" if bands else ""
+    return _save(_stacked(groups, panels, f"{_title(result, 'cascade')}: from dose to brain{note}"), path)
+
+
+def compare(results: list[Result], labels=None, path=None, outputs=None):
+    """Two or more results overlaid (one file: its arms). Same panels as the cascade, one line style each."""
+    if not results:
+        raise ValueError("compare needs at least one result")
+    for r in results:
+        _require_timecourses(r, "compare")
+    if len(results) == 1:
+        groups = groups_of(results[0])
+        if len(groups) < 2:
+            raise ValueError("compare needs two or more files, or one file with several runs or arms")
+    else:
+        labels = list(labels or [_title(r, f"file {k + 1}") for k, r in enumerate(results)])
+        if len(set(labels)) < len(labels):
+            labels = [f"{lab} ({k + 1})" for k, lab in enumerate(labels)]
+        groups = [Group(lab, r, np.arange(r.n_runs)) for lab, r in zip(labels, results, strict=True)]
+    groups = _styled(groups)
+    panels = cascade_panels(results)
+    if outputs:
+        panels = [p for p in panels if set(p.names) & set(outputs)]
+    if not panels:
+        raise ValueError("the files share none of the cascade outputs")
+    names = " vs ".join(_title(r, f"file {k + 1}") for k, r in enumerate(results))
+    title = "compare: " + (names if len(names) <= 70 else f"{len(results)} experiments")
+    return _save(_stacked(groups, panels, title), path)
+
+
+def cohort(result: Result, path=None, outputs=None, traces: int = 12):
+    """Median, 5-95 % band and a few individual subjects (thin lines) per output, in absolute units."""
+    _require_timecourses(result, "cohort")
+    names = [n for n in (outputs or COHORT_OUTPUTS) if n in result.outputs]
+    if not names:
+        raise ValueError(f"none of the outputs {list(outputs or COHORT_OUTPUTS)} are in the result")
+    panels = [Panel([n], result.units.get(n, ""), title=result.long_names.get(n, n)) for n in names]
+    groups = _styled([Group("", result, np.arange(result.n_runs))])
+    n = result.n_runs
+    title = (f"{_title(result, 'cohort')}: n = {n} virtual subjects"
+             + (f" (line: median; band: 5-95 %; thin: {min(traces, n)} subjects)" if n > 1 else ""))
+    return _save(_stacked(groups, panels, title, traces=traces if n > 1 else 0), path)
+
+
+# ---- dose-response ------------------------------------------------------------------------------
+
+METRICS = {"cmax": "peak", "tmax": "time of peak", "auc": "AUC", "final": "final value", "fold": "peak fold change"}
+
+
+def swept_parameters(result: Result) -> dict[str, np.ndarray]:
+    """Per-run values of what was varied: swept keys, cycled or drawn dose amounts, varied parameters."""
+    out: dict[str, np.ndarray] = {}
+    for name, values in result.params.items():
+        if name.startswith("sweep:"):
+            out[name.removeprefix("sweep:")] = np.asarray(values, dtype=float)
+    ev = result.events
+    if "amount_mg" in ev and "run" in ev and len(ev["run"]):
+        runs = np.asarray(ev["run"])
+        n = result.n_runs
+        k = len(runs) // n if n and len(runs) % n == 0 else 0
+        for j in range(k):
+            amounts = np.asarray(ev["amount_mg"])[j * n:(j + 1) * n]
+            key = f"dose.{j}.amount_mg"
+            if key not in out and np.ptp(amounts) > 0:
+                out[key] = amounts.astype(float)
+    for name, values in result.params.items():
+        if name.startswith("sweep:") or name in out:
+            continue
+        values = np.asarray(values, dtype=float)
+        if values.size > 1 and np.ptp(values) > 1e-12 * max(1.0, np.abs(values).max()):
+            out[name] = values
+    return out
+
+
+def metric_values(result: Result, output: str, metric: str) -> tuple[np.ndarray, str]:
+    """Per-run ``metric`` of ``output`` from stored summaries or from the time courses; with its unit."""
+    from sim.sweep import summarise
+
+    unit = result.units.get(output, result.units.get(f"{output}.cmax", ""))
+    if metric == "fold":
+        if output not in result.outputs or np.ndim(result[output]) != 2:
+            raise ValueError(f"metric 'fold' needs the time course of {output!r} (not stored in this file)")
+        return np.nanmax(_fold(result[output]), axis=1), "x value at t = 0"
+    summary = f"{output}.{metric}"
+    if summary in result.outputs:
+        return np.asarray(result[summary], dtype=float), _metric_unit(metric, unit)
+    if output in result.outputs and np.ndim(result[output]) == 2:
+        return summarise(np.asarray(result[output], dtype=float), result.time)[metric], _metric_unit(metric, unit)
+    raise ValueError(f"no output {output!r} (or summary {summary!r}) in the file")
+
+
+def _metric_unit(metric: str, unit: str) -> str:
+    if metric == "tmax":
+        return "h"
+    if metric == "auc":
+        return f"{unit} x h"
+    return unit
+
+
+def _binned(x: np.ndarray, y: np.ndarray, bins: int = 12):
+    """Median and 5-95 % of y per x value (few distinct x) or per quantile bin of x."""
+    ok = np.isfinite(x) & np.isfinite(y)
+    x, y = x[ok], y[ok]
+    levels = np.unique(x)
+    if levels.size <= 20:
+        centres, groups = levels, [y[x == v] for v in levels]
+    else:
+        edges = np.unique(np.quantile(x, np.linspace(0, 1, bins + 1)))
+        idx = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, edges.size - 2)
+        centres = np.array([np.median(x[idx == i]) for i in range(edges.size - 1) if (idx == i).any()])
+        groups = [y[idx == i] for i in range(edges.size - 1) if (idx == i).any()]
+    stats = np.array([np.percentile(g, [5, 50, 95]) for g in groups])
+    return centres, stats, np.array([g.size for g in groups])
+
+
+def dose_response(result: Result, outputs=None, param: str | None = None, metric: str = "cmax", path=None):
+    """One panel per output: per-run ``metric`` against ``param`` (points), median and 5-95 % band."""
+    varied = swept_parameters(result)
+    if not varied:
+        raise ValueError("nothing varies between the runs of this file: dose-response needs a sweep or a "
+                         "cohort with varied doses or parameters")
+    if param is None:
+        param = next(iter(_x_candidates(result)), next(iter(varied)))
+    if param not in varied:
+        raise ValueError(f"--param {param!r} did not vary in this file (varied: {', '.join(varied)})")
+    if metric not in METRICS:
+        raise ValueError(f"--metric must be one of {', '.join(METRICS)}, got {metric!r}")
+    default = ("plasma_mdma", "plasma_mda", "ec_serotonin", "ec_dopamine", "plasma_oxytocin")
+    names = [n for n in (outputs or default)
+             if n in result.outputs or f"{n}.{'cmax' if metric == 'fold' else metric}" in result.outputs]
+    if metric == "fold":
+        names = [n for n in names if n in result.outputs]
+    if not names:
+        raise ValueError(f"none of the outputs {list(outputs or default)} have a {metric!r} in this file")
+    x = varied[param]
+    unit = result.param_units.get(param, result.param_units.get(f"sweep:{param}", ""))
+    if param.startswith("dose.") and param.endswith("amount_mg"):
+        table = _experiment_table(result)
+        k = int(param.split(".")[1])
+        drug = table.get("dose", [{}] * (k + 1))[k].get("drug", "drug") if k < len(table.get("dose", [])) else "drug"
+        xlabel = f"dose {k + 1}: {drug} (mg)"
+    else:
+        xlabel = f"{param} ({unit})" if unit else param
+    ncols = 1 if len(names) == 1 else 2
+    nrows = int(np.ceil(len(names) / ncols))
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(nrows, ncols, figsize=(6.0 * ncols, 0.9 + 3.6 * nrows), layout="constrained",
+                                 squeeze=False)
+        for ax in axes.flat[len(names):]:
+            ax.set_visible(False)
+        for ax, name in zip(axes.flat, names, strict=False):
+            y, yunit = metric_values(result, name, metric)
+            c = colour(name)
+            many = result.n_runs > 100
+            ax.scatter(x, y, s=9 if many else 28, color=c, alpha=0.25 if many else 0.6, linewidths=0,
+                       label="one run")
+            centres, stats, counts = _binned(np.asarray(x, float), np.asarray(y, float))
+            ax.fill_between(centres, stats[:, 0], stats[:, 2], color=c, alpha=0.2, linewidth=0, label="5-95 %")
+            ax.plot(centres, stats[:, 1], color=c, marker="o", markersize=5, label="median")
+            if param.startswith("dose.") and metric in ("auc", "cmax") and name.startswith("plasma_"):
+                # what linear kinetics would give: proportional to the lowest dose
+                x0, y0 = centres[0], stats[0, 1]
+                if x0 > 0:
+                    xs = np.array([x0, centres[-1]])
+                    ax.plot(xs, y0 * xs / x0, color="0.35", linestyle="--", linewidth=1.4,
+                            label="proportional to dose")
+            ax.set_title(f"{METRICS[metric]} of {short_name(name)}", loc="left")
+            ax.set_ylabel(yunit)
+            ax.set_xlabel(xlabel)
+            if metric != "tmax" and np.nanmin(y) >= 0:
+                ax.set_ylim(bottom=0)
+        axes.flat[0].legend(frameon=False, loc="upper left", fontsize=10)
+        fig.suptitle(f"{_title(result, 'sweep')}: {METRICS[metric]} against {xlabel} (n = {result.n_runs} runs)")
+    return _save(fig, path)
+
+
+KINDS = ("timecourse", "cascade", "compare", "cohort", "dose-response")
+
+
+def suggested_kinds(result: Result) -> list[str]:
+    """The figure kinds that suit one file (used by ``sim report`` and the gallery).
+
+    The cascade whenever there are time courses (it shows a cycled cohort's arms itself); the cohort view
+    for more runs than can be told apart as lines; dose-response when a sweep or a varied dose gives an x
+    axis with at least three runs.
+    """
+    kinds = []
+    series = bool(_series_names(result))
+    if series and cascade_panels([result]):
+        kinds.append("cascade")
+    if series and result.n_runs > MAX_LINES:
+        kinds.append("cohort")
+    if _x_candidates(result):
+        kinds.append("dose-response")
+    return kinds
+
+
+def _x_candidates(result: Result) -> list[str]:
+    """Varied doses and swept keys with at least three distinct values: MDMA doses first, then sweeps."""
+    varied = swept_parameters(result)
+    table = _experiment_table(result).get("dose", [])
+
+    def rank(key: str) -> int:
+        parts = key.split(".")
+        if parts[0] == "dose" and len(parts) == 3 and parts[1].isdigit():
+            k = int(parts[1])
+            return 0 if k < len(table) and table[k].get("drug") == "mdma" else 2
+        return 1 if f"sweep:{key}" in result.params else 3
+
+    keys = [k for k in varied if rank(k) < 3 and np.unique(varied[k]).size >= 3]
+    return sorted(keys, key=rank)

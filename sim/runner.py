@@ -9,10 +9,11 @@ import numpy as np
 from sim import provenance
 from sim.config import Experiment, Variation
 from sim.errors import ConfigError
-from sim.kinetics import comedication, dopamine, norepinephrine, pk, serotonin
+from sim.kinetics import comedication, dopamine, norepinephrine, oxytocin, physiology, pk, serotonin
 from sim.kinetics import drugs as library
 from sim.kinetics.terminal import DrugInput
 from sim.model import Model
+from sim.receptors import mechanism as receptors
 from sim.result import Result
 from sim.solver import Events, solve_ensemble
 from sim.units import mg_to_umol, salt_to_base_fraction
@@ -28,8 +29,9 @@ def build_model(species: str, drugs=None) -> Model:
 
     ``drugs=None`` gives the MDMA PK model alone (what sweeps, ``sim params`` and the PK benchmark used
     before the transmitters existed). A sequence of dosed drug names (possibly empty) gives the cascade:
-    MDMA PK, one PK mechanism per other dosed drug, and the serotonin, dopamine and norepinephrine
-    terminals, which see every drug present. :func:`model_for` picks this for an experiment.
+    MDMA PK, one PK mechanism per other dosed drug, the serotonin, dopamine and norepinephrine
+    terminals and the receptors, which see every drug present, and (human) oxytocin and physiology,
+    which read receptor signals. :func:`model_for` picks this for an experiment.
     """
     if drugs is None:
         key = (species, None)
@@ -51,6 +53,11 @@ def build_model(species: str, drugs=None) -> Model:
         mechanisms = [base, *(comedication.mechanism(d, species) for d in extra),
                       serotonin.mechanism(species, inputs), dopamine.mechanism(species, inputs),
                       norepinephrine.mechanism(species, inputs)]
+        if species == "human":  # oxytocin and physiology have human parameters only
+            mechanisms += [receptors.mechanism(species, inputs, "oxytocin.central"), oxytocin.mechanism(species),
+                           physiology.mechanism(species)]
+        else:
+            mechanisms.append(receptors.mechanism(species, inputs))
         _MODELS[key] = Model(mechanisms)
     return _MODELS[key]
 
@@ -230,7 +237,8 @@ def run(exp: Experiment) -> Result:
     t_eval = time_grid(exp)
     y0 = np.tile(model.initial_state(), (params.shape[0], 1))
     states, info = solve_ensemble(model.rhs, y0, params, t_eval, events, rtol=exp.rtol,
-                                  atol=exp.atol, autonomous=True, max_steps=exp.max_steps, return_info=True)
+                                  atol=exp.atol, autonomous=True, max_steps=exp.max_steps, return_info=True,
+                                  jac_sparsity="auto")
     outputs, units, long_names = {}, {}, {}
     for name, (values, unit, long_name) in model.outputs(states, params).items():
         outputs[name], units[name], long_names[name] = values, unit, long_name

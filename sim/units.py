@@ -7,7 +7,8 @@ config boundary (doses in mg) and at the output boundary (plasma concentrations 
 References
 ----------
 Molar masses from PubChem: MDMA (CID 1615) 193.25 g/mol; MDMA hydrochloride (CID 9860366)
-229.70 g/mol; MDA (CID 1614) 179.22 g/mol; co-medications as listed (base and hydrochloride).
+229.70 g/mol; MDA (CID 1614) 179.22 g/mol; oxytocin (CID 439302) 1007.2 g/mol; carvedilol
+(CID 2585) 406.47 g/mol; co-medications as listed (base and hydrochloride).
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ MOLAR_MASS_G_PER_MOL = {
     "pindolol_hcl": 284.78,
     "way100635": 422.57,
     "way100635_hcl": 459.03,
+    # carvedilol is dosed as the base (Coreg tablets state the base), so no hydrochloride is listed
+    "carvedilol": 406.47,
+    # peptides (PubChem CID 439302): oxytocin 1007.2 g/mol, so 1 pM = 1.0072 pg/mL
+    "oxytocin": 1007.2,
 }
 
 MINUTES_PER_HOUR = 60.0
@@ -58,6 +63,21 @@ def um_to_ng_per_ml(concentration_um, drug: str):
 def ng_per_ml_to_um(concentration_ng_ml, drug: str):
     """Concentration ng/mL of free base -> uM."""
     return concentration_ng_ml / MOLAR_MASS_G_PER_MOL[drug]
+
+
+def pm_to_pg_per_ml(concentration_pm, substance: str):
+    """Concentration pM (pmol/L) -> pg/mL (1 pM x M g/mol = M pg/L = M/1000 pg/mL)."""
+    return concentration_pm * MOLAR_MASS_G_PER_MOL[substance] / 1000.0
+
+
+def pg_per_ml_to_pm(concentration_pg_ml, substance: str):
+    """Concentration pg/mL -> pM."""
+    return concentration_pg_ml * 1000.0 / MOLAR_MASS_G_PER_MOL[substance]
+
+
+def um_to_pm(concentration_um):
+    """Concentration uM -> pM."""
+    return concentration_um * 1e6
 
 
 def minutes_to_hours(minutes):

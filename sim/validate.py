@@ -428,9 +428,12 @@ PHYSIOLOGY_TARGETS = (
 )
 
 LIECHTI_V = ("Liechti & Vollenweider 2000 J Psychopharmacol 14:269; Liechti et al. 2000 Neuropsychopharmacology "
-             "22:513 (n = 16; 'reduced' = ratio <= 0.8: ~2 SE of a paired difference, assumed)")
+             "22:513 (n = 16; 'reduced' = ratio <= 0.8: ~2 SE of a paired difference, assumed). Ratio of MDMA-"
+             "evoked peaks above the citalopram-alone run; as a ratio of peak rises above the pre-dose value "
+             "SBP and HR give ~0.99, because citalopram alone raises them in the model (5-HT2A)")
 HYSEK = ("Hysek et al. 2012 Br J Pharmacol 166:2277 (n = 16; 'lower' = ratio <= 0.8: ~2 SE of a paired "
-         "difference, assumed)")
+         "difference, assumed). Ratio of peak rises above the pre-dose value; as a factorial interaction "
+         "(above the carvedilol-alone run) the ratios are > 1, because carvedilol alone lowers the baselines")
 HYSEK_2010 = "Hysek, Vollenweider & Liechti 2010 Emerg Med J 27:586 (n = 16, 1.6 mg/kg MDMA)"
 CITALOPRAM_PRE = (("citalopram", 40.0, 0.0, "iv", False, "base"),)
 CARVEDILOL_PRE = (("carvedilol", 50.0, 0.0, "oral", False, "base"),)

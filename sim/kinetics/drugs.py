@@ -16,6 +16,12 @@ Potency tables
   MDMA: 5-HT 56.6 nM, NE 77.4 nM, DA 376 nM (check)); why not the human-transporter values of Pifl
   et al. 2005 J Pharmacol Exp Ther 314:346 is said at the MDMA entry.
 - Blockers: Tatsumi et al. 1997 Eur J Pharmacol 340:249 (Kd at hSERT/hNET/hDAT).
+Receptors (``affinities``: K in uM and efficacy relative to the endogenous agonist, 0 = antagonist)
+are the catalogue's (``sim/receptors/catalogue.py``); they set occupancy and operational response
+there. MDMA's receptor affinities are micromolar (Simmler et al. 2013 Br J Pharmacol 168:458 Table 2;
+Battaglia et al. 1988 Eur J Pharmacol 149:159), so at ~1 uM brain unbound MDMA release dominates. An
+antagonist K at ``receptors["5ht1a"]`` (the serotonin terminal's autoreceptor) is copied into
+``affinities`` by :func:`register` when the entry has none, so the two cannot disagree silently.
 For a *substrate*, K is its release EC50, taken as its transport Km: it sets both its competition
 with the transmitter for uptake and its occupancy-driven reverse transport. For a *blocker*, K is
 its Kd (= Ki against uptake). Brain concentrations at the target are unbound concentrations,
@@ -46,6 +52,24 @@ class Potency:
             raise ValueError(f"unknown mode {self.mode!r}")
         if not (self.k_um > 0 and math.isfinite(self.k_um)):
             raise ValueError("potency K must be positive and finite")
+
+
+@dataclass(frozen=True)
+class Affinity:
+    """Binding at one catalogue receptor: K (uM), efficacy relative to the endogenous agonist (1 full
+    agonist, 0 < e < 1 partial agonist, 0 neutral antagonist) and the sources of both."""
+
+    k_um: float
+    efficacy: float
+    source: str
+
+    def __post_init__(self):
+        if not (self.k_um > 0 and math.isfinite(self.k_um)):
+            raise ValueError("affinity K must be positive and finite")
+        if not 0.0 <= self.efficacy <= 1.0:
+            raise ValueError("efficacy must lie in [0, 1] (relative to the endogenous agonist)")
+        if not self.source:
+            raise ValueError("an affinity needs a source")
 
 
 @dataclass(frozen=True)
@@ -86,6 +110,7 @@ class Drug:
     receptors: dict[str, Potency] = field(default_factory=dict)
     pk: dict[str, DrugPK] = field(default_factory=dict)
     species_transporters: dict[str, dict[str, Potency]] = field(default_factory=dict)
+    affinities: dict[str, Affinity] = field(default_factory=dict)
     molar_mass: float | None = None        # g/mol of the base; registered into sim/units.py if given
     hcl_molar_mass: float | None = None    # g/mol of the hydrochloride (salt = "hcl" doses)
 
@@ -99,6 +124,7 @@ class Drug:
 _PIFL = "Pifl et al. 2005 J Pharmacol Exp Ther 314:346 (release EC50, human transporters in cells)"
 _ROTHMAN = "Rothman et al. 2001 Synapse 39:32 Table 1 (release EC50, rat synaptosomes; check)"
 _TATSUMI = "Tatsumi et al. 1997 Eur J Pharmacol 340:249 (Kd at human transporters)"
+_SIMMLER = "Simmler et al. 2013 Br J Pharmacol 168:458 Table 2"
 _S, _B = "substrate", "blocker"
 
 LIBRARY: dict[str, Drug] = {}
@@ -116,6 +142,14 @@ def register(drug: Drug) -> Drug:
     for target in drug.receptors:
         if target not in RECEPTORS:
             raise ValueError(f"{drug.name}: unknown receptor {target!r}")
+    from sim.receptors.catalogue import RECEPTOR_NAMES
+
+    for target in drug.affinities:
+        if target not in RECEPTOR_NAMES:
+            raise ValueError(f"{drug.name}: unknown receptor {target!r} (catalogue: {', '.join(RECEPTOR_NAMES)})")
+    for target, pot in drug.receptors.items():  # the terminal's autoreceptor antagonism is also a binding
+        if target not in drug.affinities:
+            drug.affinities[target] = Affinity(pot.k_um, 0.0, pot.source)
     if drug.molar_mass is not None:  # conversion factors live in sim/units.py: add them there
         from sim import units
 
@@ -141,6 +175,20 @@ register(Drug(
                   "dat": Potency(0.376, _S, _ROTHMAN)},
     receptors={"5ht1a": Potency(12.0, _B, "Battaglia et al. 1988 Eur J Pharmacol 149:159 (micromolar; "
                                            "check) - negligible at brain concentrations")},
+    affinities={
+        "5ht2a": Affinity(4.7, 0.3, _SIMMLER + " (Ki ~4.7 uM); partial agonist, efficacy assumed 0.3 (Nash et al. "
+                                    "1994 Neurosci Lett 177:111: MDMA stimulates 5-HT2 signalling weakly; check)"),
+        "5ht2c": Affinity(5.0, 0.3, "Battaglia et al. 1988 (micromolar at 5-HT2 sites; check); efficacy assumed 0.3"),
+        "alpha2": Affinity(15.0, 0.5, _SIMMLER + " (alpha2A Ki ~15 uM; check); partial agonist, efficacy assumed "
+                                      "0.5 (Lavelle et al. 1999 Eur J Pharmacol 365:R1)"),
+        "alpha1": Affinity(20.0, 0.0, _SIMMLER + " (alpha1A Ki > 10 uM; taken as 20 uM; check); no agonism "
+                                      "assumed"),
+        "d1": Affinity(100.0, 0.0, "Battaglia et al. 1988 (D1 Ki > 10 uM; taken as 100 uM; check)"),
+        "d2": Affinity(30.0, 0.0, _SIMMLER + " (D2 Ki > 10 uM; taken as 30 uM; check)"),
+        "beta1": Affinity(100.0, 0.0, "Battaglia et al. 1988 (beta sites: no affinity below 10 uM; taken as "
+                                      "100 uM; check)"),
+        "beta2": Affinity(100.0, 0.0, "Battaglia et al. 1988 (as beta1; check)"),
+    },
 ))
 
 _MDA_PK_HUMAN = DrugPK(
@@ -151,6 +199,9 @@ register(Drug(
     "mda", "3,4-methylenedioxyamphetamine; MDMA metabolite, substrate-type releaser",
     transporters={"sert": Potency(0.160, _S, _ROTHMAN), "net": Potency(0.108, _S, _ROTHMAN),
                   "dat": Potency(0.190, _S, _ROTHMAN)},
+    affinities={"5ht2a": Affinity(5.0, 0.5, "Battaglia et al. 1988 Eur J Pharmacol 149:159 (micromolar at 5-HT2; "
+                                            "check); partial agonist (more efficacious than MDMA), efficacy "
+                                            "assumed 0.5")},
     pk={"human": _MDA_PK_HUMAN,
         "rat": DrugPK(ka=1.5, f_oral=1.0, v=500.0, cl=300.0, fu=0.7, ka_depot=20.0,
                       source="assumed: as the rat MDA metabolite in pk.py (t1/2 > 2 h, Baumann et al. 2009)")},
@@ -172,6 +223,8 @@ register(Drug(
     "fluoxetine", "selective serotonin reuptake inhibitor (norfluoxetine not modelled: acute use only)",
     transporters={"sert": Potency(0.00081, _B, _TATSUMI), "net": Potency(0.240, _B, _TATSUMI),
                   "dat": Potency(3.6, _B, _TATSUMI)},
+    affinities={"5ht2c": Affinity(0.072, 0.0, "Ni & Miledi 1997 PNAS 94:2036 (fluoxetine Ki ~72 nM at 5-HT2C; "
+                                              "check); antagonist")},
     pk={"human": DrugPK(ka=0.3, f_oral=0.72, v=2450.0, cl=35.0, fu=0.055, keq_brain=0.5,
                         source="Altamura et al. 1994 Clin Pharmacokinet 26:201 (F ~72 %, Vd 20-40 L/kg, t1/2 "
                                "1-4 d acute, 94.5 % bound; check)"),
@@ -205,6 +258,9 @@ register(Drug(
     "pindolol", "beta-adrenoceptor blocker and 5-HT1A (partial agonist/) antagonist",
     receptors={"5ht1a": Potency(0.0089, _B, "Hoyer et al. 1994 Pharmacol Rev 46:157 (pKi ~8.0-8.1 at 5-HT1A; "
                                             "check); modelled as a pure antagonist")},
+    affinities={"beta1": Affinity(0.0005, 0.0, "Baker 2005 Br J Pharmacol 144:317 (pindolol log KD ~-9.3 at "
+                                               "beta1; check); its partial agonism (ISA) is not modelled"),
+                "beta2": Affinity(0.0003, 0.0, "Baker 2005 (pindolol log KD ~-9.5 at beta2; check)")},
     pk={"human": DrugPK(ka=2.0, f_oral=0.87, v=140.0, cl=28.0, fu=0.6, keq_brain=2.0,
                         source="Meier 1982 Am Heart J 104:364 (F 87 %, Vd ~2 L/kg, t1/2 ~3-4 h, 40 % bound; "
                                "check)")},
@@ -219,6 +275,21 @@ register(Drug(
                              "poor oral availability"),
         "human": DrugPK(ka=1.0, f_oral=0.1, v=350.0, cl=300.0, fu=0.5, keq_brain=4.0,
                         source="assumed: used in humans only as an i.v. PET tracer; short-acting")},
+))
+
+register(Drug(
+    "carvedilol", "non-selective beta- and alpha1-adrenoceptor blocker (dosed as the base)",
+    affinities={
+        "beta1": Affinity(0.0009, 0.0, "Bristow et al. 1992 J Cardiovasc Pharmacol 19 suppl 1:S68; Baker 2005 Br "
+                                       "J Pharmacol 144:317 (carvedilol Kd ~0.5-1 nM at beta1; check)"),
+        "beta2": Affinity(0.0005, 0.0, "Baker 2005 (carvedilol Kd ~0.2-1 nM at beta2; check)"),
+        "alpha1": Affinity(0.0034, 0.0, "Ruffolo et al. 1990 Eur J Clin Pharmacol 38 suppl 2:S82 (alpha1 Kd "
+                                        "~2-4 nM, beta1:alpha1 selectivity ~4-10x; check)"),
+    },
+    pk={"human": DrugPK(ka=1.5, f_oral=0.25, v=115.0, cl=36.0, fu=0.02, keq_brain=4.0,
+                        source="Morgan 1994 Clin Pharmacokinet 26:335 (F ~25 %, CL ~600 mL/min, Vss ~115 L, "
+                               "tmax ~1-1.5 h, > 98 % bound; check); one compartment: fits the first hours, "
+                               "misses the 6-10 h terminal phase, which carries little exposure")},
 ))
 
 register(Drug("placebo", "inert: no PK, no targets"))

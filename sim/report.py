@@ -1,0 +1,289 @@
+"""``sim report``: one self-contained HTML file per result (DESIGN.md section 2).
+
+The report holds the experiment as run (verbatim TOML, overrides), the figures (PNG embedded as base64
+``data:`` URIs, so it opens offline and can be mailed as one file), a table of summary metrics (Cmax,
+tmax and AUC of plasma MDMA and MDA, the CYP2D6 nadir, the peak fold change of each transmitter against
+its value at t = 0), the dose table, optionally the ``sim validate`` rows that apply to the experiment,
+and provenance (git commit, package versions, seed, creation time). Nothing in it loads from the network.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+
+from sim import plots
+from sim.result import Result
+
+PK_OUTPUTS = (("plasma_mdma", "MDMA"), ("plasma_mda", "MDA"))
+COMEDICATIONS = ("citalopram", "fluoxetine", "paroxetine", "pindolol", "way100635")
+
+CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; max-width: 1200px; margin: 2em auto;
+       padding: 0 1em; color: #222; line-height: 1.45; }
+h1 { font-size: 1.7em; margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2em; }
+.note { color: #7a4b00; background: #fff6e0; padding: 0.5em 0.8em; border-radius: 4px; }
+pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.9em; }
+table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.92em; }
+th, td { border: 1px solid #ddd; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }
+th { background: #f0f0f0; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.pass { color: #1a7f37; font-weight: 600; } .fail { color: #b3261e; font-weight: 600; }
+figure { margin: 1em 0 2em; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { color: #555; font-size: 0.92em; }
+"""
+
+
+# ---- numbers ------------------------------------------------------------------------------------
+
+def _auc(values: np.ndarray, time: np.ndarray) -> np.ndarray:
+    return np.trapezoid(values, time, axis=-1)
+
+
+def _fold_peak(values: np.ndarray) -> np.ndarray:
+    base = values[:, :1]
+    return np.max(np.divide(values, base, out=np.full_like(values, np.nan), where=base > 0), axis=1)
+
+
+def per_run_metrics(result: Result) -> dict[str, tuple[np.ndarray, str]]:
+    """Column name -> (per-run values, unit). From time courses, or from a sweep's stored summaries."""
+    t = result.time
+    cols: dict[str, tuple[np.ndarray, str]] = {}
+    for name, short in PK_OUTPUTS:
+        unit = result.units.get(name, result.units.get(f"{name}.cmax", "ng/mL"))
+        if name in result.outputs and np.ndim(result[name]) == 2:
+            v = np.asarray(result[name], dtype=float)
+            cols[f"{short} Cmax"] = (v.max(axis=1), unit)
+            cols[f"{short} tmax"] = (t[np.argmax(v, axis=1)], "h")
+            cols[f"{short} AUC 0-{t[-1]:g} h"] = (_auc(v, t), f"{unit} x h")
+        elif f"{name}.cmax" in result.outputs:
+            cols[f"{short} Cmax"] = (np.asarray(result[f"{name}.cmax"], float), unit)
+            cols[f"{short} tmax"] = (np.asarray(result[f"{name}.tmax"], float), "h")
+            cols[f"{short} AUC 0-{t[-1]:g} h"] = (np.asarray(result[f"{name}.auc"], float), f"{unit} x h")
+    if "cyp2d6_activity" in result.outputs and np.ndim(result["cyp2d6_activity"]) == 2:
+        cols["CYP2D6 nadir"] = (np.asarray(result["cyp2d6_activity"], float).min(axis=1), "of baseline")
+    for name in plots.TRANSMITTERS:
+        if name in result.outputs and np.ndim(result[name]) == 2:
+            cols[f"{plots.short_name(name)} peak"] = (_fold_peak(np.asarray(result[name], float)), "x value at t = 0")
+        elif f"{name}.cmax" in result.outputs:
+            cols[f"{plots.short_name(name)} peak"] = (np.asarray(result[f"{name}.cmax"], float),
+                                                      result.units.get(f"{name}.cmax", ""))
+    return cols
+
+
+def metrics_table(result: Result) -> tuple[list[str], list[list[str]]]:
+    """Header and rows: one row per arm (median over its runs if several; 5-95 % in brackets)."""
+    cols = per_run_metrics(result)
+    if not cols:
+        return [], []
+    has_series = bool(plots._series_names(result))
+    groups = plots.groups_of(result) if has_series else [plots.Group("all runs", result, np.arange(result.n_runs))]
+    header = ["runs"] + [f"{name} ({unit})" for name, (_, unit) in cols.items()]
+    rows = []
+    for g in groups:
+        label = g.label or ("run 0" if g.runs.size == 1 else "all runs")
+        row = [f"{label} (n = {g.runs.size})" if g.runs.size > 1 else label]
+        for values, _ in cols.values():
+            v = values[g.runs]
+            if v.size == 1:
+                row.append(f"{v[0]:.3g}")
+            else:
+                lo, med, hi = np.nanpercentile(v, [5, 50, 95])
+                row.append(f"{med:.3g} [{lo:.3g}-{hi:.3g}]")
+        rows.append(row)
+    return header, rows
+
+
+def applicable_suites(result: Result) -> list[str]:
+    """The ``sim validate`` suites whose targets concern what this experiment simulates."""
+    names = set(result.outputs) | {n.rsplit(".", 1)[0] for n in result.outputs}
+    drugs = set(np.asarray(result.events.get("drug", []), dtype=str))
+    suites = []
+    if "plasma_mdma" in names:
+        suites.append("pk")
+    if names & set(plots.TRANSMITTERS):
+        suites.append("transmitters")
+    if drugs & set(COMEDICATIONS):
+        suites.append("interactions")
+    for suite, outputs in (("oxytocin", {"plasma_oxytocin"}), ("physiology", {"heart_rate", "body_temperature"}),
+                           ("amygdala", {"bla_rate", "fear_response"})):
+        if names & outputs:
+            suites.append(suite)
+    from sim.validate import SUITES
+
+    return [s for s in suites if s in SUITES]
+
+
+# ---- figures ------------------------------------------------------------------------------------
+
+def figures(result: Result) -> list[tuple[str, object]]:
+    """(caption, matplotlib figure) for every kind that fits this file (:func:`sim.plots.suggested_kinds`)."""
+    out = []
+    for kind in plots.suggested_kinds(result):
+        if kind == "cascade":
+            arms = " Line styles tell the arms apart." if len(plots.groups_of(result)) > 1 else ""
+            out.append(("The cascade: doses, plasma drug levels, liver CYP2D6, extracellular transmitters (as "
+                        "multiples of their value at t = 0) and, where the model has them, oxytocin, receptor "
+                        "occupancies, physiology and amygdala output, on one time axis." + arms,
+                        plots.cascade(result)))
+        elif kind == "cohort":
+            out.append((f"The cohort: median, 5-95 % band and a few individual subjects of {result.n_runs} runs, in "
+                        "absolute units.", plots.cohort(result)))
+        elif kind == "dose-response":
+            out.append(("Dose-response: each run's peak (dots) against the varied dose or first swept quantity, with "
+                        "the median and 5-95 % band across runs.", plots.dose_response(result)))
+    return out
+
+
+def _png_data_uri(fig) -> str:
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=plots.DPI)
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+# ---- HTML ---------------------------------------------------------------------------------------
+
+def _e(value) -> str:
+    return html.escape(str(value))
+
+
+def _table(header: list[str], rows: list[list[str]], numeric_from: int = 1) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f'<td{" class=num" if i >= numeric_from else ""}>{_e(c)}</td>'
+                                    for i, c in enumerate(r)) + "</tr>" for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _header_comment(toml_text: str) -> str:
+    lines = []
+    for line in toml_text.splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line.lstrip("#").strip())
+    return " ".join(lines).strip()
+
+
+def _dose_rows(result: Result) -> list[list[str]]:
+    ev = result.events
+    if "time_h" not in ev:
+        return []
+    keys = list(zip(np.asarray(ev["time_h"], float), np.asarray(ev["drug"], str), np.asarray(ev["route"], str),
+                    strict=True))
+    amounts = np.asarray(ev.get("amount_mg", np.full(len(keys), np.nan)), float)
+    rows = []
+    for key in dict.fromkeys(keys):
+        mg = amounts[[k == key for k in keys]]
+        text = f"{mg[0]:g}" if np.ptp(mg) == 0 else f"{np.min(mg):g}-{np.max(mg):g} (varies by run)"
+        rows.append([f"{key[0]:g}", key[1], key[2], text])
+    return rows
+
+
+def _validation_html(suites: list[str]) -> str:
+    from sim.validate import evaluate
+
+    rows = []
+    for t, value, ok in evaluate(suites):
+        band = f"{t.low:g}-{t.high:g}" if np.isfinite(t.high) else f">= {t.low:g}"
+        rows.append((t.suite, t.quantity, f"{value:.3g}", t.published, band, t.unit, ok,
+                     "fitted" if t.fitted else "out-of-sample", t.source))
+    head = "".join(f"<th>{h}</th>" for h in ("suite", "quantity", "simulated", "published", "band", "unit", "",
+                                             "fit", "source"))
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_e(c)}</td>" for c in r[:6])
+        + (f'<td class="{"pass" if r[6] else "fail"}">{"PASS" if r[6] else "FAIL"}</td>')
+        + "".join(f"<td>{_e(c)}</td>" for c in r[7:]) + "</tr>" for r in rows)
+    passed = sum(r[6] for r in rows)
+    return (f"<p>{passed} of {len(rows)} targets within their bands (suites: {_e(', '.join(suites))}). These rows "
+            "test the model against published studies; they are computed by fresh runs, not from this file.</p>"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def render(result: Result, *, source: str = "", validate: bool = False, suites: list[str] | None = None) -> str:
+    """The report as one HTML string."""
+    a = result.attrs
+    name = a.get("experiment_name", "") or Path(source).stem or "result"
+    toml_text = a.get("experiment_toml", "") or ""
+    parts = [f"<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>{_e(name)}: neuropharm-sim "
+             f"report</title><style>{CSS}</style></head><body>",
+             f"<h1>{_e(name)}</h1>",
+             f"<p>{result.n_runs} run(s), {result.time.size} time points from 0 to {result.time[-1]:g} h, species "
+             f"{_e(a.get('species', '?'))}. File: <code>{_e(source)}</code>.</p>",
+             '<p class="note">neuropharm-sim is a research and teaching simulator. It is not clinical guidance, it '
+             "has not been validated for any clinical decision, and nothing in this report is a dosing "
+             "recommendation.</p>"]
+    comment = _header_comment(toml_text)
+    if comment:
+        parts.append(f"<h2>What this experiment shows</h2><p>{_e(comment)}</p>")
+    failed = int((np.asarray(result.status) != 0).sum()) if result.status is not None else 0
+    if failed:
+        parts.append(f'<p class="fail">{failed} of {result.n_runs} runs did not finish (solver status in '
+                     "/solver/status); their rows are in the figures and tables as stored.</p>")
+
+    parts.append("<h2>Figures</h2>")
+    for k, (caption, fig) in enumerate(figures(result), start=1):
+        parts.append(f'<figure><img src="{_png_data_uri(fig)}" alt="figure {k}: {_e(caption)}">'
+                     f"<figcaption>Figure {k}. {_e(caption)}</figcaption></figure>")
+
+    header, rows = metrics_table(result)
+    if rows:
+        parts.append("<h2>Summary metrics</h2><p>Cmax and tmax: the highest plasma concentration and when it "
+                     f"occurs; AUC: area under the plasma curve over the whole run (0-{result.time[-1]:g} h, "
+                     "trapezoids); transmitter peaks: the highest extracellular level as a multiple of its value at "
+                     "t = 0. Several runs in one arm: median [5-95 %].</p>" + _table(header, rows))
+    doses = _dose_rows(result)
+    if doses:
+        parts.append("<h2>Doses</h2>" + _table(["time (h)", "drug", "route", "amount (mg)"], doses))
+
+    parts.append("<h2>Validation</h2>")
+    chosen = suites if suites is not None else applicable_suites(result)
+    if validate and chosen:
+        parts.append(_validation_html(chosen))
+    elif validate:
+        parts.append("<p>No validation suite applies to the outputs of this file.</p>")
+    else:
+        parts.append(f"<p>Left out of this report (<code>--no-validate</code>). The suites that apply here: <code>"
+                     f"{_e(', '.join(chosen) or 'none')}</code>; run <code>sim validate {_e(' '.join(chosen))}</code>."
+                     "</p>")
+
+    parts.append("<h2>The experiment as run</h2>")
+    overrides = a.get("overrides", "{}")
+    if overrides not in ("{}", "", None):
+        parts.append(f"<p>Overrides (<code>--set</code>): <code>{_e(overrides)}</code></p>")
+    parts.append(f"<pre>{_e(toml_text) or '(no experiment text stored)'}</pre>")
+
+    prov = [["created", a.get("created", "")], ["git commit", a.get("git_commit", "")], ["seed", a.get("seed", "")],
+            ["experiment file", a.get("experiment_path", "")], ["solver", a.get("solver", "")],
+            ["solver steps (all runs)", a.get("solver_steps_total", "")]]
+    try:
+        versions = json.loads(a.get("package_versions") or "{}")
+    except ValueError:
+        versions = {}
+    prov += [[f"version: {k}", v] for k, v in sorted(versions.items())]
+    if "sweep_method" in a:
+        prov.append(["sweep", f"{a['sweep_method']} over {a.get('sweep_names', '')}"])
+    from sim import provenance
+
+    prov.append(["report made", f"{provenance.now_utc()} with neuropharm-sim "
+                                f"{provenance.package_versions().get('neuropharm-sim', '?')}"])
+    parts.append("<h2>Provenance</h2>" + _table(["", ""], [[k, str(v)] for k, v in prov if v != ""], numeric_from=9))
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def write_report(result: Result, path, *, source: str = "", validate: bool = False,
+                 suites: list[str] | None = None) -> Path:
+    """Write the report for ``result`` to ``path`` (HTML); returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = render(result, source=str(source), validate=validate, suites=suites)
+    tmp = path.with_name(path.name + ".partial")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return path

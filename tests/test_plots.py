@@ -1,0 +1,280 @@
+"""Figure kinds of ``sim plot``, the gallery's claims checked on the numbers behind the figures, README figures.
+
+The pictures themselves were looked at; these tests check what can fail silently: that each kind writes
+a real image in each format, that panels follow the outputs a file has, that arms and files are told
+apart, that colours are fixed per transmitter, that no text overlaps, and that the demonstrations show
+what their header comments say.
+"""
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+import sim
+from sim import plots
+from sim.cli import main
+from sim.result import Result
+
+ROOT = Path(__file__).resolve().parent.parent
+SHORT = {"experiment.duration_h": 6.0, "experiment.output_interval_min": 10.0}
+
+
+def _run(name, overrides=None):
+    return sim.run(sim.load_experiment(ROOT / "experiments" / name, {**SHORT, **(overrides or {})}))
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    """Short runs written to HDF5: one subject, two arms, a small cohort, a dose sweep (summaries only)."""
+    d = tmp_path_factory.mktemp("plots")
+    out = {}
+    for key, name, over in (("single", "single_dose.toml", None), ("ssri", "ssri_pretreatment.toml", None),
+                            ("cohort", "demo.toml", {"cohort.size": 30}),
+                            ("escalation", "dose_escalation.toml", None)):
+        out[key] = d / f"{key}.h5"
+        _run(name, over).to_hdf5(out[key])
+    from sim.sweep import run_sweep
+
+    exp = sim.load_experiment(ROOT / "experiments" / "sweep_dose_response.toml",
+                              {**SHORT, "sweep.samples": 24, "sweep.summaries_only": True})
+    out["sweep"] = run_sweep(exp, d / "sweep.h5", workers=1, progress=False)
+    return out
+
+
+def _texts_overlap(fig) -> list[tuple[str, str]]:
+    """Pairs of visible, non-empty text boxes (titles, labels, tick labels, legends) that overlap."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = []
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        texts = [ax.title, ax._left_title, ax.xaxis.label, ax.yaxis.label, *ax.texts]
+        for axis in (ax.xaxis, ax.yaxis):  # the ticks actually drawn (inside the view, labels switched on)
+            texts += [tick.label1 for tick in axis._update_ticks() if tick.label1.get_visible()]
+        leg = ax.get_legend()
+        if leg is not None:
+            texts += list(leg.get_texts())
+        for t in texts:
+            if t.get_visible() and t.get_text().strip():
+                boxes.append((t.get_text(), t.get_window_extent(renderer)))
+    for leg in fig.legends:
+        boxes += [(t.get_text(), t.get_window_extent(renderer)) for t in leg.get_texts()]
+        boxes.append((leg.get_title().get_text(), leg.get_title().get_window_extent(renderer)))
+    if fig._suptitle is not None:
+        boxes.append((fig._suptitle.get_text(), fig._suptitle.get_window_extent(renderer)))
+    clashes = []
+    for i, (ta, a) in enumerate(boxes):
+        for tb, b in boxes[i + 1:]:
+            if a.overlaps(b) and a.width * a.height > 0 and b.width * b.height > 0:
+                inter_w = min(a.x1, b.x1) - max(a.x0, b.x0)
+                inter_h = min(a.y1, b.y1) - max(a.y0, b.y0)
+                if inter_w > 1 and inter_h > 1:
+                    clashes.append((ta, tb))
+    return clashes
+
+
+@pytest.mark.parametrize("kind, inputs, extra, suffix", [
+    ("timecourse", ["single"], [], ".png"),
+    ("cascade", ["ssri"], [], ".png"),
+    ("cascade", ["ssri"], [], ".svg"),
+    ("compare", ["single", "escalation"], ["--labels", "one dose,five doses"], ".png"),
+    ("compare", ["ssri"], [], ".pdf"),
+    ("cohort", ["cohort"], [], ".png"),
+    ("dose-response", ["escalation"], ["--metric", "auc"], ".png"),
+    ("dose-response", ["sweep"], [], ".svg"),
+])
+def test_every_kind_writes_its_format(files, tmp_path, kind, inputs, extra, suffix):
+    magic = {".png": b"\x89PNG", ".svg": b"<?xml", ".pdf": b"%PDF"}[suffix]
+    fig = tmp_path / f"f{suffix}"
+    assert main(["plot", *[str(files[k]) for k in inputs], "--kind", kind, "-o", str(fig), *extra]) == 0
+    assert fig.read_bytes()[:len(magic)] == magic
+    assert fig.stat().st_size > 10_000
+
+
+def test_cascade_panels_follow_the_outputs(files):
+    single = Result.from_hdf5(files["single"])
+    titles = [p.title for p in plots.cascade_panels([single])]
+    assert titles[:3] == ["plasma MDMA", "plasma MDA (metabolite)", "liver CYP2D6 activity"]
+    assert "extracellular transmitters (forebrain)" in titles
+    assert not any("citalopram" in t for t in titles)  # no co-medication in this file
+    ssri = Result.from_hdf5(files["ssri"])
+    assert "plasma citalopram" in [p.title for p in plots.cascade_panels([ssri])]
+    # a file without transmitters, oxytocin, receptors or amygdala gets no such panels
+    pk_only = Result(time=single.time, outputs={"plasma_mdma": single["plasma_mdma"]}, units=single.units)
+    assert [p.names for p in plots.cascade_panels([pk_only])] == [["plasma_mdma"]]
+    # amygdala and oxytocin outputs, when present, get their panels in causal order (last)
+    extra = Result(time=single.time, outputs={**single.outputs, "bla_rate": single["plasma_mdma"] * 0 + 2.0,
+                                              "plasma_oxytocin": single["plasma_mdma"] * 0 + 20.0},
+                   units={**single.units, "bla_rate": "Hz", "plasma_oxytocin": "pg/mL"})
+    names = [p.names for p in plots.cascade_panels([extra])]
+    assert names.index(["plasma_oxytocin"]) > names.index(list(plots.TRANSMITTERS)) and names[-1] == ["bla_rate"]
+
+
+def test_arms_get_labels_and_line_styles(files):
+    ssri = Result.from_hdf5(files["ssri"])
+    groups = plots._styled(plots.groups_of(ssri))
+    assert [g.label for g in groups] == ["no citalopram", "citalopram 40 mg"]
+    assert groups[0].style != groups[1].style
+    fig = plots.cascade(ssri)
+    tx_ax = next(ax for ax in fig.axes if ax.get_title(loc="left").startswith("extracellular"))
+    serotonin = [ln for ln in tx_ax.get_lines() if ln.get_color() == plots.COLOURS["ec_serotonin"]]
+    assert len(serotonin) == 2 and serotonin[0].get_linestyle() != serotonin[1].get_linestyle()
+    plt.close(fig)
+    reps = Result.from_hdf5(files["escalation"])
+    assert plots.run_labels(reps) == [f"mdma {d} mg" for d in (50, 75, 100, 125, 150)]
+
+
+def test_colours_are_fixed_per_transmitter_across_kinds(files):
+    single = Result.from_hdf5(files["single"])
+    cohort = Result.from_hdf5(files["cohort"])
+    seen = {}
+    for fig in (plots.cascade(single), plots.cohort(cohort), plots.compare([single, cohort])):
+        for ax in fig.axes:
+            for line in ax.get_lines():
+                if line.get_color() in {plots.COLOURS[n] for n in plots.TRANSMITTERS}:
+                    seen.setdefault(line.get_color(), 0)
+                    seen[line.get_color()] += 1
+        plt.close(fig)
+    assert set(seen) == {plots.COLOURS[n] for n in plots.TRANSMITTERS}
+    assert len({plots.colour(n) for n in plots.TRANSMITTERS}) == 3
+    assert plots.colour("vesicular_serotonin") == plots.colour("ec_serotonin")
+
+
+@pytest.mark.parametrize("make", [
+    lambda f: plots.cascade(Result.from_hdf5(f["ssri"])),
+    lambda f: plots.cascade(Result.from_hdf5(f["escalation"])),
+    lambda f: plots.compare([Result.from_hdf5(f["single"]), Result.from_hdf5(f["ssri"])]),
+    lambda f: plots.cohort(Result.from_hdf5(f["cohort"])),
+    lambda f: plots.dose_response(Result.from_hdf5(f["sweep"])),
+], ids=["cascade-arms", "cascade-five-runs", "compare", "cohort", "dose-response"])
+def test_no_overlapping_text_and_slide_sized_letters(files, make):
+    fig = make(files)
+    assert _texts_overlap(fig) == []
+    sizes = [t.get_fontsize() for ax in fig.axes for t in (ax.xaxis.label, ax.yaxis.label) if t.get_text()]
+    assert min(sizes) >= 11
+    plt.close(fig)
+
+
+def test_cohort_band_contains_the_median(files):
+    cohort = Result.from_hdf5(files["cohort"])
+    fig = plots.cohort(cohort, outputs=["plasma_mdma"])
+    ax = fig.axes[-1]
+    median = ax.get_lines()[-1].get_ydata()
+    np.testing.assert_allclose(median, np.median(cohort["plasma_mdma"], axis=0), rtol=1e-6)
+    band = ax.collections[0].get_paths()[0].vertices[:, 1]
+    assert band.max() >= median.max() and band.min() <= median.min() + 1e-9
+    plt.close(fig)
+
+
+def test_dose_response_uses_stored_summaries_and_varied_doses(files):
+    sweep = Result.from_hdf5(files["sweep"])
+    assert "dose.0.amount_mg" in plots.swept_parameters(sweep)
+    y, unit = plots.metric_values(sweep, "plasma_mdma", "auc")
+    np.testing.assert_array_equal(y, sweep["plasma_mdma.auc"])
+    assert unit == "ng/mL x h"
+    esc = Result.from_hdf5(files["escalation"])
+    np.testing.assert_array_equal(plots.swept_parameters(esc)["dose.0.amount_mg"], [50, 75, 100, 125, 150])
+    with pytest.raises(ValueError, match="no time courses"):
+        plots.cascade(sweep)
+
+
+def test_plot_input_errors_exit_2_with_one_line(files, tmp_path, capsys):
+    cases = [
+        (["plot", str(files["single"]), str(files["ssri"]), "--kind", "cascade"], "only --kind compare"),
+        (["plot", str(files["single"]), "--kind", "compare"], "two or more"),
+        (["plot", str(files["sweep"]), "--kind", "cascade"], "dose-response"),
+        (["plot", str(files["single"]), "--kind", "dose-response"], "nothing varies"),
+        (["plot", str(files["sweep"]), "--kind", "dose-response", "--param", "pk.nope"], "did not vary"),
+        (["plot", str(files["single"]), "--kind", "bogus"], "invalid choice"),
+    ]
+    for argv, needle in cases:
+        assert main([*argv, "-o", str(tmp_path / "x.png")]) == 2, argv
+        err = capsys.readouterr().err.strip()
+        assert needle in err and "\n" not in err, (argv, err)
+
+
+# ---- the gallery: each figure shows what its header says (on the numbers behind it) ----------------
+
+def test_every_gallery_experiment_says_what_it_shows():
+    paths = sorted((ROOT / "experiments").rglob("*.toml"))
+    assert {"repeated_dose.toml", "cyp2d6_recovery.toml", "rat_fluoxetine.toml", "sweep_dose_response.toml"} <= {
+        p.name for p in paths}
+    # files whose doses fall after the 6-h smoke-test horizon live in multiday/ (run in full here and elsewhere)
+    for path in paths:
+        text = path.read_text()
+        assert text.startswith("#") and "Shows" in text, path.name
+
+
+def test_ssri_blocks_the_mdma_serotonin_peak_but_not_its_kinetics():
+    res = sim.run(sim.load_experiment(ROOT / "experiments" / "ssri_pretreatment.toml"))
+    five_ht = res["ec_serotonin"]
+    evoked = five_ht[:, res.time >= 1.5].max(axis=1) - five_ht[:, np.searchsorted(res.time, 1.5)]
+    assert evoked[1] < 0.5 * evoked[0]  # the citalopram arm's MDMA-evoked rise is under half
+    np.testing.assert_allclose(res["plasma_mdma"][1], res["plasma_mdma"][0], rtol=1e-3, atol=1e-3)
+
+
+def test_second_dose_a_day_later_gives_higher_plasma_mdma():
+    res = sim.run(sim.load_experiment(ROOT / "experiments" / "multiday" / "repeated_dose.toml"))
+    t, c = res.time, res["plasma_mdma"][1]
+    first, second = c[t < 24].max(), c[t >= 24].max()
+    assert second > 1.1 * first
+    assert res["cyp2d6_activity"][1][np.searchsorted(t, 24.0)] < 0.5  # the enzyme has not come back
+    five_ht = res["ec_serotonin"][1]
+    assert five_ht[t >= 24].max() <= 1.1 * five_ht[t < 24].max()  # more drug, not more 5-HT
+    np.testing.assert_allclose(res["plasma_mdma"][0][t < 24], c[t < 24], rtol=1e-5)
+
+
+def test_cyp2d6_recovers_over_days_after_the_drug_is_gone():
+    res = sim.run(sim.load_experiment(ROOT / "experiments" / "cyp2d6_recovery.toml"))
+    t, e = res.time, res["cyp2d6_activity"][0]
+    nadir = int(np.argmin(e))
+    assert e[nadir] < 0.3 and t[nadir] < 12.0
+    back = t[nadir:][e[nadir:] >= 0.9][0] / 24.0
+    assert 5.0 < back < 14.0
+    assert res["plasma_mdma"][0][np.searchsorted(t, 48.0)] < 0.02 * res["plasma_mdma"][0].max()
+
+
+def test_fluoxetine_prevents_most_of_the_rat_serotonin_surge():
+    res = sim.run(sim.load_experiment(ROOT / "experiments" / "rat_fluoxetine.toml"))
+    t = res.time
+    i = np.searchsorted(t, 1.0)
+    evoked = res["ec_serotonin"][:, i:].max(axis=1) - res["ec_serotonin"][:, i]
+    assert evoked[1] < 0.5 * evoked[0]
+    da = res["ec_dopamine"].max(axis=1)
+    assert 0.5 * da[0] < da[1] < da[0]  # dopamine only partly reduced
+
+
+def test_dose_response_sweep_shows_more_than_proportional_exposure(tmp_path):
+    from sim.sweep import run_sweep
+
+    exp = sim.load_experiment(ROOT / "experiments" / "sweep_dose_response.toml", {"sweep.samples": 60})
+    res = Result.from_hdf5(run_sweep(exp, tmp_path / "dr.h5", workers=1, progress=False))
+    dose = plots.swept_parameters(res)["dose.0.amount_mg"]
+    auc, _ = plots.metric_values(res, "plasma_mdma", "auc")
+    slope = np.polyfit(np.log(dose), np.log(auc), 1)[0]
+    assert slope > 1.2  # AUC grows faster than the dose
+
+
+# ---- README figures ---------------------------------------------------------------------------------
+
+def test_readme_embeds_three_small_figures():
+    text = (ROOT / "README.md").read_text()
+    section = text[text.index("## For teaching"):]
+    import re
+
+    paths = re.findall(r"!\[[^\]]*\]\((docs/figures/[^)]+\.png)\)", section)
+    assert len(paths) == 3
+    for p in paths:
+        data = (ROOT / p).read_bytes()
+        assert data[:4] == b"\x89PNG" and len(data) < 200 * 1024, p
+
+
+def test_the_overlap_check_itself_finds_a_clash():
+    fig, ax = plt.subplots()
+    ax.set_title("left title", loc="left")
+    ax.text(0.0, 1.02, "clash here", transform=ax.transAxes)
+    assert _texts_overlap(fig) == [("left title", "clash here")]
+    plt.close(fig)

@@ -1,0 +1,141 @@
+"""Receptors: competitive binding and operational response (njit kernels against NumPy twins), the catalogue
+and drug affinities with sources, and the receptor mechanism inside the cascade."""
+
+import numpy as np
+import pytest
+from numba import njit
+
+import sim
+from sim.amygdala.drive import SIGNALS, drives_from_outputs
+from sim.kinetics import drugs
+from sim.receptors import catalogue
+from sim.receptors.occupancy import agonist_occupancy, agonist_occupancy_np, bound_fraction, bound_fraction_np
+from sim.receptors.response import operational, operational_np
+from sim.runner import build_model
+
+
+@njit(cache=True)
+def _kernels(conc, k, eff, tau):
+    """Sum the ligands as a fragment does and call the njit kernels."""
+    x_total = 0.0
+    ex_total = 0.0
+    tx_total = 0.0
+    for i in range(conc.size):
+        x = conc[i] / k[i]
+        x_total += x
+        ex_total += eff[i] * x
+        tx_total += eff[i] * tau * x
+    return bound_fraction(conc[0] / k[0], x_total), agonist_occupancy(ex_total, x_total), operational(tx_total, x_total)
+
+
+def test_njit_kernels_agree_with_numpy_twins():
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        n = rng.integers(1, 5)
+        conc = 10 ** rng.uniform(-4, 1, n)
+        k = 10 ** rng.uniform(-3, 1, n)
+        eff = np.concatenate([[1.0], rng.uniform(0, 1, n - 1)])
+        tau = 10 ** rng.uniform(-1, 2)
+        b, a, r = _kernels(conc, k, eff, tau)
+        assert b == pytest.approx(bound_fraction_np(conc, k)[0], rel=1e-12)
+        assert a == pytest.approx(agonist_occupancy_np(conc, k, eff), rel=1e-12)
+        assert r == pytest.approx(operational_np(conc, k, eff * tau), rel=1e-12)
+
+
+def test_competitive_binding_and_operational_model():
+    # one ligand at its K occupies half; a competitor at its K shifts that to one third (Gaddum)
+    assert bound_fraction_np([1.0], [1.0])[0] == pytest.approx(0.5)
+    assert bound_fraction_np([1.0, 2.0], [1.0, 2.0])[0] == pytest.approx(1.0 / 3.0)
+    occ = bound_fraction_np(np.array([[0.5, 5.0], [1.0, 1.0]]), [1.0, 0.1])
+    assert np.all(occ.sum(axis=0) < 1.0)
+    # an antagonist lowers agonist occupancy and response, never adds to them
+    alone = agonist_occupancy_np([1.0], [1.0], [1.0])
+    with_antagonist = agonist_occupancy_np([1.0, 1.0], [1.0, 0.1], [1.0, 0.0])
+    assert with_antagonist < alone / 5
+    # full agonist saturates at tau / (1 + tau); a saturating partial agonist caps the response lower
+    assert operational_np([1e6], [1.0], [10.0]) == pytest.approx(10.0 / 11.0, rel=1e-5)
+    partial = operational_np([1.0, 1e4], [1.0, 1.0], [10.0, 1.0])
+    assert partial == pytest.approx(0.5, rel=1e-3) and partial < operational_np([1.0], [1.0], [10.0])
+    # arrays with trailing (run, time) axes and per-run constants
+    conc = np.ones((2, 3, 4))
+    assert bound_fraction_np(conc, np.ones((2, 3, 1))).shape == (2, 3, 4)
+
+
+def test_catalogue_and_affinities_have_sources():
+    for name in ("5ht1a", "5ht1b", "5ht2a", "5ht2c", "d1", "d2", "alpha1", "alpha2", "beta1", "beta2", "oxtr"):
+        rec = catalogue.get(name)
+        assert rec.k_um > 0 and rec.source and rec.ligand in catalogue.LIGANDS
+    rows = catalogue.affinity_table()
+    assert all(src for *_, src in rows)
+    assert ("beta1", "carvedilol") in {(r, d) for r, d, *_ in rows}
+    carvedilol = drugs.get("carvedilol")
+    assert carvedilol.affinities["alpha1"].efficacy == 0.0 and "human" in carvedilol.pk
+    # the terminal's autoreceptor antagonism is also a catalogue affinity (one value, not two)
+    assert drugs.get("pindolol").affinities["5ht1a"].k_um == drugs.get("pindolol").receptors["5ht1a"].k_um
+    with pytest.raises(ValueError, match="unknown receptor"):
+        drugs.register(drugs.Drug("x_test", "bad", affinities={"h9": drugs.Affinity(1.0, 0.0, "s")}))
+    with pytest.raises(ValueError):
+        drugs.Affinity(1.0, 1.5, "s")
+
+
+def test_drug_free_cascade_is_at_steady_state():
+    model = build_model("human", ("carvedilol",))
+    y0 = model.initial_state()
+    dydt = np.zeros_like(y0)
+    model.rhs(0.0, y0, model.default_parameters(), dydt)
+    assert np.abs(dydt).max() < 1e-9
+    signals = [model.state_index(f"receptors.signal_{r}") for r in ("5ht1a", "5ht2a", "alpha1", "beta1")]
+    assert np.all(y0[signals] == 1.0)
+
+
+def _run(doses, duration=6.0):
+    text = f'[experiment]\nname = "t"\nspecies = "human"\nduration_h = {duration}\noutput_interval_min = 5.0\n{doses}'
+    return sim.run(sim.parse_experiment(text, "test.toml"))
+
+
+def test_occupancy_outputs_follow_transmitters_and_drugs():
+    res = _run('[[dose]]\ndrug = "mdma"\namount_mg = 125.0\n')
+    for r in catalogue.RECEPTOR_NAMES:
+        occ = res[f"occupancy_{r}"]
+        assert res.units[f"occupancy_{r}"] == "1" and np.all((occ >= 0) & (occ <= 1))
+    # 5-HT2A by hand: 5-HT (K 50 nM, efficacy 1) and MDMA (unbound brain, K 4.7 uM, efficacy 0.3), plus MDA
+    ht = res["ec_serotonin"][0] / 1000.0
+    brain_umol = res["brain_mdma"][0] * res.params["pk.v_brain"][0]
+    mdma = brain_umol * res.params["receptors.mdma_scale"][0]           # unbound uM
+    mda = res["plasma_mda"][0] / 179.22 * res.params["pk.fu_plasma"][0]   # unbound uM
+    by_hand = agonist_occupancy_np(np.stack([ht, mdma, mda]), [0.05, 4.7, 5.0], [1.0, 0.3, 0.5])
+    np.testing.assert_allclose(res["occupancy_5ht2a"][0], by_hand, rtol=1e-6)
+    assert res["occupancy_5ht1a"][0].max() > 2 * res["occupancy_5ht1a"][0, 0]   # MDMA releases 5-HT
+    # the amygdala reads six occupancy signals from a run's outputs
+    drive = drives_from_outputs(res.time, res.outputs)[0]
+    assert set(drive.signals) == set(SIGNALS)
+
+
+def test_blockers_occupy_their_receptors():
+    alone = _run('[[dose]]\ndrug = "mdma"\namount_mg = 125.0\ntime_h = 1.0\n')
+    carv = _run('[[dose]]\ndrug = "carvedilol"\namount_mg = 50.0\nsalt = "base"\n'
+                '[[dose]]\ndrug = "mdma"\namount_mg = 125.0\ntime_h = 1.0\n')
+    t = np.searchsorted(alone.time, 2.0)
+    for r in ("alpha1", "beta1"):
+        assert carv[f"occupancy_{r}"][0, t] < 0.7 * alone[f"occupancy_{r}"][0, t]
+    np.testing.assert_allclose(carv["occupancy_5ht1a"], alone["occupancy_5ht1a"], rtol=1e-6)
+
+
+def test_njit_signal_states_match_numpy_response_in_the_cascade():
+    """The receptor signal states (njit fragment) follow the operational response that the NumPy twin
+    computes from the same outputs, to within the short transduction lag."""
+    res = _run('[[dose]]\ndrug = "mdma"\namount_mg = 125.0\n[output]\nstates = true\n', duration=8.0)
+    t = res.time >= 4.0  # slow phase: the 3-min lag is negligible
+    brain_umol = res["brain_mdma"][0] * res.params["pk.v_brain"][0]
+    mdma = brain_umol * res.params["receptors.mdma_scale"][0]
+    mda = res["plasma_mda"][0] * res.params["receptors.mda_scale"][0] * res.params["pk.v_mda"][0] / 179.22
+    ligands = {"5ht1a": res["ec_serotonin"][0] / 1000.0, "5ht2a": res["ec_serotonin"][0] / 1000.0,
+               "alpha1": res["ec_norepinephrine"][0] / 1000.0, "beta1": res["ec_norepinephrine"][0] / 1000.0}
+    for r, endo in ligands.items():
+        p = {k.split(".", 1)[1]: v[0] for k, v in res.params.items() if k.startswith("receptors.")}
+        rec = catalogue.get(r)
+        tau = p[f"{r}_tau"]
+        k = [p[f"{r}_k_{rec.ligand}"], p[f"{r}_mdma_k"], p[f"{r}_mda_k"]]
+        resp = operational_np(np.stack([endo, mdma, mda]), k,
+                              [tau, tau * p[f"{r}_mdma_efficacy"], tau * p[f"{r}_mda_efficacy"]])
+        np.testing.assert_allclose(res[f"receptors.signal_{r}"][0, t], resp[t] / p[f"{r}_r0"], rtol=0.02)

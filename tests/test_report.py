@@ -1,0 +1,137 @@
+"""``sim report``: one self-contained HTML file, checked by its contents and by rendering it in Chromium.
+
+The rendering test opens the report in headless Chromium (Debian's ``chromium``; ``.ci/run`` installs it)
+with networking switched off, waits for the load event, and reads back from the DOM how many images
+decoded (``naturalWidth > 0``); it also takes a screenshot and checks that it is not blank. Without a
+Chromium binary the test is skipped and says why.
+"""
+
+import base64
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import sim
+from sim.cli import main
+from sim.report import applicable_suites, metrics_table, per_run_metrics
+from sim.result import Result
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
+                  "--disable-default-apps", "--mute-audio"]
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+@pytest.fixture(scope="module")
+def ssri_h5(tmp_path_factory):
+    path = tmp_path_factory.mktemp("report") / "ssri.h5"
+    sim.run(sim.load_experiment(ROOT / "experiments" / "ssri_pretreatment.toml")).to_hdf5(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def ssri_report(ssri_h5):
+    out = ssri_h5.with_name("ssri.html")
+    assert main(["report", str(ssri_h5), "-o", str(out)]) == 0  # validation rows included by default
+    return out
+
+
+def test_report_is_self_contained_and_small(ssri_report):
+    text = ssri_report.read_text()
+    assert ssri_report.stat().st_size < 5e6
+    srcs = re.findall(r'(?:src|href)\s*=\s*"([^"]*)"', text)
+    assert srcs and all(s.startswith("data:image/png;base64,") for s in srcs), "nothing may load from elsewhere"
+    assert not re.search(r"https?://|<link|<script|@import|url\(", text)
+    for src in srcs:
+        png = base64.b64decode(src.split(",", 1)[1])
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+
+
+def test_report_holds_experiment_metrics_validation_and_provenance(ssri_report, ssri_h5):
+    text = ssri_report.read_text()
+    result = Result.from_hdf5(ssri_h5)
+    # the experiment as run, verbatim (HTML-escaped)
+    import html
+
+    assert html.escape(result.attrs["experiment_toml"]) in text
+    for needle in ("What this experiment shows", "Summary metrics", "MDMA Cmax (ng/mL)", "5-HT peak",
+                   "Doses", "Validation", "targets within their bands", "Provenance", result.attrs["git_commit"],
+                   "version: numpy", "seed", "not clinical guidance"):
+        assert needle in text, needle
+    assert "suites: pk, transmitters, interactions" in text  # and oxytocin etc. when present
+
+
+def test_metrics_match_the_time_courses(ssri_h5):
+    result = Result.from_hdf5(ssri_h5)
+    cols = per_run_metrics(result)
+    mdma = np.asarray(result["plasma_mdma"], float)
+    np.testing.assert_allclose(cols["MDMA Cmax"][0], mdma.max(axis=1))
+    np.testing.assert_allclose(cols["MDMA tmax"][0], result.time[mdma.argmax(axis=1)])
+    np.testing.assert_allclose(cols["MDMA AUC 0-12 h"][0], np.trapezoid(mdma, result.time, axis=1))
+    five_ht = np.asarray(result["ec_serotonin"], float)
+    np.testing.assert_allclose(cols["5-HT peak"][0], five_ht.max(axis=1) / five_ht[:, 0])
+    assert cols["5-HT peak"][0][1] < cols["5-HT peak"][0][0]  # citalopram arm: lower 5-HT peak
+    header, rows = metrics_table(result)
+    assert header[0] == "runs" and [r[0] for r in rows] == ["no citalopram", "citalopram 40 mg"]
+    # oxytocin, physiology (and amygdala) join when the file has those outputs and the suites exist
+    assert applicable_suites(result)[:3] == ["pk", "transmitters", "interactions"]
+
+
+def test_report_of_a_summaries_only_sweep_and_without_validation(tmp_path):
+    from sim.sweep import run_sweep
+
+    exp = sim.load_experiment(ROOT / "experiments" / "sweep_dose_response.toml",
+                              {"sweep.samples": 16, "sweep.summaries_only": True, "experiment.duration_h": 6.0})
+    h5 = run_sweep(exp, tmp_path / "s.h5", workers=1, progress=False)
+    out = tmp_path / "s.html"
+    assert main(["report", str(h5), "-o", str(out), "--no-validate"]) == 0
+    text = out.read_text()
+    assert text.count("<img ") == 1 and "Dose-response" in text  # no time courses: no cascade
+    assert "16 runs" in text or "(n = 16)" in text
+    assert "--no-validate" in text and "targets within their bands" not in text
+
+
+def test_report_input_errors_exit_2(ssri_h5, tmp_path, capsys):
+    assert main(["report", str(ssri_h5), "-o", str(tmp_path / "r.pdf")]) == 2
+    assert "must end in .html" in capsys.readouterr().err
+    assert main(["report", str(ssri_h5), "-o", str(tmp_path / "r.html"), "--validate", "nosuch"]) == 2
+    assert "unknown suite" in capsys.readouterr().err
+
+
+def test_report_renders_in_headless_chromium_with_every_image(ssri_report, tmp_path):
+    chromium = _chromium()
+    if chromium is None:
+        pytest.skip("no Chromium binary on PATH (Debian: apt-get install chromium; .ci/run installs it)")
+    # a copy with a probe that writes, after the load event, how many images decoded into the DOM
+    probe = ("<script>window.addEventListener('load', () => { const imgs = [...document.images]; "
+             "document.body.setAttribute('data-images', imgs.filter(i => i.complete && i.naturalWidth > 0)"
+             ".length + '/' + imgs.length); });</script></body>")
+    page = tmp_path / "probe.html"
+    page.write_text(ssri_report.read_text().replace("</body>", probe))
+    common = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,2400",
+              "--virtual-time-budget=5000"]
+    dom = subprocess.run([*common, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    found = re.search(r'data-images="(\d+)/(\d+)"', dom.stdout)
+    assert found, "the load event did not fire (or the DOM was not dumped)"
+    loaded, total = map(int, found.groups())
+    assert total == ssri_report.read_text().count("<img ") >= 1 and loaded == total
+    shot = tmp_path / "shot.png"
+    subprocess.run([*common, f"--screenshot={shot}", ssri_report.as_uri()], capture_output=True, timeout=120,
+                   check=True)
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(shot).convert("L"), dtype=float)
+    assert pixels.std() > 10 and (pixels < 128).mean() > 0.01  # text and plotted lines, not a blank page
