@@ -1,8 +1,8 @@
 """Sweep scaling: 1 vs 2 local workers on the PK + monoamine-terminal cascade.
 
 Measures, for an N-run Latin-hypercube sweep (N = 10,000; 500 with ``--quick``), 48 h with output
-every 10 min: wall time with 1 and 2 worker processes, parallel efficiency T1 / (2 T2), the share of
-wall time the single writer spends saving chunks (journal + HDF5), and the overhead per task
+every 10 min: wall time with 1 and 2 worker processes, parallel efficiency T1 / (2 T2), the shares of wall
+time the single writer spends writing the HDF5 file and the crash journal, and the overhead per task
 (wall time with tiny chunks minus wall time with large chunks, per extra task).
 """
 
@@ -58,11 +58,13 @@ def _timed_sweep(samples: int, workers: int, chunk_runs: int, folder: Path) -> d
     wall = time.perf_counter() - t0
     with h5py.File(out) as f:
         write_s = float(f.attrs["sweep_last_write_s"])
+        journal_s = float(f.attrs["sweep_last_journal_s"])
         tasks = int(f.attrs["sweep_last_tasks"])
     size_mb = out.stat().st_size / 1e6
     out.unlink()
     return {"workers": workers, "chunk_runs": chunk_runs, "tasks": tasks, "wall_s": wall, "write_s": write_s,
-            "write_share": write_s / wall, "file_mb": size_mb}
+            "write_share": write_s / wall, "journal_s": journal_s, "journal_share": journal_s / wall,
+            "file_mb": size_mb}
 
 
 def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
@@ -80,10 +82,10 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
     efficiency = one["wall_s"] / (2 * two["wall_s"])
     overhead = (small["wall_s"] - large["wall_s"]) / max(small["tasks"] - large["tasks"], 1)
     print(f"Sweep scaling: {samples} runs of the PK + monoamine cascade, 48 h, output every 10 min")
-    print(f"{'workers':>8} {'wall (s)':>9} {'ms/run':>8} {'writer share':>13} {'file (MB)':>10}")
+    print(f"{'workers':>8} {'wall (s)':>9} {'ms/run':>8} {'HDF5 write':>11} {'journal':>8} {'file (MB)':>10}")
     for row in (one, two):
         print(f"{row['workers']:>8} {row['wall_s']:>9.2f} {1e3 * row['wall_s'] / samples:>8.2f} "
-              f"{100 * row['write_share']:>12.1f}% {row['file_mb']:>10.1f}")
+              f"{100 * row['write_share']:>10.1f}% {100 * row['journal_share']:>7.1f}% {row['file_mb']:>10.1f}")
     print(f"2-worker efficiency T1/(2 T2): {100 * efficiency:.0f} %")
     print(f"overhead per task: {1e3 * overhead:.1f} ms ({small['tasks']} tasks of 10 runs vs "
           f"{large['tasks']} of {samples // 10})")

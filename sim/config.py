@@ -272,14 +272,15 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
     vary = {k: _validate_variation(c, k, v) for k, v in _flatten_variations(vary_raw).items()}
 
     sweep = c.table(data, "sweep", ("method", "samples", "ranges", "factors", "seed", "chunk_runs",
-                                     "summaries_only"), "sweep")
+                                     "summaries_only", "compress"), "sweep")
     if sweep:
         c.choice(sweep, "method", "sweep", SWEEP_METHODS, "sobol")
         c.integer(sweep, "samples", "sweep", 1, 1)
         c.integer(sweep, "seed", "sweep", 0, 0)
         c.integer(sweep, "chunk_runs", "sweep", 1, 1)
-        if not isinstance(sweep.get("summaries_only", False), bool):
-            c.fail("sweep.summaries_only", "must be true or false")
+        for flag in ("summaries_only", "compress"):
+            if not isinstance(sweep.get(flag, False), bool):
+                c.fail(f"sweep.{flag}", "must be true or false")
         for part in ("ranges", "factors"):
             for k, v in _flatten(sweep.get(part, {})).items() if isinstance(sweep.get(part, {}), dict) else []:
                 if (not isinstance(v, list) or len(v) != 2

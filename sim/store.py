@@ -66,13 +66,14 @@ def _write_params(f: h5py.File, run, params: dict, units: dict, sources: dict) -
         ds.dims[0].attach_scale(run)
 
 
-def _create_series(group, name, shape, dtype, unit, long_name, run, time, data=None):
-    """A (run,) or (run, time) dataset with units and dimension scales."""
+def _create_series(group, name, shape, dtype, unit, long_name, run, time, data=None, compress=True):
+    """A (run,) or (run, time) dataset with units and dimension scales; (run, time) ones chunked and,
+    with ``compress``, shuffled and LZF-compressed."""
     itemsize = np.dtype(dtype).itemsize
-    size = int(np.prod(shape))
+    packed = compress and int(np.prod(shape)) > 0 and len(shape) == 2
     ds = group.create_dataset(name, shape=shape, dtype=dtype, data=data, chunks=_chunks(shape, itemsize),
-                              shuffle=size > 0 and len(shape) == 2, compression="lzf" if size and len(shape) == 2
-                              else None, fillvalue=np.nan if np.dtype(dtype).kind == "f" else None)
+                              shuffle=packed, compression="lzf" if packed else None,
+                              fillvalue=np.nan if np.dtype(dtype).kind == "f" else None)
     ds.attrs["units"] = unit
     ds.attrs["long_name"] = long_name
     ds.dims[0].attach_scale(run)
@@ -126,7 +127,9 @@ class SweepFile:
 
     @classmethod
     def create(cls, path, *, time, shapes, units, long_names, precision, params, param_units, param_sources,
-               sweep_names, sweep_samples, sweep_base_samples, events, attrs) -> SweepFile:
+               sweep_names, sweep_samples, sweep_base_samples, events, attrs, compress=False) -> SweepFile:
+        """A new sweep file with every dataset allocated. Time courses are stored uncompressed by
+        default: a single writer compressing with LZF falls behind two or more workers."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         f = h5py.File(path, "w")
@@ -136,7 +139,8 @@ class SweepFile:
         dtype = np.float32 if precision == "float32" else np.float64
         for name, shape in shapes.items():
             group = f.require_group("outputs" if len(shape) == 2 else "summaries")
-            _create_series(group, name, shape, dtype, units.get(name, ""), long_names.get(name, name), run, t)
+            _create_series(group, name, shape, dtype, units.get(name, ""), long_names.get(name, name), run, t,
+                           compress=compress)
         _create_series(f.create_group("solver"), "status", (n_runs,), np.int64, "1",
                        "solver status per run (0 = success, -1 = not run yet)", run, t,
                        data=np.full(n_runs, NOT_RUN, dtype=np.int64))
@@ -180,11 +184,12 @@ class SweepFile:
         self._f["sweep/done"][start:stop] = True  # flagged after the data, then flushed
         self._f.flush()
 
-    def finish(self, wall_s: float, write_s: float, tasks: int) -> None:
-        """Mark completion and record the last session's timing (wall, writing, number of tasks)."""
+    def finish(self, wall_s: float, write_s: float, journal_s: float, tasks: int) -> None:
+        """Mark completion and record the last session's timing (wall, HDF5 writing, journal, tasks)."""
         self._f.attrs["sweep_complete"] = int(self.done().all())
         self._f.attrs["sweep_last_wall_s"] = float(wall_s)
         self._f.attrs["sweep_last_write_s"] = float(write_s)
+        self._f.attrs["sweep_last_journal_s"] = float(journal_s)
         self._f.attrs["sweep_last_tasks"] = int(tasks)
         self._f.flush()
 

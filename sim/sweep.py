@@ -304,7 +304,7 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
             param_units={n: p.unit for n, p in zip(model.parameter_names, model.parameters, strict=True)},
             param_sources={n: p.source for n, p in zip(model.parameter_names, model.parameters, strict=True)},
             sweep_names=sweep_plan.names, sweep_samples=sweep_plan.samples, sweep_base_samples=sweep_plan.base_samples,
-            events=dose_table, attrs=attrs)
+            events=dose_table, attrs=attrs, compress=bool(exp.sweep.get("compress", False)))
 
     if resume and out.exists():
         if journal.matches():
@@ -334,17 +334,19 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
         results = _dask_results(tasks, scheduler) if scheduler else _local_results(tasks, min(workers, len(tasks)))
         bar = _progress_bar(sum(t.stop - t.start for t in tasks), show)
         started = time.perf_counter()
-        write_s = 0.0
+        write_s = journal_s = 0.0
         for start, stop, arrays, status in results:
-            t_write = time.perf_counter()
+            t_journal = time.perf_counter()
             journal.save(start, stop, arrays, status)
+            t_write = time.perf_counter()
             store.write_chunk(start, stop, arrays, status)
             write_s += time.perf_counter() - t_write
+            journal_s += t_write - t_journal
             bar.update(stop - start)
             if on_chunk is not None:
                 on_chunk(start, stop)
         bar.close()
-        store.finish(wall_s=time.perf_counter() - started, write_s=write_s, tasks=len(tasks))
+        store.finish(wall_s=time.perf_counter() - started, write_s=write_s, journal_s=journal_s, tasks=len(tasks))
     finally:
         store.close()
     if store_complete(out):
