@@ -27,7 +27,7 @@ from pathlib import Path
 import numba
 import numpy as np
 
-from benchmarks.solver_vs_scipy import _best_time, machine_info, output_times, scipy_member
+from benchmarks.solver_vs_scipy import _best_time, machine_info, output_times, print_counts, scipy_member
 from sim.solver import STAT_FIELDS, solve_ensemble
 
 RTOL = 1e-6
@@ -258,12 +258,7 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
               f"{r['ratio_to_ensemble']:>11.2f} {r['lsoda_over_this']:>11.1f} {r['bdf_over_this']:>9.1f}  "
               f"{r['note']}")
     print()
-    for key, s in stats.items():
-        if "/" in key:
-            print(f"  per member, N={key}: nfev {s['nfev']:.0f}, njev {s['njev']:.1f}, nlu {s['nlu']:.0f}")
-        else:
-            print(f"  per member, N={key} ensemble: steps {s['steps']:.1f}, rejected {s['rejected']:.1f}, "
-                  f"rhs {s['rhs_evals']:.0f}, jac {s['jac_evals']:.0f}, lu {s['lu_decompositions']:.0f}")
+    print_counts(stats)
 
     acc = accuracy(model, n_accuracy, t_eval)
     print(f"\n  accuracy vs scipy Radau (rtol {REF_RTOL:g}, atol {REF_ATOL:g}); relative difference, "

@@ -206,6 +206,16 @@ def accuracy(n_members, t_eval, compiled) -> list[dict]:
     return rows
 
 
+def print_counts(stats: dict) -> None:
+    """Per-member work counters: ``stats[str(N)]`` for the ensemble, ``stats[f"{N}/{method}"]`` for scipy."""
+    for key, s in stats.items():
+        if "/" in key:
+            print(f"  per member, N={key}: nfev {s['nfev']:.0f}, njev {s['njev']:.1f}, nlu {s['nlu']:.0f}")
+        else:
+            print(f"  per member, N={key} ensemble: steps {s['steps']:.1f}, rejected {s['rejected']:.1f}, "
+                  f"rhs {s['rhs_evals']:.0f}, jac {s['jac_evals']:.0f}, lu {s['lu_decompositions']:.0f}")
+
+
 def machine_info() -> dict:
     """CPU, thread and version facts recorded with every result."""
     cpu = platform.processor()
@@ -322,12 +332,7 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
         print(f"{r['n']:>6}  {r['method']:<30} {r['wall_s']:>10.3f} {r['per_member_ms']:>16.3f} "
               f"{r['ratio_to_ensemble']:>11.1f}  {r['note']}")
     print()
-    for key, s in stats.items():
-        if "/" in key:
-            print(f"  per member, N={key}: nfev {s['nfev']:.0f}, njev {s['njev']:.1f}, nlu {s['nlu']:.0f}")
-        else:
-            print(f"  per member, N={key} ensemble: steps {s['steps']:.1f}, rejected {s['rejected']:.1f}, "
-                  f"rhs {s['rhs_evals']:.0f}, jac {s['jac_evals']:.0f}, lu {s['lu_decompositions']:.0f}")
+    print_counts(stats)
 
     acc = accuracy(n_accuracy, t_eval, compiled)
     print(f"\n  accuracy vs scipy Radau (rtol {REF_RTOL:g}, atol {REF_ATOL:g}); relative difference, "
