@@ -15,6 +15,7 @@ def lu_factor(a, piv):
     Returns False if a zero pivot is met (matrix singular to working precision).
     """
     n = a.shape[0]
+    nz = np.empty(n, dtype=np.int64)
     for k in range(n):
         p = k
         big = abs(a[k, k])
@@ -32,11 +33,18 @@ def lu_factor(a, piv):
                 a[k, j] = a[p, j]
                 a[p, j] = tmp
         inv = 1.0 / a[k, k]
+        # the pivot row's nonzeros: the Rosenbrock matrix of a model is mostly zeros
+        n_nz = 0
+        for j in range(k + 1, n):
+            if a[k, j] != 0.0:
+                nz[n_nz] = j
+                n_nz += 1
         for i in range(k + 1, n):
             a[i, k] *= inv
             lik = a[i, k]
             if lik != 0.0:
-                for j in range(k + 1, n):
+                for jj in range(n_nz):
+                    j = nz[jj]
                     a[i, j] -= lik * a[k, j]
     return True
 
