@@ -50,6 +50,25 @@ class Variation:
 
 
 @dataclass(frozen=True)
+class Amygdala:
+    """``[amygdala]``: the fear circuit probed with trauma-cue trials after the cascade is solved.
+
+    ``probes_h``: probe-trial times (h; default hourly over the run, set by :func:`_validate`);
+    ``context``: where the cue is presented ("A" = the conditioning context); ``conditioned``: start
+    from the untreated conditioned trauma memory (:func:`sim.amygdala.conditioned_weights`), else
+    from naive weights; ``learn``: let probe trials teach (off: they measure only); ``scale``: size of
+    the spiking network (population sizes times scale).
+    """
+
+    model: str = "none"
+    probes_h: tuple[float, ...] = ()
+    context: str = "A"
+    conditioned: bool = True
+    learn: bool = False
+    scale: float = 0.1
+
+
+@dataclass(frozen=True)
 class Experiment:
     """A validated experiment. ``source_text`` is the file as read; ``overrides`` the --set pairs."""
 
@@ -62,6 +81,7 @@ class Experiment:
     doses: tuple[Dose, ...] = ()
     subject: dict[str, Any] = field(default_factory=dict)
     amygdala_model: str = "none"
+    amygdala: Amygdala = field(default_factory=Amygdala)
     cohort_size: int = 1
     cohort_vary: dict[str, Variation] = field(default_factory=dict)
     sweep: dict[str, Any] = field(default_factory=dict)
@@ -257,10 +277,8 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
             c.number(subject, k, "subject", None, minimum=0.0)
             subject[k] = float(v)
 
-    amyg = c.table(data, "amygdala", ("model",), "amygdala")
-    amygdala_model = c.choice(amyg, "model", "amygdala", AMYGDALA_MODELS, "none")
-    if amygdala_model != "none":
-        c.fail("amygdala.model", f"{amygdala_model!r} is not available in this version yet (use 'none')")
+    amygdala = _validate_amygdala(c, data, duration)
+    amygdala_model = amygdala.model
     if "protocol" in data:
         c.fail("protocol", "therapy protocols are not available in this version yet")
 
@@ -301,11 +319,56 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
 
     return Experiment(
         name=name, duration_h=duration, output_interval_min=interval, species=species, seed=seed,
-        description=description, doses=doses, subject=subject, amygdala_model=amygdala_model,
+        description=description, doses=doses, subject=subject, amygdala_model=amygdala_model, amygdala=amygdala,
         cohort_size=size, cohort_vary=vary, sweep=dict(sweep), rtol=rtol, atol=atol, max_steps=max_steps,
         precision=precision, save_states=save_states, source_text=text, source_path=source,
         overrides=overrides,
     )
+
+
+AMYGDALA_KEYS = ("model", "probes_h", "context", "conditioned", "learn", "scale")
+AMYGDALA_CONTEXTS = ("A", "B", "none")
+MAX_PROBES = 10_000
+MAX_SPIKING_SCALE = 16.0
+
+
+def _validate_amygdala(c: _Checker, data: dict, duration: float) -> Amygdala:
+    amyg = c.table(data, "amygdala", AMYGDALA_KEYS, "amygdala")
+    model = c.choice(amyg, "model", "amygdala", AMYGDALA_MODELS, "none")
+    if model == "none":
+        extra = [k for k in amyg if k != "model"]
+        if extra:
+            c.fail(f"amygdala.{extra[0]}", "needs model = \"rate\" or \"spiking\" (the amygdala is off)")
+        return Amygdala()
+    if "probes_h" in amyg:
+        raw = amyg["probes_h"]
+        if not isinstance(raw, list) or not raw:
+            c.fail("amygdala.probes_h", f"must be a non-empty list of times in hours, got {raw!r}")
+        probes = []
+        for i, v in enumerate(raw):
+            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+                c.fail("amygdala.probes_h", f"entry {i} must be a finite number of hours, got {v!r}")
+            if not 0.0 <= v <= duration:
+                c.fail("amygdala.probes_h", f"{v:g} h is outside the run (0 to {duration:g} h)")
+            probes.append(float(v))
+        if len(probes) > MAX_PROBES:
+            c.fail("amygdala.probes_h", f"more than {MAX_PROBES} probe trials")
+        probes = sorted(probes)
+    else:  # hourly over the run
+        probes = [float(h) for h in range(int(math.floor(duration + 1e-9)) + 1)][:MAX_PROBES]
+    context = amyg.get("context", "A")
+    if context not in AMYGDALA_CONTEXTS:
+        c.fail("amygdala.context", f"must be one of {', '.join(AMYGDALA_CONTEXTS)}, got {context!r}")
+    flags = {}
+    for flag, default in (("conditioned", True), ("learn", False)):
+        flags[flag] = amyg.get(flag, default)
+        if not isinstance(flags[flag], bool):
+            c.fail(f"amygdala.{flag}", f"must be true or false, got {flags[flag]!r}")
+    if "scale" in amyg and model != "spiking":
+        c.fail("amygdala.scale", "only the spiking model has a size (model = \"spiking\")")
+    scale = c.number(amyg, "scale", "amygdala", 0.1, positive=True, maximum=MAX_SPIKING_SCALE)
+    return Amygdala(model=model, probes_h=tuple(probes), context=context, conditioned=flags["conditioned"],
+                    learn=flags["learn"], scale=scale)
 
 
 def _validate_doses(c: _Checker, doses, duration: float) -> tuple[Dose, ...]:

@@ -11,6 +11,8 @@ Kinds
 - :func:`cohort`: median, 5-95 % band and a few individual subjects per output.
 - :func:`dose_response`: a per-run summary metric against a swept (or cycled) parameter, with the
   spread across runs.
+- :func:`amygdala`: the per-trial amygdala summaries of ``[amygdala]`` probe trials (fear response,
+  BLA and CeM rates) against probe time, per arm, with the doses above.
 
 Every function takes :class:`~sim.result.Result` objects, returns the figure and saves it to ``path``
 (.png, .svg or .pdf) when given. Figures are sized and lettered for a lecture slide.
@@ -18,6 +20,7 @@ Every function takes :class:`~sim.result.Result` objects, returns the figure and
 
 from __future__ import annotations
 
+import json
 import tomllib
 import zlib
 from dataclasses import dataclass
@@ -642,7 +645,89 @@ def dose_response(result: Result, outputs=None, param: str | None = None, metric
     return _save(fig, path)
 
 
-KINDS = ("timecourse", "cascade", "compare", "cohort", "dose-response")
+# ---- amygdala probe trials ----------------------------------------------------------------------
+
+TRIAL_PANELS = (("fear_response", "1 = untreated", "fear response to the trauma cue (CeM output; 1 = untreated "
+                 "conditioned response)"),
+                ("bla_rate", "Hz", "BLA principal cells during the cue"),
+                ("cem_rate", "Hz", "CeM output cells during the cue"))
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+
+
+def _draw_trials(ax, g: Group, name: str, c: str, marker: str) -> Line2D:
+    """One group's per-trial values of ``name`` against probe time: a line per run if one, else median
+    and 5-95 % band."""
+    t = np.nanmedian(np.asarray(g.result.trials["time_h"], dtype=float)[g.runs], axis=0)
+    rows = np.asarray(g.result.trials[name], dtype=float)[g.runs]
+    if rows.shape[0] == 1:
+        med = rows[0]
+    else:
+        lo, med, hi = np.nanpercentile(rows, [5, 50, 95], axis=0)
+        ax.fill_between(t, lo, hi, color=c, alpha=0.18, linewidth=0, step=None)
+    (line,) = ax.plot(t, med, color=c, linestyle=g.style, marker=marker, markersize=6 if t.size <= 40 else 3,
+                      markerfacecolor="white" if g.style != "-" else c)
+    return line
+
+
+def amygdala(result: Result, path=None):
+    """Per-trial fear response, BLA and CeM rates against probe time; arms of a cycled cohort as line
+    styles (median and 5-95 % band when an arm has several runs), doses on top."""
+    if not result.trials or "fear_response" not in result.trials:
+        raise ValueError("the file has no amygdala probe trials (/trials): run an experiment with "
+                         "[amygdala] model = \"rate\" or \"spiking\"")
+    groups = _styled(groups_of(result))
+    if len(groups) > MAX_LINES:  # many single runs with no arms: one cohort
+        groups = _styled([Group("", result, np.arange(result.n_runs))])
+    t_max = max(float(result.time[-1]), float(np.nanmax(result.trials["time_h"])))
+    panels = [p for p in TRIAL_PANELS if p[0] in result.trials]
+    show_doses = bool(_dose_rows(groups))
+    n_dose_rows = len(_dose_rows(groups)) if show_doses else 0
+    heights = ([0.45 + 0.5 * n_dose_rows] if show_doses else []) + [2.8] + [1.9] * (len(panels) - 1)
+    settings = _experiment_table(result).get("amygdala", {})
+    try:  # as run (after --set overrides), recorded by the runner
+        settings = {**settings, **json.loads(result.attrs.get("amygdala") or "{}")}
+    except (TypeError, ValueError):
+        pass
+    model = settings.get("model", "rate")
+    bands = any(g.runs.size > 1 for g in groups)
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(len(heights), 1, sharex=True, figsize=(11, 1.3 + sum(heights)),
+                                 height_ratios=heights, layout="constrained", squeeze=False)
+        axes = list(axes[:, 0])
+        if show_doses:
+            _dose_panel(axes.pop(0), groups, t_max)
+        for ax, (name, ylabel, title) in zip(axes, panels, strict=True):
+            c = colour(name)
+            for k, g in enumerate(groups):
+                _draw_trials(ax, g, name, c, MARKERS[k % len(MARKERS)])
+            ax.set_title(title, loc="left", fontsize=12)
+            ax.set_ylabel(ylabel)
+            if name == "fear_response":
+                ax.axhline(1.0, color="0.35", linewidth=1.0, linestyle=(0, (2, 2)))
+                ax.annotate("untreated", (1.0, 1.0), xycoords=("axes fraction", "data"), xytext=(4, 0),
+                            textcoords="offset points", va="center", fontsize=10, color="0.35",
+                            annotation_clip=False)
+                hi = np.nanmax(np.asarray(result.trials[name], dtype=float))
+                ax.set_ylim(0.0, max(1.2, 1.08 * hi if np.isfinite(hi) else 1.2))
+            else:
+                ax.set_ylim(0.0, None)
+        _time_axis(axes[-1], t_max)
+        axes[-1].set_xlabel(axes[-1].get_xlabel().replace("time since start", "probe time since start"))
+        size = f", scale {settings['scale']:g}" if model == "spiking" and "scale" in settings else ""
+        title = (f"{_title(result, 'amygdala')}: trauma-cue probe trials ({model} model{size}, context "
+                 f"{settings.get('context', 'A')})" + ("\nline: median; band: 5-95 % of runs" if bands else ""))
+        if len(groups) > 1:
+            handles = [Line2D([], [], color="0.2", linestyle=g.style, marker=MARKERS[k % len(MARKERS)],
+                              markerfacecolor="white" if g.style != "-" else "0.2", label=g.label or "all runs")
+                       for k, g in enumerate(groups)]
+            fig.legend(handles=handles, loc="outside upper center", ncol=min(len(groups), 3), frameon=False,
+                       handlelength=3.0, title=title, title_fontsize=14)
+        else:
+            fig.suptitle(title)
+    return _save(fig, path)
+
+
+KINDS = ("timecourse", "cascade", "compare", "cohort", "dose-response", "amygdala")
 
 
 def suggested_kinds(result: Result) -> list[str]:

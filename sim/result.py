@@ -14,7 +14,10 @@ class Result:
 
     ``time`` is in hours, shape (T,). Each output is (N, T) with N runs; ``params`` holds each named
     parameter's value per run, (N,). ``attrs`` carries provenance (experiment TOML, seed, versions,
-    git commit). ``status`` is the solver status per run (0 = success).
+    git commit). ``status`` is the solver status per run (0 = success). ``trials`` holds the amygdala's
+    per-trial summaries (``bla_rate``, ``cem_rate`` in Hz, ``fear_response``, 1 = untreated trauma-cue
+    response), each (N, K) for K probe trials, with ``time_h`` (N, K) giving each trial's time; units
+    and long names in ``trial_units`` and ``trial_long_names``; empty without ``[amygdala]``.
     """
 
     time: np.ndarray
@@ -27,6 +30,9 @@ class Result:
     status: np.ndarray | None = None
     events: dict[str, np.ndarray] = field(default_factory=dict)
     attrs: dict[str, Any] = field(default_factory=dict)
+    trials: dict[str, np.ndarray] = field(default_factory=dict)
+    trial_units: dict[str, str] = field(default_factory=dict)
+    trial_long_names: dict[str, str] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> np.ndarray:
         try:

@@ -246,6 +246,9 @@ def run(exp: Experiment) -> Result:
         for i, name in enumerate(model.state_names):
             outputs[name], units[name] = states[:, :, i], model.state_units[i]
             long_names[name] = f"state {name}"
+    trials, trial_units, trial_long_names = {}, {}, {}
+    if exp.amygdala.model != "none":
+        trials, trial_units, trial_long_names = probe_trials(exp, t_eval, outputs, info.status)
     attrs = {
         "created": provenance.now_utc(),
         "experiment_name": exp.name,
@@ -259,10 +262,59 @@ def run(exp: Experiment) -> Result:
         "solver": json.dumps({"method": "rodas4", "rtol": exp.rtol, "atol": exp.atol, "max_steps": exp.max_steps}),
         "solver_steps_total": int(info["steps"].sum()),
     }
+    if exp.amygdala.model != "none":
+        a = exp.amygdala
+        attrs["amygdala"] = json.dumps({"model": a.model, "context": a.context, "conditioned": a.conditioned,
+                                        "learn": a.learn, **({"scale": a.scale} if a.model == "spiking" else {}),
+                                        "drive": "occupancy relative to each run's value at t = 0"})
     return Result(
         time=t_eval, outputs=outputs, units=units, long_names=long_names,
         params={n: params[:, i] for i, n in enumerate(model.parameter_names)},
         param_units={n: p.unit for n, p in zip(model.parameter_names, model.parameters, strict=True)},
         param_sources={n: p.source for n, p in zip(model.parameter_names, model.parameters, strict=True)},
         status=info.status, events=dose_table, attrs=attrs,
+        trials=trials, trial_units=trial_units, trial_long_names=trial_long_names,
     )
+
+
+TRIAL_LONG_NAMES = {
+    "time_h": "time of the probe trial since start of the experiment",
+    "bla_rate": "LA/BA principal-cell rate during the trauma cue",
+    "cem_rate": "CeM output rate during the trauma cue",
+    "fear_response": "CeM trauma-cue output relative to the untreated conditioned response (1 = untreated)",
+}
+
+
+def amygdala_model(exp: Experiment):
+    """The amygdala model of ``[amygdala]`` (spiking: seeded with the experiment's seed)."""
+    from sim.amygdala import RateModel, SpikingModel
+
+    if exp.amygdala.model == "rate":
+        return RateModel()
+    return SpikingModel(scale=exp.amygdala.scale, seed=exp.seed)
+
+
+def probe_trials(exp: Experiment, time_h: np.ndarray, outputs: dict, status: np.ndarray):
+    """Trauma-cue probe trials at ``[amygdala] probes_h`` for every run, driven by that run's receptor
+    occupancies relative to its pre-dose value at t = 0 (:func:`sim.amygdala.drives_from_outputs`
+    with ``relative=True``). All runs go through the model together (the rate model batches them).
+    Runs whose solve failed get NaN. Returns (trials, units, long names), each array (run, trial)."""
+    from sim.amygdala import Trial, conditioned_weights, drives_from_outputs, run_trials
+
+    cfg = exp.amygdala
+    n_runs = len(status)
+    drives = drives_from_outputs(time_h, outputs, relative=True)
+    if len(drives) != n_runs:  # no occupancy outputs (rat has them too; kept for safety): drug-free
+        drives = [None] * n_runs
+    ok = np.asarray(status) == 0
+    drives = [d if ok[r] else None for r, d in enumerate(drives)]
+    probes = [Trial(t, context=cfg.context) for t in cfg.probes_h]
+    res = run_trials(amygdala_model(exp), probes, drives, initial=conditioned_weights() if cfg.conditioned else None,
+                     members=n_runs, learn=cfg.learn)
+    trials = {"time_h": np.tile(res.time_h, (n_runs, 1))}
+    for name in ("bla_rate", "cem_rate", "fear_response"):
+        values = np.array(getattr(res, name), dtype=float)
+        values[~ok] = np.nan
+        trials[name] = values
+    units = {"time_h": "h", **res.units}
+    return trials, units, dict(TRIAL_LONG_NAMES)

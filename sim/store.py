@@ -9,6 +9,8 @@ Layout::
     /summaries/<name>.<metric> (N,)  per-run cmax, tmax, auc, final (sweeps that keep no time courses)
     /solver/status   (N,)   0 = success (-1: not run yet, in an unfinished sweep)
     /events/dose/*   one row per dose: run, time_h, amount_mg, drug, route
+    /trials/<name>   (N, K) per-trial amygdala summaries (bla_rate, cem_rate, fear_response) and
+                     /trials/time_h (N, K); attrs units, long_name; dims (run, trial), /trials/trial (K,)
     /sweep/done      (N,)   bool, chunk completion flags for --resume; /sweep/samples (N, k)
 """
 
@@ -115,7 +117,25 @@ def write_result(result: Result, path, precision: str = "float32") -> None:
             _create_series(solver, "status", (result.n_runs,), np.int64, "1", "solver status per run (0 = success)",
                            run, time, data=np.asarray(result.status, dtype=np.int64))
         _write_events(f, result.events)
+        _write_trials(f, run, result, dtype)
     tmp.replace(path)
+
+
+def _write_trials(f: h5py.File, run, result: Result, dtype) -> None:
+    """``/trials/<name>`` (run, trial): float64 for trial times, the output precision for the rest."""
+    if not result.trials:
+        return
+    group = f.create_group("trials")
+    n_trials = np.shape(next(iter(result.trials.values())))[1]
+    trial = group.create_dataset("trial", data=np.arange(n_trials, dtype=np.int64))
+    trial.attrs["long_name"] = "probe-trial index (in time order)"
+    trial.make_scale("trial")
+    for name, values in result.trials.items():
+        ds = group.create_dataset(name, data=np.asarray(values, dtype=np.float64 if name == "time_h" else dtype))
+        ds.attrs["units"] = result.trial_units.get(name, "")
+        ds.attrs["long_name"] = result.trial_long_names.get(name, name)
+        ds.dims[0].attach_scale(run)
+        ds.dims[1].attach_scale(trial)
 
 
 class SweepFile:
@@ -286,6 +306,13 @@ def read_result(path) -> Result:
                     data = ds[()]
                     events[col] = np.array([_text(x) for x in data]) if data.dtype.kind == "O" else data
             attrs = {k: _text(v) for k, v in f.attrs.items() if k != "format"}
+            trials, trial_units, trial_long_names = {}, {}, {}
+            for name, ds in f.get("trials", {}).items():
+                if name == "trial":
+                    continue
+                trials[name] = ds[()]
+                trial_units[name] = _text(ds.attrs.get("units", ""))
+                trial_long_names[name] = _text(ds.attrs.get("long_name", name))
             if "sweep/samples" in f:
                 attrs["sweep_names"] = _text(f["sweep/samples"].attrs["names"])
                 attrs["sweep_base_samples"] = int(f["sweep"].attrs.get("base_samples", 0))
@@ -296,7 +323,8 @@ def read_result(path) -> Result:
     except (OSError, KeyError, ValueError) as exc:
         raise StoreError(f"{path}: unreadable or truncated HDF5 file ({exc})") from None
     return Result(time=time, outputs=outputs, units=units, long_names=long_names, params=params,
-                  param_units=param_units, param_sources=param_sources, status=status, events=events, attrs=attrs)
+                  param_units=param_units, param_sources=param_sources, status=status, events=events, attrs=attrs,
+                  trials=trials, trial_units=trial_units, trial_long_names=trial_long_names)
 
 
 def _text(value):

@@ -100,7 +100,9 @@ class Drive:
                                              for k, v in sig.items()})
 
     def at(self, t_h: float) -> dict[str, float]:
-        return {k: float(np.clip(v(t_h), 0.0, 1.0)) for k, v in self.signals.items()}
+        """Occupancies at ``t_h``, clipped to [-1, 1]: negative values are only meaningful for drives
+        relative to a baseline (:func:`drives_from_outputs` with ``relative=True``)."""
+        return {k: float(np.clip(v(t_h), -1.0, 1.0)) for k, v in self.signals.items()}
 
 
 NO_DRIVE = Drive()
@@ -142,15 +144,26 @@ def mdma_like(level: float = 1.0) -> Drive:
     return Drive({k: min(1.0, v * level) for k, v in base.items()})
 
 
-def drives_from_outputs(time_h, outputs: dict) -> list[Drive]:
+def drives_from_outputs(time_h, outputs: dict, relative: bool = False) -> list[Drive]:
     """One Drive per run from a run's outputs: every ``occupancy_<receptor>`` array (run, time)
     whose name is in :data:`SIGNALS` becomes a TimedArray on the (uniform) output grid ``time_h``;
-    other outputs are ignored. This is how a pharmacology result feeds the amygdala."""
+    other outputs are ignored. This is how a pharmacology result feeds the amygdala.
+
+    ``relative=True`` (what ``sim run`` uses) subtracts each run's first sample (the pre-dose
+    steady state at t = 0) from its signal. The cascade's occupancies are not zero without a drug
+    (endogenous 5-HT occupies ~21 % of 5-HT1A, oxytocin ~1.5 % of OXTR), while the circuit's
+    baseline rates were calibrated with zero drive: the tonic receptor activity is part of that
+    calibration, so only the change from it is a drive. The change is signed: a fall below the
+    pre-dose tone (an antagonist displacing the transmitter, 5-HT depletion after MDMA) acts in the
+    opposite direction of each mapping, within :func:`modulation`'s limits (K+ conductances and
+    background scales do not go below zero)."""
     t = np.asarray(time_h, float)
     dt = float(t[1] - t[0]) if t.size > 1 else 1.0
     if t.size > 2 and not np.allclose(np.diff(t), dt, rtol=1e-6, atol=1e-9):
         raise ValueError("drives_from_outputs needs a uniform time grid")
     used = {k: np.atleast_2d(np.asarray(v, float)) for k, v in outputs.items() if k in SIGNALS}
+    if relative:
+        used = {k: v - v[:, :1] for k, v in used.items()}
     n_runs = max((v.shape[0] for v in used.values()), default=1)
     return [Drive({k: TimedArray(v[min(r, v.shape[0] - 1)], dt, float(t[0])) for k, v in used.items()})
             for r in range(n_runs)]
