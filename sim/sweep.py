@@ -73,6 +73,9 @@ def plan(exp: Experiment, model) -> SweepPlan:
     sweep = exp.sweep
     if not sweep:
         raise ConfigError(f"{exp.source_path}: sweep: no [sweep] table in the experiment")
+    if exp.amygdala_model != "none":
+        raise ConfigError(f"{exp.source_path}: amygdala.model: probe trials are not stored by sweeps yet; "
+                          'use sim run with a [cohort], or set model = "none" for the sweep')
     method = sweep.get("method", "sobol")
     samples = int(sweep.get("samples", 64))
     seed = int(sweep.get("seed", exp.seed))

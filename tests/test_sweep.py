@@ -168,6 +168,12 @@ def test_summaries_only_match_full_time_courses(reference, tmp_path):
     np.testing.assert_allclose(summaries["plasma_mdma.auc"], np.trapezoid(full, reference.time, axis=1), rtol=1e-5)
 
 
+def test_sweep_refuses_amygdala_probes_it_would_not_store():
+    text = SWEEP + '\n[amygdala]\nmodel = "rate"\n'
+    with pytest.raises(ConfigError, match="amygdala.model"):
+        run_sweep(load(text), Path("/nonexistent/never.h5"), workers=1, progress=False)
+
+
 @pytest.mark.parametrize("bad, needle", [
     ('"pk.nonsense" = [1.0, 2.0]', "sweep.factors.pk.nonsense: unknown parameter"),
     ('"dose.4.amount_mg" = [1.0, 2.0]', "existing dose"),
