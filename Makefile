@@ -15,6 +15,7 @@ $(STAMP): setup.cfg pyproject.toml
 demo: $(STAMP)
 	$(BIN)/sim run experiments/demo.toml -o results/demo.h5
 	$(BIN)/sim plot results/demo.h5 --kind cascade -o results/demo.png
+	$(BIN)/sim plot results/demo.h5 --kind amygdala -o results/demo_amygdala.png
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
