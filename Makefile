@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint validate bench clean-cache gallery figures
+.PHONY: demo test lint validate bench brian2-venv clean-cache gallery figures
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ validate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# Brian2 for the COBA comparison, in its own venv (Brian2 2.9 does not import with numpy >= 2.4);
+# benchmarks/coba_vs_brian2.py finds .venv-brian2 by itself (or set BRIAN2_PYTHON)
+brian2-venv:
+	$(PYTHON) -m venv .venv-brian2
+	.venv-brian2/bin/python -m pip install --quiet "brian2" "numpy<2.4" cython
 
 # every guided demonstration in experiments/: figures, HTML reports and an index in results/gallery/
 gallery: $(STAMP)

