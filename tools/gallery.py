@@ -1,7 +1,7 @@
 """Run the guided demonstrations in experiments/ and write their figures and reports (``make gallery``).
 
     python tools/gallery.py [--out results/gallery] [--only NAME ...]     every demonstration
-    python tools/gallery.py --readme-figures [--out docs/figures]         the README's three figures
+    python tools/gallery.py --readme-figures [--out docs/figures]         the README's figures
 
 Each demonstration is an experiment file whose header comment says what it shows; the gallery runs it
 (``sim run``, or ``sim sweep`` for a ``[sweep]`` file), draws the figure kinds that suit it and writes its
@@ -136,7 +136,7 @@ def _index_html(entries, comparisons) -> str:
 
 
 def readme_figures(out: Path, workers: int = 2) -> list[Path]:
-    """The three README figures: small PNGs (< 200 KB each) with the panels that tell each story."""
+    """The README figures: small PNGs (< 200 KB each) with the panels that tell each story."""
     import tempfile
 
     from sim import plots
@@ -155,6 +155,10 @@ def readme_figures(out: Path, workers: int = 2) -> list[Path]:
         sweep = Result.from_hdf5(run_one("sweep_dose_response.toml", tmp, workers))
         made.append(out / "dose_response.png")
         _small(plots.dose_response(sweep, outputs=["plasma_mdma", "ec_serotonin"], metric="auc"), made[-1])
+    from sim.amygdala.plots import vlachos_figure
+
+    made.append(out / "vlachos_renewal.png")  # the amygdala's reproduced published result
+    _small(vlachos_figure(), made[-1], dpi=80)
     for path in made:
         print(f"figures: wrote {path} ({path.stat().st_size / 1024:.0f} KB)")
     return made
