@@ -42,6 +42,27 @@ def cmd_run(args) -> int:
     return EXIT_FAILED if failed else 0
 
 
+def cmd_trial(args) -> int:
+    from sim import outcomes
+    from sim.config import load_experiment
+    from sim.runner import run_trial
+    from sim.store import write_result
+
+    exp = load_experiment(args.experiment, _overrides(args.set))
+    result, outcome = run_trial(exp)
+    out = Path(args.output) if args.output else Path("results") / f"{Path(args.experiment).stem}.h5"
+    write_result(result, out, precision=exp.precision, outcomes=outcome)
+    summaries, d = outcomes.summarize(outcome["arm"], outcome["caps5_baseline"], outcome["caps5_final"],
+                                      outcome["diagnosis_final"])
+    print(outcomes.format_table(summaries, d))
+    failed = int((result.status != 0).sum())
+    if failed:
+        print(f"sim trial: {failed} of {len(result.status)} patients' pharmacology failed; their amygdala rows "
+              "are NaN and their outcome assumes an untreated memory", file=sys.stderr)
+    print(f"wrote {out} ({len(outcome['arm'])} patients)")
+    return EXIT_FAILED if failed else 0
+
+
 def cmd_sweep(args) -> int:
     from sim.config import load_experiment
     from sim.sweep import run_sweep
@@ -167,6 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="HDF5 file to write (default results/<name>.h5)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a TOML key, e.g. dose.0.amount_mg=80")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("trial", help="virtual clinical trial: [protocol] for both arms (MDMA, placebo)")
+    p.add_argument("experiment", help="experiment TOML file with a [protocol] table")
+    p.add_argument("-o", "--output", help="HDF5 file to write (default results/<name>.h5)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a TOML key, e.g. cohort.size=1000")
+    p.set_defaults(func=cmd_trial)
 
     p = sub.add_parser("sweep", help="run the experiment's [sweep] in chunks; resumable")
     p.add_argument("experiment", help="experiment TOML file with a [sweep] table")

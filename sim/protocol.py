@@ -52,7 +52,14 @@ class Protocol:
     drug-free probe is taken. ``tau_forget_ext_h``: the time constant with which consolidated
     extinction fades between sessions (the amygdala's default, 96 h, is one rat extinction session,
     Quirk 2002; exposure therapy's gains in patients last months (assumed; spaced, repeated exposure),
-    so protocols set their own)."""
+    so protocols set their own).
+
+    ``bond_gain`` (safety and trust; optional, 0 switches it off): central oxytocin raises engagement
+    with exposure -- the patient revisits the memory more fully -- modelled as the cue intensity of an
+    exposure trial times ``1 + bond_gain * dOXTR``, dOXTR the oxytocin-receptor occupancy change from
+    the session's pre-dose value at that time. Assumed (the seed's account of the therapeutic bond);
+    its value is calibrated (experiments/calibrate_trial.py), so its share of the drug effect is
+    measured by ablation (``bond_gain = 0``), not claimed as mechanism."""
 
     name: str
     sessions: tuple[Session, ...]
@@ -62,6 +69,7 @@ class Protocol:
     context: str = "A"
     tau_forget_ext_h: float = 2000.0
     session_h: float = 10.0   # pharmacology simulated per drug session (h)
+    bond_gain: float = 0.0
 
     @property
     def drug_sessions(self) -> tuple[Session, ...]:
@@ -82,7 +90,11 @@ OVERRIDABLE = {
     "followup_day": ("float", 0.0, 3650.0),
     "tau_forget_ext_h": ("float", 1.0, 1e6),
     "context": ("context", None, None),
+    "bond_gain": ("float", 0.0, 100.0),
 }
+
+# calibrated: experiments/calibrate_trial.py (see sim.outcomes for the record)
+BOND_GAIN = 7.5
 
 
 def register(name: str):
@@ -95,7 +107,8 @@ def register(name: str):
 @register("phase3")
 def phase3(drug_days=(21.0, 49.0, 77.0), first_doses_mg=(80.0, 120.0, 120.0), supplemental_fraction=0.5,
            supplemental_h=1.75, supplemental_probability=0.9, exposures_h=(1.5, 2.5, 3.5, 4.5, 5.5),
-           cues_per_exposure=1, followup_day=126.0, tau_forget_ext_h=2000.0, context="A") -> Protocol:
+           cues_per_exposure=1, followup_day=126.0, tau_forget_ext_h=2000.0, context="A",
+           bond_gain=BOND_GAIN) -> Protocol:
     """MAPP1-like phase 3 protocol (see the module docstring). Assumed: preparatory sessions weekly
     before the first drug session (days 0, 7, 14), integration sessions 1, 7 and 14 days after each
     drug session, one exposure period of each non-drug session 0.5 h in, supplemental dose taken by
@@ -109,7 +122,7 @@ def phase3(drug_days=(21.0, 49.0, 77.0), first_doses_mg=(80.0, 120.0, 120.0), su
         sessions += [Session("integration", day + k, (0.5,)) for k in (1.0, 7.0, 14.0)]
     sessions.sort(key=lambda s: s.day)
     return Protocol("phase3", tuple(sessions), followup_day, cues_per_exposure, context=context,
-                    tau_forget_ext_h=tau_forget_ext_h)
+                    tau_forget_ext_h=tau_forget_ext_h, bond_gain=bond_gain)
 
 
 def make(name: str, **overrides) -> Protocol:
@@ -153,6 +166,16 @@ def trials(protocol: Protocol):
                     for k in range(protocol.cues_per_exposure)]
     out.append(Trial(protocol.followup_day * 24.0, context="A"))
     return out
+
+
+def engaged(trials, drive, bond_gain: float):
+    """One patient's trials with exposure cue intensity raised by oxytocin (see :class:`Protocol`)."""
+    from dataclasses import replace
+
+    if drive is None or bond_gain == 0.0:
+        return list(trials)
+    return [replace(t, cs=t.cs * (1.0 + bond_gain * max(drive.at(t.time_h).get("occupancy_oxtr", 0.0), 0.0)))
+            for t in trials]
 
 
 class ProtocolDrive:

@@ -231,6 +231,8 @@ def dose_events(exp: Experiment, model: Model, params: np.ndarray) -> tuple[Even
 
 def run(exp: Experiment) -> Result:
     """Simulate an experiment; returns a :class:`Result` with outputs (N, T) and provenance."""
+    if exp.protocol is not None:
+        exp = first_session(exp)
     model = model_for(exp)
     params = parameter_matrix(exp, model)
     events, dose_table = dose_events(exp, model, params)
@@ -318,3 +320,180 @@ def probe_trials(exp: Experiment, time_h: np.ndarray, outputs: dict, status: np.
         trials[name] = values
     units = {"time_h": "h", **res.units}
     return trials, units, dict(TRIAL_LONG_NAMES)
+
+
+# ---- therapy protocols and virtual trials (sim trial) ---------------------------------------------
+
+ARM_CODES = {"placebo": 0, "mdma": 1}
+
+
+def _protocol(exp: Experiment):
+    from sim import protocol as proto
+
+    spec = exp.protocol
+    if spec is None:
+        raise ConfigError(f"{exp.source_path}: protocol: `sim trial` needs a [protocol] table")
+    try:
+        return proto.make(spec.name, **spec.overrides)
+    except ValueError as exc:
+        raise ConfigError(f"{exp.source_path}: protocol: {exc}") from None
+
+
+def first_session(exp: Experiment) -> Experiment:
+    """``sim run`` on a protocol experiment: the pharmacology of the first drug session of ``[protocol]
+    arm`` (every dose the protocol may give, supplemental included; placebo: none) over the run's
+    ``duration_h``; ``sim trial`` runs the whole protocol for both arms."""
+    from dataclasses import replace
+
+    from sim.config import Dose
+
+    protocol = _protocol(exp)
+    if exp.doses:
+        raise ConfigError(f"{exp.source_path}: dose: [protocol] gives the doses; remove the [[dose]] tables")
+    session = protocol.drug_sessions[0] if protocol.drug_sessions and exp.protocol.arm == "mdma" else None
+    doses = tuple(Dose("mdma", d.time_h, "oral", amount_mg=d.amount_mg) for d in (session.doses if session else ())
+                  if d.probability > 0 and d.time_h <= exp.duration_h)
+    return replace(exp, doses=doses)
+
+
+def _session_cascade(exp: Experiment, model: Model, params: np.ndarray, session, protocol):
+    """Solve one drug session's pharmacology for every patient; returns (time, outputs, status)."""
+    n = params.shape[0]
+    step = 10.0 / 60.0
+    t_eval = np.arange(int(round(protocol.session_h / step)) + 1) * step
+    if session is None:  # placebo: no doses
+        events = Events(np.empty((n, 0)), np.empty((n, 0), np.int64), np.empty((n, 0)))
+    else:
+        target = model.dose_target("mdma", "oral")
+        umol = mg_to_umol(session.amounts_mg * salt_to_base_fraction("mdma"), "mdma")
+        events = Events(session.times_h, np.full(session.times_h.shape, target, np.int64), umol)
+    y0 = np.tile(model.initial_state(), (n, 1))
+    states, info = solve_ensemble(model.rhs, y0, params, t_eval, events, rtol=exp.rtol, atol=exp.atol,
+                                  autonomous=True, max_steps=exp.max_steps, return_info=True, jac_sparsity="auto")
+    return t_eval, model.outputs(states, params), np.asarray(info.status)
+
+
+def simulate_arm(exp: Experiment, arm: str, params: np.ndarray, model: Model, protocol, seed: int):
+    """One arm of a trial: the drug sessions' cascade, then the amygdala over the whole protocol.
+    Returns (trial result, session-1 outputs and time, status, dose table)."""
+    from sim import protocol as proto
+    from sim.amygdala import drives_from_outputs
+
+    n = params.shape[0]
+    schedule = proto.dose_schedule(protocol, arm, n, seed)
+    status = np.zeros(n, np.int64)
+    sessions = [[] for _ in range(n)]
+    first = None
+    table = {"run": [], "time_h": [], "drug": [], "route": [], "amount_mg": []}
+    for sd in schedule or [None]:
+        t_eval, full, st = _session_cascade(exp, model, params, sd, protocol)
+        outputs = {k: v[0] for k, v in full.items()}
+        if first is None:
+            first = (t_eval, full)
+        if sd is None:
+            break
+        status = np.where(status == 0, st, status)
+        for r, drive in enumerate(drives_from_outputs(t_eval, outputs, relative=True)):
+            sessions[r].append((sd.start_h, protocol.session_h, drive if st[r] == 0 else None))
+        taken = sd.amounts_mg > 0
+        rows, cols = np.nonzero(taken)
+        table["run"].append(rows)
+        table["time_h"].append(sd.start_h + sd.times_h[rows, cols])
+        table["drug"].append(np.full(rows.size, "mdma"))
+        table["route"].append(np.full(rows.size, "oral"))
+        table["amount_mg"].append(sd.amounts_mg[rows, cols])
+    drives = [proto.ProtocolDrive(s) if s else None for s in sessions]
+    res = arm_amygdala(exp, protocol, drives)
+    events = {k: np.concatenate(v) for k, v in table.items()} if table["run"] else {}
+    return res, first, status, events
+
+
+def arm_amygdala(exp: Experiment, protocol, drives: list):
+    """The amygdala of every patient over the protocol (exposures learn; last trial: follow-up probe).
+    Patients share one batched call, except with the oxytocin engagement factor (``bond_gain``), which
+    gives each drug-arm patient trials of its own."""
+    from sim import protocol as proto
+    from sim.amygdala import conditioned_weights, run_trials
+    from sim.amygdala.model import TrialResult
+    from sim.amygdala.plasticity import Rule
+
+    rule = Rule.default(tau_forget_ext=protocol.tau_forget_ext_h)
+    trials = proto.trials(protocol)
+    model = amygdala_model(exp)
+    n = len(drives)
+    if protocol.bond_gain == 0.0 or all(d is None for d in drives):
+        return run_trials(model, trials, drives, initial=conditioned_weights(), members=n, learn=True, rule=rule)
+    parts = [run_trials(model, proto.engaged(trials, d, protocol.bond_gain), [d], initial=conditioned_weights(),
+                        members=1, learn=True, rule=rule) for d in drives]
+    return TrialResult(parts[0].time_h, *(np.concatenate([getattr(p, f) for p in parts])
+                                          for f in ("bla_rate", "cem_rate", "fear_response", "rates_baseline",
+                                                    "rates_cs", "weights", "stable", "labile")))
+
+
+def run_trial(exp: Experiment) -> tuple[Result, dict]:
+    """``sim trial``: both arms (placebo, then MDMA; ``[cohort] size`` patients each, the same virtual
+    patients in both arms) through ``[protocol]``; returns the Result (runs 0..N-1 placebo, N..2N-1
+    MDMA: session-1 time courses, per-trial amygdala summaries with times in hours from day 0) and
+    the per-patient outcomes (:mod:`sim.outcomes`)."""
+    from sim import outcomes
+
+    if exp.amygdala.model == "spiking":
+        raise ConfigError(f"{exp.source_path}: amygdala.model: `sim trial` runs the rate model only")
+    protocol = _protocol(exp)
+    varied = [k for k in exp.cohort_vary if k.startswith("dose.")]
+    if exp.doses or varied:
+        where = f"cohort.vary.{varied[0]}" if varied else "dose"
+        raise ConfigError(f"{exp.source_path}: {where}: [protocol] gives the doses (override them in [protocol])")
+    model = build_model(exp.species, ("mdma",))
+    params = parameter_matrix(exp, model)
+    n = params.shape[0]
+    exp_rate = exp if exp.amygdala.model == "rate" else _with_rate(exp)
+    results = {arm: simulate_arm(exp_rate, arm, params, model, protocol, exp.seed) for arm in ("placebo", "mdma")}
+    arm = np.repeat([0, 1], n)
+    t_eval = results["placebo"][1][0]
+    full = results["mdma"][1][1]
+    outputs = {k: np.concatenate([results[a][1][1][k][0] for a in ("placebo", "mdma")]) for k in full}
+    status = np.concatenate([results[a][2] for a in ("placebo", "mdma")])
+    trial_res = [results[a][0] for a in ("placebo", "mdma")]
+    fear = np.concatenate([r.fear_response for r in trial_res])
+    trials = {"time_h": np.tile(trial_res[0].time_h, (2 * n, 1)), "fear_response": fear,
+              "bla_rate": np.concatenate([r.bla_rate for r in trial_res]),
+              "cem_rate": np.concatenate([r.cem_rate for r in trial_res])}
+    for k in ("fear_response", "bla_rate", "cem_rate"):
+        trials[k][status != 0] = np.nan
+    baseline = np.tile(outcomes.baseline_scores(n, exp.caps5_baseline_mean, exp.caps5_baseline_sd, exp.seed), 2)
+    followup = fear[:, -1]
+    final, diagnosis = outcomes.final_scores(followup, baseline, exp.seed)
+    events = {}
+    mdma_events = results["mdma"][3]
+    if mdma_events:
+        events = dict(mdma_events)
+        events["run"] = events["run"] + n
+    attrs = {
+        "created": provenance.now_utc(), "experiment_name": exp.name, "experiment_toml": exp.source_text,
+        "experiment_path": exp.source_path, "overrides": json.dumps(dict(exp.overrides), sort_keys=True),
+        "seed": exp.seed, "species": exp.species, "git_commit": provenance.git_commit(),
+        "package_versions": json.dumps(provenance.package_versions(), sort_keys=True),
+        "protocol": json.dumps({"name": protocol.name, **{k: list(v) if isinstance(v, tuple) else v
+                                                           for k, v in exp.protocol.overrides.items()}}),
+        "outputs_note": "time courses of the first drug session (time from its start); placebo: no doses",
+        "outcome_model": json.dumps(outcomes.defaults()),
+    }
+    result = Result(time=t_eval, outputs=outputs, units={k: v[1] for k, v in full.items()},
+                    long_names={k: v[2] for k, v in full.items()},
+                    params={nm: np.tile(params[:, i], 2) for i, nm in enumerate(model.parameter_names)},
+                    param_units={nm: p.unit for nm, p in zip(model.parameter_names, model.parameters, strict=True)},
+                    param_sources={nm: p.source for nm, p in zip(model.parameter_names, model.parameters, strict=True)},
+                    status=status, events=events, attrs=attrs, trials=trials,
+                    trial_units={"time_h": "h", **trial_res[0].units}, trial_long_names=dict(TRIAL_LONG_NAMES))
+    outcome = {"arm": arm, "caps5_baseline": baseline, "caps5_final": final, "diagnosis_final": diagnosis,
+               "fear_followup": followup}
+    return result, outcome
+
+
+def _with_rate(exp: Experiment) -> Experiment:
+    from dataclasses import replace
+
+    from sim.config import Amygdala
+
+    return replace(exp, amygdala=Amygdala(model="rate"))

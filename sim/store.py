@@ -11,6 +11,8 @@ Layout::
     /events/dose/*   one row per dose: run, time_h, amount_mg, drug, route
     /trials/<name>   (N, K) per-trial amygdala summaries (bla_rate, cem_rate, fear_response) and
                      /trials/time_h (N, K); attrs units, long_name; dims (run, trial), /trials/trial (K,)
+    /outcomes/<name> (N,)   per-patient outcomes of `sim trial`: arm (0 = placebo, 1 = drug; attrs labels),
+                     caps5_baseline, caps5_final, diagnosis_final (bool), fear_followup
     /sweep/done      (N,)   bool, chunk completion flags for --resume; /sweep/samples (N, k)
 """
 
@@ -96,8 +98,9 @@ def _write_events(f: h5py.File, events: dict) -> None:
             dose.create_dataset(col, data=values)
 
 
-def write_result(result: Result, path, precision: str = "float32") -> None:
-    """Write ``result`` to ``path`` (written to a temporary name, then moved into place)."""
+def write_result(result: Result, path, precision: str = "float32", outcomes: dict | None = None) -> None:
+    """Write ``result`` to ``path`` (written to a temporary name, then moved into place); ``outcomes``:
+    per-run arrays for ``/outcomes`` (:data:`OUTCOME_ATTRS`)."""
     if precision not in ("float32", "float64"):
         raise ValueError(f"precision must be float32 or float64, got {precision!r}")
     dtype = np.float32 if precision == "float32" else np.float64
@@ -118,7 +121,39 @@ def write_result(result: Result, path, precision: str = "float32") -> None:
                            run, time, data=np.asarray(result.status, dtype=np.int64))
         _write_events(f, result.events)
         _write_trials(f, run, result, dtype)
+        if outcomes:
+            _write_outcomes(f, run, outcomes)
     tmp.replace(path)
+
+
+OUTCOME_ATTRS = {
+    "arm": ("1", "trial arm (0 = placebo, 1 = drug)"),
+    "caps5_baseline": ("CAPS-5 points", "baseline CAPS-5-like total severity (0-80)"),
+    "caps5_final": ("CAPS-5 points", "CAPS-5-like total severity at follow-up (0-80; sim.outcomes)"),
+    "diagnosis_final": ("1", "still meeting the diagnosis at follow-up (CAPS-5 at or above the threshold)"),
+    "fear_followup": ("1", "drug-free trauma-cue fear_response at follow-up (1 = untreated)"),
+}
+
+
+def _write_outcomes(f: h5py.File, run, outcomes: dict) -> None:
+    group = f.create_group("outcomes")
+    for name, values in outcomes.items():
+        values = np.asarray(values)
+        data = values.astype(bool) if name == "diagnosis_final" else (
+            values.astype(np.int64) if name == "arm" else values.astype(np.float64))
+        ds = group.create_dataset(name, data=data)
+        unit, long_name = OUTCOME_ATTRS.get(name, ("", name))
+        ds.attrs["units"] = unit
+        ds.attrs["long_name"] = long_name
+        if name == "arm":
+            ds.attrs["labels"] = json.dumps({"0": "placebo", "1": "mdma"})
+        ds.dims[0].attach_scale(run)
+
+
+def read_outcomes(path) -> dict[str, np.ndarray]:
+    """``/outcomes`` of a `sim trial` file (empty if there is none)."""
+    with h5py.File(path, "r") as f:
+        return {name: ds[()] for name, ds in f.get("outcomes", {}).items()}
 
 
 def _write_trials(f: h5py.File, run, result: Result, dtype) -> None:
