@@ -116,6 +116,16 @@ def cmd_plot(args) -> int:
     from sim import plots
     from sim.result import Result
 
+    if args.kind == "vlachos":  # the amygdala models' reproduced published result; needs no file
+        if args.result:
+            raise SimInputError("sim plot: --kind vlachos draws the reference protocol and takes no result file")
+        from sim.amygdala.plots import vlachos_figure
+
+        vlachos_figure(_figure_path(args.output, "plot"))
+        print(f"wrote {args.output}")
+        return 0
+    if not args.result:
+        raise SimInputError(f"sim plot: --kind {args.kind} needs a result file")
     results = [Result.from_hdf5(p) for p in args.result]
     if len(results) > 1 and args.kind != "compare":
         raise SimInputError(f"sim plot: {len(results)} result files given; only --kind compare takes several")
@@ -219,15 +229,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_params)
 
     p = sub.add_parser("plot", help="figures of result files (kinds: timecourse, cascade, compare, cohort, "
-                                     "dose-response, amygdala)")
-    p.add_argument("result", nargs="+", help="HDF5 result file (several for --kind compare)")
+                                     "dose-response, amygdala, vlachos)")
+    p.add_argument("result", nargs="*", help="HDF5 result file (several for --kind compare; none for vlachos)")
     p.add_argument("-o", "--output", required=True, help="figure file (.png, .svg, .pdf)")
     p.add_argument("--kind", default="timecourse", choices=("timecourse", "cascade", "compare", "cohort",
-                                                            "dose-response", "amygdala"),
+                                                            "dose-response", "amygdala", "vlachos"),
                    help="timecourse (default): chosen outputs; cascade: dose to brain on one time axis; "
                         "compare: files (or one file's arms) overlaid; cohort: median and 5-95 %% band; "
                         "dose-response: a sweep's summary metric against a swept parameter; "
-                        "amygdala: per-trial fear response and BLA/CeM rates of [amygdala] probe trials")
+                        "amygdala: per-trial fear response and BLA/CeM rates of [amygdala] probe trials; "
+                        "vlachos: both amygdala models through the Vlachos et al. 2011 protocol (no file)")
     p.add_argument("--outputs", help="comma-separated output names (default depends on the kind)")
     p.add_argument("--param", help="dose-response: the swept parameter on the x axis (default: the first dose)")
     p.add_argument("--metric", default="cmax", choices=("cmax", "tmax", "auc", "final", "fold"),

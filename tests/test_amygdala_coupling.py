@@ -177,3 +177,13 @@ def test_options_learn_context_conditioned(rate_result):
     assert other < 0.95   # the trauma memory is tied to its context A
     naive = sim.run(_exp('model = "rate"\nprobes_h = [1.0]\nconditioned = false\n')).trials["fear_response"][0, 0]
     assert naive < 0.2    # no trauma memory: little CeM output to the cue
+
+
+def test_plot_vlachos_reference_needs_no_file(tmp_path, capsys):
+    from sim.cli import main
+
+    fig = tmp_path / "vlachos.png"
+    assert main(["plot", "--kind", "vlachos", "-o", str(fig)]) == 0
+    assert fig.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert main(["plot", "--kind", "cascade", "-o", str(fig)]) == 2
+    assert "needs a result file" in capsys.readouterr().err
