@@ -154,6 +154,10 @@ def cmd_plot(args) -> int:
             plots.dose_response(result, outputs, args.param, args.metric, out)
         elif args.kind == "amygdala":
             plots.amygdala(result, out)
+        elif args.kind == "trial":
+            from sim.store import read_outcomes
+
+            plots.trial(result, read_outcomes(args.result[0]), out)
     except ValueError as exc:
         raise SimInputError(f"{args.result[0]}: --kind {args.kind}: {exc}") from None
     print(f"wrote {out}")
@@ -229,15 +233,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_params)
 
     p = sub.add_parser("plot", help="figures of result files (kinds: timecourse, cascade, compare, cohort, "
-                                     "dose-response, amygdala, vlachos)")
+                                     "dose-response, amygdala, trial, vlachos)")
     p.add_argument("result", nargs="*", help="HDF5 result file (several for --kind compare; none for vlachos)")
     p.add_argument("-o", "--output", required=True, help="figure file (.png, .svg, .pdf)")
     p.add_argument("--kind", default="timecourse", choices=("timecourse", "cascade", "compare", "cohort",
-                                                            "dose-response", "amygdala", "vlachos"),
+                                                            "dose-response", "amygdala", "trial", "vlachos"),
                    help="timecourse (default): chosen outputs; cascade: dose to brain on one time axis; "
                         "compare: files (or one file's arms) overlaid; cohort: median and 5-95 %% band; "
                         "dose-response: a sweep's summary metric against a swept parameter; "
                         "amygdala: per-trial fear response and BLA/CeM rates of [amygdala] probe trials; "
+                        "trial: per-arm CAPS-5 course and responder shares of a sim trial file; "
                         "vlachos: both amygdala models through the Vlachos et al. 2011 protocol (no file)")
     p.add_argument("--outputs", help="comma-separated output names (default depends on the kind)")
     p.add_argument("--param", help="dose-response: the swept parameter on the x axis (default: the first dose)")

@@ -762,3 +762,71 @@ def _x_candidates(result: Result) -> list[str]:
 
     keys = [k for k in varied if rank(k) < 3 and np.unique(varied[k]).size >= 3]
     return sorted(keys, key=rank)
+
+
+# ---- virtual trial ------------------------------------------------------------------------------
+
+ARM_COLOURS = {"mdma": "#1f4e9c", "placebo": "#7f7f7f"}
+MAPP1_NO_DIAGNOSIS = {"mdma": 0.67, "placebo": 0.32}  # Mitchell et al. 2021 Nat Med 27:1025
+
+
+def trial(result: Result, outcomes: dict, path=None):
+    """Per-arm CAPS-5 course over the protocol and responder shares of a ``sim trial`` file.
+
+    The course is the noise-free expected score, baseline x r(fear response) of each exposure trial
+    (:func:`sim.outcomes.severity_ratio`), median and 5-95 % band per arm; the follow-up point is the
+    measured score (with noise), mean +/- SD. The bars are the shares no longer meeting the diagnosis
+    and with a >= 10-point drop, with MAPP1's published diagnosis shares as markers.
+    """
+    from sim import outcomes as om
+
+    if not outcomes or "arm" not in outcomes:
+        raise ValueError("no /outcomes in this file: make it with `sim trial`")
+    arm = np.asarray(outcomes["arm"])
+    base = np.asarray(outcomes["caps5_baseline"], float)
+    final = np.asarray(outcomes["caps5_final"], float)
+    diagnosis = np.asarray(outcomes["diagnosis_final"], bool)
+    p = om.defaults()
+    fig, (ax, bars) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [2.2, 1]})
+    have_trials = "fear_response" in result.trials and result.trials["fear_response"].shape[0] == arm.size
+    for code, label in ((0, "placebo"), (1, "mdma")):
+        m = arm == code
+        if not m.any():
+            continue
+        c = ARM_COLOURS[label]
+        if have_trials:
+            weeks = np.nanmedian(result.trials["time_h"][m], axis=0) / (24 * 7)
+            course = base[m, None] * om.severity_ratio(result.trials["fear_response"][m], p["f50"], p["width"])
+            lo, med, hi = np.nanpercentile(course, [5, 50, 95], axis=0)
+            ax.fill_between(weeks, lo, hi, color=c, alpha=0.2, linewidth=0)
+            ax.plot(weeks, med, color=c, linewidth=2, label=f"{label}: expected course (median, 5-95 %)")
+            end = weeks[-1]
+        else:
+            end = 18.0
+        ax.errorbar([0.0], [base[m].mean()], yerr=[base[m].std(ddof=1)], color=c, marker="o", capsize=4)
+        ax.errorbar([end + 0.4 * code], [final[m].mean()], yerr=[final[m].std(ddof=1)], color=c, marker="s",
+                    capsize=4, label=f"{label}: measured at follow-up (mean +/- SD, n = {m.sum()})")
+    ax.axhline(p["threshold"], color="0.4", linestyle=":", linewidth=1)
+    ax.text(0.2, p["threshold"] + 1, "diagnosis threshold", fontsize=9, color="0.3")
+    ax.set_xlabel("weeks since the first preparatory session")
+    ax.set_ylabel("CAPS-5-like severity (points)")
+    ax.set_ylim(0, 80)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, frameon=False, loc="upper right")
+    summaries, d = om.summarize(arm, base, final, diagnosis)
+    labels = [s for s in ("placebo", "mdma") if s in summaries]
+    x = np.arange(2)
+    for k, label in enumerate(labels):
+        s = summaries[label]
+        bars.bar(x + (k - 0.5) * 0.38, [s.no_diagnosis, s.drop_10], 0.36, color=ARM_COLOURS[label], label=label)
+        bars.plot([x[0] + (k - 0.5) * 0.38], [MAPP1_NO_DIAGNOSIS[label]], marker="_", markersize=22, color="k",
+                  markeredgewidth=2, label="MAPP1 (published)" if k == 0 else None)
+    bars.set_xticks(x, ["no longer meeting\nthe diagnosis", ">= 10-point drop"])
+    bars.set_ylim(0, 1)
+    bars.set_ylabel("share of patients")
+    bars.set_title(f"responders (Cohen's d = {d:.2f})", fontsize=11)
+    bars.legend(fontsize=8, frameon=False, loc="upper left")
+    fig.suptitle(f"{_title(result, 'virtual trial')}: outcomes are hypotheses, not predictions "
+                 "(outcome mapping calibrated to MAPP1)", fontsize=11)
+    fig.tight_layout()
+    return _save(fig, path)

@@ -133,6 +133,16 @@ def test_sim_trial_writes_outcomes_and_is_deterministic(tmp_path, capsys):
         # placebo patients take no drug: every dose event belongs to an MDMA-arm run
         assert (f["events/dose/run"][()] >= 3).all()
         assert set(f["events/dose/amount_mg"][()]) <= {80.0, 40.0, 120.0, 60.0}
+    fig = tmp_path / "trial.png"
+    assert main(["plot", str(outs[0]), "--kind", "trial", "-o", str(fig)]) == 0
+    assert fig.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_trial_plot_refuses_a_file_without_outcomes(tmp_path, capsys):
+    out = tmp_path / "run.h5"
+    assert main(["run", str(PHASE3), "-o", str(out), "--set", "cohort.size=2"]) == 0
+    assert main(["plot", str(out), "--kind", "trial", "-o", str(tmp_path / "t.png")]) == 2
+    assert "sim trial" in capsys.readouterr().err
 
 
 def test_sim_run_on_a_protocol_gives_the_first_drug_session():
