@@ -22,6 +22,7 @@ weights, mods) -> (rates_baseline, rates_cs)`` over an ensemble axis; everything
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -80,12 +81,13 @@ class TrialResult:
     units = {"bla_rate": "Hz", "cem_rate": "Hz", "fear_response": "1"}
 
 
-class _Base:
+class _Base(ABC):
     name = "base"
     circuit: Circuit
 
-    def respond(self, levels_baseline, levels_cs, weights, mods):  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def respond(self, levels_baseline, levels_cs, weights, mods):
+        """Population rates (member, pop) in Hz before and during the cue: ``(rates_baseline, rates_cs)``."""
 
     @cached_property
     def reference(self) -> tuple[float, float]:
