@@ -24,11 +24,10 @@ import json
 import time
 from pathlib import Path
 
-import numba
 import numpy as np
 
-from benchmarks.solver_vs_scipy import _best_time, machine_info, output_times, print_counts, scipy_member
-from sim.solver import STAT_FIELDS, solve_ensemble
+from benchmarks.solver_vs_scipy import machine_info, output_times, print_counts, scipy_member, time_size
+from sim.solver import solve_ensemble
 
 RTOL = 1e-6
 ATOL = 1e-9
@@ -211,7 +210,6 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
     n_max = max(sizes)
     p_all = subject_parameters(model, n_max)
     y_all = np.tile(model.initial_state(), (n_max, 1))
-    threads = numba.get_num_threads()
     rows, stats = [], {}
     for n in sizes:
         y0, params = y_all[:n], p_all[:n]
@@ -220,28 +218,10 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
         def ensemble(y0=y0, params=params):
             return run_ensemble(model, y0, params, t_eval, keep=False)
 
-        _, counts = ensemble()
-        stats[str(n)] = {f: float(counts[:, i].mean()) for i, f in enumerate(STAT_FIELDS)}
-        ens_wall = _best_time(ensemble, repeat)
-        rows.append({"n": n, "method": f"ensemble RODAS4 ({threads} thr)", "wall_s": ens_wall,
-                     "timed_members": n, "extrapolated": False, "note": f"best of {repeat}"})
-        if threads > 1 and n > 1:
-            numba.set_num_threads(1)
-            try:
-                wall = _best_time(ensemble, max(1, repeat // 2))
-            finally:
-                numba.set_num_threads(threads)
-            rows.append({"n": n, "method": "ensemble RODAS4 (1 thr)", "wall_s": wall, "timed_members": n,
-                         "extrapolated": False, "note": f"best of {max(1, repeat // 2)}"})
-        for method in ("LSODA", "BDF"):
-            n_timed = n if full else min(n, subset[method])
-            seconds, scipy_counts = time_scipy(model, params, t_eval, method, n_timed)
-            extrapolated = n_timed < n
-            wall = seconds.mean() * n if extrapolated else seconds.sum()
-            stats[f"{n}/{method}"] = scipy_counts
-            rows.append({"n": n, "method": f"scipy {method} loop", "wall_s": float(wall),
-                         "timed_members": n_timed, "extrapolated": extrapolated,
-                         "note": f"extrapolated from {n_timed}" if extrapolated else "measured"})
+        def scipy_seconds(method, n_timed, params=params):
+            return time_scipy(model, params, t_eval, method, n_timed)
+
+        ens_wall = time_size(n, ensemble, scipy_seconds, subset, full, repeat, rows, stats)
         here = [r for r in rows if r["n"] == n]
         walls = {m: next(r["wall_s"] for r in here if r["method"] == f"scipy {m} loop") for m in ("LSODA", "BDF")}
         for row in here:

@@ -206,6 +206,40 @@ def accuracy(n_members, t_eval, compiled) -> list[dict]:
     return rows
 
 
+def time_size(n, ensemble, scipy_seconds, subset, full, repeat, rows, stats) -> float:
+    """Append the rows for one ensemble size to ``rows`` and its work counters to ``stats``.
+
+    ``ensemble()`` solves all n members and returns ``(out, counts)``; it is timed on all numba
+    threads and on one. ``scipy_seconds(method, n_timed)`` returns per-member seconds and counters
+    for LSODA and BDF, timed on ``subset[method]`` members and extrapolated unless ``full``.
+    Returns the ensemble's wall time on all threads (s).
+    """
+    threads = numba.get_num_threads()
+    _, counts = ensemble()
+    stats[str(n)] = {f: float(counts[:, i].mean()) for i, f in enumerate(STAT_FIELDS)}
+    ens_wall = _best_time(ensemble, repeat)
+    rows.append({"n": n, "method": f"ensemble RODAS4 ({threads} thr)", "wall_s": ens_wall,
+                 "timed_members": n, "extrapolated": False, "note": f"best of {repeat}"})
+    if threads > 1 and n > 1:
+        numba.set_num_threads(1)
+        try:
+            wall = _best_time(ensemble, max(1, repeat // 2))
+        finally:
+            numba.set_num_threads(threads)
+        rows.append({"n": n, "method": "ensemble RODAS4 (1 thr)", "wall_s": wall, "timed_members": n,
+                     "extrapolated": False, "note": f"best of {max(1, repeat // 2)}"})
+    for method in ("LSODA", "BDF"):
+        n_timed = n if full else min(n, subset[method])
+        seconds, scipy_counts = scipy_seconds(method, n_timed)
+        extrapolated = n_timed < n
+        wall = seconds.mean() * n if extrapolated else seconds.sum()
+        stats[f"{n}/{method}"] = scipy_counts
+        rows.append({"n": n, "method": f"scipy {method} loop", "wall_s": float(wall),
+                     "timed_members": n_timed, "extrapolated": extrapolated,
+                     "note": f"extrapolated from {n_timed}" if extrapolated else "measured"})
+    return ens_wall
+
+
 def print_counts(stats: dict) -> None:
     """Per-member work counters: ``stats[str(N)]`` for the ensemble, ``stats[f"{N}/{method}"]`` for scipy."""
     for key, s in stats.items():
@@ -292,35 +326,18 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
 
     n_max = max(sizes)
     y_all, p_all = ensemble_inputs(n_max)
-    threads = numba.get_num_threads()
     rows, stats = [], {}
     for n in sizes:
         y0, params = y_all[:n], p_all[:n]
         repeat = 20 if n == 1 else (5 if n <= 100 else 2)
-        _, counts = run_ensemble(y0, params, t_eval, keep=False)
-        stats[str(n)] = {f: float(counts[:, i].mean()) for i, f in enumerate(STAT_FIELDS)}
-        wall = _best_time(lambda y0=y0, params=params: run_ensemble(y0, params, t_eval, keep=False), repeat)
-        ens_wall = wall
-        rows.append({"n": n, "method": f"ensemble RODAS4 ({threads} thr)", "wall_s": wall,
-                     "timed_members": n, "extrapolated": False, "note": f"best of {repeat}"})
-        if threads > 1 and n > 1:
-            numba.set_num_threads(1)
-            try:
-                wall = _best_time(lambda y0=y0, params=params: run_ensemble(y0, params, t_eval, keep=False),
-                                  max(1, repeat // 2))
-            finally:
-                numba.set_num_threads(threads)
-            rows.append({"n": n, "method": "ensemble RODAS4 (1 thr)", "wall_s": wall, "timed_members": n,
-                         "extrapolated": False, "note": f"best of {max(1, repeat // 2)}"})
-        for method in ("LSODA", "BDF"):
-            n_timed = n if full else min(n, subset[method])
-            seconds, scipy_counts = time_scipy(params, t_eval, method, n_timed, compiled)
-            extrapolated = n_timed < n
-            wall = seconds.mean() * n if extrapolated else seconds.sum()
-            stats[f"{n}/{method}"] = scipy_counts
-            rows.append({"n": n, "method": f"scipy {method} loop", "wall_s": float(wall),
-                         "timed_members": n_timed, "extrapolated": extrapolated,
-                         "note": f"extrapolated from {n_timed}" if extrapolated else "measured"})
+
+        def ensemble(y0=y0, params=params):
+            return run_ensemble(y0, params, t_eval, keep=False)
+
+        def scipy_seconds(method, n_timed, params=params):
+            return time_scipy(params, t_eval, method, n_timed, compiled)
+
+        ens_wall = time_size(n, ensemble, scipy_seconds, subset, full, repeat, rows, stats)
         for row in rows:
             if row["n"] == n:
                 row["per_member_ms"] = row["wall_s"] / n * 1e3
