@@ -7,7 +7,18 @@ import json
 import numpy as np
 
 from sim import provenance
-from sim.config import Experiment, Variation
+from sim.cohort import (  # noqa: F401  (re-exported: sweep, tests and tools import these from sim.runner)
+    SUBJECT_KEYS,
+    _default_for,
+    _draw,
+    _picks,
+    _subject_value,
+    derive_parameters,
+    dose_amounts,
+    parameter_matrix,
+)
+from sim.config import Experiment
+from sim.dosing import NO_EFFECT_DRUGS, dose_events  # noqa: F401  (re-exported from sim.runner)
 from sim.errors import ConfigError
 from sim.kinetics import comedication, dopamine, norepinephrine, oxytocin, physiology, pk, serotonin
 from sim.kinetics import drugs as library
@@ -18,9 +29,6 @@ from sim.result import Result
 from sim.solver import Events, solve_ensemble
 from sim.units import mg_to_umol, salt_to_base_fraction
 
-# [subject] keys that are not parameter names, and the parameter each one sets.
-SUBJECT_KEYS = {"body_weight_kg": "pk.body_weight_kg", "cyp2d6": "pk.cyp2d6_capacity"}
-NO_EFFECT_DRUGS = ("placebo",)
 _MODELS: dict[str, Model] = {}
 
 
@@ -75,25 +83,6 @@ def _mda_scale(par) -> float:
     return par("fu_plasma").value / par("v_mda").value
 
 
-def derive_parameters(model: Model, params: np.ndarray) -> None:
-    """Set derived parameters in place from each run's own values (after overrides and draws): drug
-    input scales of the terminals and co-medication body weights follow the PK parameters."""
-    def col(name):
-        return params[:, model.parameter_index(name)]
-    bw = col("pk.body_weight_kg")
-    w = bw / pk.REFERENCE_WEIGHT_KG
-    mdma = col("pk.fu_plasma") / (col("pk.kp_brain") * col("pk.v_brain"))
-    mda = col("pk.fu_plasma") / (col("pk.v_mda") * w**pk.VOLUME_EXPONENT)
-    for name in model.parameter_names:
-        mech, _, short = name.partition(".")
-        if short == "mdma_scale":
-            params[:, model.parameter_index(name)] = mdma
-        elif short == "mda_scale":
-            params[:, model.parameter_index(name)] = mda
-        elif short == "body_weight_kg" and mech != "pk":
-            params[:, model.parameter_index(name)] = bw
-
-
 def time_grid(exp: Experiment) -> np.ndarray:
     step = exp.output_interval_min / 60.0
     n = int(np.floor(exp.duration_h / step + 1e-9))
@@ -101,132 +90,6 @@ def time_grid(exp: Experiment) -> np.ndarray:
     if exp.duration_h - grid[-1] > 1e-9:
         grid = np.append(grid, exp.duration_h)
     return grid
-
-
-def _subject_value(model: Model, key: str, value, where: str) -> tuple[int, float]:
-    """Map a [subject] or [cohort.vary] key and value to (parameter index, numeric value)."""
-    name = SUBJECT_KEYS.get(key, key)
-    if not model.has_parameter(name):
-        known = ", ".join([*SUBJECT_KEYS, *model.parameter_names])
-        raise ConfigError(f"{where}.{key}: unknown parameter (known: {known})")
-    if key == "cyp2d6":
-        if value not in pk.PHENOTYPE_CAPACITY:
-            raise ConfigError(f"{where}.{key}: unknown phenotype {value!r}")
-        value = pk.PHENOTYPE_CAPACITY[value]
-    if isinstance(value, str):
-        raise ConfigError(f"{where}.{key}: expected a number, got {value!r}")
-    par = model.parameter(name)
-    if not (par.lower <= value <= par.upper):
-        raise ConfigError(f"{where}.{key}: {value:g} {par.unit} is outside the allowed range "
-                          f"[{par.lower:g}, {par.upper:g}]")
-    return model.parameter_index(name), float(value)
-
-
-def parameter_matrix(exp: Experiment, model: Model) -> np.ndarray:
-    """(N, p) parameters: defaults, then [subject] overrides, then [cohort.vary] draws (seeded)."""
-    base = model.default_parameters()
-    for key, value in exp.subject.items():
-        i, v = _subject_value(model, key, value, "subject")
-        base[i] = v
-    params = np.tile(base, (exp.cohort_size, 1))
-    rng = np.random.default_rng(exp.seed)
-    for key in sorted(exp.cohort_vary):
-        if key.startswith("dose."):
-            continue  # drawn by dose_amounts()
-        spec = exp.cohort_vary[key]
-        i, _ = _subject_value(model, key, exp.subject.get(key, _default_for(model, key)), "cohort.vary")
-        params[:, i] = _draw(model, key, spec, base[i], exp.cohort_size, rng)
-    derive_parameters(model, params)
-    return params
-
-
-def _default_for(model: Model, key: str):
-    if key == "cyp2d6":
-        return "extensive"
-    return model.parameter(SUBJECT_KEYS.get(key, key)).value
-
-
-def _draw(model: Model, key: str, spec: Variation, center: float, n: int, rng) -> np.ndarray:
-    par = model.parameter(SUBJECT_KEYS.get(key, key))
-    if spec.dist == "lognormal":  # median = the subject's value, CV of the lognormal distribution
-        sigma = np.sqrt(np.log1p(spec.cv**2))
-        values = center * np.exp(sigma * rng.standard_normal(n))
-    elif spec.dist == "normal":
-        values = center + spec.sd * rng.standard_normal(n)
-    elif spec.dist == "uniform":
-        values = rng.uniform(spec.low, spec.high, n)
-    else:
-        numeric = np.asarray([_subject_value(model, key, v, "cohort.vary")[1] for v in spec.values])
-        values = numeric[_picks(spec, n, rng)]
-    return np.clip(values, par.lower, par.upper)
-
-
-def _picks(spec: Variation, n: int, rng) -> np.ndarray:
-    if spec.dist == "cycle":
-        return np.arange(n) % len(spec.values)
-    return rng.choice(len(spec.values), size=n, p=np.asarray(spec.weights) / np.sum(spec.weights))
-
-
-def dose_amounts(exp: Experiment, n_runs: int) -> dict[int, np.ndarray]:
-    """Per-run amounts (mg, or mg/kg) of doses varied in [cohort.vary] as ``dose.K.amount_mg`` (drawn
-    after the parameters, from a stream of their own)."""
-    rng = np.random.default_rng([exp.seed, 1])
-    amounts = {}
-    for key in sorted(k for k in exp.cohort_vary if k.startswith("dose.")):
-        parts = key.split(".")
-        dose = exp.doses[int(parts[1])] if len(parts) == 3 and parts[1].isdigit() and \
-            int(parts[1]) < len(exp.doses) else None
-        kind = "amount_mg" if dose is None or dose.amount_mg is not None else "amount_mg_per_kg"
-        if dose is None or parts[2] != kind:
-            raise ConfigError(f"cohort.vary.{key}: only the amount (dose.K.{kind}) of an existing [[dose]] can vary")
-        spec = exp.cohort_vary[key]
-        if spec.dist in ("cycle", "categorical"):
-            values = np.asarray(spec.values, dtype=float)[_picks(spec, n_runs, rng)]
-        elif spec.dist == "uniform":
-            values = rng.uniform(spec.low, spec.high, n_runs)
-        else:
-            raise ConfigError(f"cohort.vary.{key}: doses vary by cycle, categorical or uniform")
-        if (values < 0).any():
-            raise ConfigError(f"cohort.vary.{key}: dose amounts must be >= 0")
-        amounts[int(parts[1])] = values
-    return amounts
-
-
-def dose_events(exp: Experiment, model: Model, params: np.ndarray) -> tuple[Events, dict[str, np.ndarray]]:
-    """Dose events (amounts in umol of free base) per run, and the dose table for the HDF5 file."""
-    n_runs = params.shape[0]
-    weight = params[:, model.parameter_index("pk.body_weight_kg")]
-    varied = dose_amounts(exp, n_runs)
-    times, indices, amounts = [], [], []
-    table = {"run": [], "time_h": [], "drug": [], "route": [], "amount_mg": []}
-    for k, dose in enumerate(exp.doses):
-        if dose.drug in NO_EFFECT_DRUGS:
-            continue
-        target = model.dose_target(dose.drug, dose.route)
-        if target is None:
-            raise ConfigError(f"{exp.source_path}: dose.{k}: no model takes {dose.drug!r} by route {dose.route!r}")
-        per_run = varied.get(k)
-        if dose.amount_mg is not None:
-            mg = per_run if per_run is not None else np.full(n_runs, dose.amount_mg)
-        else:
-            mg = (per_run if per_run is not None else dose.amount_mg_per_kg) * weight
-        try:
-            base_mg = mg * (salt_to_base_fraction(dose.drug) if dose.salt == "hcl" else 1.0)
-        except KeyError:
-            raise ConfigError(f"{exp.source_path}: dose.{k}.salt: no hydrochloride of {dose.drug!r} known; "
-                              'use salt = "base"') from None
-        times.append(np.full(n_runs, dose.time_h))
-        indices.append(np.full(n_runs, target))
-        amounts.append(mg_to_umol(base_mg, dose.drug))
-        table["run"].append(np.arange(n_runs))
-        table["time_h"].append(np.full(n_runs, dose.time_h))
-        table["drug"].append(np.full(n_runs, dose.drug))
-        table["route"].append(np.full(n_runs, dose.route))
-        table["amount_mg"].append(mg)
-    if not times:
-        return Events(np.empty((n_runs, 0)), np.empty((n_runs, 0), np.int64), np.empty((n_runs, 0))), {}
-    events = Events(np.stack(times, 1), np.stack(indices, 1), np.stack(amounts, 1))
-    return events, {k: np.concatenate(v) for k, v in table.items()}
 
 
 def run(exp: Experiment) -> Result:
