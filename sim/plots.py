@@ -446,14 +446,19 @@ def _title(result: Result, fallback: str = "") -> str:
 
 # ---- the kinds ----------------------------------------------------------------------------------
 
+def _one_panel_per_output(result: Result, kind: str, wanted) -> tuple[list[Panel], list[Group]]:
+    """One panel per output present in ``result`` (in ``wanted`` order) and one group of all runs."""
+    _require_timecourses(result, kind)
+    names = [n for n in wanted if n in result.outputs]
+    if not names:
+        raise ValueError(f"none of the outputs {list(wanted)} are in the result")
+    panels = [Panel([n], result.units.get(n, ""), title=result.long_names.get(n, n)) for n in names]
+    return panels, _styled([Group("", result, np.arange(result.n_runs))])
+
+
 def timecourse(result: Result, outputs=None, path=None):
     """Stacked panels on a shared time axis: median and 5-95 % band across runs (a line for one run)."""
-    _require_timecourses(result, "timecourse")
-    names = [n for n in (outputs or DEFAULT_TIMECOURSE) if n in result.outputs]
-    if not names:
-        raise ValueError(f"none of the outputs {list(outputs or DEFAULT_TIMECOURSE)} are in the result")
-    panels = [Panel([n], result.units.get(n, ""), title=result.long_names.get(n, n)) for n in names]
-    groups = _styled([Group("", result, np.arange(result.n_runs))])
+    panels, groups = _one_panel_per_output(result, "timecourse", outputs or DEFAULT_TIMECOURSE)
     n = result.n_runs
     title = _title(result) + (f"  (n = {n}: median and 5-95 % band)" if n > 1 else "")
     return _save(_stacked(groups, panels, title), path)
@@ -501,12 +506,7 @@ def compare(results: list[Result], labels=None, path=None, outputs=None):
 
 def cohort(result: Result, path=None, outputs=None, traces: int = 12):
     """Median, 5-95 % band and a few individual subjects (thin lines) per output, in absolute units."""
-    _require_timecourses(result, "cohort")
-    names = [n for n in (outputs or COHORT_OUTPUTS) if n in result.outputs]
-    if not names:
-        raise ValueError(f"none of the outputs {list(outputs or COHORT_OUTPUTS)} are in the result")
-    panels = [Panel([n], result.units.get(n, ""), title=result.long_names.get(n, n)) for n in names]
-    groups = _styled([Group("", result, np.arange(result.n_runs))])
+    panels, groups = _one_panel_per_output(result, "cohort", outputs or COHORT_OUTPUTS)
     n = result.n_runs
     title = (f"{_title(result, 'cohort')}: n = {n} virtual subjects"
              + (f" (line: median; band: 5-95 %; thin: {min(traces, n)} subjects)" if n > 1 else ""))
