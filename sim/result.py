@@ -7,6 +7,17 @@ from typing import Any
 
 import numpy as np
 
+# the per-spike and per-row arrays of Result.spikes: name -> (units, long name)
+SPIKE_ARRAYS = {
+    "time_s": ("s", "spike time relative to the cue (CS) onset of its probe trial"),
+    "neuron": ("1", "raster row of the recorded cell (rows of population k: population_start[k] to "
+                    "population_stop[k] - 1, group attributes)"),
+    "trial": ("1", "probe-trial index of the spike (as /trials/trial)"),
+    "run": ("1", "run index of the spike (as /run)"),
+    "cell": ("1", "index of each raster row's cell in the spiking network (cells numbered population by "
+                  "population)"),
+}
+
 
 @dataclass
 class Result:
@@ -18,6 +29,10 @@ class Result:
     per-trial summaries (``bla_rate``, ``cem_rate`` in Hz, ``fear_response``, 1 = untreated trauma-cue
     response), each (N, K) for K probe trials, with ``time_h`` (N, K) giving each trial's time; units
     and long names in ``trial_units`` and ``trial_long_names``; empty without ``[amygdala]``.
+    ``spikes`` holds the spikes a spiking amygdala kept for rasters (:data:`SPIKE_ARRAYS` and the
+    layout of the recording: ``populations``, ``population_start``/``population_stop`` raster rows,
+    ``population_size``, ``window_s``, ``cue_duration_s``, ``dt_ms``, ``runs``, ``trials``; stored
+    in /amygdala/spikes); empty for the rate model and files without spikes.
     """
 
     time: np.ndarray
@@ -33,6 +48,7 @@ class Result:
     trials: dict[str, np.ndarray] = field(default_factory=dict)
     trial_units: dict[str, str] = field(default_factory=dict)
     trial_long_names: dict[str, str] = field(default_factory=dict)
+    spikes: dict[str, Any] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> np.ndarray:
         try:

@@ -112,8 +112,9 @@ def run(exp: Experiment) -> Result:
             outputs[name], units[name] = states[:, :, i], model.state_units[i]
             long_names[name] = f"state {name}"
     trials, trial_units, trial_long_names = {}, {}, {}
+    recorder = spike_recorder() if exp.amygdala.model == "spiking" else None
     if exp.amygdala.model != "none":
-        trials, trial_units, trial_long_names = probe_trials(exp, t_eval, outputs, info.status)
+        trials, trial_units, trial_long_names = probe_trials(exp, t_eval, outputs, info.status, recorder)
     attrs = {
         "created": provenance.now_utc(),
         "experiment_name": exp.name,
@@ -139,7 +140,34 @@ def run(exp: Experiment) -> Result:
         param_sources={n: p.source for n, p in zip(model.parameter_names, model.parameters, strict=True)},
         status=info.status, events=dose_table, attrs=attrs,
         trials=trials, trial_units=trial_units, trial_long_names=trial_long_names,
+        spikes=spike_table(recorder, exp) if recorder is not None else {},
     )
+
+
+# spikes kept from a spiking `sim run` (for the raster of `sim plot --kind amygdala`): the first
+# SPIKE_RUNS runs, the first SPIKE_TRIALS probe trials, SPIKE_CELLS cells per population, from 300 ms
+# before to 500 ms after each cue onset -- at most a few hundred kB whatever the cohort
+SPIKE_RUNS, SPIKE_TRIALS, SPIKE_CELLS = 1, 12, 40
+
+
+def spike_recorder():
+    from sim.amygdala.model import SpikeRecorder
+
+    return SpikeRecorder(runs=SPIKE_RUNS, max_trials=SPIKE_TRIALS, per_population=SPIKE_CELLS)
+
+
+def spike_table(recorder, exp: Experiment) -> dict:
+    """The recorder's spikes as :attr:`Result.spikes` (arrays and the attributes of /amygdala/spikes)."""
+    from sim.amygdala import params as P
+
+    data = recorder.arrays()
+    if not data:
+        return {}
+    start = np.asarray(data.pop("population_start"), dtype=np.int64)
+    return {**data, "populations": list(P.POPULATIONS), "population_start": start[:-1],
+            "population_stop": start[1:], "window_s": list(recorder.window_s),
+            "cue_duration_s": P.NETWORK["t_cs"].value * 1e-3, "dt_ms": P.NETWORK["dt"].value,
+            "scale": exp.amygdala.scale}
 
 
 TRIAL_LONG_NAMES = {
@@ -159,11 +187,12 @@ def amygdala_model(exp: Experiment):
     return SpikingModel(scale=exp.amygdala.scale, seed=exp.seed)
 
 
-def probe_trials(exp: Experiment, time_h: np.ndarray, outputs: dict, status: np.ndarray):
+def probe_trials(exp: Experiment, time_h: np.ndarray, outputs: dict, status: np.ndarray, recorder=None):
     """Trauma-cue probe trials at ``[amygdala] probes_h`` for every run, driven by that run's receptor
     occupancies relative to its pre-dose value at t = 0 (:func:`sim.amygdala.drives_from_outputs`
     with ``relative=True``). All runs go through the model together (the rate model batches them).
-    Runs whose solve failed get NaN. Returns (trials, units, long names), each array (run, trial)."""
+    Runs whose solve failed get NaN. Returns (trials, units, long names), each array (run, trial).
+    ``recorder`` (spiking model): a :class:`sim.amygdala.model.SpikeRecorder` that keeps some spikes."""
     from sim.amygdala import Trial, conditioned_weights, drives_from_outputs, run_trials
 
     cfg = exp.amygdala
@@ -174,7 +203,10 @@ def probe_trials(exp: Experiment, time_h: np.ndarray, outputs: dict, status: np.
     ok = np.asarray(status) == 0
     drives = [d if ok[r] else None for r, d in enumerate(drives)]
     probes = [Trial(t, context=cfg.context) for t in cfg.probes_h]
-    res = run_trials(amygdala_model(exp), probes, drives, initial=conditioned_weights() if cfg.conditioned else None,
+    model = amygdala_model(exp)
+    if recorder is not None:
+        model.recorder = recorder
+    res = run_trials(model, probes, drives, initial=conditioned_weights() if cfg.conditioned else None,
                      members=n_runs, learn=cfg.learn)
     trials = {"time_h": np.tile(res.time_h, (n_runs, 1))}
     for name in ("bla_rate", "cem_rate", "fear_response"):
@@ -219,37 +251,72 @@ def first_session(exp: Experiment) -> Experiment:
     return replace(exp, doses=doses)
 
 
-def _session_cascade(exp: Experiment, model: Model, params: np.ndarray, session, protocol):
-    """Solve one drug session's pharmacology for every patient; returns (time, outputs, status)."""
+def _session_cascade(exp: Experiment, model: Model, params: np.ndarray, session, protocol, y0=None, ssri=None):
+    """Solve one drug session's pharmacology for every patient; returns (time, outputs, status).
+    ``y0``: (N, states) start states (default: the drug-free steady state); ``ssri``: (drug, umol (N,))
+    taken at the session's start (0 = not taken)."""
     n = params.shape[0]
     step = 10.0 / 60.0
     t_eval = np.arange(int(round(protocol.session_h / step)) + 1) * step
-    if session is None:  # placebo: no doses
-        events = Events(np.empty((n, 0)), np.empty((n, 0), np.int64), np.empty((n, 0)))
-    else:
+    times, index, amounts = [np.empty((n, 0))], [np.empty((n, 0), np.int64)], [np.empty((n, 0))]
+    if session is not None:
         target = model.dose_target("mdma", "oral")
-        umol = mg_to_umol(session.amounts_mg * salt_to_base_fraction("mdma"), "mdma")
-        events = Events(session.times_h, np.full(session.times_h.shape, target, np.int64), umol)
-    y0 = np.tile(model.initial_state(), (n, 1))
+        times.append(session.times_h)
+        index.append(np.full(session.times_h.shape, target, np.int64))
+        amounts.append(mg_to_umol(session.amounts_mg * salt_to_base_fraction("mdma"), "mdma"))
+    if ssri is not None:
+        times.append(np.zeros((n, 1)))
+        index.append(np.full((n, 1), model.dose_target(ssri[0], "oral"), np.int64))
+        amounts.append(np.asarray(ssri[1], float)[:, None])
+    events = Events(np.concatenate(times, 1), np.concatenate(index, 1), np.concatenate(amounts, 1))
+    if y0 is None:
+        y0 = np.tile(model.initial_state(), (n, 1))
     states, info = solve_ensemble(model.rhs, y0, params, t_eval, events, rtol=exp.rtol, atol=exp.atol,
                                   autonomous=True, max_steps=exp.max_steps, return_info=True, jac_sparsity="auto")
     return t_eval, model.outputs(states, params), np.asarray(info.status)
 
 
-def simulate_arm(exp: Experiment, arm: str, params: np.ndarray, model: Model, protocol, seed: int):
+def ssri_steady_state(exp: Experiment, model: Model, params: np.ndarray, drug: str, umol: np.ndarray):
+    """Every patient's state just before a daily SSRI dose after :data:`sim.protocol.SSRI_PRELOAD_DAYS`
+    days of daily doses of ``umol`` (N,) (0: no SSRI), from the drug-free steady state: SERT occupancy,
+    the terminals' adaptation and (paroxetine) CYP2D6 inactivation as the cascade gives them. Returns
+    (states (N, n_states), status)."""
+    from sim.protocol import SSRI_PRELOAD_DAYS
+
+    n = params.shape[0]
+    days = np.arange(SSRI_PRELOAD_DAYS) * 24.0
+    events = Events(np.tile(days, (n, 1)), np.full((n, days.size), model.dose_target(drug, "oral"), np.int64),
+                    np.repeat(np.asarray(umol, float)[:, None], days.size, 1))
+    y0 = np.tile(model.initial_state(), (n, 1))
+    states, info = solve_ensemble(model.rhs, y0, params, np.array([0.0, SSRI_PRELOAD_DAYS * 24.0]), events,
+                                  rtol=exp.rtol, atol=exp.atol, autonomous=True, max_steps=exp.max_steps,
+                                  return_info=True, jac_sparsity="auto")
+    return states[:, -1], np.asarray(info.status)
+
+
+def simulate_arm(exp: Experiment, arm: str, params: np.ndarray, model: Model, protocol, seed: int,
+                 strength=None, ssri=None, y0=None):
     """One arm of a trial: the drug sessions' cascade, then the amygdala over the whole protocol.
+    ``strength``: per-patient trauma-memory strength (:func:`sim.cohort.trauma_strength`); ``ssri``:
+    (drug, umol (N,)) of patients who keep taking an SSRI, ``y0`` their steady state
+    (:func:`ssri_steady_state`); with an SSRI the placebo arm's sessions are simulated too (SSRI only).
     Returns (trial result, session-1 outputs and time, status, dose table)."""
+    from dataclasses import replace
+
     from sim import protocol as proto
     from sim.amygdala import drives_from_outputs
 
     n = params.shape[0]
     schedule = proto.dose_schedule(protocol, arm, n, seed)
+    if arm == "placebo" and ssri is not None:
+        schedule = [replace(sd, amounts_mg=np.zeros_like(sd.amounts_mg))
+                    for sd in proto.dose_schedule(protocol, "mdma", n, seed)]
     status = np.zeros(n, np.int64)
     sessions = [[] for _ in range(n)]
     first = None
     table = {"run": [], "time_h": [], "drug": [], "route": [], "amount_mg": []}
     for sd in schedule or [None]:
-        t_eval, full, st = _session_cascade(exp, model, params, sd, protocol)
+        t_eval, full, st = _session_cascade(exp, model, params, sd, protocol, y0=y0, ssri=ssri)
         outputs = {k: v[0] for k, v in full.items()}
         if first is None:
             first = (t_eval, full)
@@ -258,25 +325,48 @@ def simulate_arm(exp: Experiment, arm: str, params: np.ndarray, model: Model, pr
         status = np.where(status == 0, st, status)
         for r, drive in enumerate(drives_from_outputs(t_eval, outputs, relative=True)):
             sessions[r].append((sd.start_h, protocol.session_h, drive if st[r] == 0 else None))
-        taken = sd.amounts_mg > 0
-        rows, cols = np.nonzero(taken)
+        rows, cols = np.nonzero(sd.amounts_mg > 0)
         table["run"].append(rows)
         table["time_h"].append(sd.start_h + sd.times_h[rows, cols])
         table["drug"].append(np.full(rows.size, "mdma"))
         table["route"].append(np.full(rows.size, "oral"))
         table["amount_mg"].append(sd.amounts_mg[rows, cols])
+        if ssri is not None:
+            rows = np.nonzero(np.asarray(ssri[1]) > 0)[0]
+            table["run"].append(rows)
+            table["time_h"].append(np.full(rows.size, sd.start_h))
+            table["drug"].append(np.full(rows.size, ssri[0]))
+            table["route"].append(np.full(rows.size, "oral"))
+            table["amount_mg"].append(np.full(rows.size, ssri[2]))
     drives = [proto.ProtocolDrive(s) if s else None for s in sessions]
-    res = arm_amygdala(exp, protocol, drives)
-    events = {k: np.concatenate(v) for k, v in table.items()} if table["run"] else {}
+    res = arm_amygdala(exp, protocol, drives, strength)
+    events = {}
+    if table["run"]:
+        events = {k: np.concatenate(v) for k, v in table.items()}
+        order = np.lexsort((events["time_h"], events["run"]))
+        events = {k: v[order] for k, v in events.items()}
     return res, first, status, events
 
 
-def arm_amygdala(exp: Experiment, protocol, drives: list):
-    """The amygdala of every patient over the protocol (exposures learn; last trial: follow-up probe).
-    Patients share one batched call, except with the oxytocin engagement factor (``bond_gain``), which
-    gives each drug-arm patient trials of its own."""
+def initial_weights(strength, n: int) -> np.ndarray:
+    """(n, plastic) start weights: the conditioned memory scaled per patient (see
+    :func:`sim.cohort.trauma_strength`); ``strength=None``: the canonical memory for all."""
+    from sim.amygdala import conditioned_weights
+    from sim.amygdala.plasticity import Rule
+
+    w_c = conditioned_weights()
+    if strength is None:
+        return np.tile(w_c, (n, 1))
+    s = np.asarray(strength, float)[:, None]
+    return np.clip(1.0 + s * (w_c - 1.0), 0.0, Rule.default().w_max)
+
+
+def arm_amygdala(exp: Experiment, protocol, drives: list, strength=None):
+    """The amygdala of every patient over the protocol (exposures and reminders learn; last trial: the
+    follow-up probe). Patients share one batched call, except with the oxytocin engagement factor
+    (``bond_gain``), which gives each drug-arm patient trials of its own."""
     from sim import protocol as proto
-    from sim.amygdala import conditioned_weights, run_trials
+    from sim.amygdala import run_trials
     from sim.amygdala.model import TrialResult
     from sim.amygdala.plasticity import Rule
 
@@ -284,10 +374,11 @@ def arm_amygdala(exp: Experiment, protocol, drives: list):
     trials = proto.trials(protocol)
     model = amygdala_model(exp)
     n = len(drives)
+    initial = initial_weights(strength, n)
     if protocol.bond_gain == 0.0 or all(d is None for d in drives):
-        return run_trials(model, trials, drives, initial=conditioned_weights(), members=n, learn=True, rule=rule)
-    parts = [run_trials(model, proto.engaged(trials, d, protocol.bond_gain), [d], initial=conditioned_weights(),
-                        members=1, learn=True, rule=rule) for d in drives]
+        return run_trials(model, trials, drives, initial=initial, members=n, learn=True, rule=rule)
+    parts = [run_trials(model, proto.engaged(trials, d, protocol.bond_gain), [d], initial=initial[i],
+                        members=1, learn=True, rule=rule) for i, d in enumerate(drives)]
     return TrialResult(parts[0].time_h, *(np.concatenate([getattr(p, f) for p in parts])
                                           for f in ("bla_rate", "cem_rate", "fear_response", "rates_baseline",
                                                     "rates_cs", "weights", "stable", "labile")))
@@ -307,16 +398,27 @@ def run_trial(exp: Experiment) -> tuple[Result, dict]:
     if exp.doses or varied:
         where = f"cohort.vary.{varied[0]}" if varied else "dose"
         raise ConfigError(f"{exp.source_path}: {where}: [protocol] gives the doses (override them in [protocol])")
-    model = build_model(exp.species, ("mdma",))
+    from sim.cohort import prior_ssri, trauma_strength
+
+    n = exp.cohort_size
+    strength = trauma_strength(exp, n)
+    on_ssri = prior_ssri(exp, n)
+    continuing = on_ssri & (not protocol.ssri_washout)
+    model = build_model(exp.species, ("mdma", protocol.ssri) if continuing.any() else ("mdma",))
     params = parameter_matrix(exp, model)
-    n = params.shape[0]
+    ssri, y0, pre_status = None, None, np.zeros(n, np.int64)
+    if continuing.any():
+        umol = np.where(continuing, mg_to_umol(protocol.ssri_daily_mg, protocol.ssri), 0.0)
+        ssri = (protocol.ssri, umol, protocol.ssri_daily_mg)
+        y0, pre_status = ssri_steady_state(exp, model, params, protocol.ssri, umol)
     exp_rate = exp if exp.amygdala.model == "rate" else _with_rate(exp)
-    results = {arm: simulate_arm(exp_rate, arm, params, model, protocol, exp.seed) for arm in ("placebo", "mdma")}
+    results = {arm: simulate_arm(exp_rate, arm, params, model, protocol, exp.seed, strength, ssri, y0)
+               for arm in ("placebo", "mdma")}
     arm = np.repeat([0, 1], n)
     t_eval = results["placebo"][1][0]
     full = results["mdma"][1][1]
     outputs = {k: np.concatenate([results[a][1][1][k][0] for a in ("placebo", "mdma")]) for k in full}
-    status = np.concatenate([results[a][2] for a in ("placebo", "mdma")])
+    status = np.concatenate([np.where(pre_status == 0, results[a][2], pre_status) for a in ("placebo", "mdma")])
     trial_res = [results[a][0] for a in ("placebo", "mdma")]
     fear = np.concatenate([r.fear_response for r in trial_res])
     trials = {"time_h": np.tile(trial_res[0].time_h, (2 * n, 1)), "fear_response": fear,
@@ -327,11 +429,9 @@ def run_trial(exp: Experiment) -> tuple[Result, dict]:
     baseline = np.tile(outcomes.baseline_scores(n, exp.caps5_baseline_mean, exp.caps5_baseline_sd, exp.seed), 2)
     followup = fear[:, -1]
     final, diagnosis = outcomes.final_scores(followup, baseline, exp.seed)
-    events = {}
-    mdma_events = results["mdma"][3]
-    if mdma_events:
-        events = dict(mdma_events)
-        events["run"] = events["run"] + n
+    parts = [({**results[a][3], "run": results[a][3]["run"] + k * n}) for k, a in enumerate(("placebo", "mdma"))
+             if results[a][3]]
+    events = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]} if parts else {}
     attrs = {
         "created": provenance.now_utc(), "experiment_name": exp.name, "experiment_toml": exp.source_text,
         "experiment_path": exp.source_path, "overrides": json.dumps(dict(exp.overrides), sort_keys=True),
@@ -351,6 +451,11 @@ def run_trial(exp: Experiment) -> tuple[Result, dict]:
                     trial_units={"time_h": "h", **trial_res[0].units}, trial_long_names=dict(TRIAL_LONG_NAMES))
     outcome = {"arm": arm, "caps5_baseline": baseline, "caps5_final": final, "diagnosis_final": diagnosis,
                "fear_followup": followup}
+    if exp.trauma_strength_cv > 0.0:
+        outcome["trauma_strength"] = np.tile(strength, 2)
+    if on_ssri.any():
+        outcome["prior_ssri"] = np.tile(on_ssri, 2).astype(float)
+        outcome["ssri_continued"] = np.tile(continuing, 2).astype(float)
     return result, outcome
 
 

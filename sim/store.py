@@ -13,6 +13,19 @@ Layout::
                      /trials/time_h (N, K); attrs units, long_name; dims (run, trial), /trials/trial (K,)
     /outcomes/<name> (N,)   per-patient outcomes of `sim trial`: arm (0 = placebo, 1 = drug; attrs labels),
                      caps5_baseline, caps5_final, diagnosis_final (bool), fear_followup
+    /amygdala/spikes spikes a spiking amygdala kept for rasters (``[amygdala] model = "spiking"`` only; a
+                     bounded sample: some runs, probe trials and cells, sim.runner.SPIKE_*), one entry
+                     per spike, sorted by run, trial, time:
+                       time_s (S,) float32  s, relative to the cue (CS) onset of the spike's probe trial;
+                                            the dimension scale of the spike arrays
+                       neuron (S,) int32    raster row of the cell (1)
+                       trial  (S,) int32    probe-trial index, as /trials/trial (1)
+                       run    (S,) int32    run index, as /run (1)
+                       cell   (R,) int32    network index of each raster row's cell (1)
+                     attrs: populations (JSON list of names), population_start, population_stop (the
+                     raster rows of each population: start <= row < stop), population_size (cells in
+                     the network), window_s (recorded window [start, stop] s around each cue onset),
+                     cue_duration_s, dt_ms, runs and trials (JSON lists: what was recorded), scale
     /sweep/done      (N,)   bool, chunk completion flags for --resume; /sweep/samples (N, k)
 """
 
@@ -25,7 +38,7 @@ import h5py
 import numpy as np
 
 from sim.errors import StoreError
-from sim.result import Result
+from sim.result import SPIKE_ARRAYS, Result
 
 FORMAT = "neuropharm-sim/1"
 _STR = h5py.string_dtype()
@@ -121,6 +134,7 @@ def write_result(result: Result, path, precision: str = "float32", outcomes: dic
                            run, time, data=np.asarray(result.status, dtype=np.int64))
         _write_events(f, result.events)
         _write_trials(f, run, result, dtype)
+        _write_spikes(f, result.spikes)
         if outcomes:
             _write_outcomes(f, run, outcomes)
     tmp.replace(path)
@@ -171,6 +185,50 @@ def _write_trials(f: h5py.File, run, result: Result, dtype) -> None:
         ds.attrs["long_name"] = result.trial_long_names.get(name, name)
         ds.dims[0].attach_scale(run)
         ds.dims[1].attach_scale(trial)
+
+
+_SPIKE_DTYPES = {"time_s": np.float32, "neuron": np.int32, "trial": np.int32, "run": np.int32, "cell": np.int32}
+
+
+def _write_spikes(f: h5py.File, spikes: dict) -> None:
+    """``/amygdala/spikes``: the spike arrays (compressed) with units, the recording's layout as attributes."""
+    if not spikes:
+        return
+    group = f.require_group("amygdala").create_group("spikes")
+    made = {}
+    for name, (unit, long_name) in SPIKE_ARRAYS.items():
+        data = np.asarray(spikes.get(name, []), dtype=_SPIKE_DTYPES[name])
+        ds = group.create_dataset(name, data=data, chunks=(min(max(data.size, 1), 65536),), maxshape=(None,),
+                                  shuffle=True, compression="gzip", compression_opts=4)
+        ds.attrs["units"] = unit
+        ds.attrs["long_name"] = long_name
+        made[name] = ds
+    made["time_s"].make_scale("time_s")
+    made["cell"].make_scale("cell")
+    for name in ("neuron", "trial", "run"):
+        made[name].dims[0].attach_scale(made["time_s"])
+    for key, value in spikes.items():
+        if key in SPIKE_ARRAYS:
+            continue
+        if isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype.kind in "iuf":
+            group.attrs[key] = value
+        else:
+            group.attrs[key] = _attr(value)
+
+
+def _read_spikes(f: h5py.File) -> dict:
+    if "amygdala/spikes" not in f:
+        return {}
+    group = f["amygdala/spikes"]
+    out = {name: group[name][()] for name in SPIKE_ARRAYS if name in group}
+    for key, value in group.attrs.items():
+        if key in ("CLASS", "NAME", "REFERENCE_LIST", "DIMENSION_LIST"):
+            continue
+        value = _text(value)
+        if key in ("populations", "window_s", "runs", "trials") and isinstance(value, str):
+            value = json.loads(value)
+        out[key] = value
+    return out
 
 
 class SweepFile:
@@ -348,6 +406,7 @@ def read_result(path) -> Result:
                 trials[name] = ds[()]
                 trial_units[name] = _text(ds.attrs.get("units", ""))
                 trial_long_names[name] = _text(ds.attrs.get("long_name", name))
+            spikes = _read_spikes(f)
             if "sweep/samples" in f:
                 attrs["sweep_names"] = _text(f["sweep/samples"].attrs["names"])
                 attrs["sweep_base_samples"] = int(f["sweep"].attrs.get("base_samples", 0))
@@ -359,7 +418,7 @@ def read_result(path) -> Result:
         raise StoreError(f"{path}: unreadable or truncated HDF5 file ({exc})") from None
     return Result(time=time, outputs=outputs, units=units, long_names=long_names, params=params,
                   param_units=param_units, param_sources=param_sources, status=status, events=events, attrs=attrs,
-                  trials=trials, trial_units=trial_units, trial_long_names=trial_long_names)
+                  trials=trials, trial_units=trial_units, trial_long_names=trial_long_names, spikes=spikes)
 
 
 def _text(value):

@@ -23,7 +23,7 @@ weights, mods) -> (rates_baseline, rates_cs)`` over an ensemble axis; everything
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -110,6 +110,60 @@ class RateModel(_Base):
         return rate.simulate_trials(self.circuit, levels_baseline, levels_cs, weights, mods)
 
 
+@dataclass
+class SpikeRecorder:
+    """A bounded spike recording for :class:`SpikingModel` (for rasters; the rates do not need it).
+
+    Keeps the first ``per_population`` cells of every population (:func:`sim.amygdala.spiking.raster_rows`)
+    of members ``0 .. runs - 1`` in the first ``max_trials`` trials of :func:`run_trials`, from the end of
+    the pre-CS settling period to the end of the CS window (``window_s``, s relative to CS onset).
+    :func:`run_trials` sets ``trial`` before each trial (None: not recording, e.g. the reference
+    response). After the run, :meth:`arrays` gives the spikes as flat arrays.
+    """
+
+    runs: int = 1
+    max_trials: int = 12
+    per_population: int = 40
+    trial: int | None = None
+    _parts: list = field(default_factory=list)
+    _layout: tuple | None = None
+
+    def wants(self, member: int) -> bool:
+        return self.trial is not None and self.trial < self.max_trials and member < self.runs
+
+    def rows(self, net: spiking.Network) -> np.ndarray:
+        row, cells, start = spiking.raster_rows(net, self.per_population)
+        if self._layout is None:
+            self._layout = (cells, start, np.asarray(net.circuit.sizes, np.int64))
+        return row
+
+    def add(self, member: int, spikes) -> None:
+        time_s, row = spikes
+        self._parts.append((member, self.trial, time_s, row))
+
+    @property
+    def window_s(self) -> tuple[float, float]:
+        nt = P.NETWORK
+        return (-(nt["t_baseline"].value - nt["t_settle"].value) * 1e-3, nt["t_cs"].value * 1e-3)
+
+    def arrays(self) -> dict:
+        """Flat spike arrays sorted by (run, trial, time): ``time_s`` (s from CS onset), ``neuron``
+        (raster row), ``trial`` (index among the trials of :func:`run_trials`), ``run`` (member);
+        with ``cell`` (network index per row), ``population_start`` (pop + 1,), ``population_size``
+        (cells per population in the network) and the recorded
+        ``runs`` and ``trials`` (also those without spikes). Empty dict if nothing was recorded."""
+        if self._layout is None:
+            return {}
+        parts = sorted(self._parts, key=lambda x: (x[0], x[1]))
+        sizes = [len(x[2]) for x in parts]
+        return {"time_s": np.concatenate([np.zeros(0)] + [np.asarray(x[2], np.float64) for x in parts]),
+                "neuron": np.concatenate([np.zeros(0, np.int32)] + [np.asarray(x[3], np.int32) for x in parts]),
+                "trial": np.repeat(np.array([x[1] for x in parts], np.int32), sizes),
+                "run": np.repeat(np.array([x[0] for x in parts], np.int32), sizes),
+                "cell": self._layout[0], "population_start": self._layout[1], "population_size": self._layout[2],
+                "runs": sorted({x[0] for x in parts}), "trials": sorted({x[1] for x in parts})}
+
+
 class SpikingModel(_Base):
     """Spiking network (:mod:`sim.amygdala.spiking`); members are run one after another.
 
@@ -122,9 +176,11 @@ class SpikingModel(_Base):
 
     name = "spiking"
 
-    def __init__(self, scale: float = 0.25, seed: int = 0, circuit: Circuit | None = None):
+    def __init__(self, scale: float = 0.25, seed: int = 0, circuit: Circuit | None = None,
+                 recorder: SpikeRecorder | None = None):
         self.circuit = circuit or build_circuit(scale)
         self.seed = seed
+        self.recorder = recorder  # spikes of some members and trials, for rasters (None: rates only)
         self._nets: dict[int, spiking.Network] = {}
         self._calls = 0
 
@@ -144,7 +200,13 @@ class SpikingModel(_Base):
         self._calls += 1
         for m in range(n_e):
             seed = int(np.random.SeedSequence([self.seed, m, self._calls]).generate_state(1)[0])
-            rb[m], rc[m] = spiking.simulate_trial(self.network(m), lb[m], lc[m], weights[m], mods[m], seed)
+            net, rec = self.network(m), self.recorder
+            if rec is not None and rec.wants(m):
+                rb[m], rc[m], spikes = spiking.simulate_trial(net, lb[m], lc[m], weights[m], mods[m], seed,
+                                                              record=rec.rows(net))
+                rec.add(m, spikes)
+            else:
+                rb[m], rc[m] = spiking.simulate_trial(net, lb[m], lc[m], weights[m], mods[m], seed)
         return rb, rc
 
 
@@ -193,6 +255,7 @@ def run_trials(model: _Base, trials: list[Trial], drive: Drive | list[Drive] | N
                       np.zeros((members, n_t, P.N_POP)), np.zeros((members, n_t + 1, P.N_PLASTIC)),
                       stable, labile)
     t_prev = trials[0].time_h if trials else 0.0
+    recorder = getattr(model, "recorder", None)  # spike recording (SpikingModel), told the trial index
     for k, tr in enumerate(trials):
         stable, labile = plasticity.elapse(stable, labile, tr.time_h - t_prev, rule)
         t_prev = tr.time_h
@@ -200,7 +263,11 @@ def run_trials(model: _Base, trials: list[Trial], drive: Drive | list[Drive] | N
         out.weights[:, k] = w
         mods = modulations or [modulation(d, tr.time_h) for d in drives]
         lb, lc = tr.levels()
+        if recorder is not None:
+            recorder.trial = k
         rb, rc = model.respond(lb, lc, w, mods)
+        if recorder is not None:
+            recorder.trial = None
         out.rates_baseline[:, k], out.rates_cs[:, k] = rb, rc
         out.bla_rate[:, k] = mean_of_principal(rc)
         out.cem_rate[:, k] = rc[:, P.CEM]
@@ -216,5 +283,5 @@ def run_trials(model: _Base, trials: list[Trial], drive: Drive | list[Drive] | N
     return out
 
 
-__all__ = ["RateModel", "SpikingModel", "Trial", "TrialResult", "conditioned_weights", "conditioning",
+__all__ = ["RateModel", "SpikeRecorder", "SpikingModel", "Trial", "TrialResult", "conditioned_weights", "conditioning",
            "extinction", "probe", "run_trials"]

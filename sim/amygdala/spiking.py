@@ -42,8 +42,37 @@ def run_network(v, ge, gi, refractory, c_m, g_l, e_l, v_th, v_reset, ref_steps, 
     ``ext_rate``, ``ext_rate_i`` (phase, cell) Hz of excitatory and inhibitory external events of
     ``w_ext``, ``w_ext_i`` (cell,) nS; ``phase_steps`` (phase,) int; ``dt``, taus in ms; ``seed``
     seeds numba's generator (a negative seed leaves it alone). ``counts`` (phase, cell) int64 is
-    incremented with each cell's spikes.
+    incremented with each cell's spikes. :func:`run_network_recording` also records spike times.
     """
+    _advance(v, ge, gi, refractory, c_m, g_l, e_l, v_th, v_reset, ref_steps, g_k, i_ext, indptr, indices, weights,
+             inhibitory, ext_rate, w_ext, ext_rate_i, w_ext_i, phase_steps, dt, tau_e, tau_i, e_e, e_i, e_k, seed,
+             counts, np.empty(0, dtype=np.int32), 0, np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32),
+             np.zeros(1, dtype=np.int64))
+
+
+@njit(cache=True)
+def run_network_recording(v, ge, gi, refractory, c_m, g_l, e_l, v_th, v_reset, ref_steps, g_k, i_ext,
+                          indptr, indices, weights, inhibitory, ext_rate, w_ext, ext_rate_i, w_ext_i, phase_steps,
+                          dt, tau_e, tau_i, e_e, e_i, e_k, seed, counts, row, rec_from, rec_step, rec_row, n_rec):
+    """:func:`run_network` (same arguments, same spikes and counts) that also records spikes.
+
+    ``row`` (cell,) int32: the raster row of each recorded cell, -1 for cells not recorded; spikes of
+    recorded cells at steps >= ``rec_from`` (counted from the start of the first phase) are written
+    as (step, row) into ``rec_step`` (int64) and ``rec_row`` (int32) at ``n_rec[0]``, which is
+    incremented; spikes beyond the arrays' capacity are counted in ``n_rec[0]`` but not written.
+    Recording only reads the state: the dynamics and the random draws are :func:`run_network`'s.
+    """
+    _advance(v, ge, gi, refractory, c_m, g_l, e_l, v_th, v_reset, ref_steps, g_k, i_ext, indptr, indices, weights,
+             inhibitory, ext_rate, w_ext, ext_rate_i, w_ext_i, phase_steps, dt, tau_e, tau_i, e_e, e_i, e_k, seed,
+             counts, row, rec_from, rec_step, rec_row, n_rec)
+
+
+@njit(cache=True)
+def _advance(v, ge, gi, refractory, c_m, g_l, e_l, v_th, v_reset, ref_steps, g_k, i_ext,
+             indptr, indices, weights, inhibitory, ext_rate, w_ext, ext_rate_i, w_ext_i, phase_steps,
+             dt, tau_e, tau_i, e_e, e_i, e_k, seed, counts, row, rec_from, rec_step, rec_row, n_rec):
+    """The kernel of :func:`run_network` and :func:`run_network_recording`, whose arguments it takes
+    (``row`` empty: nothing is recorded)."""
     n = v.shape[0]
     if seed >= 0:
         np.random.seed(seed)  # noqa: NPY002 - numba supports only the legacy global generator
@@ -55,6 +84,9 @@ def run_network(v, ge, gi, refractory, c_m, g_l, e_l, v_th, v_reset, ref_steps, 
     spiked = np.empty(n, dtype=np.int64)
     next_e = np.full(n, np.inf)  # steps until the next external event (exponential intervals)
     next_i = np.full(n, np.inf)
+    recording = row.shape[0] == n
+    cap = rec_step.shape[0]
+    step = 0
     for ph in range(phase_steps.shape[0]):
         lam = ext_rate[ph] * (dt * 1e-3)
         lam_i = ext_rate_i[ph] * (dt * 1e-3)
@@ -93,6 +125,12 @@ def run_network(v, ge, gi, refractory, c_m, g_l, e_l, v_th, v_reset, ref_steps, 
                         spiked[ns] = i
                         ns += 1
                         counts[ph, i] += 1
+                        if recording and row[i] >= 0 and step >= rec_from:
+                            r = n_rec[0]
+                            if r < cap:
+                                rec_step[r] = step
+                                rec_row[r] = row[i]
+                            n_rec[0] = r + 1
                     v[i] = vi
                 ge[i] = gei * de
                 gi[i] = gii * di
@@ -104,6 +142,7 @@ def run_network(v, ge, gi, refractory, c_m, g_l, e_l, v_th, v_reset, ref_steps, 
                 else:
                     for s in range(indptr[j], indptr[j + 1]):
                         ge[indices[s]] += weights[s]
+            step += 1
 
 
 @dataclass(frozen=True)
@@ -162,12 +201,33 @@ def build_network(circ: Circuit, seed: int = 0) -> Network:
     return Network(circ, pop, indptr, indices, weights, plastic, inhib, seed)
 
 
+def raster_rows(net: Network, per_population: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which cells a spike recording keeps: the first ``per_population`` cells of every population.
+
+    Returns ``(row, cells, start)``: ``row`` (cell,) int32, each cell's raster row or -1; ``cells``
+    (rows,) the network index of each row's cell; ``start`` (pop + 1,) the first row of each
+    population (rows of population p are ``start[p]:start[p + 1]``, in population order).
+    """
+    sizes = net.circuit.sizes
+    first = np.concatenate([[0], np.cumsum(sizes)])
+    kept = np.minimum(sizes, max(0, int(per_population)))
+    cells = np.concatenate([np.arange(first[p], first[p] + kept[p]) for p in range(P.N_POP)]).astype(np.int64)
+    row = np.full(net.n_neurons, -1, dtype=np.int32)
+    row[cells] = np.arange(cells.size, dtype=np.int32)
+    return row, cells, np.concatenate([[0], np.cumsum(kept)]).astype(np.int64)
+
+
 def simulate_trial(net: Network, levels_baseline, levels_cs, weights, mod: Modulation, seed: int,
-                   t_baseline_ms=None, t_cs_ms=None, t_settle_ms=None, dt_ms=None):
+                   t_baseline_ms=None, t_cs_ms=None, t_settle_ms=None, dt_ms=None, record=None):
     """One trial: a pre-CS window then a CS window; mean rate per population (Hz) in each.
 
     Returns ``(rates_baseline, rates_cs)``, each (pop,), measured after discarding ``t_settle``
     at the start of each window. The initial state is drawn from ``seed``.
+
+    ``record``: a raster-row map from :func:`raster_rows`; then the spikes of those cells from the
+    end of the first settling period (``t_settle``) to the end of the CS window are returned too,
+    as a third element ``(time_s, row)``: time in s relative to the CS onset (negative before the
+    cue), float64, and the raster row, int32. Recording does not change the rates.
     """
     circ = net.circuit
     nt = P.NETWORK
@@ -189,11 +249,26 @@ def simulate_trial(net: Network, levels_baseline, levels_cs, weights, mod: Modul
     refr = np.zeros(n, dtype=np.int64)
     syn_w = net.weights * plastic_multipliers(net.plastic, np.asarray(weights, float))
     counts = np.zeros((4, n), dtype=np.int64)
-    run_network(v, ge, gi, refr, c_m, g_l, e_l, v_th, v_reset, np.round(t_ref / dt).astype(np.int64),
-                mod.g_k[net.pop].copy(), mod.i_ext[net.pop].copy(), net.indptr, net.indices, syn_w,
-                net.inhibitory, ext, np.full(n, circ.w_ext), np.zeros_like(ext), np.zeros(n), steps, dt,
-                circ.tau_e, circ.tau_i, circ.e_e, circ.e_i,
-                circ.e_k, int(rng.integers(2**31 - 1)), counts)
+    ref_steps = np.round(t_ref / dt).astype(np.int64)
+    args = (v, ge, gi, refr, c_m, g_l, e_l, v_th, v_reset, ref_steps, mod.g_k[net.pop].copy(),
+            mod.i_ext[net.pop].copy(), net.indptr, net.indices, syn_w, net.inhibitory, ext, np.full(n, circ.w_ext),
+            np.zeros_like(ext), np.zeros(n), steps, dt, circ.tau_e, circ.tau_i, circ.e_e, circ.e_i,
+            circ.e_k, int(rng.integers(2**31 - 1)), counts)
+    if record is None:
+        run_network(*args)
+    else:
+        row = np.ascontiguousarray(record, dtype=np.int32)
+        kept = row >= 0
+        # each recorded cell spikes at most once per refractory period plus one step
+        span = int(steps[1:].sum())
+        cap = int(np.sum(span // (ref_steps[kept] + 1) + 1))
+        rec_step, rec_row, n_rec = np.empty(cap, np.int64), np.empty(cap, np.int32), np.zeros(1, np.int64)
+        run_network_recording(*args, row, int(steps[0]), rec_step, rec_row, n_rec)
+        k = int(min(n_rec[0], cap))
+        onset = int(steps[:2].sum())
+        spikes = ((rec_step[:k] - onset) * dt * MS, rec_row[:k].copy())
     per_pop = np.stack([np.bincount(net.pop, weights=counts[k], minlength=P.N_POP) for k in (1, 3)])
     rates = per_pop / circ.sizes / (steps[[1, 3]][:, None] * dt * MS)
-    return rates[0], rates[1]
+    if record is None:
+        return rates[0], rates[1]
+    return rates[0], rates[1], spikes
