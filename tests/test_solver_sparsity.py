@@ -179,3 +179,29 @@ def test_auto_sparsity_leaves_small_ensembles_dense():
     np.testing.assert_array_equal(a_info.counts, d_info.counts)
     with pytest.raises(ValueError, match="'auto' or None"):
         solve_ensemble(rober_blocks_rhs, y0, params, t, jac_sparsity="sparse")
+
+
+@njit(RHS_SIGNATURE, cache=True)
+def _damped_rotation(t, y, p, dydt):
+    dydt[0] = -p[0] * y[0] - p[1] * y[1]
+    dydt[1] = p[1] * y[0] - p[0] * y[1]
+
+
+def test_sparse_lu_falls_back_to_pivoting_on_a_damped_rotation():
+    # W = (1/(h g) + k) I - [[0, -w], [w, 0]]: once the rotation has decayed and steps grow,
+    # 1/(h g) + k < w / 10, the diagonal pivot fails the threshold test and steps use the dense,
+    # pivoted LU. The sparse and dense paths must agree with each other and the exact solution.
+    k, w = 100.0, 2000.0
+    t = np.linspace(0.0, 1.0, 201)
+    runs = [solve_ensemble(_damped_rotation, [1.0, 0.0], [k, w], t, rtol=1e-8, atol=1e-12, autonomous=True,
+                           jac_sparsity=sp, return_info=True) for sp in (np.ones((2, 2), bool), None)]
+    (sparse, info), (dense, _) = runs
+    assert info.ok
+    exact = np.exp(-k * t)[:, None] * np.stack([np.cos(w * t), np.sin(w * t)], 1)
+    np.testing.assert_allclose(sparse[0], exact, atol=1e-6)
+    np.testing.assert_allclose(sparse[0], dense[0], atol=1e-9)
+    # late steps are long enough for the fallback (1/(h g) + k < w / 10 needs h > 4e-3): fewer than
+    # 0.5 / 4e-3 steps between t = 0.5 and 1 (output times do not change the steps taken)
+    _, half = solve_ensemble(_damped_rotation, [1.0, 0.0], [k, w], t[t <= 0.5], rtol=1e-8, atol=1e-12,
+                             autonomous=True, jac_sparsity=np.ones((2, 2), bool), return_info=True)
+    assert info["steps"][0] - half["steps"][0] < 0.5 / 4e-3

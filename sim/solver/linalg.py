@@ -74,3 +74,56 @@ def lu_solve(lu, piv, b):
 def lu_solve_reference(a, b):
     """NumPy twin used in tests."""
     return np.linalg.solve(a, b)
+
+
+# Sparse LU with a static elimination order, for Rosenbrock matrices W = I/(h gamma) - J whose
+# pattern (J's plus the diagonal) is known. :func:`sim.solver.sparsity.lu_plan` computes the fill
+# once; each factorisation then touches only the structural nonzeros. Pivots stay on the diagonal
+# (the order is fixed so the fill is too); a pivot that fails the threshold test of threshold
+# partial pivoting (|a_kk| >= PIVOT_THRESHOLD * max_i |a_ik|, Duff, Erisman & Reid 1986 "Direct
+# Methods for Sparse Matrices", sec. 5.4; MA28's default u = 0.1) makes the factorisation return
+# False, and the caller falls back to the dense, partially pivoted :func:`lu_factor`.
+PIVOT_THRESHOLD = 0.1
+
+
+@njit(cache=True)
+def sparse_lu_factor(a, lcol_ptr, lcol_rows, urow_ptr, urow_cols):
+    """Factor ``a`` in place without pivoting, on the plan's fill pattern only.
+
+    Entries of ``a`` outside the fill pattern are never read. Returns False if a pivot is zero or
+    fails the threshold test (then ``a`` is partly overwritten: rebuild it before a dense retry).
+    """
+    n = a.shape[0]
+    for k in range(n):
+        akk = a[k, k]
+        big = 0.0
+        for r in range(lcol_ptr[k], lcol_ptr[k + 1]):
+            big = max(big, abs(a[lcol_rows[r], k]))
+        if akk == 0.0 or not abs(akk) >= PIVOT_THRESHOLD * big:
+            return False
+        inv = 1.0 / akk
+        for r in range(lcol_ptr[k], lcol_ptr[k + 1]):
+            i = lcol_rows[r]
+            lik = a[i, k] * inv
+            a[i, k] = lik
+            if lik != 0.0:
+                for c in range(urow_ptr[k], urow_ptr[k + 1]):
+                    j = urow_cols[c]
+                    a[i, j] -= lik * a[k, j]
+    return True
+
+
+@njit(cache=True)
+def sparse_lu_solve(lu, lrow_ptr, lrow_cols, urow_ptr, urow_cols, b):
+    """Solve ``A x = b`` in place in ``b`` from the factors of :func:`sparse_lu_factor`."""
+    n = lu.shape[0]
+    for i in range(n):
+        s = b[i]
+        for c in range(lrow_ptr[i], lrow_ptr[i + 1]):
+            s -= lu[i, lrow_cols[c]] * b[lrow_cols[c]]
+        b[i] = s
+    for i in range(n - 1, -1, -1):
+        s = b[i]
+        for c in range(urow_ptr[i], urow_ptr[i + 1]):
+            s -= lu[i, urow_cols[c]] * b[urow_cols[c]]
+        b[i] = s / lu[i, i]

@@ -26,7 +26,7 @@ import math
 import numpy as np
 from numba import njit, prange, types
 
-from sim.solver.linalg import lu_factor, lu_solve
+from sim.solver.linalg import lu_factor, lu_solve, sparse_lu_factor, sparse_lu_solve
 from sim.solver.signatures import JAC_SIGNATURE, JAC_TYPE, RHS_TYPE
 from sim.solver.status import Status
 
@@ -105,9 +105,18 @@ def _all_finite(v):
 
 
 @njit(cache=True)
+def _solve(lu, piv, dense, lrow_ptr, lrow_cols, urow_ptr, urow_cols, b):
+    if dense:
+        lu_solve(lu, piv, b)
+    else:
+        sparse_lu_solve(lu, lrow_ptr, lrow_cols, urow_ptr, urow_cols, b)
+
+
+@njit(cache=True)
 def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_index, ev_amount,
                      rtol, atol, h_max, max_steps, save_idx, out, stats, group_ptr=None, group_cols=None,
-                     col_ptr=None, row_idx=None):
+                     col_ptr=None, row_idx=None, fill_pos=None, lcol_ptr=None, lcol_rows=None, urow_ptr=None,
+                     urow_cols=None, lrow_ptr=None, lrow_cols=None):
     """Integrate one parameter set over ``t_eval``; return a :class:`Status` code.
 
     Parameters
@@ -129,6 +138,10 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
     col_ptr, row_idx : the Jacobian's sparsity pattern by columns: the rows where column j may be
         nonzero are ``row_idx[col_ptr[j]:col_ptr[j + 1]]``. Other entries of J are taken as zero.
         All four None (the default): dense, one column per group (the same arithmetic).
+    fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols : the sparse-LU plan of
+        ``W = I/(h gamma) - J`` (:func:`sim.solver.sparsity.lu_plan`); W is then assembled and
+        factored on its fill pattern only, falling back to dense partial pivoting for a step whose
+        diagonal pivot fails the threshold test. None or empty ``fill_pos``: dense LU throughout.
     """
     n = y0.size
     if group_ptr is None:
@@ -145,6 +158,23 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
         c_ptr = col_ptr
         r_idx = row_idx
     n_groups = g_ptr.size - 1
+    if fill_pos is None:
+        f_pos = np.empty(0, dtype=np.int64)
+        lc_ptr = np.zeros(1, dtype=np.int64)
+        lc_rows = np.empty(0, dtype=np.int64)
+        ur_ptr = np.zeros(1, dtype=np.int64)
+        ur_cols = np.empty(0, dtype=np.int64)
+        lr_ptr = np.zeros(1, dtype=np.int64)
+        lr_cols = np.empty(0, dtype=np.int64)
+    else:
+        f_pos = fill_pos
+        lc_ptr = lcol_ptr
+        lc_rows = lcol_rows
+        ur_ptr = urow_ptr
+        ur_cols = urow_cols
+        lr_ptr = lrow_ptr
+        lr_cols = lrow_cols
+    sparse_w = f_pos.size > 0
     ysave = np.empty(n)
     dinc = np.empty(n)
     n_out = t_eval.size
@@ -164,7 +194,9 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
     q1 = np.empty(n)
     q2 = np.empty(n)
     jmat = np.zeros((n, n))
-    wmat = np.empty((n, n))
+    wmat = np.zeros((n, n))
+    w_flat = wmat.reshape(n * n)
+    j_flat = jmat.reshape(n * n)
     piv = np.empty(n, dtype=np.int64)
 
     t = t_eval[0]
@@ -246,62 +278,71 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
             n_singular = 0
             while True:
                 fac = 1.0 / (h * GAMMA)
-                for i in range(n):
-                    for j in range(n):
-                        wmat[i, j] = -jmat[i, j]
-                    wmat[i, i] += fac
                 stats[_LU] += 1
-                if not lu_factor(wmat, piv):
+                dense = True
+                if sparse_w:
+                    for q in range(f_pos.size):
+                        w_flat[f_pos[q]] = -j_flat[f_pos[q]]
+                    for i in range(n):
+                        wmat[i, i] += fac
+                    dense = not sparse_lu_factor(wmat, lc_ptr, lc_rows, ur_ptr, ur_cols)
+                if dense:
+                    for i in range(n):
+                        for j in range(n):
+                            wmat[i, j] = -jmat[i, j]
+                        wmat[i, i] += fac
+                if dense and not lu_factor(wmat, piv):
                     n_singular += 1
                     if n_singular > 5:
                         return _SINGULAR
                     h *= 0.5
                     last = False
                     continue
+                inv_h = 1.0 / h
                 # stage 1
                 hd = h * D1
                 for i in range(n):
                     k1[i] = f0[i] + hd * ft[i]
-                lu_solve(wmat, piv, k1)
+                _solve(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, k1)
                 # stage 2
                 for i in range(n):
                     yarg[i] = y[i] + A21 * k1[i]
                 rhs(t + C2 * h, yarg, p, fy)
                 hd = h * D2
                 for i in range(n):
-                    k2[i] = fy[i] + hd * ft[i] + (C21 * k1[i]) / h
-                lu_solve(wmat, piv, k2)
+                    k2[i] = fy[i] + hd * ft[i] + (C21 * k1[i]) * inv_h
+                _solve(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, k2)
                 # stage 3
                 for i in range(n):
                     yarg[i] = y[i] + A31 * k1[i] + A32 * k2[i]
                 rhs(t + C3 * h, yarg, p, fy)
                 hd = h * D3
                 for i in range(n):
-                    k3[i] = fy[i] + hd * ft[i] + (C31 * k1[i] + C32 * k2[i]) / h
-                lu_solve(wmat, piv, k3)
+                    k3[i] = fy[i] + hd * ft[i] + (C31 * k1[i] + C32 * k2[i]) * inv_h
+                _solve(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, k3)
                 # stage 4
                 for i in range(n):
                     yarg[i] = y[i] + A41 * k1[i] + A42 * k2[i] + A43 * k3[i]
                 rhs(t + C4 * h, yarg, p, fy)
                 hd = h * D4
                 for i in range(n):
-                    k4[i] = fy[i] + hd * ft[i] + (C41 * k1[i] + C42 * k2[i] + C43 * k3[i]) / h
-                lu_solve(wmat, piv, k4)
+                    k4[i] = fy[i] + hd * ft[i] + (C41 * k1[i] + C42 * k2[i] + C43 * k3[i]) * inv_h
+                _solve(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, k4)
                 # stage 5 (at t + h)
                 for i in range(n):
                     yarg[i] = y[i] + A51 * k1[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i]
                 rhs(t + h, yarg, p, fy)
                 for i in range(n):
-                    k5[i] = fy[i] + (C51 * k1[i] + C52 * k2[i] + C53 * k3[i] + C54 * k4[i]) / h
-                lu_solve(wmat, piv, k5)
+                    k5[i] = fy[i] + (C51 * k1[i] + C52 * k2[i] + C53 * k3[i] + C54 * k4[i]) * inv_h
+                _solve(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, k5)
                 # stage 6 at the embedded solution
                 for i in range(n):
                     yarg[i] += k5[i]
                 rhs(t + h, yarg, p, fy)
                 for i in range(n):
                     k6[i] = fy[i] + (C61 * k1[i] + C62 * k2[i] + C63 * k3[i] + C64 * k4[i]
-                                     + C65 * k5[i]) / h
-                lu_solve(wmat, piv, k6)
+                                     + C65 * k5[i]) * inv_h
+                _solve(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, k6)
                 for i in range(n):
                     ynew[i] = yarg[i] + k6[i]
                 stats[_RHS] += 5
@@ -339,7 +380,7 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
                     q1[i] = E21 * k1[i] + E22 * k2[i] + E23 * k3[i] + E24 * k4[i] + E25 * k5[i]
                     q2[i] = E31 * k1[i] + E32 * k2[i] + E33 * k3[i] + E34 * k4[i] + E35 * k5[i]
                 while k_out < n_out and t_eval[k_out] < seg_end and t_eval[k_out] <= t_new:
-                    s = (t_eval[k_out] - t) / h
+                    s = (t_eval[k_out] - t) * inv_h
                     for j in range(save_idx.size):
                         i = save_idx[j]
                         out[k_out, j] = y[i] * (1.0 - s) + s * (ynew[i] + (1.0 - s) * (q1[i] + s * q2[i]))
@@ -392,7 +433,7 @@ _i8_2d = types.int64[:, ::1]
 _ENSEMBLE_SIGNATURE = types.void(
     RHS_TYPE, JAC_TYPE, types.boolean, types.boolean, _f8_2d, _f8_2d, _f8_1d, _f8_2d, _i8_2d, _f8_2d,
     _f8_1d, _f8_1d, types.float64, types.int64, _i8_1d, types.float64[:, :, ::1], _i8_2d, _i8_1d,
-    _i8_1d, _i8_1d, _i8_1d, _i8_1d,
+    _i8_1d, _i8_1d, _i8_1d, _i8_1d, _i8_1d, _i8_1d, _i8_1d, _i8_1d, _i8_1d, _i8_1d, _i8_1d,
 )
 
 
@@ -400,11 +441,12 @@ _ENSEMBLE_SIGNATURE = types.void(
 @njit(_ENSEMBLE_SIGNATURE, parallel=True, cache=True)
 def solve_all(rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time, ev_index, ev_amount,
                rtol, atol, h_max, max_steps, save_idx, out, stats, status, group_ptr, group_cols, col_ptr,
-               row_idx):
+               row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols):
     for m in prange(y0.shape[0]):
         status[m] = integrate_member(rhs, jac, has_jac, autonomous, y0[m], params[m], t_eval, ev_time[m],
                                      ev_index[m], ev_amount[m], rtol, atol, h_max, max_steps, save_idx,
-                                     out[m], stats[m], group_ptr, group_cols, col_ptr, row_idx)
+                                     out[m], stats[m], group_ptr, group_cols, col_ptr, row_idx, fill_pos, lcol_ptr,
+                                     lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols)
 
 
 @njit(JAC_SIGNATURE, cache=True)

@@ -51,7 +51,8 @@ def sparsity_pattern(sparsity, n=None) -> np.ndarray:
 
 
 def jacobian_groups(sparsity, n):
-    """Kernel arrays ``(group_ptr, group_cols, col_ptr, row_idx)`` for a pattern (None: dense)."""
+    """Kernel arrays for a pattern (None: dense): ``(group_ptr, group_cols, col_ptr, row_idx)`` of the
+    forward-difference Jacobian, then the sparse-LU plan of :func:`lu_plan` (empty when dense)."""
     if sparsity is None:
         pattern = np.ones((n, n), dtype=bool)
         group = np.arange(n, dtype=np.int64)
@@ -65,7 +66,40 @@ def jacobian_groups(sparsity, n):
     col_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(pattern.sum(axis=0), out=col_ptr[1:])
     row_idx = np.ascontiguousarray(np.nonzero(pattern.T)[1], dtype=np.int64)  # rows, column by column
-    return group_ptr, group_cols, col_ptr, row_idx
+    plan = lu_plan(pattern) if sparsity is not None else tuple(np.zeros(k, np.int64) for k in (0, 1, 0, 1, 0, 1, 0))
+    return (group_ptr, group_cols, col_ptr, row_idx, *plan)
+
+
+def _ptr(rows_of: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    ptr = np.zeros(len(rows_of) + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in rows_of], out=ptr[1:])
+    flat = np.array([x for r in rows_of for x in r], dtype=np.int64)
+    return ptr, flat
+
+
+def lu_plan(sparsity):
+    """The static sparse-LU plan of the Rosenbrock matrix ``I/(h gamma) - J`` for a Jacobian pattern.
+
+    Gaussian elimination in the natural order on the pattern plus the diagonal gives the fill
+    pattern F (symbolic factorisation). Returns seven int64 arrays for the kernel
+    (:func:`sim.solver.linalg.sparse_lu_factor` / ``sparse_lu_solve``):
+
+    - ``fill_pos``: flat indices ``i * n + j`` of F (where the matrix is assembled);
+    - ``lcol_ptr, lcol_rows``: rows ``i > k`` of F in column ``k`` (L's columns);
+    - ``urow_ptr, urow_cols``: columns ``j > k`` of F in row ``k`` (U's rows);
+    - ``lrow_ptr, lrow_cols``: columns ``j < i`` of F in row ``i`` (L's rows, forward solve).
+    """
+    fill = sparsity_pattern(sparsity) | np.eye(np.shape(sparsity)[0], dtype=bool)
+    n = fill.shape[0]
+    for k in range(n):
+        rows = np.flatnonzero(fill[k + 1:, k]) + k + 1
+        cols = np.flatnonzero(fill[k, k + 1:]) + k + 1
+        fill[np.ix_(rows, cols)] = True
+    fill_pos = np.ascontiguousarray(np.flatnonzero(fill.ravel()), dtype=np.int64)
+    lcol = _ptr([list(np.flatnonzero(fill[k + 1:, k]) + k + 1) for k in range(n)])
+    urow = _ptr([list(np.flatnonzero(fill[k, k + 1:]) + k + 1) for k in range(n)])
+    lrow = _ptr([list(np.flatnonzero(fill[i, :i])) for i in range(n)])
+    return (fill_pos, *lcol, *urow, *lrow)
 
 
 def detect_sparsity(rhs, y0, p, t=0.0, trials=3, seed=0) -> np.ndarray:
