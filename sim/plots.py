@@ -12,7 +12,10 @@ Kinds
 - :func:`dose_response`: a per-run summary metric against a swept (or cycled) parameter, with the
   spread across runs.
 - :func:`amygdala`: the per-trial amygdala summaries of ``[amygdala]`` probe trials (fear response,
-  BLA and CeM rates) against probe time, per arm, with the doses above.
+  BLA and CeM rates) against probe time, per arm, with the doses above; for a spiking run whose file
+  holds spikes (/amygdala/spikes), the fear response per probe and, for up to four recorded probe
+  trials side by side, a raster of the recorded cells grouped and coloured by population and their
+  binned population rates (Hz) on time from cue onset, the cue shaded.
 
 Every function takes :class:`~sim.result.Result` objects, returns the figure and saves it to ``path``
 (.png, .svg or .pdf) when given. Figures are sized and lettered for a lecture slide.
@@ -689,6 +692,8 @@ def amygdala(result: Result, path=None):
     except (TypeError, ValueError):
         pass
     model = settings.get("model", "rate")
+    if has_spikes(result):
+        return _save(_amygdala_spiking(result, groups, settings, show_doses, n_dose_rows), path)
     bands = any(g.runs.size > 1 for g in groups)
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(len(heights), 1, sharex=True, figsize=(11, 1.3 + sum(heights)),
@@ -727,6 +732,178 @@ def amygdala(result: Result, path=None):
     return _save(fig, path)
 
 
+# ---- spike rasters of a spiking amygdala --------------------------------------------------------
+
+# one colour per population, in the raster and the rate panels (principal cells: blue, red, green as in
+# the Vlachos figure; interneurons: teal and lavender; intercalated and central amygdala: oranges, browns, and
+# CeM in the colour of fear_response, the output it defines)
+POPULATION_COLOURS = {"la_pc": "#1f78b4", "la_pv": "#2c9fb0", "ba_fear": "#e31a1c", "ba_ext": "#33a02c",
+                      "ba_pv": "#9e86c8", "itc": "#ff7f00", "cel_on": "#b15928", "cel_off": "#878787",
+                      "cem": COLOURS["fear_response"]}
+POPULATION_NAMES = {"la_pc": "LA principal", "la_pv": "LA PV", "ba_fear": "BA fear", "ba_ext": "BA extinction",
+                    "ba_pv": "BA PV", "itc": "ITC", "cel_on": "CeL ON", "cel_off": "CeL OFF", "cem": "CeM"}
+# the rate panels under each raster: (title, populations)
+RATE_PANELS = (("LA/BA principal cells", ("la_pc", "ba_fear", "ba_ext")),
+               ("LA/BA interneurons", ("la_pv", "ba_pv")),
+               ("ITC and central amygdala", ("itc", "cel_on", "cel_off", "cem")))
+MAX_RASTERS = 4  # probe trials shown side by side
+CUE_SHADE = "#fff4c2"  # the cue (CS) window
+
+
+def has_spikes(result: Result) -> bool:
+    """True if the file holds recorded spikes (/amygdala/spikes) with at least one recorded trial."""
+    sp = result.spikes or {}
+    return "time_s" in sp and len(sp.get("trials", [])) > 0
+
+
+def spike_rates(result: Result, trial: int, run: int | None = None, bin_s: float = 0.04):
+    """Population rates (Hz) of the recorded cells in one probe trial, binned: ``(edges_s, rates)`` with
+    ``edges_s`` (bins + 1,) s from cue onset over the recorded window and ``rates`` {population: (bins,)}."""
+    sp = result.spikes
+    run = sp["runs"][0] if run is None else run
+    lo, hi = (float(x) for x in sp["window_s"])
+    n_bins = max(1, int(round((hi - lo) / bin_s)))
+    edges = np.linspace(lo, hi, n_bins + 1)
+    keep = (np.asarray(sp["trial"]) == trial) & (np.asarray(sp["run"]) == run)
+    t, row = np.asarray(sp["time_s"], float)[keep], np.asarray(sp["neuron"])[keep]
+    rates = {}
+    for name, a, b in zip(sp["populations"], sp["population_start"], sp["population_stop"], strict=True):
+        mine = (row >= a) & (row < b)
+        counts, _ = np.histogram(t[mine], bins=edges)
+        rates[name] = counts / max(int(b - a), 1) / np.diff(edges)
+    return edges, rates
+
+
+def spike_counts(result: Result, population: str, trial: int, run: int | None = None) -> tuple[int, int]:
+    """Spikes of ``population``'s recorded cells before the cue (window start to 0) and during it
+    (0 to ``cue_duration_s``), in one probe trial."""
+    sp = result.spikes
+    run = sp["runs"][0] if run is None else run
+    k = list(sp["populations"]).index(population)
+    a, b = int(sp["population_start"][k]), int(sp["population_stop"][k])
+    t = np.asarray(sp["time_s"], float)
+    row = np.asarray(sp["neuron"])
+    mine = (row >= a) & (row < b) & (np.asarray(sp["trial"]) == trial) & (np.asarray(sp["run"]) == run)
+    return int((mine & (t < 0)).sum()), int((mine & (t >= 0) & (t < float(sp["cue_duration_s"]))).sum())
+
+
+def _shown_trials(trials: list[int]) -> list[int]:
+    """Up to MAX_RASTERS recorded trials, evenly spaced, the first and the last included."""
+    if len(trials) <= MAX_RASTERS:
+        return list(trials)
+    idx = np.unique(np.round(np.linspace(0, len(trials) - 1, MAX_RASTERS)).astype(int))
+    return [trials[i] for i in idx]
+
+
+def _amygdala_spiking(result: Result, groups: list[Group], settings: dict, show_doses: bool, n_dose_rows: int):
+    """Probe-trial fear response on top; below it, per shown probe trial, a raster of the recorded cells
+    grouped and coloured by population and the populations' binned rates, on time from cue onset."""
+    sp = result.spikes
+    run = int(sp["runs"][0])
+    shown = _shown_trials([int(k) for k in sp["trials"]])
+    ncol = len(shown)
+    letters = "ABCDEFGH"
+    times = np.asarray(result.trials["time_h"], float)[run]
+    fear = np.asarray(result.trials["fear_response"], float)[run]
+    lo, hi = (float(x) for x in sp["window_s"])
+    cue = float(sp["cue_duration_s"])
+    names = list(sp["populations"])
+    starts, stops = np.asarray(sp["population_start"]), np.asarray(sp["population_stop"])
+    n_rows = int(stops[-1])
+    rate_panels = [(title, [p for p in pops if p in names]) for title, pops in RATE_PANELS]
+    rate_panels = [(title, pops) for title, pops in rate_panels if pops]
+    heights = ([0.45 + 0.5 * n_dose_rows] if show_doses else []) + [2.2, 4.4] + [1.55] * len(rate_panels)
+    t_max = max(float(result.time[-1]), float(np.nanmax(result.trials["time_h"])))
+    with plt.rc_context(STYLE):
+        fig = plt.figure(figsize=(11, 1.6 + sum(heights)), layout="constrained")
+        gs = fig.add_gridspec(len(heights), ncol, height_ratios=heights)
+        row0 = 0
+        top_axes = []
+        if show_doses:
+            dose_ax = fig.add_subplot(gs[0, :])
+            top_axes.append(dose_ax)
+            row0 = 1
+        fear_ax = fig.add_subplot(gs[row0, :], sharex=top_axes[0] if top_axes else None)
+        if show_doses:
+            _dose_panel(dose_ax, groups, t_max)
+            dose_ax.tick_params(labelbottom=False)
+        for k, g in enumerate(groups):
+            _draw_trials(fear_ax, g, "fear_response", colour("fear_response"), MARKERS[k % len(MARKERS)])
+        fear_ax.axhline(1.0, color="0.35", linewidth=1.0, linestyle=(0, (2, 2)))
+        hi_f = np.nanmax(np.asarray(result.trials["fear_response"], dtype=float))
+        fear_ax.set_ylim(0.0, max(1.35, 1.25 * hi_f if np.isfinite(hi_f) else 1.35))
+        fear_ax.set_ylabel("1 = untreated")
+        fear_ax.set_title("fear response to the trauma cue (CeM output); letters: the probe trials below",
+                          loc="left", fontsize=12)
+        for j, k in enumerate(shown):
+            fear_ax.annotate(letters[j], (times[k], fear[k]), xytext=(0, 9), textcoords="offset points",
+                             ha="center", va="bottom", fontsize=12, fontweight="bold", color="0.15")
+        _time_axis(fear_ax, t_max)
+        fear_ax.set_xlim(-0.025 * t_max, 1.01 * t_max)  # room for the letter of a probe at t = 0
+        fear_ax.set_xlabel("probe time since start (h)" if t_max <= 96.0 else "probe time since start (days)")
+        raster_axes, rate_axes = [], [[] for _ in rate_panels]
+        for j, k in enumerate(shown):
+            ax = fig.add_subplot(gs[row0 + 1, j], sharey=raster_axes[0] if raster_axes else None)
+            raster_axes.append(ax)
+            keep = (np.asarray(sp["trial"]) == k) & (np.asarray(sp["run"]) == run)
+            t, rows = np.asarray(sp["time_s"], float)[keep], np.asarray(sp["neuron"])[keep]
+            ax.axvspan(0.0, cue, color=CUE_SHADE, zorder=0, linewidth=0)
+            for name, a, b in zip(names, starts, stops, strict=True):
+                mine = (rows >= a) & (rows < b)
+                ax.scatter(t[mine], rows[mine], s=2.5, marker="s", color=POPULATION_COLOURS.get(name, "0.3"),
+                           linewidths=0, rasterized=True)
+                if a > 0:
+                    ax.axhline(a - 0.5, color="0.8", linewidth=0.6)
+            ax.axvline(0.0, color="0.2", linewidth=1.2)
+            ax.set_xlim(lo, hi)
+            ax.set_ylim(n_rows - 0.5, -0.5)
+            ax.grid(False)
+            ax.set_title(f"{letters[j]}: probe at {times[k]:g} h\nfear response {fear[k]:.2f}", fontsize=12)
+            ax.tick_params(labelbottom=False)
+            if j == 0:
+                ax.set_yticks((starts + stops - 1) / 2.0, [POPULATION_NAMES.get(n, n) for n in names])
+                ax.tick_params(axis="y", length=0)
+                for label, name in zip(ax.get_yticklabels(), names, strict=True):
+                    label.set_color(POPULATION_COLOURS.get(name, "0.3"))
+            else:
+                ax.tick_params(axis="y", labelleft=False, length=0)
+            for i, (title, pops) in enumerate(rate_panels):
+                rax = fig.add_subplot(gs[row0 + 2 + i, j], sharex=ax,
+                                      sharey=rate_axes[i][0] if rate_axes[i] else None)
+                rate_axes[i].append(rax)
+                edges, rates = spike_rates(result, k, run)
+                rax.axvspan(0.0, cue, color=CUE_SHADE, zorder=0, linewidth=0)
+                for name in pops:
+                    rax.stairs(rates[name], edges, color=POPULATION_COLOURS.get(name, "0.3"), linewidth=1.8,
+                               label=POPULATION_NAMES.get(name, name))
+                rax.axvline(0.0, color="0.2", linewidth=1.2)
+                if j == 0:
+                    rax.set_ylabel("Hz")
+                else:
+                    rax.tick_params(axis="y", labelleft=False)
+                if j == ncol - 1:
+                    _legend_right(rax, title=None)
+                    rax.get_legend().set_title(title, prop={"size": 11})
+                if i < len(rate_panels) - 1:
+                    rax.tick_params(labelbottom=False)
+                else:
+                    rax.set_xlabel("time from cue onset (s)")
+                    rax.set_xticks([lo, 0.0, hi] if lo < -0.15 else [0.0, hi])
+                    rax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
+        for axes in rate_axes:
+            axes[0].set_ylim(0.0, None)
+        raster_axes[0].annotate("cue on", (0.0, 0.0), xycoords=("data", "axes fraction"), xytext=(3, -3),
+                                textcoords="offset points", ha="left", va="top", fontsize=10, color="0.2")
+        size = f", scale {settings['scale']:g}" if "scale" in settings else ""
+        n_cells = int(np.sum(np.asarray(sp.get("population_size", stops - starts))))
+        label = groups[0].label if len(groups) == 1 else next((g.label for g in groups if run in g.runs), "")
+        who = f"run {run}" + (f" ({label})" if label else "")
+        fig.suptitle(f"{_title(result, 'amygdala')}: trauma-cue probe trials, spiking model{size} "
+                     f"({n_cells} cells), context {settings.get('context', 'A')}\nraster and rates: {who}, first "
+                     f"{int(np.max(stops - starts))} cells per population; shaded: the cue", fontsize=13)
+    return fig
+
+
 KINDS = ("timecourse", "cascade", "compare", "cohort", "dose-response", "amygdala")
 
 
@@ -735,7 +912,8 @@ def suggested_kinds(result: Result) -> list[str]:
 
     The cascade whenever there are time courses (it shows a cycled cohort's arms itself); the cohort view
     for more runs than can be told apart as lines; dose-response when a sweep or a varied dose gives an x
-    axis with at least three runs.
+    axis with at least three runs; amygdala for ``[amygdala]`` probe trials of ``sim run`` (with the
+    spike raster when the file holds spikes).
     """
     kinds = []
     series = bool(_series_names(result))
@@ -745,6 +923,8 @@ def suggested_kinds(result: Result) -> list[str]:
         kinds.append("cohort")
     if _x_candidates(result):
         kinds.append("dose-response")
+    if "fear_response" in result.trials and "amygdala" in result.attrs:  # `sim run` probe trials
+        kinds.append("amygdala")
     return kinds
 
 

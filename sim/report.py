@@ -136,6 +136,15 @@ def figures(result: Result) -> list[tuple[str, object]]:
         elif kind == "dose-response":
             out.append(("Dose-response: each run's peak (dots) against the varied dose or first swept quantity, with "
                         "the median and 5-95 % band across runs.", plots.dose_response(result)))
+        elif kind == "amygdala" and plots.has_spikes(result):
+            out.append(("The amygdala (spiking network): the fear response to each trauma-cue probe (CeM output, 1 = "
+                        "the untreated conditioned response) and, for the lettered probes, a spike raster of the "
+                        "recorded cells grouped and coloured by population with their population rates in 40-ms "
+                        "bins, on time from cue onset (shaded: the cue).", plots.amygdala(result)))
+        elif kind == "amygdala":
+            out.append(("The amygdala's trauma-cue probe trials: fear response (CeM output, 1 = the untreated "
+                        "conditioned response) and the BLA and CeM rates during the cue, against probe time.",
+                        plots.amygdala(result)))
     return out
 
 
