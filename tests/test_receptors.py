@@ -135,7 +135,23 @@ def test_njit_signal_states_match_numpy_response_in_the_cascade():
         p = {k.split(".", 1)[1]: v[0] for k, v in res.params.items() if k.startswith("receptors.")}
         rec = catalogue.get(r)
         tau = p[f"{r}_tau"]
-        k = [p[f"{r}_k_{rec.ligand}"], p[f"{r}_mdma_k"], p[f"{r}_mda_k"]]
+        k = [p[f"{r}_ka_{rec.ligand}"], p[f"{r}_mdma_k"], p[f"{r}_mda_k"]]   # operational K_A (catalogue.py)
         resp = operational_np(np.stack([endo, mdma, mda]), k,
                               [tau, tau * p[f"{r}_mdma_efficacy"], tau * p[f"{r}_mda_efficacy"]])
         np.testing.assert_allclose(res[f"receptors.signal_{r}"][0, t], resp[t] / p[f"{r}_r0"], rtol=0.02)
+
+
+def test_5ht1a_response_uses_the_low_affinity_constant_and_occupancy_the_binding_one():
+    """5-HT at 5-HT1A: the operational K_A (uncoupled, low-affinity state) is ~110x the high-affinity binding
+    K (Assie et al. 1999), so the response keeps rising between 0.75 and 1.5 mg/kg MDMA (oxytocin dose
+    dependence) while ``occupancy_5ht1a`` (what the amygdala reads) keeps the binding K."""
+    rec = catalogue.get("5ht1a")
+    assert rec.k_response_um == pytest.approx(110 * rec.k_um, rel=0.01) and rec.ka_source
+    for name in ("5ht2a", "alpha1", "beta1"):
+        assert catalogue.get(name).k_response_um == catalogue.get(name).k_um
+    model = build_model("human", ())
+    assert model.parameter("receptors.5ht1a_ka_serotonin").value == rec.ka_um
+    assert model.parameter("receptors.5ht1a_k_serotonin").value == rec.k_um
+    peaks = [_run(f'[[dose]]\ndrug = "mdma"\namount_mg_per_kg = {d}\n[output]\nstates = true\n', 8.0)
+             ["receptors.signal_5ht1a"][0].max() - 1.0 for d in (0.75, 1.5)]
+    assert peaks[1] > 1.25 * peaks[0]

@@ -256,8 +256,13 @@ register(Drug(
 
 register(Drug(
     "pindolol", "beta-adrenoceptor blocker and 5-HT1A (partial agonist/) antagonist",
-    receptors={"5ht1a": Potency(0.0089, _B, "Hoyer et al. 1994 Pharmacol Rev 46:157 (pKi ~8.0-8.1 at 5-HT1A; "
-                                            "check); modelled as a pure antagonist")},
+    receptors={"5ht1a": Potency(0.67, _B, (
+        "derived: in vivo apparent K from human PET, Andree et al. 1999 Psychopharmacology 144:303 "
+        "([11C]WAY-100635: 7-21 % 5-HT1A occupancy 2 h after 10 mg oral, mid 14 %) with this library's unbound "
+        "brain pindolol at 2 h (0.109 uM): K = 0.109 x 0.86 / 0.14 = 0.67 uM (range 0.41-1.44 over 7-21 %); "
+        "Rabiner et al. 2000 Neuropsychopharmacology 23:285 agree (low occupancy at clinical doses, raphe > "
+        "cortex). The in vitro Ki (~9 nM, pKi ~8.0-8.1, Hoyer et al. 1994 Pharmacol Rev 46:157) would give > 90 % "
+        "occupancy at 10 mg. Modelled as a pure antagonist, one K for raphe and postsynaptic sites"))},
     affinities={"beta1": Affinity(0.0005, 0.0, "Baker 2005 Br J Pharmacol 144:317 (pindolol log KD ~-9.3 at "
                                                "beta1; check); its partial agonism (ISA) is not modelled"),
                 "beta2": Affinity(0.0003, 0.0, "Baker 2005 (pindolol log KD ~-9.5 at beta2; check)")},

@@ -13,6 +13,20 @@ receptor reserve, so the maximal response is reached at well under full occupanc
 efficacy is given *relative* to the endogenous ligand (1 = full agonist, 0 = neutral antagonist).
 Exception: postsynaptic 5-HT1A (tau = 1, little reserve), which sets how far the oxytocin drive can rise.
 
+Binding K and operational K_A. Agonist radioligand binding (e.g. [3H]8-OH-DPAT at 5-HT1A) measures the
+high-affinity, G-protein-coupled state; in cells (millimolar GTP) most receptors are uncoupled and bind
+the agonist with the low-affinity constant, which is the K_A of the operational model (Kenakin 2009 ch. 5;
+the high-affinity state is part of efficacy, not of affinity). For 5-HT at 5-HT1A the two differ ~110-fold
+(rat hippocampus: [3H]8-OH-DPAT vs [3H]p-MPPF in Gpp(NH)p; Assie, Cosi & Koek 1999 Eur J Pharmacol
+386:97). With K = 3 nM in the response, the modelled extracellular 5-HT after 0.75 mg/kg MDMA (~6.6 nM)
+already held ~70 % of the receptors and 1.5 mg/kg (~9 nM) ~75 %, so the 5-HT1A response (and the oxytocin
+release it drives) could not tell the doses apart (Kirkpatrick et al. 2014). So a receptor may carry a
+separate ``ka_um`` used in the operational response (the ``signal_<receptor>`` states), while the
+``occupancy_<receptor>`` outputs keep the binding K: they report the share of receptors in the
+high-affinity agonist-bound state, the quantity the amygdala mapping (sim/amygdala/drive.py) was built on.
+Only 5-HT1A has a K_A so far; the others use their binding K in both (not reviewed: their responses
+drive physiology, whose fitted rows would move).
+
 References
 ----------
 Black JW, Leff P (1983) Proc R Soc Lond B 220:141 (operational model of agonism).
@@ -21,6 +35,8 @@ Bylund DB et al. (1994) Pharmacol Rev 46:121 (alpha adrenoceptors).
 Baker JG (2010) Br J Pharmacol 160:1048 (beta1/beta2 affinities of agonists, noradrenaline).
 Missale C et al. (1998) Physiol Rev 78:189 (dopamine receptors).
 Gimpl G, Fahrenholz F (2001) Physiol Rev 81:629 (the oxytocin receptor).
+Assie MB, Cosi C, Koek W (1999) Eur J Pharmacol 386:97 (low/high agonist affinity ratios at 5-HT1A).
+Kenakin T (2009) A Pharmacology Primer, 3rd ed. Academic Press (operational K_A vs binding constants).
 """
 
 from __future__ import annotations
@@ -43,13 +59,27 @@ class Receptor:
     site: str
     tau: float = TAU_DEFAULT
     tau_source: str = TAU_SOURCE
+    ka_um: float | None = None      # operational K_A (uM) where it differs from the binding K (see module docstring)
+    ka_source: str = ""
+
+    @property
+    def k_response_um(self) -> float:
+        """The endogenous agonist's constant in the operational response: K_A if given, else the binding K."""
+        return self.k_um if self.ka_um is None else self.ka_um
+
+    @property
+    def k_response_source(self) -> str:
+        return self.ka_source if self.ka_um is not None else "derived: equal to the binding K (no separate K_A known)"
 
 
 RECEPTORS: dict[str, Receptor] = {r.name: r for r in (
     Receptor("5ht1a", "serotonin", 0.003, "Hoyer et al. 1994 Pharmacol Rev 46:157 (5-HT pKi ~8.5-9 at 5-HT1A; "
              "check)", "raphe somatodendritic autoreceptors, hypothalamus (PVN), amygdala",
              tau=1.0, tau_source="assumed: little receptor reserve at postsynaptic 5-HT1A receptors (partial agonists "
-             "act as antagonists there; Meller et al. 1990 Mol Pharmacol 37:231; check), tau = 1"),
+             "act as antagonists there; Meller et al. 1990 Mol Pharmacol 37:231; check), tau = 1",
+             ka_um=0.33, ka_source="Assie, Cosi & Koek 1999 Eur J Pharmacol 386:97 (5-HT low/high affinity ratio "
+             "110 at rat hippocampal 5-HT1A: [3H]p-MPPF + Gpp(NH)p vs [3H]8-OH-DPAT; applied to the 3 nM binding K; "
+             "check the absolute low-affinity Ki)"),
     Receptor("5ht1b", "serotonin", 0.005, "Hoyer et al. 1994 (5-HT pKi ~8-8.5 at 5-HT1B; check)",
              "5-HT terminal autoreceptors"),
     Receptor("5ht2a", "serotonin", 0.05, "Hoyer et al. 1994 (5-HT high-affinity agonist state pKi ~7-8.5; mid "

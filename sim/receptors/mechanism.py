@@ -12,7 +12,10 @@ Two ways out, by cost:
 - Receptors that drive a state (``DRIVING``: 5-HT1A -> oxytocin release; 5-HT2A, alpha1, beta1 ->
   physiology) are evaluated inside the njit fragment with the njit twins, and their response relative
   to the drug-free baseline is kept as a state ``signal_<receptor>`` (1 at baseline) that follows with
-  a short transduction lag (``tau_signal``). Other mechanisms read these states.
+  a short transduction lag (``tau_signal``). Other mechanisms read these states. The response uses the
+  endogenous agonist's operational K_A (``<receptor>_ka_<ligand>``), which differs from the binding K
+  (``<receptor>_k_<ligand>``, used by the occupancy outputs) only where the catalogue gives one (5-HT1A:
+  low- vs high-affinity agonist state; catalogue.py).
 
 Which concentration each receptor sees (assumptions, stated once): central receptors see the forebrain
 terminal field's extracellular transmitter; the cardiovascular alpha1/beta1 receptors see the same NE
@@ -43,7 +46,7 @@ DRIVING_LIGAND = tuple(LIGAND_INPUT[catalogue.get(r).ligand] for r in DRIVING)
 N_DRIVING = len(DRIVING)
 NDRUG, TAU_SIGNAL = 0, 1
 NFIXED = 2
-BLOCK_FIXED = 3   # per receptor: K of the endogenous agonist, tau, baseline response
+BLOCK_FIXED = 4   # per receptor: binding K of the endogenous agonist, tau, baseline response, operational K_A
 BASELINE_UM = {"serotonin": serotonin.BASELINE.ec, "dopamine": dopamine.BASELINE.ec,
                "norepinephrine": norepinephrine.BASELINE.ec}
 
@@ -58,7 +61,7 @@ def receptors_rhs(t, y, p, dydt, s, q, x):
     for r in range(N_DRIVING):
         b = b0 + r * block
         ligand = 0 if r < 2 else 2
-        xe = max(y[x[ligand]], 0.0) / p[b]
+        xe = max(y[x[ligand]], 0.0) / p[b + 3]
         tau = p[b + 1]
         x_total = xe
         tau_x = tau * xe
@@ -75,7 +78,7 @@ def _baseline_response(receptor: catalogue.Receptor) -> float:
     """Operational response at the drug-free transmitter level (1.0 for oxytocin: not a driving receptor)."""
     if receptor.ligand not in BASELINE_UM:
         return 1.0
-    return float(operational_np([BASELINE_UM[receptor.ligand]], [receptor.k_um], [receptor.tau]))
+    return float(operational_np([BASELINE_UM[receptor.ligand]], [receptor.k_response_um], [receptor.tau]))
 
 
 def mechanism(species: str, drug_inputs, oxytocin_state: str | None = None) -> Mechanism:
@@ -102,6 +105,9 @@ def mechanism(species: str, drug_inputs, oxytocin_state: str | None = None) -> M
             P(f"{name}_r0", _baseline_response(rec), "1",
               "derived: operational response at the drug-free baseline transmitter level (terminal baselines)",
               f"baseline response of {name} (fraction of Em)", 1e-12, 1.0),
+            P(f"{name}_ka_{rec.ligand}", rec.k_response_um, "uM", rec.k_response_source,
+              f"{rec.ligand} operational K_A at {name} (the response; occupancy uses the binding K)", 1e-9,
+              NO_ACTION_K),
         ]
         for d in drug_inputs:
             a = library.get(d.drug).affinities.get(name)
