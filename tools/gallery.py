@@ -21,7 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 # Every experiments/**/*.toml is in the gallery, with the figure kinds that suit its result
 # (sim.plots.suggested_kinds: the cascade, the cohort view for many runs, dose-response for a sweep or
-# varied doses) and the AUC as the dose-response metric.
+# varied doses, the amygdala's probe trials -- with the spike raster for a spiking run) and the AUC as
+# the dose-response metric.
 
 
 def experiments() -> list[str]:
@@ -75,6 +76,8 @@ def figures_for(h5: Path, out: Path) -> list[Path]:
             plots.cohort(result, made[-1])
         elif kind == "dose-response":
             plots.dose_response(result, path=made[-1], metric="auc")
+        elif kind == "amygdala":
+            plots.amygdala(result, made[-1])
     return made
 
 
