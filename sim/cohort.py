@@ -121,3 +121,23 @@ def dose_amounts(exp: Experiment, n_runs: int) -> dict[int, np.ndarray]:
         amounts[int(parts[1])] = values
     return amounts
 
+
+
+def trauma_strength(exp: Experiment, n: int) -> np.ndarray:
+    """Per-patient baseline trauma-memory strength s_i (``[cohort] trauma_strength_cv``): lognormal with
+    median 1 and that CV (0, the default: every patient has the canonical conditioned memory). Patient i
+    starts with plastic weights 1 + s_i (w_c - 1), w_c = :func:`sim.amygdala.conditioned_weights`
+    (clipped to the plasticity rule's w_max): s_i scales how far conditioning moved each weight.
+    Assumed (trauma memories differ in strength; no published distribution on this scale); drawn from
+    a stream of its own, independent of the baseline CAPS-5 score."""
+    if exp.trauma_strength_cv <= 0.0:
+        return np.ones(n)
+    sigma = np.sqrt(np.log1p(exp.trauma_strength_cv**2))
+    return np.exp(sigma * np.random.default_rng([exp.seed, 47]).standard_normal(n))
+
+
+def prior_ssri(exp: Experiment, n: int) -> np.ndarray:
+    """Which patients took an SSRI before the trial (``[cohort] prior_ssri_fraction``; seeded draw)."""
+    if exp.prior_ssri_fraction <= 0.0:
+        return np.zeros(n, bool)
+    return np.random.default_rng([exp.seed, 53]).random(n) < exp.prior_ssri_fraction

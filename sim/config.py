@@ -98,6 +98,8 @@ class Experiment:
     protocol: ProtocolSpec | None = None
     caps5_baseline_mean: float = 44.0
     caps5_baseline_sd: float = 6.0
+    trauma_strength_cv: float = 0.0
+    prior_ssri_fraction: float = 0.0
     rtol: float = 1e-6
     atol: float = 1e-9
     max_steps: int = 200_000
@@ -294,10 +296,13 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
     amygdala_model = amygdala.model
     protocol = _validate_protocol(c, data) if "protocol" in data else None
 
-    cohort = c.table(data, "cohort", ("size", "vary", "caps5_baseline_mean", "caps5_baseline_sd"), "cohort")
+    cohort = c.table(data, "cohort", ("size", "vary", "caps5_baseline_mean", "caps5_baseline_sd",
+                                      "trauma_strength_cv", "prior_ssri_fraction"), "cohort")
     size = c.integer(cohort, "size", "cohort", 1, 1)
     caps_mean = c.number(cohort, "caps5_baseline_mean", "cohort", 44.0, minimum=0.0, maximum=80.0)
     caps_sd = c.number(cohort, "caps5_baseline_sd", "cohort", 6.0, minimum=0.0, maximum=40.0)
+    trauma_cv = c.number(cohort, "trauma_strength_cv", "cohort", 0.0, minimum=0.0, maximum=2.0)
+    ssri_fraction = c.number(cohort, "prior_ssri_fraction", "cohort", 0.0, minimum=0.0, maximum=1.0)
     vary_raw = cohort.get("vary", {})
     if not isinstance(vary_raw, dict):
         c.fail("cohort.vary", "must be a table")
@@ -335,7 +340,8 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
         name=name, duration_h=duration, output_interval_min=interval, species=species, seed=seed,
         description=description, doses=doses, subject=subject, amygdala_model=amygdala_model, amygdala=amygdala,
         cohort_size=size, cohort_vary=vary, sweep=dict(sweep), protocol=protocol,
-        caps5_baseline_mean=caps_mean, caps5_baseline_sd=caps_sd, rtol=rtol, atol=atol, max_steps=max_steps,
+        caps5_baseline_mean=caps_mean, caps5_baseline_sd=caps_sd, trauma_strength_cv=trauma_cv,
+        prior_ssri_fraction=ssri_fraction, rtol=rtol, atol=atol, max_steps=max_steps,
         precision=precision, save_states=save_states, source_text=text, source_path=source,
         overrides=overrides,
     )
@@ -359,6 +365,14 @@ def _validate_protocol(c: _Checker, data: dict) -> ProtocolSpec:
         if kind == "context":
             if table[key] not in AMYGDALA_CONTEXTS:
                 c.fail(f"protocol.{key}", f"must be one of {', '.join(AMYGDALA_CONTEXTS)}, got {table[key]!r}")
+            overrides[key] = table[key]
+        elif kind == "choice":
+            if table[key] not in low:
+                c.fail(f"protocol.{key}", f"must be one of {', '.join(low)}, got {table[key]!r}")
+            overrides[key] = table[key]
+        elif kind == "bool":
+            if not isinstance(table[key], bool):
+                c.fail(f"protocol.{key}", f"must be true or false, got {table[key]!r}")
             overrides[key] = table[key]
         elif kind == "list":
             raw = table[key]

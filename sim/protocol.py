@@ -12,8 +12,17 @@ follow-up day. :func:`expand` turns a protocol, an arm and a cohort into
 
 Between sessions the amygdala's own plasticity (:mod:`sim.amygdala.plasticity`) consolidates the
 labile weights and lets extinction fade (spontaneous recovery); the only protocol-level change to
-it is ``tau_forget_ext_h`` (below). The pharmacology is simulated only for the drug sessions
+it is ``tau_forget_ext_h`` (below). Everyday trauma *reminders* (optional, off by default:
+``reminders_per_week``, ``reminder_cs``, ``reminder_context``) add drug-free cue trials, learning on,
+evenly spaced from day 0 to the follow-up. The pharmacology is simulated only for the drug sessions
 (:func:`sim.runner.run_trial`); outside them the amygdala's drive is zero.
+
+Prior SSRI use (``[cohort] prior_ssri_fraction`` of the patients; ``ssri``, ``ssri_dose_mg``,
+``ssri_washout`` here): washed out (the default, as MAPP1 required) it changes nothing -- washout is
+assumed complete. Not washed out, those patients keep taking the SSRI once a day: every drug session
+(both arms) starts from the steady state of :data:`SSRI_PRELOAD_DAYS` days of daily doses (simulated
+by the cascade, so SERT occupancy and, for paroxetine, CYP2D6 inactivation come out of the model)
+and the day's SSRI dose is taken with the first MDMA dose.
 
 ``phase3`` follows MAPP1 (Mitchell et al. 2021 Nat Med 27:1025): three preparatory sessions,
 three drug sessions about 4 weeks apart (session 1: 80 mg + 40 mg supplemental 1.75 h later;
@@ -45,6 +54,23 @@ class Session:
     duration_h: float = 1.5
 
 
+# Everyday trauma reminders (off unless reminders_per_week > 0). Assumed: a reminder met in daily life
+# (a sound, a news item) is a weaker cue than revisiting the memory in therapy (cue intensity 0.5 of a
+# therapy exposure) and is met outside the trauma and therapy context (amygdala context "B").
+REMINDER_CS = 0.5
+REMINDER_CONTEXT = "B"
+
+# Prior SSRI use. Daily doses (mg of free base, as labelled): the usual starting and maintenance dose of
+# each (citalopram 20-40 mg/day, fluoxetine 20-60 mg/day, paroxetine 20-50 mg/day; US product labels);
+# assumed: 20 mg/day for each.
+SSRI_DAILY_MG = {"citalopram": 20.0, "fluoxetine": 20.0, "paroxetine": 20.0}
+# Days of daily dosing simulated before each drug session to reach steady state (assumed: >= 5 model
+# half-lives of each SSRI -- citalopram ~33 h, fluoxetine ~48 h, paroxetine ~41 h once its own CYP2D6
+# inactivation has set in; norfluoxetine is not in the drug library, so chronic fluoxetine's SERT
+# occupancy is underestimated).
+SSRI_PRELOAD_DAYS = 21
+
+
 @dataclass(frozen=True)
 class Protocol:
     """A therapy protocol. ``cues_per_exposure`` trauma cues (CS without US, ``cue_iti_s`` apart) are
@@ -59,7 +85,14 @@ class Protocol:
     exposure trial times ``1 + bond_gain * dOXTR``, dOXTR the oxytocin-receptor occupancy change from
     the session's pre-dose value at that time. Assumed (the seed's account of the therapeutic bond);
     its value is calibrated (experiments/calibrate_trial.py), so its share of the drug effect is
-    measured by ablation (``bond_gain = 0``), not claimed as mechanism."""
+    measured by ablation (``bond_gain = 0``), not claimed as mechanism.
+
+    ``reminders_per_week`` (1/week, default 0 = off): everyday trauma reminders, drug-free cue trials
+    of intensity ``reminder_cs`` in context ``reminder_context`` with learning on, at times
+    (k + 1/2) * 168 h / rate from day 0 until the follow-up probe; reminders that would fall inside a
+    session's simulated window are dropped. Off by default because the calibration (sim.outcomes)
+    was fitted without them. ``ssri``, ``ssri_dose_mg`` (mg/day), ``ssri_washout``: see the module
+    docstring."""
 
     name: str
     sessions: tuple[Session, ...]
@@ -70,6 +103,16 @@ class Protocol:
     tau_forget_ext_h: float = 2000.0
     session_h: float = 10.0   # pharmacology simulated per drug session (h)
     bond_gain: float = 0.0
+    reminders_per_week: float = 0.0
+    reminder_cs: float = REMINDER_CS
+    reminder_context: str = REMINDER_CONTEXT
+    ssri: str = "citalopram"
+    ssri_dose_mg: float | None = None   # None: SSRI_DAILY_MG[ssri]
+    ssri_washout: bool = True
+
+    @property
+    def ssri_daily_mg(self) -> float:
+        return SSRI_DAILY_MG[self.ssri] if self.ssri_dose_mg is None else self.ssri_dose_mg
 
     @property
     def drug_sessions(self) -> tuple[Session, ...]:
@@ -91,6 +134,12 @@ OVERRIDABLE = {
     "tau_forget_ext_h": ("float", 1.0, 1e6),
     "context": ("context", None, None),
     "bond_gain": ("float", 0.0, 100.0),
+    "reminders_per_week": ("float", 0.0, 70.0),
+    "reminder_cs": ("float", 0.0, 2.0),
+    "reminder_context": ("context", None, None),
+    "ssri": ("choice", tuple(SSRI_DAILY_MG), None),
+    "ssri_dose_mg": ("float", 0.0, 200.0),
+    "ssri_washout": ("bool", None, None),
 }
 
 # calibrated: experiments/calibrate_trial.py (see sim.outcomes for the record)
@@ -108,7 +157,9 @@ def register(name: str):
 def phase3(drug_days=(21.0, 49.0, 77.0), first_doses_mg=(80.0, 120.0, 120.0), supplemental_fraction=0.5,
            supplemental_h=1.75, supplemental_probability=0.9, exposures_h=(1.5, 2.5, 3.5, 4.5, 5.5),
            cues_per_exposure=1, followup_day=126.0, tau_forget_ext_h=2000.0, context="A",
-           bond_gain=BOND_GAIN) -> Protocol:
+           bond_gain=BOND_GAIN, reminders_per_week=0.0, reminder_cs=REMINDER_CS,
+           reminder_context=REMINDER_CONTEXT, ssri="citalopram", ssri_dose_mg=None,
+           ssri_washout=True) -> Protocol:
     """MAPP1-like phase 3 protocol (see the module docstring). Assumed: preparatory sessions weekly
     before the first drug session (days 0, 7, 14), integration sessions 1, 7 and 14 days after each
     drug session, one exposure period of each non-drug session 0.5 h in, supplemental dose taken by
@@ -121,8 +172,13 @@ def phase3(drug_days=(21.0, 49.0, 77.0), first_doses_mg=(80.0, 120.0, 120.0), su
         sessions.append(Session("drug", day, tuple(exposures_h), doses, duration_h=8.0))
         sessions += [Session("integration", day + k, (0.5,)) for k in (1.0, 7.0, 14.0)]
     sessions.sort(key=lambda s: s.day)
+    if ssri not in SSRI_DAILY_MG:
+        raise ValueError(f"protocol.ssri must be one of {', '.join(SSRI_DAILY_MG)}, not {ssri!r}")
     return Protocol("phase3", tuple(sessions), followup_day, cues_per_exposure, context=context,
-                    tau_forget_ext_h=tau_forget_ext_h, bond_gain=bond_gain)
+                    tau_forget_ext_h=tau_forget_ext_h, bond_gain=bond_gain,
+                    reminders_per_week=reminders_per_week, reminder_cs=reminder_cs,
+                    reminder_context=reminder_context, ssri=ssri, ssri_dose_mg=ssri_dose_mg,
+                    ssri_washout=bool(ssri_washout))
 
 
 def make(name: str, **overrides) -> Protocol:
@@ -155,7 +211,8 @@ def dose_schedule(protocol: Protocol, arm: str, n: int, seed: int) -> list[Sessi
 
 
 def trials(protocol: Protocol):
-    """The amygdala trial list: exposures of every session (learning) and the follow-up probe (last)."""
+    """The amygdala trial list, by time: exposures of every session and everyday reminders (both
+    learning) and the follow-up probe (last)."""
     from sim.amygdala import Trial
 
     out = []
@@ -164,8 +221,21 @@ def trials(protocol: Protocol):
         for t in s.exposures_h:
             out += [Trial(s.day * 24.0 + t + k * gap, context=protocol.context)
                     for k in range(protocol.cues_per_exposure)]
+    out += [Trial(t, cs=protocol.reminder_cs, context=protocol.reminder_context) for t in reminder_times(protocol)]
+    out.sort(key=lambda t: t.time_h)
     out.append(Trial(protocol.followup_day * 24.0, context="A"))
     return out
+
+
+def reminder_times(protocol: Protocol) -> list[float]:
+    """Times (h from day 0) of the everyday reminders (see :class:`Protocol`)."""
+    if protocol.reminders_per_week <= 0.0 or protocol.reminder_cs <= 0.0:
+        return []
+    step = 168.0 / protocol.reminders_per_week
+    end = protocol.followup_day * 24.0
+    windows = [(s.day * 24.0, s.day * 24.0 + max(s.duration_h, protocol.session_h)) for s in protocol.sessions]
+    times = (np.arange(int(np.ceil(end / step)) + 1) + 0.5) * step
+    return [float(t) for t in times if t < end and not any(a <= t < b for a, b in windows)]
 
 
 def engaged(trials, drive, bond_gain: float):
