@@ -27,12 +27,15 @@ def _run(name, overrides=None):
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
-    """Short runs written to HDF5: one subject, two arms, a small cohort, a dose sweep (summaries only)."""
+    """Short runs written to HDF5: one subject, two arms, a small cohort, a dose sweep (summaries only),
+    amygdala probe trials of the spiking model (with spikes) and of the rate model (two arms)."""
     d = tmp_path_factory.mktemp("plots")
     out = {}
     for key, name, over in (("single", "single_dose.toml", None), ("ssri", "ssri_pretreatment.toml", None),
                             ("cohort", "demo.toml", {"cohort.size": 30}),
-                            ("escalation", "dose_escalation.toml", None)):
+                            ("escalation", "dose_escalation.toml", None),
+                            ("spiking", "amygdala_spiking.toml", None),
+                            ("probes", "mdma_probe_trials.toml", {"cohort.size": 6})):
         out[key] = d / f"{key}.h5"
         _run(name, over).to_hdf5(out[key])
     from sim.sweep import run_sweep
@@ -85,6 +88,9 @@ def _texts_overlap(fig) -> list[tuple[str, str]]:
     ("cohort", ["cohort"], [], ".png"),
     ("dose-response", ["escalation"], ["--metric", "auc"], ".png"),
     ("dose-response", ["sweep"], [], ".svg"),
+    ("amygdala", ["spiking"], [], ".png"),
+    ("amygdala", ["spiking"], [], ".svg"),
+    ("amygdala", ["probes"], [], ".png"),
 ])
 def test_every_kind_writes_its_format(files, tmp_path, kind, inputs, extra, suffix):
     magic = {".png": b"\x89PNG", ".svg": b"<?xml", ".pdf": b"%PDF"}[suffix]
@@ -149,7 +155,10 @@ def test_colours_are_fixed_per_transmitter_across_kinds(files):
     lambda f: plots.compare([Result.from_hdf5(f["single"]), Result.from_hdf5(f["ssri"])]),
     lambda f: plots.cohort(Result.from_hdf5(f["cohort"])),
     lambda f: plots.dose_response(Result.from_hdf5(f["sweep"])),
-], ids=["cascade-arms", "cascade-five-runs", "compare", "cohort", "dose-response"])
+    lambda f: plots.amygdala(Result.from_hdf5(f["spiking"])),
+    lambda f: plots.amygdala(Result.from_hdf5(f["probes"])),
+], ids=["cascade-arms", "cascade-five-runs", "compare", "cohort", "dose-response", "amygdala-spiking",
+        "amygdala-rate"])
 def test_no_overlapping_text_and_slide_sized_letters(files, make):
     fig = make(files)
     assert _texts_overlap(fig) == []
@@ -179,6 +188,39 @@ def test_dose_response_uses_stored_summaries_and_varied_doses(files):
     np.testing.assert_array_equal(plots.swept_parameters(esc)["dose.0.amount_mg"], [50, 75, 100, 125, 150])
     with pytest.raises(ValueError, match="no time courses"):
         plots.cascade(sweep)
+
+
+def test_spiking_amygdala_figure_draws_the_stored_spikes(files):
+    """One raster per recorded probe trial with every stored spike of it, rows grouped and coloured by
+    population, population-rate panels in Hz on time from cue onset, the cue shaded; the rate model's
+    file keeps the per-trial figure."""
+    res = Result.from_hdf5(files["spiking"])
+    sp = res.spikes
+    fig = plots.amygdala(res)
+    rasters = [ax for ax in fig.axes if ax.get_title().startswith(("A:", "B:", "C:", "D:"))]
+    assert [ax.get_title().split(":")[0] for ax in rasters] == ["A", "B", "C"]
+    for k, ax in enumerate(rasters):
+        assert f"probe at {res.trials['time_h'][0, k]:g} h" in ax.get_title()
+        points = np.concatenate([c.get_offsets() for c in ax.collections if len(c.get_offsets())])
+        assert len(points) == (sp["trial"] == k).sum()
+        colours = {tuple(np.round(c.get_facecolor()[0][:3], 3)) for c in ax.collections if len(c.get_offsets())}
+        assert len(colours) >= 7  # one per population that fired
+    labels = [t.get_text() for t in rasters[0].get_yticklabels()]
+    assert labels[:3] == ["LA principal", "LA PV", "BA fear"] and labels[-1] == "CeM"
+    rate_axes = [ax for ax in fig.axes if ax.get_ylabel() == "Hz"]
+    assert len(rate_axes) == 3  # principal cells, interneurons, ITC and central amygdala
+    assert {ax.get_xlabel() for ax in fig.axes if ax.get_xlabel().startswith("time from")} == {
+        "time from cue onset (s)"}
+    # the cue window is shaded in every raster and rate panel
+    assert all(any(p.get_x() == 0.0 for p in ax.patches) for ax in rasters)
+    plt.close(fig)
+    assert plots.suggested_kinds(res)[-1] == "amygdala"
+    rate = Result.from_hdf5(files["probes"])
+    assert rate.spikes == {} and "amygdala" in plots.suggested_kinds(rate)
+    fig = plots.amygdala(rate)
+    assert [ax.get_ylabel() for ax in fig.axes][-3:] == ["1 = untreated", "Hz", "Hz"]
+    plt.close(fig)
+    assert "amygdala" not in plots.suggested_kinds(Result.from_hdf5(files["ssri"]))
 
 
 def test_plot_input_errors_exit_2_with_one_line(files, tmp_path, capsys):

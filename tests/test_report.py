@@ -48,6 +48,24 @@ def ssri_report(ssri_h5):
     return out
 
 
+@pytest.fixture(scope="module")
+def spiking_report(tmp_path_factory):
+    """A single-subject spiking run with stored spikes (experiments/amygdala_spiking.toml)."""
+    d = tmp_path_factory.mktemp("spiking-report")
+    sim.run(sim.load_experiment(ROOT / "experiments" / "amygdala_spiking.toml")).to_hdf5(d / "spiking.h5")
+    out = d / "spiking.html"
+    assert main(["report", str(d / "spiking.h5"), "-o", str(out), "--no-validate"]) == 0
+    return out
+
+
+def test_report_of_a_spiking_run_has_the_raster_and_stays_small(spiking_report):
+    text = spiking_report.read_text()
+    assert spiking_report.stat().st_size < 5e6
+    assert text.count("<img ") == 2  # the cascade and the amygdala's probe trials with the raster
+    assert "spike raster of the recorded cells grouped and coloured by population" in text
+    assert "--no-validate" in text and "amygdala-spiking-raster" in text
+
+
 def test_report_is_self_contained_and_small(ssri_report):
     text = ssri_report.read_text()
     assert ssri_report.stat().st_size < 5e6
@@ -110,7 +128,9 @@ def test_report_input_errors_exit_2(ssri_h5, tmp_path, capsys):
     assert "unknown suite" in capsys.readouterr().err
 
 
-def test_report_renders_in_headless_chromium_with_every_image(ssri_report, tmp_path):
+@pytest.mark.parametrize("which", ["ssri_report", "spiking_report"])
+def test_report_renders_in_headless_chromium_with_every_image(which, request, tmp_path):
+    report = request.getfixturevalue(which)
     chromium = _chromium()
     if chromium is None:
         pytest.skip("no Chromium binary on PATH (Debian: apt-get install chromium; .ci/run installs it)")
@@ -119,7 +139,7 @@ def test_report_renders_in_headless_chromium_with_every_image(ssri_report, tmp_p
              "document.body.setAttribute('data-images', imgs.filter(i => i.complete && i.naturalWidth > 0)"
              ".length + '/' + imgs.length); });</script></body>")
     page = tmp_path / "probe.html"
-    page.write_text(ssri_report.read_text().replace("</body>", probe))
+    page.write_text(report.read_text().replace("</body>", probe))
     common = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,2400",
               "--virtual-time-budget=5000"]
     dom = subprocess.run([*common, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
@@ -127,9 +147,9 @@ def test_report_renders_in_headless_chromium_with_every_image(ssri_report, tmp_p
     found = re.search(r'data-images="(\d+)/(\d+)"', dom.stdout)
     assert found, "the load event did not fire (or the DOM was not dumped)"
     loaded, total = map(int, found.groups())
-    assert total == ssri_report.read_text().count("<img ") >= 1 and loaded == total
+    assert total == report.read_text().count("<img ") >= 1 and loaded == total
     shot = tmp_path / "shot.png"
-    subprocess.run([*common, f"--screenshot={shot}", ssri_report.as_uri()], capture_output=True, timeout=120,
+    subprocess.run([*common, f"--screenshot={shot}", report.as_uri()], capture_output=True, timeout=120,
                    check=True)
     from PIL import Image
 

@@ -98,3 +98,40 @@ def test_write_is_atomic(tmp_path):
     path = tmp_path / "r.h5"
     _result().to_hdf5(path)
     assert path.exists() and not (tmp_path / "r.h5.partial").exists()
+
+
+def _spikes():
+    return {"time_s": np.array([-0.25, 0.01, 0.02, -0.1]), "neuron": np.array([0, 3, 1, 2]),
+            "trial": np.array([0, 0, 0, 1]), "run": np.zeros(4, int), "cell": np.array([0, 1, 10, 11]),
+            "populations": ["a", "b"], "population_start": np.array([0, 2]), "population_stop": np.array([2, 4]),
+            "population_size": np.array([10, 20]), "window_s": [-0.3, 0.5], "cue_duration_s": 0.5, "dt_ms": 0.1,
+            "runs": [0], "trials": [0, 1], "scale": 0.1}
+
+
+def test_spikes_round_trip_with_units_and_xarray(tmp_path):
+    res = _result()
+    res.spikes = _spikes()
+    res.to_hdf5(tmp_path / "s.h5")
+    with h5py.File(tmp_path / "s.h5") as f:
+        g = f["amygdala/spikes"]
+        assert g["time_s"].dtype == np.float32 and g["time_s"].attrs["units"] == "s"
+        for name in ("neuron", "trial", "run", "cell"):
+            assert g[name].dtype == np.int32 and g[name].attrs["units"] == "1" and g[name].attrs["long_name"]
+        assert list(g.attrs["population_start"]) == [0, 2]
+    back = Result.from_hdf5(tmp_path / "s.h5").spikes
+    np.testing.assert_allclose(back["time_s"], res.spikes["time_s"], rtol=1e-6)
+    for name in ("neuron", "trial", "run", "cell", "population_start", "population_stop", "population_size"):
+        np.testing.assert_array_equal(back[name], res.spikes[name])
+    assert back["populations"] == ["a", "b"] and back["window_s"] == [-0.3, 0.5] and back["trials"] == [0, 1]
+    assert back["cue_duration_s"] == 0.5 and back["scale"] == 0.1
+    xr = pytest.importorskip("xarray")
+    pytest.importorskip("h5netcdf")
+    ds = xr.open_dataset(tmp_path / "s.h5", engine="h5netcdf", group="amygdala/spikes")
+    assert ds["neuron"].dims == ("time_s",) and ds["time_s"].attrs["units"] == "s" and ds.sizes["cell"] == 4
+
+
+def test_files_without_spikes_read_back_with_empty_spikes(tmp_path):
+    _result().to_hdf5(tmp_path / "r.h5")
+    with h5py.File(tmp_path / "r.h5") as f:
+        assert "amygdala" not in f
+    assert Result.from_hdf5(tmp_path / "r.h5").spikes == {}
