@@ -657,11 +657,15 @@ TRIAL_PANELS = (("fear_response", "1 = untreated", "fear response to the trauma 
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
 
-def _draw_trials(ax, g: Group, name: str, c: str, marker: str) -> Line2D:
-    """One group's per-trial values of ``name`` against probe time: a line per run if one, else median
-    and 5-95 % band."""
+def _draw_trials(ax, g: Group, name: str, c: str, marker: str, x=None, keep=None) -> Line2D:
+    """One group's per-trial values of ``name`` against probe time (or ``x``, for the trials ``keep``):
+    a line per run if one, else median and 5-95 % band."""
     t = np.nanmedian(np.asarray(g.result.trials["time_h"], dtype=float)[g.runs], axis=0)
     rows = np.asarray(g.result.trials[name], dtype=float)[g.runs]
+    if keep is not None:
+        t, rows = t[keep], rows[:, keep]
+    if x is not None:
+        t = np.asarray(x, dtype=float)
     if rows.shape[0] == 1:
         med = rows[0]
     else:
@@ -672,9 +676,34 @@ def _draw_trials(ax, g: Group, name: str, c: str, marker: str) -> Line2D:
     return line
 
 
+def probe_sessions(time_h: np.ndarray, t_max: float) -> list[np.ndarray] | None:
+    """Probe trials grouped into sessions when a time axis would crowd them (runs of trials minutes
+    apart, sessions hours or days apart): a list of index arrays, or None for evenly spread probes."""
+    t = np.asarray(time_h, dtype=float)
+    gaps = np.diff(t)
+    if t.size < 4 or not np.all(np.isfinite(gaps)) or gaps.min() <= 0:
+        return None
+    if gaps.max() / gaps.min() <= 20.0 or gaps.min() >= 0.02 * t_max:
+        return None
+    cut = np.flatnonzero(gaps > max(10.0 * gaps.min(), 0.02 * t_max)) + 1
+    return np.split(np.arange(t.size), cut)
+
+
+def _session_label(t: np.ndarray) -> str:
+    def h(x: float) -> str:
+        return f"{x / 24.0:.3g} d" if x >= 48.0 else f"{x:.3g} h"
+
+    if t.size == 1:
+        return h(t[0])
+    return f"{h(t[0])}-{h(t[-1])}".replace(" h-", "-").replace(" d-", "-") + f"\n({t.size} trials)"
+
+
 def amygdala(result: Result, path=None):
     """Per-trial fear response, BLA and CeM rates against probe time; arms of a cycled cohort as line
-    styles (median and 5-95 % band when an arm has several runs), doses on top."""
+    styles (median and 5-95 % band when an arm has several runs), doses on top. Probes in sessions
+    (trials minutes apart, sessions hours apart: :func:`probe_sessions`) are drawn by trial, session by
+    session, on an axis that is not to scale between sessions; a spiking run with stored spikes gets
+    rasters (:func:`_amygdala_spiking`)."""
     if not result.trials or "fear_response" not in result.trials:
         raise ValueError("the file has no amygdala probe trials (/trials): run an experiment with "
                          "[amygdala] model = \"rate\" or \"spiking\"")
@@ -695,6 +724,11 @@ def amygdala(result: Result, path=None):
     if has_spikes(result):
         return _save(_amygdala_spiking(result, groups, settings, show_doses, n_dose_rows), path)
     bands = any(g.runs.size > 1 for g in groups)
+    probe_t = np.nanmedian(np.asarray(result.trials["time_h"], dtype=float), axis=0)
+    sessions = probe_sessions(probe_t, t_max)
+    if sessions is not None:  # no time axis for the doses to sit on: the arms' legend names them
+        show_doses = False
+        heights = [2.8] + [1.9] * (len(panels) - 1)
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(len(heights), 1, sharex=True, figsize=(11, 1.3 + sum(heights)),
                                  height_ratios=heights, layout="constrained", squeeze=False)
@@ -704,7 +738,11 @@ def amygdala(result: Result, path=None):
         for ax, (name, ylabel, title) in zip(axes, panels, strict=True):
             c = colour(name)
             for k, g in enumerate(groups):
-                _draw_trials(ax, g, name, c, MARKERS[k % len(MARKERS)])
+                if sessions is None:
+                    _draw_trials(ax, g, name, c, MARKERS[k % len(MARKERS)])
+                    continue
+                for j, idx in enumerate(sessions):  # trial number, a gap of 1.5 between sessions
+                    _draw_trials(ax, g, name, c, MARKERS[k % len(MARKERS)], x=idx + 1.5 * j, keep=idx)
             ax.set_title(title, loc="left", fontsize=12)
             ax.set_ylabel(ylabel)
             if name == "fear_response":
@@ -716,8 +754,20 @@ def amygdala(result: Result, path=None):
                 ax.set_ylim(0.0, max(1.2, 1.08 * hi if np.isfinite(hi) else 1.2))
             else:
                 ax.set_ylim(0.0, None)
-        _time_axis(axes[-1], t_max)
-        axes[-1].set_xlabel(axes[-1].get_xlabel().replace("time since start", "probe time since start"))
+        if sessions is None:
+            _time_axis(axes[-1], t_max)
+            axes[-1].set_xlabel(axes[-1].get_xlabel().replace("time since start", "probe time since start"))
+        else:
+            edges = [(idx[0] + 1.5 * j, idx[-1] + 1.5 * j) for j, idx in enumerate(sessions)]
+            for ax in axes:
+                for (_, b), (a, _) in zip(edges[:-1], edges[1:], strict=True):
+                    ax.axvline((a + b) / 2.0, color="0.55", linewidth=1.0, linestyle=(0, (4, 3)))
+                ax.grid(axis="x", visible=False)
+            axes[-1].set_xticks([(a + b) / 2.0 for a, b in edges],
+                                [_session_label(probe_t[idx]) for idx in sessions])
+            axes[-1].set_xlim(edges[0][0] - 0.6, edges[-1][1] + 0.6)
+            axes[-1].set_xlabel("probe trials in time order, by session (time since start; not to scale "
+                                "between sessions)")
         size = f", scale {settings['scale']:g}" if model == "spiking" and "scale" in settings else ""
         title = (f"{_title(result, 'amygdala')}: trauma-cue probe trials ({model} model{size}, context "
                  f"{settings.get('context', 'A')})" + ("\nline: median; band: 5-95 % of runs" if bands else ""))

@@ -242,8 +242,10 @@ def test_plot_input_errors_exit_2_with_one_line(files, tmp_path, capsys):
 
 def test_every_gallery_experiment_says_what_it_shows():
     paths = sorted((ROOT / "experiments").rglob("*.toml"))
-    assert {"repeated_dose.toml", "cyp2d6_recovery.toml", "rat_fluoxetine.toml", "sweep_dose_response.toml"} <= {
-        p.name for p in paths}
+    assert {"repeated_dose.toml", "cyp2d6_recovery.toml", "rat_fluoxetine.toml", "sweep_dose_response.toml",
+            "single_dose.toml", "dose_escalation.toml", "supplemental_dose.toml", "poor_metabolizer.toml",
+            "ssri_pretreatment.toml", "paroxetine_mdma.toml", "oxytocin_dose_response.toml", "carvedilol.toml",
+            "extinction_mdma.toml", "amygdala_spiking.toml", "phase3_trial.toml"} <= {p.name for p in paths}
     # files whose doses fall after the 6-h smoke-test horizon live in multiday/ (run in full here and elsewhere)
     for path in paths:
         text = path.read_text()
@@ -287,6 +289,97 @@ def test_fluoxetine_prevents_most_of_the_rat_serotonin_surge():
     assert evoked[1] < 0.5 * evoked[0]
     da = res["ec_dopamine"].max(axis=1)
     assert 0.5 * da[0] < da[1] < da[0]  # dopamine only partly reduced
+
+
+def _gallery(name, overrides=None):
+    return sim.run(sim.load_experiment(ROOT / "experiments" / name, overrides or {}))
+
+
+def _auc(res, upto=None):
+    keep = res.time <= (upto if upto is not None else res.time[-1])
+    return np.trapezoid(res["plasma_mdma"][:, keep], res.time[keep], axis=1)
+
+
+def test_single_dose_absorption_elimination_and_enzyme_loss():
+    res = _gallery("single_dose.toml")
+    t, c = res.time, res["plasma_mdma"][0]
+    assert 200 < c.max() < 280 and 1.5 <= t[c.argmax()] <= 2.5  # peak ~240 ng/mL at ~2 h
+    a, b = np.searchsorted(t, 12.0), np.searchsorted(t, 24.0)
+    half_life = np.log(2) * (t[b] - t[a]) / np.log(c[a] / c[b])
+    assert 7.5 < half_life < 10.5
+    mda = res["plasma_mda"][0]
+    assert t[mda.argmax()] > 2 * t[c.argmax()]  # the metabolite rises and falls more slowly
+    e = res["cyp2d6_activity"][0]
+    assert e[np.searchsorted(t, 6.0)] < 0.2 and e[-1] < 0.5  # lost within hours, not back within two days
+
+
+def test_supplemental_dose_adds_more_than_half_the_first_doses_exposure():
+    res = _gallery("supplemental_dose.toml")
+    first = _gallery("single_dose.toml", {"dose.0.amount_mg": 120.0})
+    assert res.time[-1] == first.time[-1]
+    assert _auc(res)[0] - _auc(first)[0] > 0.5 * _auc(first)[0]
+    c, c1 = res["plasma_mdma"][0], first["plasma_mdma"][0]
+    assert (c > 0.5 * c.max()).sum() > 1.3 * (c1 > 0.5 * c1.max()).sum()  # high levels last longer
+
+
+def test_dose_escalation_exposure_grows_faster_than_dose():
+    res = _gallery("dose_escalation.toml")
+    auc24 = _auc(res, 24.0)
+    assert np.all(np.diff(auc24) > 0) and auc24[-1] / auc24[0] > 5.0  # 3x the dose, > 5x the AUC
+    assert np.all(np.diff(res["cyp2d6_activity"].min(axis=1)) < 0)  # deeper enzyme loss at higher doses
+
+
+def test_poor_metabolisers_have_the_highest_exposure_but_every_phenotype_drifts_towards_them():
+    res = _gallery("poor_metabolizer.toml")
+    auc = _auc(res)  # runs: poor, intermediate, extensive, ultrarapid
+    assert np.all(np.diff(auc) < 0)
+    at6 = res["cyp2d6_activity"][:, np.searchsorted(res.time, 6.0)]
+    assert np.all(at6 < 0.15)  # every phenotype near a poor metaboliser within hours
+    assert auc[0] / auc[-1] < 4.0  # less spread than the enzyme capacities suggest
+
+
+def test_probe_trials_mdma_lowers_the_fear_response_while_present():
+    res = _gallery("mdma_probe_trials.toml", {"cohort.size": 4})  # runs alternate placebo, MDMA
+    fear, t = res.trials["fear_response"], res.trials["time_h"][0]
+    np.testing.assert_allclose(fear[0::2], 1.0, atol=1e-6)
+    at1 = fear[1::2, np.searchsorted(t, 1.0)]
+    assert np.all((0.55 < at1) & (at1 < 0.8))  # about a third lower within the first hour
+    assert np.all(np.diff(fear[1::2, 1:], axis=1) > 0) and np.all(fear[1::2, -1] > 0.9)  # and back towards 1
+
+
+def test_carvedilol_blunts_the_heart_rate_rise_but_not_mdma_exposure():
+    res = _gallery("carvedilol.toml")  # runs: placebo-placebo, carvedilol-placebo, placebo-MDMA, carvedilol-MDMA
+    rise = res["heart_rate"].max(axis=1) - res["heart_rate"][:, 0]
+    assert rise[2] > 15.0 and rise[3] < 0.8 * rise[2]
+    np.testing.assert_allclose(res["plasma_mdma"][3], res["plasma_mdma"][2], rtol=1e-6, atol=1e-9)
+
+
+def test_5ht1a_antagonist_removes_most_of_the_oxytocin_response():
+    res = _gallery("oxytocin_dose_response.toml")  # placebo, 0.75, 1.5 mg/kg, 1.5 mg/kg after pindolol
+    rise = res["plasma_oxytocin"].max(axis=1) - res["plasma_oxytocin"][:, 0]
+    assert rise[0] < 1e-6 < rise[1] < rise[2]
+    assert rise[3] < 0.5 * rise[2]
+
+
+def test_extinction_under_mdma_is_easier_but_does_not_last_longer():
+    res = _gallery("multiday/extinction_mdma.toml")  # run 0 placebo, run 1 MDMA
+    fear, t = res.trials["fear_response"], res.trials["time_h"][0]
+    sessions = plots.probe_sessions(t, res.time[-1])
+    assert [list(s) for s in sessions] == [[0], list(range(1, 11)), [11]]
+    session = fear[:, 1:11]
+    np.testing.assert_allclose(fear[:, 0], 1.0, atol=1e-6)  # before the drug acts
+    assert session[1, 0] < 0.8 < 0.9 < session[0, 0]  # lower from the first extinction trial under MDMA
+    assert np.all(session[1, :6] < session[0, :6]) and np.all(session[:, -1] < 0.1)
+    test = fear[:, -1]
+    assert np.all(test > 0.5)  # spontaneous recovery two days later
+    assert test[1] > test[0] - 0.05  # the MDMA arm is no better off
+    c = res["plasma_mdma"][1]
+    assert c[np.searchsorted(res.time, t[-1])] < 0.03 * c.max()  # the test is (nearly) drug-free
+    fig = plots.amygdala(res)  # drawn by trial, session by session
+    labels = [x.get_text() for x in fig.axes[-1].get_xticklabels()]
+    assert labels == ["0 h", "1.5-1.8 h\n(10 trials)", "47 h"]
+    assert _texts_overlap(fig) == []
+    plt.close(fig)
 
 
 def test_dose_response_sweep_shows_more_than_proportional_exposure(tmp_path):
