@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint validate bench brian2-venv clean-cache gallery figures
+.PHONY: demo test lint validate bench brian2-venv numbalsoda clean-cache gallery figures
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ bench: $(STAMP)
 brian2-venv:
 	$(PYTHON) -m venv .venv-brian2
 	.venv-brian2/bin/python -m pip install --quiet "brian2" "numpy<2.4" cython
+
+# optional benchmark baseline: LSODA callable from numba (builds from source: gfortran and cmake)
+numbalsoda: $(STAMP)
+	command -v gfortran >/dev/null || (apt-get update -q && apt-get install -y -q gfortran cmake)
+	$(BIN)/python -m pip install --quiet numbalsoda
 
 # every guided demonstration in experiments/: figures, HTML reports and an index in results/gallery/
 gallery: $(STAMP)

@@ -11,6 +11,9 @@ every method. Members differ by lognormal (CV 20 %) factors on a few PK paramete
   the interval boundary (the same restart the ensemble solver does). For large N only the first
   members are timed and the total is extrapolated linearly; such rows are marked "extrapolated".
   scipy runs in this one process (one core); the ensemble uses every numba thread.
+- numbalsoda (optional, where installed: ``make numbalsoda``): ODEPACK's LSODA called from numba,
+  one integration per member in a ``prange`` loop over the ensemble (:mod:`benchmarks.numbalsoda_loop`):
+  the strongest per-member baseline, sharing the ensemble's threads, model and output grid.
 - Accuracy: each method against scipy Radau at rtol 1e-10 on a few members.
 """
 
@@ -30,7 +33,7 @@ import numpy as np
 import scipy
 from scipy.integrate import solve_ivp
 
-from benchmarks import models
+from benchmarks import models, numbalsoda_loop
 from sim.solver import STAT_FIELDS, solve_ensemble
 
 RTOL = 1e-6
@@ -228,6 +231,16 @@ def time_size(n, ensemble, scipy_seconds, subset, full, repeat, rows, stats) -> 
             numba.set_num_threads(threads)
         rows.append({"n": n, "method": "ensemble RODAS4 (1 thr)", "wall_s": wall, "timed_members": n,
                      "extrapolated": False, "note": f"best of {max(1, repeat // 2)}"})
+    if numbalsoda_loop.available():
+        def lsoda_prange(y0=ensemble.y0, params=ensemble.params):
+            for start in range(0, y0.shape[0], ENSEMBLE_CHUNK):
+                stop = start + ENSEMBLE_CHUNK
+                numbalsoda_loop.solve(y0[start:stop], params[start:stop], ensemble.t_eval, RTOL, ATOL)
+
+        lsoda_prange()  # compile
+        wall = _best_time(lsoda_prange, repeat)
+        rows.append({"n": n, "method": f"numbalsoda LSODA prange ({threads} thr)", "wall_s": wall,
+                     "timed_members": n, "extrapolated": False, "note": f"best of {repeat}"})
     for method in ("LSODA", "BDF"):
         n_timed = n if full else min(n, subset[method])
         seconds, scipy_counts = scipy_seconds(method, n_timed)
@@ -333,6 +346,7 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
 
         def ensemble(y0=y0, params=params):
             return run_ensemble(y0, params, t_eval, keep=False)
+        ensemble.y0, ensemble.params, ensemble.t_eval = y0, params, t_eval
 
         def scipy_seconds(method, n_timed, params=params):
             return time_scipy(params, t_eval, method, n_timed, compiled)
