@@ -158,6 +158,9 @@ def readme_figures(out: Path, workers: int = 2) -> list[Path]:
         sweep = Result.from_hdf5(run_one("sweep_dose_response.toml", tmp, workers))
         made.append(out / "dose_response.png")
         _small(plots.dose_response(sweep, outputs=["plasma_mdma", "ec_serotonin"], metric="auc"), made[-1])
+        spk = Result.from_hdf5(run_one("amygdala_spiking.toml", tmp, workers))
+        made.append(out / "amygdala_spiking.png")  # linked from the README, not embedded
+        _small(plots.amygdala(spk), made[-1], dpi=60)
     from sim.amygdala.plots import vlachos_figure
 
     made.append(out / "vlachos_renewal.png")  # the amygdala's reproduced published result
