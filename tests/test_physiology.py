@@ -54,9 +54,12 @@ def test_experiment_files_run(name):
         assert np.all(np.isfinite(res[out]))
 
 
-def test_fitted_physiology_rows_pass_and_shares_are_reported():
+def test_all_physiology_rows_pass_and_shares_are_reported():
+    """Every row passes (none is an expected failure any more: the Vizeli shares and the carvedilol SBP row
+    were fixed; see sim/kinetics/physiology.py)."""
     rows = validate.evaluate(["physiology"])
-    assert all(ok for t, _, ok in rows if t.fitted), [(t.quantity, v) for t, v, ok in rows if not ok]
+    assert all(ok for _, _, ok in rows), [(t.quantity, v) for t, v, ok in rows if not ok]
+    assert any(not t.fitted for t, _, _ in rows)
     shares = {t.quantity: v for t, v, _ in rows if "share" in t.quantity}
     assert len(shares) == 3 and all(0.0 <= v <= 1.0 for v in shares.values())
     print(shares)

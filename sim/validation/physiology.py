@@ -69,7 +69,8 @@ PHYSIOLOGY_TARGETS = (
            False, lambda: peak_rise("systolic_bp", (_mdma(75.0),))),
     Target("physiology", "peak rise of heart rate vs placebo after 75 mg", "~+30", 24.0, 36.0, "bpm", MAS_PD,
            False, lambda: peak_rise("heart_rate", (_mdma(75.0),))),
-    Target("physiology", "share of subjects with systolic BP > 160 mmHg", "33 %", 0.26, 0.40, "1", VIZELI, False,
+    Target("physiology", "share of subjects with systolic BP > 160 mmHg", "33 %", 0.26, 0.40, "1",
+           VIZELI + "; fitted: physiology.emax_sbp (with the Mas band; sim/kinetics/physiology.py)", True,
            lambda: share_over("systolic_bp", 160.0)),
     Target("physiology", "share of subjects with heart rate > 100 bpm", "29 %", 0.22, 0.36, "1", VIZELI, False,
            lambda: share_over("heart_rate", 100.0)),
@@ -88,18 +89,19 @@ HYSEK_2010 = "Hysek, Vollenweider & Liechti 2010 Emerg Med J 27:586 (n = 16, 1.6
 CITALOPRAM_PRE = (("citalopram", 40.0, 0.0, "iv", False, "base"),)
 CARVEDILOL_PRE = (("carvedilol", 50.0, 0.0, "oral", False, "base"),)
 # Drug interactions on physiology. They belong with `sim validate interactions`, but live in the physiology
-# suite for now: the carvedilol SBP row fails, and tests/test_interactions.py (another owner) lists the
-# interaction rows allowed to fail; moving them is one line there (see the issue notes).
+# suite for now (moving them is one line in sim/validate.py; tests/test_physiology.py asserts all rows pass).
 PHYSIOLOGY_INTERACTION_TARGETS = (
     Target("physiology", "MDMA-evoked SBP rise with / without citalopram 40 mg i.v.", "reduced", 0.0, 0.8, "1",
-           LIECHTI_V, False, lambda: evoked_peak_ratio("systolic_bp", CITALOPRAM_PRE, _mdma(105.0, 1.5), 1.5)),
+           LIECHTI_V + "; fitted: physiology.d50_sbp (bounded by this row and the carvedilol SBP row)", True,
+           lambda: evoked_peak_ratio("systolic_bp", CITALOPRAM_PRE, _mdma(105.0, 1.5), 1.5)),
     Target("physiology", "MDMA-evoked HR rise with / without citalopram 40 mg i.v.", "reduced", 0.0, 0.8, "1",
            LIECHTI_V, False, lambda: evoked_peak_ratio("heart_rate", CITALOPRAM_PRE, _mdma(105.0, 1.5), 1.5)),
     Target("physiology", "MDMA-evoked temperature rise with / without citalopram 40 mg i.v.", "not reduced",
            0.8, math.inf, "1", LIECHTI_V + "; the 5-HT2A weight of temperature (0) was chosen from this row",
            True, lambda: evoked_peak_ratio("body_temperature", CITALOPRAM_PRE, _mdma(105.0, 1.5), 1.5)),
     Target("physiology", "peak SBP rise with / without carvedilol 50 mg (125 mg MDMA)", "lower", 0.0, 0.8, "1",
-           HYSEK, False, lambda: rise_ratio("systolic_bp", CARVEDILOL_PRE, _mdma(125.0, 1.0), 1.0)),
+           HYSEK + "; fitted: physiology.d50_sbp (bounded by this row and the citalopram SBP row)", True,
+           lambda: rise_ratio("systolic_bp", CARVEDILOL_PRE, _mdma(125.0, 1.0), 1.0)),
     Target("physiology", "peak HR rise with / without carvedilol 50 mg (125 mg MDMA)", "lower", 0.0, 0.8, "1",
            HYSEK, False, lambda: rise_ratio("heart_rate", CARVEDILOL_PRE, _mdma(125.0, 1.0), 1.0)),
     Target("physiology", "peak temperature rise with / without carvedilol 50 mg (125 mg MDMA)", "lower", 0.0, 0.8,
