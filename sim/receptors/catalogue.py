@@ -121,6 +121,8 @@ def affinity_table(drug_names=None) -> list[tuple[str, str, float, float, str]]:
     rows = []
     for r in RECEPTORS.values():
         rows.append((r.name, f"{r.ligand} (endogenous)", r.k_um, 1.0, r.source))
+        if r.ka_um is not None:
+            rows.append((r.name, f"{r.ligand} (endogenous, operational K_A)", r.ka_um, 1.0, r.ka_source))
         for d in names:
             a = library.get(d).affinities.get(r.name)
             if a is not None:
