@@ -26,7 +26,7 @@ import math
 import numpy as np
 from numba import njit, prange, types
 
-from sim.solver.linalg import lu_factor, lu_solve, sparse_lu_factor, sparse_lu_solve
+from sim.solver.jacobian import factor_w, fd_jacobian, solve_w
 from sim.solver.signatures import JAC_SIGNATURE, JAC_TYPE, RHS_TYPE
 from sim.solver.status import Status
 
@@ -60,7 +60,6 @@ SAFETY = 0.9
 FAC_MIN = 1.0 / 6.0  # fac = h / h_new is bounded to [1/6, 5]: 0.2 <= h_new / h <= 6
 FAC_MAX = 5.0
 UROUND = 2.220446049250313e-16
-SQRT_UROUND = math.sqrt(UROUND)
 
 # stats columns (see sim.solver.status.STAT_FIELDS)
 _STEPS, _REJECTED, _RHS, _JAC, _LU = 0, 1, 2, 3, 4
@@ -102,14 +101,6 @@ def _all_finite(v):
         if not np.isfinite(v[i]):
             return False
     return True
-
-
-@njit(cache=True)
-def _solve(lu, piv, dense, lrow_ptr, lrow_cols, urow_ptr, urow_cols, b):
-    if dense:
-        lu_solve(lu, piv, b)
-    else:
-        sparse_lu_solve(lu, lrow_ptr, lrow_cols, urow_ptr, urow_cols, b)
 
 
 @njit(cache=True)
@@ -157,7 +148,6 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
         g_cols = group_cols
         c_ptr = col_ptr
         r_idx = row_idx
-    n_groups = g_ptr.size - 1
     if fill_pos is None:
         f_pos = np.empty(0, dtype=np.int64)
         lc_ptr = np.zeros(1, dtype=np.int64)
@@ -174,7 +164,6 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
         ur_cols = urow_cols
         lr_ptr = lrow_ptr
         lr_cols = lrow_cols
-    sparse_w = f_pos.size > 0
     ysave = np.empty(n)
     dinc = np.empty(n)
     n_out = t_eval.size
@@ -195,8 +184,6 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
     q2 = np.empty(n)
     jmat = np.zeros((n, n))
     wmat = np.zeros((n, n))
-    w_flat = wmat.reshape(n * n)
-    j_flat = jmat.reshape(n * n)
     piv = np.empty(n, dtype=np.int64)
 
     t = t_eval[0]
@@ -242,31 +229,8 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
             if has_jac:
                 jac(t, y, p, jmat)
             else:
-                # increments as in LSODE's PREPJ: relative to y_j, floored by a step- and
-                # f-dependent amount in units of the error weight (robust for states near zero)
-                fnorm = 0.0
-                for i in range(n):
-                    fnorm += (f0[i] / (atol[i] + rtol[i] * abs(y[i]))) ** 2
-                r0 = 1000.0 * abs(h) * UROUND * n * math.sqrt(fnorm / n)
-                if r0 == 0.0:
-                    r0 = 1.0
-                for g in range(n_groups):
-                    for c in range(g_ptr[g], g_ptr[g + 1]):
-                        j = g_cols[c]
-                        yj = y[j]
-                        delta = max(SQRT_UROUND * max(abs(yj), atol[j] / rtol[j]), r0 * (atol[j] + rtol[j] * abs(yj)))
-                        ysave[j] = yj
-                        dinc[j] = delta
-                        y[j] = yj + delta
-                    rhs(t, y, p, fy)
-                    for c in range(g_ptr[g], g_ptr[g + 1]):
-                        j = g_cols[c]
-                        y[j] = ysave[j]
-                        delta = dinc[j]
-                        for r in range(c_ptr[j], c_ptr[j + 1]):
-                            i = r_idx[r]
-                            jmat[i, j] = (fy[i] - f0[i]) / delta
-                stats[_RHS] += n_groups
+                stats[_RHS] += fd_jacobian(rhs, t, y, p, f0, h, rtol, atol, g_ptr, g_cols, c_ptr, r_idx, ysave,
+                                           dinc, fy, jmat)
             stats[_JAC] += 1
             if not autonomous:
                 delta = math.sqrt(UROUND * max(1e-5, abs(t)))
@@ -279,19 +243,8 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
             while True:
                 fac = 1.0 / (h * GAMMA)
                 stats[_LU] += 1
-                dense = True
-                if sparse_w:
-                    for q in range(f_pos.size):
-                        w_flat[f_pos[q]] = -j_flat[f_pos[q]]
-                    for i in range(n):
-                        wmat[i, i] += fac
-                    dense = not sparse_lu_factor(wmat, lc_ptr, lc_rows, ur_ptr, ur_cols)
-                if dense:
-                    for i in range(n):
-                        for j in range(n):
-                            wmat[i, j] = -jmat[i, j]
-                        wmat[i, i] += fac
-                if dense and not lu_factor(wmat, piv):
+                ok, dense = factor_w(jmat, fac, wmat, piv, f_pos, lc_ptr, lc_rows, ur_ptr, ur_cols)
+                if not ok:
                     n_singular += 1
                     if n_singular > 5:
                         return _SINGULAR
@@ -303,7 +256,7 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
                 hd = h * D1
                 for i in range(n):
                     k1[i] = f0[i] + hd * ft[i]
-                _solve(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, k1)
+                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, k1)
                 # stage 2
                 for i in range(n):
                     yarg[i] = y[i] + A21 * k1[i]
@@ -311,7 +264,7 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
                 hd = h * D2
                 for i in range(n):
                     k2[i] = fy[i] + hd * ft[i] + (C21 * k1[i]) * inv_h
-                _solve(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, k2)
+                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, k2)
                 # stage 3
                 for i in range(n):
                     yarg[i] = y[i] + A31 * k1[i] + A32 * k2[i]
@@ -319,7 +272,7 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
                 hd = h * D3
                 for i in range(n):
                     k3[i] = fy[i] + hd * ft[i] + (C31 * k1[i] + C32 * k2[i]) * inv_h
-                _solve(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, k3)
+                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, k3)
                 # stage 4
                 for i in range(n):
                     yarg[i] = y[i] + A41 * k1[i] + A42 * k2[i] + A43 * k3[i]
@@ -327,14 +280,14 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
                 hd = h * D4
                 for i in range(n):
                     k4[i] = fy[i] + hd * ft[i] + (C41 * k1[i] + C42 * k2[i] + C43 * k3[i]) * inv_h
-                _solve(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, k4)
+                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, k4)
                 # stage 5 (at t + h)
                 for i in range(n):
                     yarg[i] = y[i] + A51 * k1[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i]
                 rhs(t + h, yarg, p, fy)
                 for i in range(n):
                     k5[i] = fy[i] + (C51 * k1[i] + C52 * k2[i] + C53 * k3[i] + C54 * k4[i]) * inv_h
-                _solve(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, k5)
+                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, k5)
                 # stage 6 at the embedded solution
                 for i in range(n):
                     yarg[i] += k5[i]
@@ -342,7 +295,7 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
                 for i in range(n):
                     k6[i] = fy[i] + (C61 * k1[i] + C62 * k2[i] + C63 * k3[i] + C64 * k4[i]
                                      + C65 * k5[i]) * inv_h
-                _solve(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, k6)
+                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, k6)
                 for i in range(n):
                     ynew[i] = yarg[i] + k6[i]
                 stats[_RHS] += 5
