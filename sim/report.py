@@ -98,6 +98,42 @@ def metrics_table(result: Result) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+TRIAL_COLUMNS = (("fear_response", "fear response", "1 = untreated"), ("bla_rate", "BLA", "Hz"),
+                 ("cem_rate", "CeM", "Hz"))
+MAX_TRIAL_ROWS = 60
+
+
+def trials_table(result: Result) -> tuple[list[str], list[list[str]]]:
+    """The amygdala's probe trials: one row per trial (time in h), per arm its fear response (and, for one
+    or two arms, the BLA and CeM cue rates); several runs in an arm: median [5-95 %]."""
+    if "fear_response" not in result.trials:
+        return [], []
+    groups = plots.groups_of(result) if result.n_runs else []
+    if not groups or len(groups) > plots.MAX_LINES:
+        groups = [plots.Group("", result, np.arange(np.shape(result.trials["fear_response"])[0]))]
+    columns = [c for c in TRIAL_COLUMNS if c[0] in result.trials][: 1 if len(groups) > 2 else 3]
+    header = ["probe", "time (h)"]
+    for g in groups:
+        label = g.label or ("run 0" if g.runs.size == 1 else "all runs")
+        header += [f"{label}: {name} ({unit})" if len(groups) > 1 else f"{name} ({unit})"
+                   for _, name, unit in columns]
+    time_h = np.nanmedian(np.asarray(result.trials["time_h"], float), axis=0)
+    rows = []
+    for k in range(min(time_h.size, MAX_TRIAL_ROWS)):
+        row = [str(k), f"{time_h[k]:.4g}"]
+        for g in groups:
+            for key, _, _ in columns:
+                v = np.asarray(result.trials[key], float)[g.runs, k]
+                finite = v[np.isfinite(v)]
+                if v.size == 1 or finite.size == 0 or np.ptp(finite) == 0:
+                    row.append(f"{v[0]:.3g}")
+                else:
+                    lo, med, hi = np.nanpercentile(v, [5, 50, 95])
+                    row.append(f"{med:.3g} [{lo:.3g}-{hi:.3g}]")
+        rows.append(row)
+    return header, rows
+
+
 def applicable_suites(result: Result) -> list[str]:
     """The ``sim validate`` suites whose targets concern what this experiment simulates."""
     names = set(result.outputs) | {n.rsplit(".", 1)[0] for n in result.outputs}
@@ -246,6 +282,14 @@ def render(result: Result, *, source: str = "", validate: bool = False, suites: 
                      f"occurs; AUC: area under the plasma curve over the whole run (0-{result.time[-1]:g} h, "
                      "trapezoids); transmitter peaks: the highest extracellular level as a multiple of its value at "
                      "t = 0. Several runs in one arm: median [5-95 %].</p>" + _table(header, rows))
+    header, rows = trials_table(result)
+    if rows:
+        n_trials = np.shape(result.trials["time_h"])[1]
+        more = f" The first {len(rows)} of {n_trials} trials are listed." if n_trials > len(rows) else ""
+        parts.append("<h2>Probe trials (amygdala)</h2><p>The trauma cue presented to the amygdala at each probe: "
+                     "fear response (CeM output during the cue, 1 = the untreated conditioned response) and the BLA "
+                     "principal-cell and CeM rates during the cue (in /trials of the file)." + more + "</p>"
+                     + _table(header, rows, numeric_from=1))
     doses = _dose_rows(result)
     if doses:
         parts.append("<h2>Doses</h2>" + _table(["time (h)", "drug", "route", "amount (mg)"], doses))

@@ -17,7 +17,7 @@ import pytest
 
 import sim
 from sim.cli import main
-from sim.report import applicable_suites, metrics_table, per_run_metrics
+from sim.report import applicable_suites, metrics_table, per_run_metrics, trials_table
 from sim.result import Result
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +64,14 @@ def test_report_of_a_spiking_run_has_the_raster_and_stays_small(spiking_report):
     assert text.count("<img ") == 2  # the cascade and the amygdala's probe trials with the raster
     assert "spike raster of the recorded cells grouped and coloured by population" in text
     assert "--no-validate" in text and "amygdala-spiking-raster" in text
+    # the probe-trial table: one row per probe, its time and the fear response stored in /trials
+    assert "Probe trials (amygdala)" in text
+    h5 = spiking_report.with_suffix(".h5")
+    result = Result.from_hdf5(h5)
+    header, rows = trials_table(result)
+    assert header[:3] == ["probe", "time (h)", "fear response (1 = untreated)"]
+    assert [r[1] for r in rows] == ["0", "1.5", "5"]
+    np.testing.assert_allclose([float(r[2]) for r in rows], result.trials["fear_response"][0], rtol=2e-3)
 
 
 def test_report_is_self_contained_and_small(ssri_report):
@@ -155,3 +163,16 @@ def test_report_renders_in_headless_chromium_with_every_image(which, request, tm
 
     pixels = np.asarray(Image.open(shot).convert("L"), dtype=float)
     assert pixels.std() > 10 and (pixels < 128).mean() > 0.01  # text and plotted lines, not a blank page
+
+
+def test_probe_trial_table_has_a_column_group_per_arm():
+    res = sim.run(sim.load_experiment(ROOT / "experiments" / "mdma_probe_trials.toml",
+                                      {"cohort.size": 4, "experiment.duration_h": 3.0}))
+    header, rows = trials_table(res)
+    assert header == ["probe", "time (h)", "no mdma: fear response (1 = untreated)", "no mdma: BLA (Hz)",
+                      "no mdma: CeM (Hz)", "mdma 125 mg: fear response (1 = untreated)", "mdma 125 mg: BLA (Hz)",
+                      "mdma 125 mg: CeM (Hz)"]
+    assert [r[1] for r in rows] == ["0", "1", "2", "3"]
+    assert rows[1][2] == "1" and "[" in rows[1][5]  # placebo at 1; two MDMA runs: median [5-95 %]
+    assert trials_table(sim.run(sim.load_experiment(ROOT / "experiments" / "single_dose.toml",
+                                                    {"experiment.duration_h": 2.0}))) == ([], [])
