@@ -807,8 +807,9 @@ def has_spikes(result: Result) -> bool:
 
 
 def spike_rates(result: Result, trial: int, run: int | None = None, bin_s: float = 0.04):
-    """Population rates (Hz) of the recorded cells in one probe trial, binned: ``(edges_s, rates)`` with
-    ``edges_s`` (bins + 1,) s from cue onset over the recorded window and ``rates`` {population: (bins,)}."""
+    """Population rates (Hz) of the recorded cells in one probe trial of ``run`` (default: the first
+    recorded), binned: ``(edges_s, rates)`` with ``edges_s`` (bins + 1,) s from cue onset over the
+    recorded window and ``rates`` {population: (bins,)}."""
     sp = result.spikes
     run = sp["runs"][0] if run is None else run
     lo, hi = (float(x) for x in sp["window_s"])
@@ -837,6 +838,19 @@ def spike_counts(result: Result, population: str, trial: int, run: int | None = 
     return int((mine & (t < 0)).sum()), int((mine & (t >= 0) & (t < float(sp["cue_duration_s"]))).sum())
 
 
+def raster_run(result: Result) -> int:
+    """The recorded run the rasters show: of the runs with stored spikes, the one whose fear response over
+    the recorded trials departs most from the untreated response (the drug arm of a placebo-controlled
+    pair; the first run if they are alike)."""
+    sp = result.spikes
+    runs = [int(r) for r in sp["runs"]]
+    fear = np.asarray(result.trials.get("fear_response", np.ones((max(runs) + 1, 1))), dtype=float)
+    trials = [int(k) for k in sp["trials"]]
+    away = [np.nanmean(np.abs(fear[r, trials] - 1.0)) if r < fear.shape[0] else 0.0 for r in runs]
+    away = np.nan_to_num(np.asarray(away), nan=0.0)
+    return runs[int(np.argmax(away))] if np.ptp(away) > 0.02 else runs[0]
+
+
 def _shown_trials(trials: list[int]) -> list[int]:
     """Up to MAX_RASTERS recorded trials, evenly spaced, the first and the last included."""
     if len(trials) <= MAX_RASTERS:
@@ -849,7 +863,7 @@ def _amygdala_spiking(result: Result, groups: list[Group], settings: dict, show_
     """Probe-trial fear response on top; below it, per shown probe trial, a raster of the recorded cells
     grouped and coloured by population and the populations' binned rates, on time from cue onset."""
     sp = result.spikes
-    run = int(sp["runs"][0])
+    run = raster_run(result)
     shown = _shown_trials([int(k) for k in sp["trials"]])
     ncol = len(shown)
     letters = "ABCDEFGH"
@@ -885,9 +899,10 @@ def _amygdala_spiking(result: Result, groups: list[Group], settings: dict, show_
         fear_ax.set_ylabel("1 = untreated")
         fear_ax.set_title("fear response to the trauma cue (CeM output); letters: the probe trials below",
                           loc="left", fontsize=12)
-        for j, k in enumerate(shown):
-            fear_ax.annotate(letters[j], (times[k], fear[k]), xytext=(0, 9), textcoords="offset points",
-                             ha="center", va="bottom", fontsize=12, fontweight="bold", color="0.15")
+        for j, k in enumerate(shown):  # above the data (the y range leaves its top fifth free)
+            fear_ax.annotate(letters[j], (times[k], 1.0), xycoords=("data", "axes fraction"), xytext=(0, -3),
+                             textcoords="offset points", ha="center", va="top", fontsize=12, fontweight="bold",
+                             color="0.15")
         _time_axis(fear_ax, t_max)
         fear_ax.set_xlim(-0.025 * t_max, 1.01 * t_max)  # room for the letter of a probe at t = 0
         fear_ax.set_xlabel("probe time since start (h)" if t_max <= 96.0 else "probe time since start (days)")
@@ -936,12 +951,17 @@ def _amygdala_spiking(result: Result, groups: list[Group], settings: dict, show_
                     rax.get_legend().set_title(title, prop={"size": 11})
                 if i < len(rate_panels) - 1:
                     rax.tick_params(labelbottom=False)
-                else:
-                    rax.set_xlabel("time from cue onset (s)")
-                    rax.set_xticks([lo, 0.0, hi] if lo < -0.15 else [0.0, hi])
+                else:  # ticks clear of the panel edges, so neighbouring panels' labels cannot touch
+                    rax.set_xticks([x for x in (-0.2, 0.0, 0.4) if lo < x < hi])
                     rax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
         for axes in rate_axes:
             axes[0].set_ylim(0.0, None)
+        fig.supxlabel("time from cue onset (s)", fontsize=12)
+        if len(groups) > 1:
+            handles = [Line2D([], [], color=colour("fear_response"), linestyle=g.style,
+                              marker=MARKERS[k % len(MARKERS)], markerfacecolor="white" if g.style != "-" else None,
+                              label=g.label or "all runs") for k, g in enumerate(groups)]
+            _legend_right(fear_ax, handles)
         raster_axes[0].annotate("cue on", (0.0, 0.0), xycoords=("data", "axes fraction"), xytext=(3, -3),
                                 textcoords="offset points", ha="left", va="top", fontsize=10, color="0.2")
         size = f", scale {settings['scale']:g}" if "scale" in settings else ""

@@ -145,9 +145,10 @@ def run(exp: Experiment) -> Result:
 
 
 # spikes kept from a spiking `sim run` (for the raster of `sim plot --kind amygdala`): the first
-# SPIKE_RUNS runs, the first SPIKE_TRIALS probe trials, SPIKE_CELLS cells per population, from 300 ms
-# before to 500 ms after each cue onset -- at most a few hundred kB whatever the cohort
-SPIKE_RUNS, SPIKE_TRIALS, SPIKE_CELLS = 1, 12, 40
+# SPIKE_RUNS runs (both arms of a placebo-controlled cycle), the first SPIKE_TRIALS probe trials,
+# SPIKE_CELLS cells per population, from 300 ms before to 500 ms after each cue onset -- about 1 MB
+# at most whatever the cohort
+SPIKE_RUNS, SPIKE_TRIALS, SPIKE_CELLS = 2, 12, 40
 
 
 def spike_recorder():

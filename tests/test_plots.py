@@ -35,7 +35,9 @@ def files(tmp_path_factory):
                             ("cohort", "demo.toml", {"cohort.size": 30}),
                             ("escalation", "dose_escalation.toml", None),
                             ("spiking", "amygdala_spiking.toml", None),
-                            ("probes", "mdma_probe_trials.toml", {"cohort.size": 6})):
+                            ("probes", "mdma_probe_trials.toml", {"cohort.size": 6}),
+                            ("spiking_arms", "mdma_probe_trials.toml",
+                             {"cohort.size": 4, "amygdala.model": "spiking", "experiment.duration_h": 3.0})):
         out[key] = d / f"{key}.h5"
         _run(name, over).to_hdf5(out[key])
     from sim.sweep import run_sweep
@@ -66,8 +68,9 @@ def _texts_overlap(fig) -> list[tuple[str, str]]:
     for leg in fig.legends:
         boxes += [(t.get_text(), t.get_window_extent(renderer)) for t in leg.get_texts()]
         boxes.append((leg.get_title().get_text(), leg.get_title().get_window_extent(renderer)))
-    if fig._suptitle is not None:
-        boxes.append((fig._suptitle.get_text(), fig._suptitle.get_window_extent(renderer)))
+    for label in (fig._suptitle, fig._supxlabel, fig._supylabel):
+        if label is not None and label.get_text():
+            boxes.append((label.get_text(), label.get_window_extent(renderer)))
     clashes = []
     for i, (ta, a) in enumerate(boxes):
         for tb, b in boxes[i + 1:]:
@@ -157,8 +160,9 @@ def test_colours_are_fixed_per_transmitter_across_kinds(files):
     lambda f: plots.dose_response(Result.from_hdf5(f["sweep"])),
     lambda f: plots.amygdala(Result.from_hdf5(f["spiking"])),
     lambda f: plots.amygdala(Result.from_hdf5(f["probes"])),
+    lambda f: plots.amygdala(Result.from_hdf5(f["spiking_arms"])),
 ], ids=["cascade-arms", "cascade-five-runs", "compare", "cohort", "dose-response", "amygdala-spiking",
-        "amygdala-rate"])
+        "amygdala-rate", "amygdala-spiking-arms"])
 def test_no_overlapping_text_and_slide_sized_letters(files, make):
     fig = make(files)
     assert _texts_overlap(fig) == []
@@ -209,8 +213,7 @@ def test_spiking_amygdala_figure_draws_the_stored_spikes(files):
     assert labels[:3] == ["LA principal", "LA PV", "BA fear"] and labels[-1] == "CeM"
     rate_axes = [ax for ax in fig.axes if ax.get_ylabel() == "Hz"]
     assert len(rate_axes) == 3  # principal cells, interneurons, ITC and central amygdala
-    assert {ax.get_xlabel() for ax in fig.axes if ax.get_xlabel().startswith("time from")} == {
-        "time from cue onset (s)"}
+    assert fig.get_supxlabel() == "time from cue onset (s)"
     # the cue window is shaded in every raster and rate panel
     assert all(any(p.get_x() == 0.0 for p in ax.patches) for ax in rasters)
     plt.close(fig)
@@ -221,6 +224,13 @@ def test_spiking_amygdala_figure_draws_the_stored_spikes(files):
     assert [ax.get_ylabel() for ax in fig.axes][-3:] == ["1 = untreated", "Hz", "Hz"]
     plt.close(fig)
     assert "amygdala" not in plots.suggested_kinds(Result.from_hdf5(files["ssri"]))
+    # a placebo-controlled spiking cohort keeps the first two runs (one per arm); the rasters show the drug arm
+    arms = Result.from_hdf5(files["spiking_arms"])
+    assert arms.spikes["runs"] == [0, 1] and set(np.unique(arms.spikes["run"])) == {0, 1}
+    assert plots.run_labels(arms)[:2] == ["no mdma", "mdma 125 mg"] and plots.raster_run(arms) == 1
+    fig = plots.amygdala(arms)
+    assert "run 1 (mdma 125 mg)" in fig._suptitle.get_text()
+    plt.close(fig)
 
 
 def test_plot_input_errors_exit_2_with_one_line(files, tmp_path, capsys):
