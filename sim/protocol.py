@@ -248,6 +248,19 @@ def engaged(trials, drive, bond_gain: float):
             for t in trials]
 
 
+def engagement(trials, drives, bond_gain: float) -> np.ndarray:
+    """(patients, trials) cue-intensity factors 1 + bond_gain * max(dOXTR, 0) of :func:`engaged`, for
+    every patient at once (trials in time order; a patient without a drive: all 1)."""
+    times = [t.time_h for t in trials]
+    out = np.ones((len(drives), len(times)))
+    if bond_gain == 0.0:
+        return out
+    for i, d in enumerate(drives):
+        if d is not None:
+            out[i] = [1.0 + bond_gain * max(d.at(t).get("occupancy_oxtr", 0.0), 0.0) for t in times]
+    return out
+
+
 class ProtocolDrive:
     """The amygdala drive of one patient over a protocol: in drug session k (from its start to start +
     ``session_h``) the session's own :class:`sim.amygdala.drive.Drive`, with time measured from the

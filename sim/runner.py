@@ -364,25 +364,21 @@ def initial_weights(strength, n: int) -> np.ndarray:
 
 def arm_amygdala(exp: Experiment, protocol, drives: list, strength=None):
     """The amygdala of every patient over the protocol (exposures and reminders learn; last trial: the
-    follow-up probe). Patients share one batched call, except with the oxytocin engagement factor
-    (``bond_gain``), which gives each drug-arm patient trials of its own."""
+    follow-up probe), all patients in one batched call; the oxytocin engagement factor (``bond_gain``)
+    enters as per-patient cue intensities (:func:`sim.protocol.engagement`)."""
     from sim import protocol as proto
     from sim.amygdala import run_trials
-    from sim.amygdala.model import TrialResult
     from sim.amygdala.plasticity import Rule
 
     rule = Rule.default(tau_forget_ext=protocol.tau_forget_ext_h)
     trials = proto.trials(protocol)
     model = amygdala_model(exp)
     n = len(drives)
-    initial = initial_weights(strength, n)
-    if protocol.bond_gain == 0.0 or all(d is None for d in drives):
-        return run_trials(model, trials, drives, initial=initial, members=n, learn=True, rule=rule)
-    parts = [run_trials(model, proto.engaged(trials, d, protocol.bond_gain), [d], initial=initial[i],
-                        members=1, learn=True, rule=rule) for i, d in enumerate(drives)]
-    return TrialResult(parts[0].time_h, *(np.concatenate([getattr(p, f) for p in parts])
-                                          for f in ("bla_rate", "cem_rate", "fear_response", "rates_baseline",
-                                                    "rates_cs", "weights", "stable", "labile")))
+    scale = None
+    if protocol.bond_gain != 0.0 and any(d is not None for d in drives):
+        scale = proto.engagement(trials, drives, protocol.bond_gain)
+    return run_trials(model, trials, drives, initial=initial_weights(strength, n), members=n, learn=True,
+                      rule=rule, cs_scale=scale)
 
 
 def run_trial(exp: Experiment) -> tuple[Result, dict]:

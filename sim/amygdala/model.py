@@ -230,7 +230,7 @@ def _conditioned() -> np.ndarray:
 def run_trials(model: _Base, trials: list[Trial], drive: Drive | list[Drive] | None = None,
                initial: np.ndarray | None = None, members: int = 1, learn: bool = True,
                rule: plasticity.Rule | None = None, reference: tuple[float, float] | None = None,
-               modulations: list[Modulation] | None = None) -> TrialResult:
+               modulations: list[Modulation] | None = None, cs_scale: np.ndarray | None = None) -> TrialResult:
     """Run ``trials`` (sorted by time) for ``members`` circuits; see the module docstring.
 
     ``drive``: one Drive for all members or one per member (None: drug-free). ``initial``: plastic
@@ -238,7 +238,9 @@ def run_trials(model: _Base, trials: list[Trial], drive: Drive | list[Drive] | N
     ``reference``: CeM cue-window rate and BA-fear-neuron cue response (Hz) that define
     fear_response = 1 and retrieval = 1 (default: the model's own untreated conditioned
     responses). ``modulations`` overrides the drive with fixed
-    circuit changes (used by tests and the reproduction without neuromodulation).
+    circuit changes (used by tests and the reproduction without neuromodulation). ``cs_scale``:
+    (members, trials) factors on each trial's cue intensity, trials in time order (per-member cues in
+    one batched call; used by :mod:`sim.protocol`'s oxytocin engagement).
     """
     rule = rule or plasticity.Rule.default()
     trials = sorted(trials, key=lambda t: t.time_h)
@@ -263,6 +265,11 @@ def run_trials(model: _Base, trials: list[Trial], drive: Drive | list[Drive] | N
         out.weights[:, k] = w
         mods = modulations or [modulation(d, tr.time_h) for d in drives]
         lb, lc = tr.levels()
+        cs = tr.cs
+        if cs_scale is not None:
+            cs = tr.cs * np.asarray(cs_scale, float)[:, k]
+            lc = np.tile(lc, (members, 1))
+            lc[:, 0] = cs
         if recorder is not None:
             recorder.trial = k
         rb, rc = model.respond(lb, lc, w, mods)
@@ -273,7 +280,7 @@ def run_trials(model: _Base, trials: list[Trial], drive: Drive | list[Drive] | N
         out.cem_rate[:, k] = rc[:, P.CEM]
         out.fear_response[:, k] = rc[:, P.CEM] / ref_cem
         if learn:
-            pre = plasticity.presynaptic(tr.cs, *lb[1:])
+            pre = plasticity.presynaptic(cs, *lb[1:])
             gain = np.array([m.learn_gain for m in mods]) * np.ones(members)
             retrieval = (rc[:, P.BA_FEAR] - rb[:, P.BA_FEAR]) / ref_fear
             labile = plasticity.learn(stable, labile, pre, np.full(members, float(tr.us)), retrieval,
