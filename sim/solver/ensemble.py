@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba.core.registry import CPUDispatcher
 
+from sim.solver.bdf import solve_all_bdf
 from sim.solver.rodas4 import no_jacobian, solve_all
 from sim.solver.signatures import JAC_SIGNATURE, RHS_SIGNATURE
 from sim.solver.sparsity import auto_sparsity, jacobian_groups
@@ -83,10 +84,13 @@ def _tolerance(value, n, what):
     return arr
 
 
+SOLVERS = {"rodas4": solve_all, "bdf": solve_all_bdf}
+
+
 def solve_ensemble(rhs, y0, params, t_eval, events=None, rtol=1e-6, atol=1e-9, *, jac=None,
                    autonomous=False, h_max=math.inf, max_steps=200_000, save_idx=None,
-                   return_info=False, jac_sparsity=None):
-    """Integrate ``dy/dt = rhs(t, y, p)`` for N parameter sets at once with RODAS4.
+                   return_info=False, jac_sparsity=None, method="rodas4"):
+    """Integrate ``dy/dt = rhs(t, y, p)`` for N parameter sets at once (RODAS4 or NDF).
 
     Parameters
     ----------
@@ -109,10 +113,18 @@ def solve_ensemble(rhs, y0, params, t_eval, events=None, rtol=1e-6, atol=1e-9, *
         probe members' trajectories and keep it only if the probes' results then agree with the
         dense path (:func:`sim.solver.sparsity.auto_sparsity`); otherwise dense.
 
+    method : ``"rodas4"`` (one-step Rosenbrock, order 4: robust, restarts cheaply at events, the
+        default) or ``"bdf"`` (variable-order NDF 1-5, :mod:`sim.solver.bdf`: reuses the Jacobian and
+        its LU across steps, so long smooth runs cost fewer operations per step; ``autonomous`` is
+        irrelevant to it).
+
     Returns
     -------
     (N, T, k) array of states at ``t_eval`` (k = len(save_idx)), and a SolverInfo if asked.
     """
+    if method not in SOLVERS:
+        raise ValueError(f"method must be one of {', '.join(SOLVERS)}, got {method!r}")
+    solve_all = SOLVERS[method]
     rhs = _as_function(rhs, RHS_SIGNATURE, "rhs")
     has_jac = jac is not None
     jac = _as_function(jac, JAC_SIGNATURE, "jac") if has_jac else no_jacobian
