@@ -133,3 +133,17 @@ def test_bad_new_keys_name_the_key(key, value):
     with pytest.raises(ConfigError) as err:
         sim.load_experiment(PHASE3, {key: value})
     assert key in str(err.value) and "\n" not in str(err.value)
+
+
+def test_engagement_matrix_matches_engaged_trials():
+    from sim.amygdala.drive import Drive, TimedArray
+
+    p = proto.make("phase3", reminders_per_week=1.0)
+    trials = proto.trials(p)
+    start = p.drug_sessions[1].day * 24.0
+    drive = proto.ProtocolDrive([(start, p.session_h, Drive(occupancy_oxtr=TimedArray([0.02, 0.05, 0.01], 2.0)))])
+    m = proto.engagement(trials, [drive, None], bond_gain=7.5)
+    np.testing.assert_allclose(m[0], [e.cs / t.cs for e, t in zip(proto.engaged(trials, drive, 7.5), trials,
+                                                                    strict=True)])
+    np.testing.assert_array_equal(m[1], 1.0)
+    assert (m[0] > 1).sum() == len(p.drug_sessions[1].exposures_h)
