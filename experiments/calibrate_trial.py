@@ -8,9 +8,13 @@ squares on the MAPP1 rows
 (Mitchell et al. 2021 Nat Med 27:1025): CAPS-5 change mean and SD per arm (points), share no longer
 meeting the diagnosis per arm (as %/2, so 10 % weighs like 5 points), Cohen's d (x 10).
 
-    .venv/bin/python experiments/calibrate_trial.py [--size 200]
+    .venv/bin/python experiments/calibrate_trial.py [--size 200] [--bond-gains 0,2.5,5,7.5,10,15]
 
-Prints the fitted values; copy them into sim.outcomes.PARAMS (the result is recorded there). A monotone
+Prints the fitted values; copy them into sim.outcomes.PARAMS (the result is recorded there). The loss is
+flat in bond_gain over a wide range (the record in sim.outcomes lists the grid); the recorded fit holds
+bond_gain at its earlier value (``--bond-gains 7.5``) and re-fits the mapping, rather than follow the
+grid's minimum within sampling noise. The everyday reminders, trauma-strength spread and prior SSRI use
+options are off in the fit (their defaults). A monotone
 mapping can only give the MDMA arm the larger improvement if the model's MDMA arm ends with the lower
 follow-up fear response: the script prints both arms' F first, which is the mechanism's share.
 """
