@@ -16,13 +16,13 @@ def run(quick: bool = False, out_dir=DEFAULT_OUT, full: bool = False) -> dict:
     full: time every scipy member at N = 10,000 instead of extrapolating from a subset (slow).
     out_dir: folder for the ``<suite>.json`` result files.
     """
-    from benchmarks import coba_vs_brian2, pk_model, solver_vs_scipy, sweep_scaling, trial
+    from benchmarks import cascade_model, coba_vs_brian2, pk_model, solver_vs_scipy, sweep_scaling, trial
 
     if quick and full:
         raise ValueError("--quick and --full exclude each other")
     t0 = time.perf_counter()
     results = {}
-    for name, suite in (("solver_vs_scipy", solver_vs_scipy), ("pk_model", pk_model),
+    for name, suite in (("solver_vs_scipy", solver_vs_scipy), ("pk_model", pk_model), ("cascade_model", cascade_model),
                         ("sweep_scaling", sweep_scaling), ("coba_vs_brian2", coba_vs_brian2),
                         ("trial", trial)):
         if results:

@@ -43,11 +43,12 @@ VARIED = {"pk.ka": 0.30, "pk.cl_2d6": 0.30, "pk.cl_other": 0.30, "pk.cl_renal": 
 SEED = 20240612
 
 
-def load_model():
-    """The human PK model (built once per process; its compiled RHS is cached on disk)."""
+def load_model(cascade=False):
+    """The human PK model, or with ``cascade`` the whole MDMA cascade (PK, the three monoamine
+    terminals, receptors, oxytocin and physiology). Built once per process; RHS cached on disk."""
     from sim.runner import build_model
 
-    return build_model(SPECIES)
+    return build_model(SPECIES, ("mdma",)) if cascade else build_model(SPECIES)
 
 
 def dose_rows(model) -> list[tuple[float, int, float]]:
@@ -93,7 +94,7 @@ class ScipyRHS:
         return dydt
 
 
-def run_ensemble(model, y0, params, t_eval, rtol=RTOL, atol=ATOL, chunk=ENSEMBLE_CHUNK, keep=True):
+def run_ensemble(model, y0, params, t_eval, rtol=RTOL, atol=ATOL, chunk=ENSEMBLE_CHUNK, keep=True, method="bdf"):
     """Solve all members with the ensemble solver, ``chunk`` members per call.
 
     Returns ``(out (N, T, n) or None, counts (N, len(STAT_FIELDS)))``; raises if any member failed.
@@ -104,7 +105,7 @@ def run_ensemble(model, y0, params, t_eval, rtol=RTOL, atol=ATOL, chunk=ENSEMBLE
         stop = start + chunk
         out, info = solve_ensemble(model.rhs, y0[start:stop], params[start:stop], t_eval, events=rows,
                                    rtol=rtol, atol=atol, autonomous=True, return_info=True,
-                                   jac_sparsity="auto")
+                                   jac_sparsity="auto", method=method)
         if not info.ok:
             bad = int(np.flatnonzero(info.status)[0])
             raise RuntimeError(f"ensemble member {start + bad} failed: {info.messages()[bad]}")
@@ -150,8 +151,10 @@ def accuracy(model, n_members, t_eval) -> list[dict]:
     params = subject_parameters(model, n_members)
     y0 = np.tile(model.initial_state(), (n_members, 1))
     rows = dose_rows(model)
-    ens, _ = run_ensemble(model, y0, params, t_eval)
+    ens, _ = run_ensemble(model, y0, params, t_eval, method="bdf")
+    rodas, _ = run_ensemble(model, y0, params, t_eval, method="rodas4")
     ens_cp = plasma_mdma(model, ens, params)
+    rodas_cp = plasma_mdma(model, rodas, params)
     names = list(model.state_names)
     result = []
     for m in range(n_members):
@@ -162,11 +165,14 @@ def accuracy(model, n_members, t_eval) -> list[dict]:
         lsoda, _ = scipy_member(fun, y0[m], t_eval, rows, "LSODA")
         ref_cp, lsoda_cp = plasma_mdma(model, np.stack([ref, lsoda]), params[[m, m]])
         ens_rel, ens_where = relative_difference(ens[m], ref, names)
+        rodas_rel, rodas_where = relative_difference(rodas[m], ref, names)
         lsoda_rel, lsoda_where = relative_difference(lsoda, ref, names)
         cp_floor = 1e-6 * np.abs(ref_cp).max()
         cp_scale = np.maximum(np.abs(ref_cp), cp_floor)
         result.append({
             "member": m, "ensemble_max_rel": ens_rel, "ensemble_worst": ens_where,
+            "rodas4_max_rel": rodas_rel, "rodas4_worst": rodas_where,
+            "rodas4_plasma_mdma_max_rel": float((np.abs(rodas_cp[m] - ref_cp) / cp_scale).max()),
             "lsoda_max_rel": lsoda_rel, "lsoda_worst": lsoda_where,
             "plasma_mdma_peak_ng_ml": float(np.abs(ref_cp).max()),
             "ensemble_plasma_mdma_max_rel": float((np.abs(ens_cp[m] - ref_cp) / cp_scale).max()),
@@ -176,8 +182,9 @@ def accuracy(model, n_members, t_eval) -> list[dict]:
     return result
 
 
-def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
-    """Run the suite, print the table, write ``pk_model.json`` into ``out_dir``.
+def run(quick: bool = False, full: bool = False, out_dir=None, cascade: bool = False) -> dict:
+    """Run the suite, print the table, write ``pk_model.json`` (``cascade_model.json`` for the
+    whole cascade, ``cascade=True``) into ``out_dir``.
 
     quick: N = 1 and 100, small scipy subsets, one accuracy member.
     full: time every scipy member instead of extrapolating (N = 10,000 takes a long while).
@@ -189,11 +196,12 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
     t_eval = output_times()
 
     t0 = time.perf_counter()
-    model = load_model()
+    model = load_model(cascade)
+    suite = "cascade_model" if cascade else "pk_model"
     rhs = model.rhs
     build_s = time.perf_counter() - t0
     n_states = model.n_states
-    print(f"pk_model: sim model {SPECIES!r} ({n_states} states, {model.default_parameters().size} "
+    print(f"{suite}: sim model {SPECIES!r} ({n_states} states, {model.default_parameters().size} "
           f"parameters), {T_END:g} h, output every minute ({t_eval.size} points), "
           f"{DOSE_MG_HCL:g} mg MDMA.HCl oral at t=0, rtol {RTOL:g}, atol {ATOL:g}")
     print("  varied (lognormal, median = default): "
@@ -215,13 +223,14 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
         y0, params = y_all[:n], p_all[:n]
         repeat = 20 if n == 1 else (5 if n <= 100 else 2)
 
-        def ensemble(y0=y0, params=params):
-            return run_ensemble(model, y0, params, t_eval, keep=False)
+        ensembles = {label: (lambda y0=y0, params=params, m=m: run_ensemble(model, y0, params, t_eval, keep=False,
+                                                                            method=m))
+                     for label, m in (("NDF", "bdf"), ("RODAS4", "rodas4"))}
 
         def scipy_seconds(method, n_timed, params=params):
             return time_scipy(model, params, t_eval, method, n_timed)
 
-        ens_wall = time_size(n, ensemble, scipy_seconds, subset, full, repeat, rows, stats)
+        ens_wall = time_size(n, ensembles, scipy_seconds, subset, full, repeat, rows, stats)
         here = [r for r in rows if r["n"] == n]
         walls = {m: next(r["wall_s"] for r in here if r["method"] == f"scipy {m} loop") for m in ("LSODA", "BDF")}
         for row in here:
@@ -231,7 +240,7 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
             row["bdf_over_this"] = walls["BDF"] / row["wall_s"]
 
     print()
-    print(f"{'N':>6}  {'method':<30} {'wall (s)':>10} {'per member (ms)':>16} {'x ensemble':>11} "
+    print(f"{'N':>6}  {'method':<30} {'wall (s)':>10} {'per member (ms)':>16} {'x NDF':>11} "
           f"{'LSODA/this':>11} {'BDF/this':>9}  note")
     for r in rows:
         print(f"{r['n']:>6}  {r['method']:<30} {r['wall_s']:>10.3f} {r['per_member_ms']:>16.3f} "
@@ -244,13 +253,14 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
     print(f"\n  accuracy vs scipy Radau (rtol {REF_RTOL:g}, atol {REF_ATOL:g}); relative difference, "
           "values under 1e-6 of a state's peak compared against that floor:")
     for a in acc:
-        print(f"    member {a['member']}: states: ensemble {a['ensemble_max_rel']:.2e} ({a['ensemble_worst']}), "
+        print(f"    member {a['member']}: states: NDF {a['ensemble_max_rel']:.2e} ({a['ensemble_worst']}), "
+              f"RODAS4 {a['rodas4_max_rel']:.2e}, "
               f"LSODA {a['lsoda_max_rel']:.2e} ({a['lsoda_worst']}); plasma MDMA (peak "
               f"{a['plasma_mdma_peak_ng_ml']:.0f} ng/mL): ensemble {a['ensemble_plasma_mdma_max_rel']:.2e}, "
               f"LSODA {a['lsoda_plasma_mdma_max_rel']:.2e}; reference took {a['radau_ref_s']:.1f} s")
 
     result = {
-        "suite": "pk_model", "quick": quick, "full": full,
+        "suite": suite, "quick": quick, "full": full,
         "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": machine_info(),
         "settings": {"species": SPECIES, "t_end_h": T_END, "dt_out_h": DT_OUT, "n_outputs": int(t_eval.size),
@@ -263,7 +273,7 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
         "accuracy": {"reference": f"scipy Radau rtol {REF_RTOL:g} atol {REF_ATOL:g}", "members": acc},
     }
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / "pk_model.json"
+    path = out_dir / f"{suite}.json"
     path.write_text(json.dumps(result, indent=2, default=_json_default) + "\n")
     print(f"  wrote {path}")
     return result

@@ -58,8 +58,11 @@ def ensemble_inputs(n_members: int):
     return y0, params
 
 
-def run_ensemble(y0, params, t_eval, rtol=RTOL, atol=ATOL, chunk=ENSEMBLE_CHUNK, keep=True):
-    """Solve all members with the ensemble solver, ``chunk`` members per call.
+METHODS = {"NDF": "bdf", "RODAS4": "rodas4"}  # label -> solve_ensemble method; the first is the reference
+
+
+def run_ensemble(y0, params, t_eval, rtol=RTOL, atol=ATOL, chunk=ENSEMBLE_CHUNK, keep=True, method="bdf"):
+    """Solve all members with the ensemble solver (``method``), ``chunk`` members per call.
 
     Returns ``(out (N, T, 16), counts (N, len(STAT_FIELDS)))``; raises if any member failed.
     With ``keep=False`` each chunk's output is dropped (``out`` is None), so timings do not include
@@ -70,7 +73,7 @@ def run_ensemble(y0, params, t_eval, rtol=RTOL, atol=ATOL, chunk=ENSEMBLE_CHUNK,
         stop = start + chunk
         out, info = solve_ensemble(models.rhs, y0[start:stop], params[start:stop], t_eval,
                                    events=models.dose_events(), rtol=rtol, atol=atol, autonomous=True,
-                                   return_info=True, jac_sparsity="auto")
+                                   return_info=True, jac_sparsity="auto", method=method)
         if not info.ok:
             bad = int(np.flatnonzero(info.status)[0])
             raise RuntimeError(f"ensemble member {start + bad} failed: {info.messages()[bad]}")
@@ -78,6 +81,18 @@ def run_ensemble(y0, params, t_eval, rtol=RTOL, atol=ATOL, chunk=ENSEMBLE_CHUNK,
             outs.append(out)
         counts.append(info.counts)
     return (np.concatenate(outs) if keep else None), np.concatenate(counts)
+
+
+def lsoda_prange_for(y0, params, t_eval):
+    """A callable solving these members with numbalsoda's LSODA in a prange loop, or None if absent."""
+    if not numbalsoda_loop.available():
+        return None
+
+    def solve():
+        for start in range(0, y0.shape[0], ENSEMBLE_CHUNK):
+            stop = start + ENSEMBLE_CHUNK
+            numbalsoda_loop.solve(y0[start:stop], params[start:stop], t_eval, RTOL, ATOL)
+    return solve
 
 
 def scipy_member(fun, y0, t_eval, doses, method, rtol=RTOL, atol=ATOL):
@@ -192,9 +207,9 @@ def relative_difference(values, reference) -> tuple[float, str]:
 
 
 def accuracy(n_members, t_eval, compiled) -> list[dict]:
-    """Ensemble and LSODA (rtol 1e-6) vs scipy Radau at rtol 1e-10 on the first members."""
+    """Each ensemble method and LSODA (rtol 1e-6) vs scipy Radau at rtol 1e-10 on the first members."""
     y0, params = ensemble_inputs(n_members)
-    ens, _ = run_ensemble(y0, params, t_eval)
+    ens = {label: run_ensemble(y0, params, t_eval, method=m)[0] for label, m in METHODS.items()}
     rows = []
     for m in range(n_members):
         fun = models.ScipyRHS(params[m], compiled=compiled)
@@ -202,41 +217,41 @@ def accuracy(n_members, t_eval, compiled) -> list[dict]:
         ref, _ = scipy_member(fun, y0[m], t_eval, models.dose_events(), "Radau", REF_RTOL, REF_ATOL)
         ref_s = time.perf_counter() - t0
         lsoda, _ = scipy_member(fun, y0[m], t_eval, models.dose_events(), "LSODA")
-        ens_rel, ens_where = relative_difference(ens[m], ref)
-        lsoda_rel, lsoda_where = relative_difference(lsoda, ref)
-        rows.append({"member": m, "ensemble_max_rel": ens_rel, "ensemble_worst": ens_where,
-                     "lsoda_max_rel": lsoda_rel, "lsoda_worst": lsoda_where, "radau_ref_s": ref_s})
+        row = {"member": m}
+        for label, values in (*ens.items(), ("LSODA", lsoda)):
+            row[f"{label}_max_rel"], row[f"{label}_worst"] = relative_difference(values[m] if label in ens else values,
+                                                                                 ref)
+        rows.append({**row, "radau_ref_s": ref_s})
     return rows
 
 
-def time_size(n, ensemble, scipy_seconds, subset, full, repeat, rows, stats) -> float:
+def time_size(n, ensembles, scipy_seconds, subset, full, repeat, rows, stats, lsoda_prange=None) -> float:
     """Append the rows for one ensemble size to ``rows`` and its work counters to ``stats``.
 
-    ``ensemble()`` solves all n members and returns ``(out, counts)``; it is timed on all numba
-    threads and on one. ``scipy_seconds(method, n_timed)`` returns per-member seconds and counters
-    for LSODA and BDF, timed on ``subset[method]`` members and extrapolated unless ``full``.
-    Returns the ensemble's wall time on all threads (s).
+    ``ensembles`` maps a method label to a callable that solves all n members and returns
+    ``(out, counts)``; each is timed on all numba threads and on one. ``lsoda_prange()`` (optional)
+    solves them with numbalsoda. ``scipy_seconds(method, n_timed)`` returns per-member seconds and
+    counters for LSODA and BDF, timed on ``subset[method]`` members and extrapolated unless ``full``.
+    Returns the wall time on all threads of the first ensemble method (s): the reference of the ratios.
     """
     threads = numba.get_num_threads()
-    _, counts = ensemble()
-    stats[str(n)] = {f: float(counts[:, i].mean()) for i, f in enumerate(STAT_FIELDS)}
-    ens_wall = _best_time(ensemble, repeat)
-    rows.append({"n": n, "method": f"ensemble RODAS4 ({threads} thr)", "wall_s": ens_wall,
-                 "timed_members": n, "extrapolated": False, "note": f"best of {repeat}"})
-    if threads > 1 and n > 1:
-        numba.set_num_threads(1)
-        try:
-            wall = _best_time(ensemble, max(1, repeat // 2))
-        finally:
-            numba.set_num_threads(threads)
-        rows.append({"n": n, "method": "ensemble RODAS4 (1 thr)", "wall_s": wall, "timed_members": n,
-                     "extrapolated": False, "note": f"best of {max(1, repeat // 2)}"})
-    if numbalsoda_loop.available():
-        def lsoda_prange(y0=ensemble.y0, params=ensemble.params):
-            for start in range(0, y0.shape[0], ENSEMBLE_CHUNK):
-                stop = start + ENSEMBLE_CHUNK
-                numbalsoda_loop.solve(y0[start:stop], params[start:stop], ensemble.t_eval, RTOL, ATOL)
-
+    reference = None
+    for label, ensemble in ensembles.items():
+        _, counts = ensemble()
+        stats[f"{n}/{label}"] = {f: float(counts[:, i].mean()) for i, f in enumerate(STAT_FIELDS)}
+        wall = _best_time(ensemble, repeat)
+        reference = wall if reference is None else reference
+        rows.append({"n": n, "method": f"ensemble {label} ({threads} thr)", "wall_s": wall,
+                     "timed_members": n, "extrapolated": False, "note": f"best of {repeat}"})
+        if threads > 1 and n > 1:
+            numba.set_num_threads(1)
+            try:
+                wall = _best_time(ensemble, max(1, repeat // 2))
+            finally:
+                numba.set_num_threads(threads)
+            rows.append({"n": n, "method": f"ensemble {label} (1 thr)", "wall_s": wall, "timed_members": n,
+                         "extrapolated": False, "note": f"best of {max(1, repeat // 2)}"})
+    if lsoda_prange is not None:
         lsoda_prange()  # compile
         wall = _best_time(lsoda_prange, repeat)
         rows.append({"n": n, "method": f"numbalsoda LSODA prange ({threads} thr)", "wall_s": wall,
@@ -246,20 +261,20 @@ def time_size(n, ensemble, scipy_seconds, subset, full, repeat, rows, stats) -> 
         seconds, scipy_counts = scipy_seconds(method, n_timed)
         extrapolated = n_timed < n
         wall = seconds.mean() * n if extrapolated else seconds.sum()
-        stats[f"{n}/{method}"] = scipy_counts
+        stats[f"{n}/scipy {method}"] = scipy_counts
         rows.append({"n": n, "method": f"scipy {method} loop", "wall_s": float(wall),
                      "timed_members": n_timed, "extrapolated": extrapolated,
                      "note": f"extrapolated from {n_timed}" if extrapolated else "measured"})
-    return ens_wall
+    return reference
 
 
 def print_counts(stats: dict) -> None:
-    """Per-member work counters: ``stats[str(N)]`` for the ensemble, ``stats[f"{N}/{method}"]`` for scipy."""
+    """Per-member work counters, ``stats[f"{N}/{method}"]``: the ensemble's or scipy's."""
     for key, s in stats.items():
-        if "/" in key:
+        if "steps" not in s:
             print(f"  per member, N={key}: nfev {s['nfev']:.0f}, njev {s['njev']:.1f}, nlu {s['nlu']:.0f}")
         else:
-            print(f"  per member, N={key} ensemble: steps {s['steps']:.1f}, rejected {s['rejected']:.1f}, "
+            print(f"  per member, N={key}: steps {s['steps']:.1f}, rejected {s['rejected']:.1f}, "
                   f"rhs {s['rhs_evals']:.0f}, jac {s['jac_evals']:.0f}, lu {s['lu_decompositions']:.0f}")
 
 
@@ -344,24 +359,24 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
         y0, params = y_all[:n], p_all[:n]
         repeat = 20 if n == 1 else (5 if n <= 100 else 2)
 
-        def ensemble(y0=y0, params=params):
-            return run_ensemble(y0, params, t_eval, keep=False)
-        ensemble.y0, ensemble.params, ensemble.t_eval = y0, params, t_eval
+        ensembles = {label: (lambda y0=y0, params=params, m=m: run_ensemble(y0, params, t_eval, keep=False, method=m))
+                     for label, m in METHODS.items()}
 
         def scipy_seconds(method, n_timed, params=params):
             return time_scipy(params, t_eval, method, n_timed, compiled)
 
-        ens_wall = time_size(n, ensemble, scipy_seconds, subset, full, repeat, rows, stats)
+        ens_wall = time_size(n, ensembles, scipy_seconds, subset, full, repeat, rows, stats,
+                             lsoda_prange_for(y0, params, t_eval))
         for row in rows:
             if row["n"] == n:
                 row["per_member_ms"] = row["wall_s"] / n * 1e3
                 row["ratio_to_ensemble"] = row["wall_s"] / ens_wall
 
     print()
-    print(f"{'N':>6}  {'method':<30} {'wall (s)':>10} {'per member (ms)':>16} {'x ensemble':>11}  note")
+    print(f"{'N':>6}  {'method':<36} {'wall (s)':>10} {'per member (ms)':>16} {'x NDF':>7}  note")
     for r in rows:
-        print(f"{r['n']:>6}  {r['method']:<30} {r['wall_s']:>10.3f} {r['per_member_ms']:>16.3f} "
-              f"{r['ratio_to_ensemble']:>11.1f}  {r['note']}")
+        print(f"{r['n']:>6}  {r['method']:<36} {r['wall_s']:>10.3f} {r['per_member_ms']:>16.3f} "
+              f"{r['ratio_to_ensemble']:>7.1f}  {r['note']}")
     print()
     print_counts(stats)
 
@@ -369,8 +384,9 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
     print(f"\n  accuracy vs scipy Radau (rtol {REF_RTOL:g}, atol {REF_ATOL:g}); relative difference, "
           "values under 1e-6 of a state's peak compared against that floor:")
     for a in acc:
-        print(f"    member {a['member']}: ensemble {a['ensemble_max_rel']:.2e} ({a['ensemble_worst']}), "
-              f"LSODA {a['lsoda_max_rel']:.2e} ({a['lsoda_worst']}); reference took {a['radau_ref_s']:.1f} s")
+        print(f"    member {a['member']}: " + ", ".join(f"{label} {a[label + '_max_rel']:.2e} ({a[label + '_worst']})"
+                                                     for label in (*METHODS, "LSODA"))
+              + f"; reference took {a['radau_ref_s']:.1f} s")
     note = _roadrunner_note()
     print(f"  {note}")
 
