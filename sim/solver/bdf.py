@@ -389,6 +389,7 @@ def solve_all_bdf(rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time, ev
                   rtol, atol, h_max, max_steps, save_idx, out, stats, status, group_ptr, group_cols, col_ptr,
                   row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols):
     for m in prange(y0.shape[0]):
+        out[m, :, :] = np.nan  # rows a failed run never reaches stay NaN (first touch in this thread)
         status[m] = integrate_member_bdf(rhs, jac, has_jac, y0[m], params[m], t_eval, ev_time[m], ev_index[m],
                                          ev_amount[m], rtol, atol, h_max, max_steps, save_idx, out[m], stats[m],
                                          group_ptr, group_cols, col_ptr, row_idx, fill_pos, lcol_ptr, lcol_rows,

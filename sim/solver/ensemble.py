@@ -149,14 +149,14 @@ def solve_ensemble(rhs, y0, params, t_eval, events=None, rtol=1e-6, atol=1e-9, *
     if ev_time.size and ev_time.min() < t_eval[0]:
         raise ValueError(f"an event at t={ev_time.min():g} comes before the start t={t_eval[0]:g}")
     save_idx = np.arange(n, dtype=np.int64) if save_idx is None else np.asarray(save_idx, dtype=np.int64)
-    out = np.full((n_members, t_eval.size, save_idx.size), np.nan)  # NaN where a failed run never reached
+    out = np.empty((n_members, t_eval.size, save_idx.size))  # the kernel sets NaN where a failed run never reached
     counts = np.zeros((n_members, len(STAT_FIELDS)), dtype=np.int64)
     status = np.zeros(n_members, dtype=np.int64)
     rtol, atol = _tolerance(rtol, n, "rtol"), _tolerance(atol, n, "atol")
     y0, params = np.ascontiguousarray(y0), np.ascontiguousarray(params)
 
     def integrate(members, pattern, keep):
-        sub_out = np.full((members.size, t_eval.size, keep.size), np.nan)
+        sub_out = np.empty((members.size, t_eval.size, keep.size))
         sub_counts = np.zeros((members.size, len(STAT_FIELDS)), dtype=np.int64)
         sub_status = np.zeros(members.size, dtype=np.int64)
         solve_all(rhs, jac, has_jac, autonomous, y0[members], params[members], t_eval, ev_time[members],
