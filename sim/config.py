@@ -22,6 +22,7 @@ AMYGDALA_MODELS = ("none", "rate", "spiking")
 PRECISIONS = ("float32", "float64")
 DISTRIBUTIONS = ("lognormal", "normal", "uniform", "categorical", "cycle")
 SWEEP_METHODS = ("grid", "lhs", "sobol")
+SOLVER_METHODS = ("rodas4", "bdf")  # keys of sim.solver.ensemble.SOLVERS
 
 
 @dataclass(frozen=True)
@@ -103,11 +104,16 @@ class Experiment:
     rtol: float = 1e-6
     atol: float = 1e-9
     max_steps: int = 200_000
+    solver_method: str = "rodas4"
     precision: str = "float32"
     save_states: bool = True
     source_text: str = ""
     source_path: str = "<string>"
     overrides: tuple[tuple[str, Any], ...] = ()
+
+    def solver_settings(self) -> dict[str, Any]:
+        """The [solver] settings as recorded in result files."""
+        return {"method": self.solver_method, "rtol": self.rtol, "atol": self.atol, "max_steps": self.max_steps}
 
 
 # ---- reading and overriding -----------------------------------------------------------------
@@ -325,7 +331,8 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
                         or not v[0] < v[1]):
                     c.fail(f"sweep.{part}.{k}", f"must be [low, high] with low < high, got {v!r}")
 
-    solver = c.table(data, "solver", ("rtol", "atol", "max_steps"), "solver")
+    solver = c.table(data, "solver", ("method", "rtol", "atol", "max_steps"), "solver")
+    solver_method = c.choice(solver, "method", "solver", SOLVER_METHODS, "rodas4")
     rtol = c.number(solver, "rtol", "solver", 1e-6, positive=True, maximum=0.1)
     atol = c.number(solver, "atol", "solver", 1e-9, positive=True)
     max_steps = c.integer(solver, "max_steps", "solver", 200_000, 10)
@@ -341,7 +348,7 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
         description=description, doses=doses, subject=subject, amygdala_model=amygdala_model, amygdala=amygdala,
         cohort_size=size, cohort_vary=vary, sweep=dict(sweep), protocol=protocol,
         caps5_baseline_mean=caps_mean, caps5_baseline_sd=caps_sd, trauma_strength_cv=trauma_cv,
-        prior_ssri_fraction=ssri_fraction, rtol=rtol, atol=atol, max_steps=max_steps,
+        prior_ssri_fraction=ssri_fraction, rtol=rtol, atol=atol, max_steps=max_steps, solver_method=solver_method,
         precision=precision, save_states=save_states, source_text=text, source_path=source,
         overrides=overrides,
     )

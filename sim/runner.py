@@ -103,7 +103,7 @@ def run(exp: Experiment) -> Result:
     y0 = np.tile(model.initial_state(), (params.shape[0], 1))
     states, info = solve_ensemble(model.rhs, y0, params, t_eval, events, rtol=exp.rtol,
                                   atol=exp.atol, autonomous=True, max_steps=exp.max_steps, return_info=True,
-                                  jac_sparsity="auto")
+                                  jac_sparsity="auto", method=exp.solver_method)
     outputs, units, long_names = {}, {}, {}
     for name, (values, unit, long_name) in model.outputs(states, params).items():
         outputs[name], units[name], long_names[name] = values, unit, long_name
@@ -125,7 +125,7 @@ def run(exp: Experiment) -> Result:
         "species": exp.species,
         "git_commit": provenance.git_commit(),
         "package_versions": json.dumps(provenance.package_versions(), sort_keys=True),
-        "solver": json.dumps({"method": "rodas4", "rtol": exp.rtol, "atol": exp.atol, "max_steps": exp.max_steps}),
+        "solver": json.dumps(exp.solver_settings()),
         "solver_steps_total": int(info["steps"].sum()),
     }
     if exp.amygdala.model != "none":

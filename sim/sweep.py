@@ -157,6 +157,7 @@ class ChunkTask:
     summaries_only: bool
     dtype: str
     jac_sparsity: np.ndarray | None = None  # one pattern for every chunk (see ensemble_sparsity)
+    method: str = "rodas4"  # solve_ensemble's method
 
 
 def run_chunk(task: ChunkTask) -> tuple[int, int, dict[str, np.ndarray], np.ndarray]:
@@ -173,7 +174,7 @@ def run_chunk(task: ChunkTask) -> tuple[int, int, dict[str, np.ndarray], np.ndar
     events = Events(task.ev_time, task.ev_index, task.ev_amount)
     states, info = solve_ensemble(model.rhs, y0, task.params, task.t_eval, events, rtol=task.rtol,
                                   atol=task.atol, autonomous=True, max_steps=task.max_steps, return_info=True,
-                                  jac_sparsity=task.jac_sparsity)
+                                  jac_sparsity=task.jac_sparsity, method=task.method)
     series = {name: values for name, (values, _, _) in model.outputs(states, task.params).items()}
     if task.save_states:
         series.update({name: states[:, :, i] for i, name in enumerate(model.state_names)})
@@ -281,11 +282,12 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
     probe_runs = slice(0, min(n_runs, 64))
     pattern = ensemble_sparsity(model.rhs, np.tile(model.initial_state(), (probe_runs.stop, 1)), params[probe_runs],
                                 t_eval, Events(ev_time[probe_runs], ev_index[probe_runs], ev_amount[probe_runs]),
-                                exp.rtol, exp.atol, autonomous=True, max_steps=exp.max_steps)
+                                exp.rtol, exp.atol, autonomous=True, max_steps=exp.max_steps, method=exp.solver_method)
 
     # the layout of the results, from a one-run dry chunk
     probe = ChunkTask(0, 1, exp.species, drugs, params[:1], ev_time[:1], ev_index[:1], ev_amount[:1], t_eval[:2],
-                      exp.rtol, exp.atol, exp.max_steps, exp.save_states, summaries_only, exp.precision)
+                      exp.rtol, exp.atol, exp.max_steps, exp.save_states, summaries_only, exp.precision,
+                      method=exp.solver_method)
     _, _, probe_arrays, _ = run_chunk(probe)
     units, long_names = _units(model, exp.save_states, summaries_only)
     shapes = {name: (n_runs,) if summaries_only else (n_runs, t_eval.size) for name in probe_arrays}
@@ -295,7 +297,7 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
         "experiment_path": exp.source_path, "overrides": json.dumps(dict(exp.overrides), sort_keys=True),
         "seed": exp.seed, "species": exp.species, "git_commit": provenance.git_commit(),
         "package_versions": json.dumps(provenance.package_versions(), sort_keys=True),
-        "solver": json.dumps({"method": "rodas4", "rtol": exp.rtol, "atol": exp.atol, "max_steps": exp.max_steps}),
+        "solver": json.dumps(exp.solver_settings()),
         "sweep_method": sweep_plan.method, "sweep_fingerprint": sweep_plan.fingerprint,
     }
     journal = Journal(out, sweep_plan.fingerprint)
@@ -328,7 +330,7 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
         done = store.done()
         tasks = [ChunkTask(a, b, exp.species, drugs, params[a:b], ev_time[a:b], ev_index[a:b], ev_amount[a:b], t_eval,
                            exp.rtol, exp.atol, exp.max_steps, exp.save_states, summaries_only, exp.precision,
-                           pattern)
+                           pattern, exp.solver_method)
                  for a in range(0, n_runs, chunk_runs) for b in [min(a + chunk_runs, n_runs)] if not done[a:b].all()]
         show = sys.stderr.isatty() if progress is None else progress
         print(f"sweep: {n_runs} runs in {math.ceil(n_runs / chunk_runs)} chunks, results about {size_mb:.1f} MB; "

@@ -119,3 +119,13 @@ def test_parse_override_reads_toml_values_without_eval():
 def test_missing_file(tmp_path):
     with pytest.raises(ConfigError, match="cannot read"):
         load_experiment(tmp_path / "nope.toml")
+
+
+def test_solver_method_key():
+    from sim.config import parse_experiment
+
+    base = '[experiment]\nname = "x"\nduration_h = 2.0\n'
+    assert parse_experiment(base, "<t>").solver_method == "rodas4"
+    assert parse_experiment(base + '[solver]\nmethod = "BDF"\n', "<t>").solver_method == "bdf"
+    with pytest.raises(ConfigError, match=r"solver\.method: must be one of rodas4, bdf"):
+        parse_experiment(base + '[solver]\nmethod = "euler"\n', "<t>")

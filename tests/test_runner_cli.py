@@ -113,3 +113,19 @@ def test_params_lists_values_units_sources(capsys):
     assert main(["params", "pk"]) == 0
     text = capsys.readouterr().out
     assert "pk.kinact" in text and "1/h" in text and "Van et al. 2006" in text
+
+
+def test_ndf_and_rodas4_give_the_same_cascade():
+    from sim.config import parse_experiment
+    from sim.runner import run
+
+    text = ('[experiment]\nname = "m"\nduration_h = 24.0\noutput_interval_min = 10.0\n'
+            '[[dose]]\ndrug = "mdma"\namount_mg = 125.0\ntime_h = 1.0\n[cohort]\nsize = 3\n'
+            '[cohort.vary]\n"pk.ka" = { dist = "lognormal", cv = 0.3 }\n')
+    a = run(parse_experiment(text, "<t>"))
+    b = run(parse_experiment(text + '[solver]\nmethod = "bdf"\n', "<t>"))
+    assert (a.status == 0).all() and (b.status == 0).all()
+    for name in ("plasma_mdma", "ec_serotonin", "plasma_oxytocin", "heart_rate"):
+        x, y = a.outputs[name], b.outputs[name]
+        assert np.max(np.abs(x - y)) <= 1e-3 * np.max(np.abs(x)), name
+    assert '"method": "bdf"' in b.attrs["solver"]
