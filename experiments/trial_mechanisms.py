@@ -123,26 +123,29 @@ def figures(results: dict, sessions: dict, t, exposure_res, t_exp, exp_courses, 
     # figure 1: advantage per variant, and the session pharmacology behind the SSRI check
     fig = plt.figure(figsize=(13, 8.2), layout="constrained")
     grid = fig.add_gridspec(2, 2, height_ratios=[1.15, 1])
-    ax = fig.add_subplot(grid[0, :])
+    top = grid[0, :].subgridspec(1, 2, width_ratios=[3.2, 1], wspace=0.0)
+    ax = fig.add_subplot(top[0])
+    notes = fig.add_subplot(top[1], sharey=ax)
     names = list(results)
     y = np.arange(len(names))[::-1]
     adv = np.array([results[k]["caps5_advantage"] for k in names])
     ci = np.array([results[k]["caps5_advantage_ci95"] for k in names])
     colours = ["#1f4e9c" if k == "baseline" else "#c0392b" if k.startswith("ssri") else "#7f8c8d" for k in names]
     ax.barh(y, adv, xerr=[adv - ci[:, 0], ci[:, 1] - adv], color=colours, capsize=3, height=0.6)
-    ax.axvline(10.5, color="k", ls="--", lw=1)
-    ax.text(10.6, y[0] + 0.45, "MAPP1: 10.5", va="bottom", fontsize=9)
+    ax.axvline(10.5, color="k", ls="--", lw=1, label="MAPP1 (Mitchell et al. 2021): 10.5")
     ax.axvline(0, color="k", lw=0.8)
+    ax.legend(loc="upper left", frameon=False, fontsize=9)
     ax.set_yticks(y, [f"{VARIANTS[k][0]}" for k in names])
-    lo = min(0.0, ci[:, 0].min()) - 2.0
-    column = max(ci[:, 1].max(), 12.5) + 1.0   # annotations in a column of their own, right of every bar
-    ax.set_xlim(lo, column + 0.55 * (column - lo))
-    ax.text(column, y[0] + 0.45, "d;  no longer meeting PTSD diagnosis, MDMA vs placebo", va="bottom", fontsize=8.5,
-            style="italic")
+    ax.set_xlim(min(0.0, ci[:, 0].min()) - 3.0, max(ci[:, 1].max(), 10.5) + 1.5)
+    ax.set_ylim(y.min() - 0.6, y.max() + 1.2)
+    notes.axis("off")
+    notes.set_xlim(0, 1)
+    notes.text(0.04, y.max() + 0.75, "Cohen's d;  no longer meeting the\nPTSD diagnosis, MDMA vs placebo",
+               va="center", fontsize=8.5, style="italic")
     for yi, k in zip(y, names, strict=True):
         r = results[k]
-        ax.text(column, yi, f"d = {r['cohens_d']:.2f};  {100 * r['mdma']['no_diagnosis']:.0f} % vs "
-                f"{100 * r['placebo']['no_diagnosis']:.0f} %", va="center", fontsize=9)
+        notes.text(0.04, yi, f"d = {r['cohens_d']:.2f};  {100 * r['mdma']['no_diagnosis']:.0f} % vs "
+                   f"{100 * r['placebo']['no_diagnosis']:.0f} %", va="center", fontsize=9.5)
     n = results["baseline"]["n_per_arm"]
     ax.set_xlabel("CAPS-5 advantage of the MDMA arm: placebo change minus MDMA change (points; bar: 95 % interval)")
     ax.set_title(f"A  Trial variants, {n} virtual patients per arm, week 18", loc="left", fontweight="bold")
@@ -198,11 +201,10 @@ def figures(results: dict, sessions: dict, t, exposure_res, t_exp, exp_courses, 
     ax.axhline(1.0, color="k", lw=0.8)
     ax.set_xticks(x, [f"{k}\n(n = {exposure_res[k]['n']})" for k in labels])
     ax.set_xlabel("CYP2D6 phenotype")
-    ax.set_ylabel("median exposure / extensive metabolisers' median (ratio)")
+    ax.set_ylabel(f"median AUC (0-{t_exp[-1]:g} h) or Cmax / extensive median")
     ax.set_ylim(0, 1.25 * max(max(exposure_res[k][f"{key}_median"] / em[f"{key}_median"] for k in labels)
                               for key, _, _ in bars))
-    ax.set_title(f"B  Exposure relative to extensive metabolisers (AUC 0-{t_exp[-1]:g} h)", loc="left",
-                 fontweight="bold")
+    ax.set_title("B  Exposure relative to extensive metabolisers", loc="left", fontweight="bold")
     ax.legend(frameon=False, fontsize=9, loc="upper right")
     ax.grid(alpha=0.3, axis="y")
     path = folder / "trial_exposure.png"
@@ -214,7 +216,7 @@ def figures(results: dict, sessions: dict, t, exposure_res, t_exp, exp_courses, 
 
 def table(results: dict, exposure_res: dict) -> str:
     lines = [f"{'variant':<28} {'advantage (95% CI)':>22} {'d':>6} {'no PTSD mdma/plac':>18} "
-             f"{'>=10 drop mdma/plac':>20} {'F mdma/plac':>12} {'dOXTR':>7} {'d5-HT nM':>9}"]
+             f"{'>=10 drop mdma/plac':>20} {'F mdma/plac':>12} {'dOXTR':>7} {'d5-HT nM':>9} {'AUC':>6}"]
     for k, r in results.items():
         lo, hi = r["caps5_advantage_ci95"]
         m, p = r["mdma"], r["placebo"]
@@ -223,7 +225,10 @@ def table(results: dict, exposure_res: dict) -> str:
         drop = f"{100 * m['drop_10']:.0f} / {100 * p['drop_10']:.0f} %"
         fear = f"{m['fear_followup']:.3f}/{p['fear_followup']:.3f}"
         lines.append(f"{VARIANTS[k][0]:<28} {adv:>22} {r['cohens_d']:>6.2f} {nodx:>18} {drop:>20} {fear:>12} "
-                     f"{r['session1_peak_rise_occupancy_oxtr']:>7.3f} {r['session1_peak_rise_ec_serotonin']:>9.2f}")
+                     f"{r['session1_peak_rise_occupancy_oxtr']:>7.3f} {r['session1_peak_rise_ec_serotonin']:>9.2f} "
+                     f"{r['session1_auc_plasma_mdma_ng_h_ml']:>6.0f}")
+    lines.append("F: mean follow-up fear_response; dOXTR, d5-HT: mean peak rise in drug session 1 (MDMA arm); "
+                 "AUC: its plasma MDMA AUC 0-10 h (ng h/mL)")
     base = results.get("baseline")
     if base:
         for k, r in results.items():
