@@ -35,8 +35,8 @@ import numpy as np
 from numba import njit, prange
 
 from sim.solver.jacobian import UROUND, factor_w, fd_jacobian, solve_w
-from sim.solver.rodas4 import _ENSEMBLE_SIGNATURE, _all_finite, _initial_step
 from sim.solver.status import Status
+from sim.solver.stepping import ENSEMBLE_SIGNATURE, all_finite, apply_due, initial_step, write_due
 
 _SUCCESS = int(Status.SUCCESS)
 _MAX_STEPS = int(Status.MAX_STEPS)
@@ -119,12 +119,6 @@ def _restart(d, y, f, h):
 
 
 @njit(cache=True)
-def _save(out, k_out, y, save_idx):
-    for j in range(save_idx.size):
-        out[k_out, j] = y[save_idx[j]]
-
-
-@njit(cache=True)
 def integrate_member_bdf(rhs, jac, has_jac, y0, p, t_eval, ev_time, ev_index, ev_amount, rtol, atol, h_max,
                          max_steps, save_idx, out, stats, g_ptr, g_cols, c_ptr, r_idx, f_pos, lc_ptr, lc_rows,
                          ur_ptr, ur_cols, lr_ptr, lr_cols):
@@ -163,20 +157,16 @@ def integrate_member_bdf(rhs, jac, has_jac, y0, p, t_eval, ev_time, ev_index, ev
     span = max(t_end - t, 1e-300)
     k_out = 0
     e = 0
-    while e < ev_time.size and ev_time[e] <= t:
-        y[ev_index[e]] += ev_amount[e]
-        e += 1
-    while k_out < t_eval.size and t_eval[k_out] <= t:
-        _save(out, k_out, y, save_idx)
-        k_out += 1
+    e, _ = apply_due(t, y, e, ev_time, ev_index, ev_amount)
+    k_out = write_due(t, y, k_out, t_eval, save_idx, out)
     if k_out >= t_eval.size:
         return _SUCCESS
 
     rhs(t, y, p, f)
     stats[_RHS] += 1
-    if not (_all_finite(y) and _all_finite(f)):
+    if not (all_finite(y) and all_finite(f)):
         return _NON_FINITE
-    h = min(_initial_step(f, y, rtol, atol, span), h_max)
+    h = min(initial_step(f, y, rtol, atol, span), h_max)
     restart = True
     order = 1
     n_equal = 0
@@ -259,7 +249,7 @@ def integrate_member_bdf(rhs, jac, has_jac, y0, p, t_eval, ev_time, ev_index, ev
                 n_iter = it + 1
                 rhs(t_new, yv, p, fy)
                 stats[_RHS] += 1
-                if not _all_finite(fy):
+                if not all_finite(fy):
                     break
                 if it == 0:
                     pred_finite = True
@@ -332,12 +322,13 @@ def integrate_member_bdf(rhs, jac, has_jac, y0, p, t_eval, ev_time, ev_index, ev
                     prod *= (s_out + m) / (m + 1)
                     for i in range(n):
                         yv[i] += d[m + 1, i] * prod
-                _save(out, k_out, yv, save_idx)
+                for jj in range(save_idx.size):
+                    out[k_out, jj] = yv[save_idx[jj]]
                 k_out += 1
             t = t_new
             for i in range(n):
                 y[i] = d[0, i]
-            if not _all_finite(y):
+            if not all_finite(y):
                 return _NON_FINITE
 
             n_equal += 1
@@ -365,26 +356,20 @@ def integrate_member_bdf(rhs, jac, has_jac, y0, p, t_eval, ev_time, ev_index, ev
 
         # at seg_end: apply the events due, write outputs due, restart at order 1
         t = seg_end
-        changed = False
-        while e < ev_time.size and ev_time[e] <= t:
-            y[ev_index[e]] += ev_amount[e]
-            e += 1
-            changed = True
-        while k_out < t_eval.size and t_eval[k_out] <= t:
-            _save(out, k_out, y, save_idx)
-            k_out += 1
+        e, changed = apply_due(t, y, e, ev_time, ev_index, ev_amount)
+        k_out = write_due(t, y, k_out, t_eval, save_idx, out)
         if changed:
             rhs(t, y, p, f)
             stats[_RHS] += 1
-            if not (_all_finite(y) and _all_finite(f)):
+            if not (all_finite(y) and all_finite(f)):
                 return _NON_FINITE
-            h = min(max(h, h_plan), _initial_step(f, y, rtol, atol, span), h_max)
+            h = min(max(h, h_plan), initial_step(f, y, rtol, atol, span), h_max)
             restart = True
     return _SUCCESS
 
 
 # Kept in this file so that numba's on-disk cache, keyed on this file, sees every kernel change.
-@njit(_ENSEMBLE_SIGNATURE, parallel=True, cache=True)
+@njit(ENSEMBLE_SIGNATURE, parallel=True, cache=True)
 def solve_all_bdf(rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time, ev_index, ev_amount,
                   rtol, atol, h_max, max_steps, save_idx, out, stats, status, group_ptr, group_cols, col_ptr,
                   row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols):

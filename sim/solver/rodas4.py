@@ -24,11 +24,12 @@ methods. ACM TOMS 20:496-517.
 import math
 
 import numpy as np
-from numba import njit, prange, types
+from numba import njit, prange
 
 from sim.solver.jacobian import factor_w, fd_jacobian, solve_w
-from sim.solver.signatures import JAC_SIGNATURE, JAC_TYPE, RHS_TYPE
+from sim.solver.signatures import JAC_SIGNATURE
 from sim.solver.status import Status
+from sim.solver.stepping import ENSEMBLE_SIGNATURE, all_finite, apply_due, initial_step, write_due
 
 # plain ints inside the kernel
 _SUCCESS = int(Status.SUCCESS)
@@ -74,33 +75,6 @@ def _error_norm(err, y, ynew, rtol, atol):
         v = err[i] / sk
         acc += v * v
     return math.sqrt(acc / n)
-
-
-@njit(cache=True)
-def _initial_step(f0, y, rtol, atol, span):
-    """A first step from the scale of y and of dy/dt (Hairer, Norsett & Wanner I, II.4)."""
-    n = y.size
-    d0 = 0.0
-    d1 = 0.0
-    for i in range(n):
-        sk = atol[i] + rtol[i] * abs(y[i])
-        d0 += (y[i] / sk) ** 2
-        d1 += (f0[i] / sk) ** 2
-    d0 = math.sqrt(d0 / n)
-    d1 = math.sqrt(d1 / n)
-    if d0 < 1e-5 or d1 < 1e-5:
-        h = 1e-6 * span
-    else:
-        h = 0.01 * d0 / d1
-    return min(max(h, 1e-12 * span), span)
-
-
-@njit(cache=True)
-def _all_finite(v):
-    for i in range(v.size):
-        if not np.isfinite(v[i]):
-            return False
-    return True
 
 
 @njit(cache=True)
@@ -191,21 +165,16 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
     span = max(t_end - t, 1e-300)
     k_out = 0
     e = 0
-    while e < n_ev and ev_time[e] <= t:
-        y[ev_index[e]] += ev_amount[e]
-        e += 1
-    while k_out < n_out and t_eval[k_out] <= t:
-        for j in range(save_idx.size):
-            out[k_out, j] = y[save_idx[j]]
-        k_out += 1
+    e, _ = apply_due(t, y, e, ev_time, ev_index, ev_amount)
+    k_out = write_due(t, y, k_out, t_eval, save_idx, out)
     if k_out >= n_out:
         return _SUCCESS
 
     rhs(t, y, p, f0)
     stats[_RHS] += 1
-    if not (_all_finite(y) and _all_finite(f0)):
+    if not (all_finite(y) and all_finite(f0)):
         return _NON_FINITE
-    h = min(_initial_step(f0, y, rtol, atol, span), h_max)
+    h = min(initial_step(f0, y, rtol, atol, span), h_max)
     h_acc = h
     err_acc = 1.0
     n_accepted_total = 0
@@ -348,7 +317,7 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
             for i in range(n):
                 y[i] = ynew[i]
             t = t_new
-            if not _all_finite(y):
+            if not all_finite(y):
                 return _NON_FINITE
             rhs(t, y, p, f0)
             stats[_RHS] += 1
@@ -361,37 +330,18 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
 
         # at seg_end: apply the events due, write outputs due, restart
         t = seg_end
-        changed = False
-        while e < n_ev and ev_time[e] <= t:
-            y[ev_index[e]] += ev_amount[e]
-            e += 1
-            changed = True
-        while k_out < n_out and t_eval[k_out] <= t:
-            for j in range(save_idx.size):
-                out[k_out, j] = y[save_idx[j]]
-            k_out += 1
+        e, changed = apply_due(t, y, e, ev_time, ev_index, ev_amount)
+        k_out = write_due(t, y, k_out, t_eval, save_idx, out)
         if changed:
             rhs(t, y, p, f0)
             stats[_RHS] += 1
-            h = min(h, _initial_step(f0, y, rtol, atol, span), h_max)
+            h = min(h, initial_step(f0, y, rtol, atol, span), h_max)
             n_accepted_total = 0
     return _SUCCESS
 
 
-_f8_1d = types.float64[::1]
-_f8_2d = types.float64[:, ::1]
-_i8_1d = types.int64[::1]
-_i8_2d = types.int64[:, ::1]
-
-_ENSEMBLE_SIGNATURE = types.void(
-    RHS_TYPE, JAC_TYPE, types.boolean, types.boolean, _f8_2d, _f8_2d, _f8_1d, _f8_2d, _i8_2d, _f8_2d,
-    _f8_1d, _f8_1d, types.float64, types.int64, _i8_1d, types.float64[:, :, ::1], _i8_2d, _i8_1d,
-    _i8_1d, _i8_1d, _i8_1d, _i8_1d, _i8_1d, _i8_1d, _i8_1d, _i8_1d, _i8_1d, _i8_1d, _i8_1d,
-)
-
-
 # Kept in this file so that numba's on-disk cache, keyed on this file, sees every kernel change.
-@njit(_ENSEMBLE_SIGNATURE, parallel=True, cache=True)
+@njit(ENSEMBLE_SIGNATURE, parallel=True, cache=True)
 def solve_all(rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time, ev_index, ev_amount,
                rtol, atol, h_max, max_steps, save_idx, out, stats, status, group_ptr, group_cols, col_ptr,
                row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols):
