@@ -405,6 +405,11 @@ def run_trial(exp: Experiment) -> tuple[Result, dict]:
     params = parameter_matrix(exp, model)
     ssri, y0, pre_status = None, None, np.zeros(n, np.int64)
     if continuing.any():
+        # assumed: an SSRI's own CYP2D6 clearance (paroxetine) follows the patient's phenotype capacity as
+        # MDMA's does (the drug library leaves it at the extensive metaboliser's value)
+        if model.has_parameter(f"{protocol.ssri}.cl_2d6"):
+            params[:, model.parameter_index(f"{protocol.ssri}.cl_2d6")] *= \
+                params[:, model.parameter_index("pk.cyp2d6_capacity")]
         umol = np.where(continuing, mg_to_umol(protocol.ssri_daily_mg, protocol.ssri), 0.0)
         ssri = (protocol.ssri, umol, protocol.ssri_daily_mg)
         y0, pre_status = ssri_steady_state(exp, model, params, protocol.ssri, umol)

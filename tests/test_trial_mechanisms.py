@@ -104,6 +104,10 @@ def test_ssri_steady_state_occupies_sert_and_paroxetine_inactivates_cyp2d6():
     dose_drugs = set(res.events["drug"])
     assert dose_drugs == {"mdma", "paroxetine"}
     assert (res.events["run"][res.events["drug"] == "paroxetine"] < 2).any()   # placebo patients keep it too
+    from sim.kinetics import drugs
+
+    cl_2d6 = drugs.get("paroxetine").pk["human"].cl_2d6        # its CYP2D6 route follows the phenotype
+    np.testing.assert_allclose(res.params["paroxetine.cl_2d6"], cl_2d6 * res.params["pk.cyp2d6_capacity"])
 
 
 def test_poor_metabolisers_get_higher_exposure():
