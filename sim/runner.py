@@ -238,7 +238,8 @@ def _protocol(exp: Experiment):
 def first_session(exp: Experiment) -> Experiment:
     """``sim run`` on a protocol experiment: the pharmacology of the first drug session of ``[protocol]
     arm`` (every dose the protocol may give, supplemental included; placebo: none) over the run's
-    ``duration_h``; ``sim trial`` runs the whole protocol for both arms."""
+    ``duration_h``; ``sim trial`` runs the whole protocol for both arms. Cohort options of the trial
+    (prior SSRI use, trauma-memory strength) are not applied here."""
     from dataclasses import replace
 
     from sim.config import Dose
