@@ -10,7 +10,10 @@ every method. Members differ by lognormal (CV 20 %) factors on a few PK paramete
 - scipy: one ``solve_ivp`` call per dose interval and member, the dose added to the gut state at
   the interval boundary (the same restart the ensemble solver does). For large N only the first
   members are timed and the total is extrapolated linearly; such rows are marked "extrapolated".
-  scipy runs in this one process (one core); the ensemble uses every numba thread.
+  scipy runs in this one process (one core); the ensemble uses every numba thread. The RHS is
+  handed to scipy as the compiled numba function (about 1 us per call); one more row times LSODA
+  with the RHS as plain Python (``rhs.py_func``, about 12 us per call), which is how the issue's
+  reference figure (41 ms per member) was made.
 - numbalsoda (optional, where installed: ``make numbalsoda``): ODEPACK's LSODA called from numba,
   one integration per member in a ``prange`` loop over the ensemble (:mod:`benchmarks.numbalsoda_loop`):
   the strongest per-member baseline, sharing the ensemble's threads, model and output grid.
@@ -225,13 +228,16 @@ def accuracy(n_members, t_eval, compiled) -> list[dict]:
     return rows
 
 
-def time_size(n, ensembles, scipy_seconds, subset, full, repeat, rows, stats, lsoda_prange=None) -> float:
+def time_size(n, ensembles, scipy_seconds, subset, full, repeat, rows, stats, lsoda_prange=None,
+              plain_lsoda_seconds=None) -> float:
     """Append the rows for one ensemble size to ``rows`` and its work counters to ``stats``.
 
     ``ensembles`` maps a method label to a callable that solves all n members and returns
     ``(out, counts)``; each is timed on all numba threads and on one. ``lsoda_prange()`` (optional)
     solves them with numbalsoda. ``scipy_seconds(method, n_timed)`` returns per-member seconds and
-    counters for LSODA and BDF, timed on ``subset[method]`` members and extrapolated unless ``full``.
+    counters for LSODA and BDF, timed on ``subset[method]`` members and extrapolated unless ``full``;
+    ``plain_lsoda_seconds(n_timed)`` (optional) the same for LSODA calling the RHS as a plain Python
+    function (``rhs.py_func``: the set-up of the issue's 41 ms reference), on ``subset["plain"]`` members.
     Returns the wall time on all threads of the first ensemble method (s): the reference of the ratios.
     """
     threads = numba.get_num_threads()
@@ -265,6 +271,12 @@ def time_size(n, ensembles, scipy_seconds, subset, full, repeat, rows, stats, ls
         rows.append({"n": n, "method": f"scipy {method} loop", "wall_s": float(wall),
                      "timed_members": n_timed, "extrapolated": extrapolated,
                      "note": f"extrapolated from {n_timed}" if extrapolated else "measured"})
+    if plain_lsoda_seconds is not None:
+        n_timed = min(n, subset["plain"])
+        seconds, _ = plain_lsoda_seconds(n_timed)
+        rows.append({"n": n, "method": "scipy LSODA loop, Python RHS", "wall_s": float(seconds.mean() * n),
+                     "timed_members": n_timed, "extrapolated": n_timed < n,
+                     "note": f"extrapolated from {n_timed}" if n_timed < n else "measured"})
     return reference
 
 
@@ -327,7 +339,7 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
     """
     out_dir = Path(out_dir) if out_dir is not None else Path(__file__).resolve().parent / "results"
     sizes = (1, 100) if quick else (1, 100, 10_000)
-    subset = {"LSODA": 20, "BDF": 5} if quick else {"LSODA": 100, "BDF": 30}
+    subset = {"LSODA": 20, "BDF": 5, "plain": 3} if quick else {"LSODA": 100, "BDF": 30, "plain": 10}
     n_accuracy = 1 if quick else 3
     t_eval = output_times()
     print(f"solver_vs_scipy: 16-state model, {T_END:g} h, output every minute ({t_eval.size} points), "
@@ -366,7 +378,8 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
             return time_scipy(params, t_eval, method, n_timed, compiled)
 
         ens_wall = time_size(n, ensembles, scipy_seconds, subset, full, repeat, rows, stats,
-                             lsoda_prange_for(y0, params, t_eval))
+                             lsoda_prange_for(y0, params, t_eval),
+                             lambda n_timed, params=params: time_scipy(params, t_eval, "LSODA", n_timed, False))
         for row in rows:
             if row["n"] == n:
                 row["per_member_ms"] = row["wall_s"] / n * 1e3

@@ -36,7 +36,7 @@ from numba import njit, prange
 
 from sim.solver.jacobian import UROUND, factor_w, fd_jacobian, solve_w
 from sim.solver.status import Status
-from sim.solver.stepping import ENSEMBLE_SIGNATURE, all_finite, apply_due, initial_step, write_due
+from sim.solver.stepping import ENSEMBLE_SIGNATURE, all_finite, apply_due, fail_rows, initial_step, write_due
 
 _SUCCESS = int(Status.SUCCESS)
 _MAX_STEPS = int(Status.MAX_STEPS)
@@ -165,7 +165,7 @@ def integrate_member_bdf(rhs, jac, has_jac, y0, p, t_eval, ev_time, ev_index, ev
     rhs(t, y, p, f)
     stats[_RHS] += 1
     if not (all_finite(y) and all_finite(f)):
-        return _NON_FINITE
+        return fail_rows(out, k_out, _NON_FINITE)
     h = min(initial_step(f, y, rtol, atol, span), h_max)
     restart = True
     order = 1
@@ -196,9 +196,9 @@ def integrate_member_bdf(rhs, jac, has_jac, y0, p, t_eval, ev_time, ev_index, ev
             restart = False
         while t < seg_end:
             if stats[_STEPS] + stats[_REJECTED] >= max_steps:
-                return _MAX_STEPS
+                return fail_rows(out, k_out, _MAX_STEPS)
             if h <= 10.0 * UROUND * abs(t):
-                return _STEP_TOO_SMALL
+                return fail_rows(out, k_out, _STEP_TOO_SMALL)
             last = False
             if t + 1.0001 * h >= seg_end:
                 factor = (seg_end - t) / h
@@ -228,7 +228,7 @@ def integrate_member_bdf(rhs, jac, has_jac, y0, p, t_eval, ev_time, ev_index, ev
                 if not ok:
                     n_singular += 1
                     if n_singular > 5:
-                        return _SINGULAR
+                        return fail_rows(out, k_out, _SINGULAR)
                     _rescale(d, order, 0.5, r, u, ru, tmp)
                     h *= 0.5
                     n_equal = 0
@@ -329,7 +329,7 @@ def integrate_member_bdf(rhs, jac, has_jac, y0, p, t_eval, ev_time, ev_index, ev
             for i in range(n):
                 y[i] = d[0, i]
             if not all_finite(y):
-                return _NON_FINITE
+                return fail_rows(out, k_out, _NON_FINITE)
 
             n_equal += 1
             if n_equal < order + 1:
@@ -362,7 +362,7 @@ def integrate_member_bdf(rhs, jac, has_jac, y0, p, t_eval, ev_time, ev_index, ev
             rhs(t, y, p, f)
             stats[_RHS] += 1
             if not (all_finite(y) and all_finite(f)):
-                return _NON_FINITE
+                return fail_rows(out, k_out, _NON_FINITE)
             h = min(max(h, h_plan), initial_step(f, y, rtol, atol, span), h_max)
             restart = True
     return _SUCCESS
@@ -374,7 +374,6 @@ def solve_all_bdf(rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time, ev
                   rtol, atol, h_max, max_steps, save_idx, out, stats, status, group_ptr, group_cols, col_ptr,
                   row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols):
     for m in prange(y0.shape[0]):
-        out[m, :, :] = np.nan  # rows a failed run never reaches stay NaN (first touch in this thread)
         status[m] = integrate_member_bdf(rhs, jac, has_jac, y0[m], params[m], t_eval, ev_time[m], ev_index[m],
                                          ev_amount[m], rtol, atol, h_max, max_steps, save_idx, out[m], stats[m],
                                          group_ptr, group_cols, col_ptr, row_idx, fill_pos, lcol_ptr, lcol_rows,

@@ -29,7 +29,7 @@ from numba import njit, prange
 from sim.solver.jacobian import factor_w, fd_jacobian, solve_w
 from sim.solver.signatures import JAC_SIGNATURE
 from sim.solver.status import Status
-from sim.solver.stepping import ENSEMBLE_SIGNATURE, all_finite, apply_due, initial_step, write_due
+from sim.solver.stepping import ENSEMBLE_SIGNATURE, all_finite, apply_due, fail_rows, initial_step, write_due
 
 # plain ints inside the kernel
 _SUCCESS = int(Status.SUCCESS)
@@ -173,7 +173,7 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
     rhs(t, y, p, f0)
     stats[_RHS] += 1
     if not (all_finite(y) and all_finite(f0)):
-        return _NON_FINITE
+        return fail_rows(out, k_out, _NON_FINITE)
     h = min(initial_step(f0, y, rtol, atol, span), h_max)
     h_acc = h
     err_acc = 1.0
@@ -186,9 +186,9 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
         reject_prev = False
         while t < seg_end:
             if stats[_STEPS] + stats[_REJECTED] >= max_steps:
-                return _MAX_STEPS
+                return fail_rows(out, k_out, _MAX_STEPS)
             if 0.1 * abs(h) <= abs(t) * UROUND:
-                return _STEP_TOO_SMALL
+                return fail_rows(out, k_out, _STEP_TOO_SMALL)
             h_plan = h
             last = False
             if t + 1.0001 * h >= seg_end:
@@ -216,7 +216,7 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
                 if not ok:
                     n_singular += 1
                     if n_singular > 5:
-                        return _SINGULAR
+                        return fail_rows(out, k_out, _SINGULAR)
                     h *= 0.5
                     last = False
                     continue
@@ -276,7 +276,7 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
                     last = False
                     reject_prev = True
                     if abs(h) <= abs(t) * UROUND or stats[_STEPS] + stats[_REJECTED] >= max_steps:
-                        return _NON_FINITE
+                        return fail_rows(out, k_out, _NON_FINITE)
                     continue
                 fac = max(FAC_MIN, min(FAC_MAX, err ** 0.25 / SAFETY))
                 h_new = h / fac
@@ -291,7 +291,7 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
                     h = seg_end - t
                     last = True
                 if stats[_STEPS] + stats[_REJECTED] >= max_steps:
-                    return _MAX_STEPS
+                    return fail_rows(out, k_out, _MAX_STEPS)
 
             # accepted step from t to t_new
             stats[_STEPS] += 1
@@ -318,7 +318,7 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
                 y[i] = ynew[i]
             t = t_new
             if not all_finite(y):
-                return _NON_FINITE
+                return fail_rows(out, k_out, _NON_FINITE)
             rhs(t, y, p, f0)
             stats[_RHS] += 1
             if reject_prev:
@@ -346,7 +346,6 @@ def solve_all(rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time, ev_ind
                rtol, atol, h_max, max_steps, save_idx, out, stats, status, group_ptr, group_cols, col_ptr,
                row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols):
     for m in prange(y0.shape[0]):
-        out[m, :, :] = np.nan  # rows a failed run never reaches stay NaN (first touch in this thread)
         status[m] = integrate_member(rhs, jac, has_jac, autonomous, y0[m], params[m], t_eval, ev_time[m],
                                      ev_index[m], ev_amount[m], rtol, atol, h_max, max_steps, save_idx,
                                      out[m], stats[m], group_ptr, group_cols, col_ptr, row_idx, fill_pos, lcol_ptr,

@@ -57,6 +57,13 @@ def write_due(t, y, k_out, t_eval, save_idx, out):
     return k_out
 
 
+@njit(cache=True)
+def fail_rows(out, k_out, code):
+    """A failed run: output rows from ``k_out`` on (never reached) become NaN; returns ``code``."""
+    out[k_out:, :] = np.nan
+    return code
+
+
 F8_1D = types.float64[::1]
 F8_2D = types.float64[:, ::1]
 I8_1D = types.int64[::1]
