@@ -274,7 +274,8 @@ def _session_cascade(exp: Experiment, model: Model, params: np.ndarray, session,
     if y0 is None:
         y0 = np.tile(model.initial_state(), (n, 1))
     states, info = solve_ensemble(model.rhs, y0, params, t_eval, events, rtol=exp.rtol, atol=exp.atol,
-                                  autonomous=True, max_steps=exp.max_steps, return_info=True, jac_sparsity="auto")
+                                  autonomous=True, max_steps=exp.max_steps, return_info=True, jac_sparsity="auto",
+                                  method=exp.solver_method)
     return t_eval, model.outputs(states, params), np.asarray(info.status)
 
 
@@ -292,7 +293,7 @@ def ssri_steady_state(exp: Experiment, model: Model, params: np.ndarray, drug: s
     y0 = np.tile(model.initial_state(), (n, 1))
     states, info = solve_ensemble(model.rhs, y0, params, np.array([0.0, SSRI_PRELOAD_DAYS * 24.0]), events,
                                   rtol=exp.rtol, atol=exp.atol, autonomous=True, max_steps=exp.max_steps,
-                                  return_info=True, jac_sparsity="auto")
+                                  return_info=True, jac_sparsity="auto", method=exp.solver_method)
     return states[:, -1], np.asarray(info.status)
 
 
