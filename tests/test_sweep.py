@@ -196,3 +196,14 @@ def test_sobol_sweep_gives_sensitivity_indices(tmp_path):
     st = dict(zip(idx["names"], idx["ST"], strict=True))
     # the dose range (3x) dominates the exposure; absorption rate barely changes the AUC
     assert st["dose.0.amount_mg"] > st["pk.ka"]
+
+
+def test_ndf_sweep_matches_the_rodas4_reference(reference, tmp_path):
+    run_sweep(load(SWEEP + '\n[solver]\nmethod = "bdf"\n'), tmp_path / "ndf.h5", workers=1, chunk_runs=12,
+              progress=False)
+    ndf = read(tmp_path / "ndf.h5")
+    assert (ndf.status == 0).all()
+    assert '"method": "bdf"' in ndf.attrs["solver"]
+    for name in ("plasma_mdma", "ec_serotonin"):
+        scale = np.abs(reference[name]).max()
+        assert np.abs(ndf[name] - reference[name]).max() <= 1e-3 * scale, name
