@@ -146,6 +146,9 @@ OUTCOME_ATTRS = {
     "caps5_final": ("CAPS-5 points", "CAPS-5-like total severity at follow-up (0-80; sim.outcomes)"),
     "diagnosis_final": ("1", "still meeting the diagnosis at follow-up (CAPS-5 at or above the threshold)"),
     "fear_followup": ("1", "drug-free trauma-cue fear_response at follow-up (1 = untreated)"),
+    "trauma_strength": ("1", "baseline trauma-memory strength, factor on the conditioned weight changes (median 1)"),
+    "prior_ssri": ("1", "1 = the patient took an SSRI before the trial ([cohort] prior_ssri_fraction)"),
+    "ssri_continued": ("1", "1 = the SSRI was kept through the drug sessions (no washout)"),
 }
 
 
