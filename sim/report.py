@@ -89,11 +89,7 @@ def metrics_table(result: Result) -> tuple[list[str], list[list[str]]]:
         row = [f"{label} (n = {g.runs.size})" if g.runs.size > 1 else label]
         for values, _ in cols.values():
             v = values[g.runs]
-            if v.size == 1:
-                row.append(f"{v[0]:.3g}")
-            else:
-                lo, med, hi = np.nanpercentile(v, [5, 50, 95])
-                row.append(f"{med:.3g} [{lo:.3g}-{hi:.3g}]")
+            row.append(_spread(v, v.size == 1))
         rows.append(row)
     return header, rows
 
@@ -125,13 +121,17 @@ def trials_table(result: Result) -> tuple[list[str], list[list[str]]]:
             for key, _, _ in columns:
                 v = np.asarray(result.trials[key], float)[g.runs, k]
                 finite = v[np.isfinite(v)]
-                if v.size == 1 or finite.size == 0 or np.ptp(finite) == 0:
-                    row.append(f"{v[0]:.3g}")
-                else:
-                    lo, med, hi = np.nanpercentile(v, [5, 50, 95])
-                    row.append(f"{med:.3g} [{lo:.3g}-{hi:.3g}]")
+                row.append(_spread(v, v.size == 1 or finite.size == 0 or np.ptp(finite) == 0))
         rows.append(row)
     return header, rows
+
+
+def _spread(v, single: bool) -> str:
+    """One value, or the median [5th-95th percentile] of several."""
+    if single:
+        return f"{v[0]:.3g}"
+    lo, med, hi = np.nanpercentile(v, [5, 50, 95])
+    return f"{med:.3g} [{lo:.3g}-{hi:.3g}]"
 
 
 def applicable_suites(result: Result) -> list[str]:
