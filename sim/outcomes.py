@@ -38,7 +38,7 @@ class OutcomeParameter:
     source: str
 
 
-# Fitted by experiments/calibrate_trial.py (50 patients per arm, seed 2021, phase3 defaults) with
+# Fitted by experiments/calibrate_trial.py (``--size 50``: 50 patients per arm, seed 2021, phase3 defaults) with
 # sim.protocol.BOND_GAIN = 7.5 held (``--bond-gains 7.5``): loss 1.28. Re-fitted after the oxytocin
 # dose-response change of commit aa57c09 (earlier fit, at the same bond_gain: f50 0.1434, width 0.1321,
 # sigma 13.33). Without the oxytocin engagement factor (bond_gain = 0) the model's MDMA arm ends with a
