@@ -31,6 +31,32 @@ from sim.amygdala.circuit import MS, Circuit, Modulation, external_rate, plastic
 
 
 @njit(cache=True)
+def poisson_step(next_event, lam, g, w):
+    """One step of independent Poisson inputs: every event due within the step (``next_event`` in
+    steps, < 1) adds ``w`` to the conductance ``g``; the next event is drawn at rate ``lam`` per step."""
+    for i in range(g.shape[0]):
+        x = next_event[i]
+        while x < 1.0:
+            g[i] += w[i]
+            x += np.random.exponential(1.0 / lam[i])  # noqa: NPY002
+        next_event[i] = x - 1.0
+
+
+@njit(cache=True)
+def deliver_spikes(spiked, n_spiked, inhibitory, indptr, indices, weights, ge, gi):
+    """Add the synaptic weights of this step's spikes (``spiked[:n_spiked]``, CSR rows by presynaptic
+    cell) to the postsynaptic excitatory or inhibitory conductances."""
+    for k in range(n_spiked):
+        j = spiked[k]
+        if inhibitory[j]:
+            for s in range(indptr[j], indptr[j + 1]):
+                gi[indices[s]] += weights[s]
+        else:
+            for s in range(indptr[j], indptr[j + 1]):
+                ge[indices[s]] += weights[s]
+
+
+@njit(cache=True)
 def run_network(v, ge, gi, refractory, c_m, g_l, e_l, v_th, v_reset, ref_steps, g_k, i_ext,
                 indptr, indices, weights, inhibitory, ext_rate, w_ext, ext_rate_i, w_ext_i, phase_steps,
                 dt, tau_e, tau_i, e_e, e_i, e_k, seed, counts):
@@ -97,19 +123,9 @@ def _advance(v, ge, gi, refractory, c_m, g_l, e_l, v_th, v_reset, ref_steps, g_k
             next_i[i] = np.random.exponential(1.0 / lam_i[i]) if lam_i[i] > 0.0 else np.inf  # noqa: NPY002
         for _ in range(phase_steps[ph]):
             if any_ext:
-                for i in range(n):
-                    x = next_e[i]
-                    while x < 1.0:
-                        ge[i] += w_ext[i]
-                        x += np.random.exponential(1.0 / lam[i])  # noqa: NPY002
-                    next_e[i] = x - 1.0
+                poisson_step(next_e, lam, ge, w_ext)
             if any_ext_i:
-                for i in range(n):
-                    x = next_i[i]
-                    while x < 1.0:
-                        gi[i] += w_ext_i[i]
-                        x += np.random.exponential(1.0 / lam_i[i])  # noqa: NPY002
-                    next_i[i] = x - 1.0
+                poisson_step(next_i, lam_i, gi, w_ext_i)
             ns = 0
             for i in range(n):
                 gei = ge[i]
@@ -134,14 +150,7 @@ def _advance(v, ge, gi, refractory, c_m, g_l, e_l, v_th, v_reset, ref_steps, g_k
                     v[i] = vi
                 ge[i] = gei * de
                 gi[i] = gii * di
-            for k in range(ns):
-                j = spiked[k]
-                if inhibitory[j]:
-                    for s in range(indptr[j], indptr[j + 1]):
-                        gi[indices[s]] += weights[s]
-                else:
-                    for s in range(indptr[j], indptr[j + 1]):
-                        ge[indices[s]] += weights[s]
+            deliver_spikes(spiked, ns, inhibitory, indptr, indices, weights, ge, gi)
             step += 1
 
 
