@@ -66,6 +66,21 @@ def test_mdma_releases_more_serotonin_than_dopamine_in_rats():
     assert fold["norepinephrine"] > 1.2
 
 
+@pytest.mark.parametrize("transmitter", ["serotonin", "dopamine"])
+def test_mdma_release_does_not_need_firing(transmitter):
+    # MDMA-evoked 5-HT in vivo survives tetrodotoxin (Gudelsky & Nash 1996) and (+)-MDMA releases DA from
+    # striatal slices, where neurons do not fire (Koch & Galloway 1997): with exocytosis removed, the
+    # MDMA-evoked rise above the (now lower) baseline must be at least half of the rise with firing
+    def evoked_rise(extra):
+        res = sim.run(experiment(dose("mdma", 2.0, 1.0, "iv", True), duration=2.0, species="rat", interval=1.0,
+                                 extra=extra))
+        c = res[f"ec_{transmitter}"][0]
+        return c[res.time > 1.0].max() - c[res.time < 1.0][-1]
+
+    silenced = evoked_rise(f'[subject]\n"{transmitter}.k_exo" = 0.0\n')
+    assert silenced > 0.5 * evoked_rise("")
+
+
 def test_ssri_blocks_mdma_release_but_raises_serotonin_alone():
     mdma = dose("mdma", 2.0, 1.0, "iv", True)
     flx = dose("fluoxetine", 10.0, 0.0, "ip", True, "base")

@@ -5,7 +5,10 @@ VMAT2, MAO, DAT, D2 autoreceptors), simplified as terminal.py says. MDMA is a we
 Extracellular 5-HT facilitates DA release in vivo (5-HT2 receptors; intrastriatal 5-HT facilitates DA
 release, and fluoxetine reduces MDMA-evoked DA in vivo but not in slices: Koch & Galloway 1997 J
 Neural Transm 104:135): exocytosis is multiplied by ``1 + g_facil E5HT / (E5HT + k_facil)``, reading
-``serotonin.extracellular``. Human and rat share these values.
+``serotonin.extracellular``. MDMA-evoked DA release is carrier-mediated (it survives the loss of firing:
+(+)-MDMA releases DA from striatal slices, Koch & Galloway 1997): MDMA inside the terminal moves DA from
+the vesicles to the cytosol (``g_vesicle``) and DAT carries it out (``k_efflux``); tests check that the
+evoked rise survives with exocytosis removed. Human and rat share these values.
 """
 
 from __future__ import annotations
@@ -38,8 +41,13 @@ GIVEN = {
     "ka_soma": (0.01, "assumed: somatodendritic D2 half-activation at the basal level"),
     "g_soma": (1.0, "assumed: D2 feedback can halve DA-neuron firing"),
     "tau_auto": (0.1, "assumed: ~6 min"),
-    "k_efflux": (160.0, "assumed: as the 5-HT terminal (same exchange mechanism)"),
-    "g_vesicle": (1.0, "assumed: as the 5-HT terminal"),
+    "k_efflux": (3200.0, "calibrated: Koch & Galloway 1997 (501 % striatal DA after (+)-MDMA i.v.; that row is "
+                         "marked fitted): in 2x steps from 160 /h, the step nearest 501 % at which 5-HT still "
+                         "exceeds DA by > 25 % at every Baumann 2008 dose; tools/rat_rows_sensitivity.py"),
+    "g_vesicle": (30.0, "assumed: amphetamine-type releasers collapse the vesicular pH gradient and DA moves from "
+                        "vesicles to cytosol, the pool DAT reverses (Sulzer et al. 2005 Prog Neurobiol 75:406); "
+                        "(+)-MDMA releases DA from striatal slices, where neurons do not fire (Koch & Galloway "
+                        "1997). At the 5-HT terminal's value (1) MDMA-evoked DA was all exocytotic"),
     "k_enz_inact": (0.0, "assumed: no lasting TH inactivation after MDMA in rats (Stone et al. 1989 JPET 249:177)"),
     "enz_half_life": (72.0, "unused (no inactivation)"),
     "g_facil": (4.0, "calibrated: Koch & Galloway 1997 (ratio of MDMA-evoked DA with/without fluoxetine, "

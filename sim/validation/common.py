@@ -39,10 +39,12 @@ def _dose_block(drug, amount, time_h, route="oral", per_kg=False, salt="hcl"):
 
 
 @cache
-def _simulate_doses(doses: tuple[tuple, ...], duration_h: float, species="human", interval_min=1.0):
-    """One subject's outputs for doses ``(drug, amount, time_h, route, per_kg, salt)``."""
+def _simulate_doses(doses: tuple[tuple, ...], duration_h: float, species="human", interval_min=1.0, overrides=()):
+    """One subject's outputs for doses ``(drug, amount, time_h, route, per_kg, salt)``; ``overrides`` is a
+    tuple of (parameter name, value) (sensitivity tools)."""
+    subject = "[subject]\n" + "".join(f'"{name}" = {value!r}\n' for name, value in overrides) if overrides else ""
     text = (f'[experiment]\nname = "validate"\nspecies = "{species}"\nduration_h = {duration_h}\n'
-            f"output_interval_min = {interval_min}\n" + "".join(_dose_block(*d) for d in doses))
+            f"output_interval_min = {interval_min}\n{subject}" + "".join(_dose_block(*d) for d in doses))
     res = run(parse_experiment(text, "<validate>"))
     return res.time, {k: v[0] for k, v in res.outputs.items()}
 

@@ -22,21 +22,22 @@ def baseline_nm(name, species="human"):
     return float(out[name][-1])
 
 
-def _rat_mdma(mg_per_kg, route="iv", salt="hcl", pre=(), t_mdma=1.0, duration=5.0):
+def _rat_mdma(mg_per_kg, route="iv", salt="hcl", pre=(), t_mdma=1.0, duration=5.0, overrides=()):
     doses = (*pre, ("mdma", mg_per_kg, t_mdma, route, True, salt))
-    return _simulate_doses(doses, duration, "rat")
+    return _simulate_doses(doses, duration, "rat", overrides=overrides)
 
 
-def peak_fold(name, mg_per_kg, route="iv", salt="hcl", pre=(), t_mdma=1.0, window_h=3.0):
+def peak_fold(name, mg_per_kg, route="iv", salt="hcl", pre=(), t_mdma=1.0, window_h=3.0, overrides=()):
     """Peak 20-min dialysate bin after MDMA / mean of the 30 min before MDMA."""
-    t, out = _rat_mdma(mg_per_kg, route, salt, pre, t_mdma)
+    t, out = _rat_mdma(mg_per_kg, route, salt, pre, t_mdma, overrides=overrides)
     c = out[name]
     base = c[(t >= t_mdma - 0.5 - 1e-9) & (t < t_mdma - 1e-9)].mean()
     return float(_dialysate_bins(t, c, t_mdma, t_mdma + window_h).max() / base)
 
 
-def peak_time(name, mg_per_kg, route="ip", t_mdma=1.0):
-    t, out = _rat_mdma(mg_per_kg, route, t_mdma=t_mdma)
+def peak_time(name, mg_per_kg, route="ip", t_mdma=1.0, overrides=()):
+    """Middle of the peak 20-min dialysate bin, h after MDMA."""
+    t, out = _rat_mdma(mg_per_kg, route, t_mdma=t_mdma, overrides=overrides)
     bins = _dialysate_bins(t, out[name], t_mdma, t_mdma + 3.0)
     return float((np.argmax(bins) + 0.5) / 3.0)
 
@@ -65,9 +66,9 @@ KG_MDMA_MG_PER_KG = 9.4e-3 * 193.25
 KG_FLUOXETINE = (("fluoxetine", 14.4e-3 * 309.33, 0.0, "sc", True, "base"),)
 
 
-def koch_galloway_da(with_fluoxetine):
+def koch_galloway_da(with_fluoxetine, overrides=()):
     pre = KG_FLUOXETINE if with_fluoxetine else ()
-    return 100.0 * peak_fold("ec_dopamine", KG_MDMA_MG_PER_KG, "iv", "base", pre)
+    return 100.0 * peak_fold("ec_dopamine", KG_MDMA_MG_PER_KG, "iv", "base", pre, overrides=overrides)
 
 
 def paroxetine_auc_ratio():
@@ -125,7 +126,7 @@ TRANSMITTER_TARGETS = (
            math.inf, "1", BAUMANN, False,
            lambda: peak_fold("ec_serotonin", 10.0, "ip") / peak_fold("ec_dopamine", 10.0, "ip")),
     Target("transmitters", "rat striatal DA after (+)-MDMA 4.7 umol/kg i.v. (% of control)", "501", 250.0, 750.0,
-           "%", KG + "; band +/-50 % (SEM not at hand)", False, lambda: koch_galloway_da(False)),
+           "%", KG + "; band +/-50 % (SEM not at hand)", True, lambda: koch_galloway_da(False)),
     Target("transmitters", "rat striatal 5-HT after 10 mg/kg i.p. (x baseline)", "~8-10 (check)", 5.0, 15.0, "1",
            "Gudelsky & Nash 1996 J Neurochem 66:243 (check)", False, lambda: peak_fold("ec_serotonin", 10.0, "ip")),
     Target("transmitters", "rat time of the 5-HT peak after 10 mg/kg i.p.", "~1", 0.3, 2.0, "h",
