@@ -299,6 +299,17 @@ def _dose_rows(groups: list[Group]):
     return rows
 
 
+def _stacked_axes(heights, pad_in, groups, t_max, show_doses):
+    """A column of panels sharing the time axis (``heights`` in inches, plus ``pad_in``); the first holds
+    the dose strip when ``show_doses``. Returns the figure and the remaining axes."""
+    fig, axes = plt.subplots(len(heights), 1, sharex=True, figsize=(11, pad_in + sum(heights)),
+                             height_ratios=heights, layout="constrained", squeeze=False)
+    axes = list(axes[:, 0])
+    if show_doses:
+        _dose_panel(axes.pop(0), groups, t_max)
+    return fig, axes
+
+
 def _dose_panel(ax, groups: list[Group], t_max: float) -> None:
     rows = _dose_rows(groups)
     names = list(rows)
@@ -398,16 +409,12 @@ def _panel_legend_label(name: str, panel: Panel, groups: list[Group]) -> str:
 
 def _stacked(groups: list[Group], panels: list[Panel], title: str, *, traces: int = 0, doses: bool = True):
     t_max = max(float(g.result.time[-1]) for g in groups)
-    show_doses = doses and bool(_dose_rows(groups))
-    n_dose_rows = len(_dose_rows(groups)) if show_doses else 0
+    n_dose_rows = len(_dose_rows(groups)) if doses else 0
+    show_doses = n_dose_rows > 0
     panel_h = 2.0 if len(panels) <= 6 else 1.6
     heights = ([0.45 + 0.5 * n_dose_rows] if show_doses else []) + [panel_h] * len(panels)
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(len(heights), 1, sharex=True, figsize=(11, 0.9 + sum(heights)),
-                                 height_ratios=heights, layout="constrained", squeeze=False)
-        axes = list(axes[:, 0])
-        if show_doses:
-            _dose_panel(axes.pop(0), groups, t_max)
+        fig, axes = _stacked_axes(heights, 0.9, groups, t_max, show_doses)
         for ax, panel in zip(axes, panels, strict=True):
             for name in panel.names:
                 for g in groups:
@@ -730,11 +737,7 @@ def amygdala(result: Result, path=None):
         show_doses = False
         heights = [2.8] + [1.9] * (len(panels) - 1)
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(len(heights), 1, sharex=True, figsize=(11, 1.3 + sum(heights)),
-                                 height_ratios=heights, layout="constrained", squeeze=False)
-        axes = list(axes[:, 0])
-        if show_doses:
-            _dose_panel(axes.pop(0), groups, t_max)
+        fig, axes = _stacked_axes(heights, 1.3, groups, t_max, show_doses)
         for ax, (name, ylabel, title) in zip(axes, panels, strict=True):
             c = colour(name)
             for k, g in enumerate(groups):
