@@ -103,8 +103,8 @@ def test_placebo_stays_at_one_and_mdma_lowers_fear_at_peak(rate_result):
     placebo, mdma = tr["fear_response"][0::2], tr["fear_response"][1::2]
     np.testing.assert_allclose(placebo, 1.0, atol=PLACEBO_TOL)          # every probe, every placebo run
     np.testing.assert_allclose(mdma[:, 0], 1.0, atol=PLACEBO_TOL)       # pre-dose probe: no drug yet
-    peak = 1  # the 1-h probe, near the 5-HT and 5-HT1A occupancy peak
-    assert (mdma[:, peak] < placebo[:, peak] - 0.15).all()              # direction: MDMA lowers fear
+    peak = 2  # the 2-h probe, near the 5-HT and 5-HT1A occupancy peak (~1.5 h after oral MDMA)
+    assert (mdma[:, peak] < placebo[:, peak] - 0.1).all()               # direction: MDMA lowers fear
     assert (tr["cem_rate"][1::2, peak] < tr["cem_rate"][0::2, peak]).all()
     assert (tr["bla_rate"][1::2, peak] < tr["bla_rate"][0::2, peak]).all()
     assert (mdma[:, -1] > mdma[:, peak]).all()                          # wears off

@@ -1,5 +1,5 @@
 """How the rat microdialysis rows of ``sim validate transmitters`` respond to the parameters that could move
-them (run by hand; prints a table). Evidence for the open rows of the monoamine issue: Koch & Galloway's
+them (run by hand; prints a table): Koch & Galloway's
 DA peak and Gudelsky & Nash's 5-HT peak and its timing, next to the rows they trade off against.
 
 Each scenario changes parameters through ``[subject]`` overrides, so only parameters that the
@@ -32,15 +32,14 @@ ROWS = (
 
 SCENARIOS = (
     ("as calibrated", ()),
-    ("DA release as 5-HT (k_efflux 160, g_vesicle 1)", (("dopamine.k_efflux", 160.0), ("dopamine.g_vesicle", 1.0))),
-    ("DA k_efflux 1600 /h, g_vesicle 1", (("dopamine.k_efflux", 1600.0), ("dopamine.g_vesicle", 1.0))),
-    ("DA k_efflux 1600 /h", (("dopamine.k_efflux", 1600.0),)),
-    ("DA k_efflux 6400 /h", (("dopamine.k_efflux", 6400.0),)),
-    ("5-HT k_efflux x0.25", (("serotonin.k_efflux", 40.0),)),
-    ("5-HT g_vesicle x10", (("serotonin.g_vesicle", 10.0),)),
+    ("DA k_efflux 12800 /h", (("dopamine.k_efflux", 12800.0),)),
+    ("DA k_efflux 102400 /h", (("dopamine.k_efflux", 102400.0),)),
+    ("DA g_vesicle 1 (as 5-HT)", (("dopamine.g_vesicle", 1.0),)),
+    ("5-HT k_efflux 640 /h", (("serotonin.k_efflux", 640.0),)),
+    ("5-HT k_efflux 320 /h", (("serotonin.k_efflux", 320.0),)),
+    ("MDMA SERT/DAT at Rothman 2001 EC50s", (("serotonin.mdma_k_sert", 0.0566), ("dopamine.mdma_k_dat", 0.376))),
     ("i.p./s.c. absorption t1/2 2 min", (("pk.ka_depot", 20.0),)),
     ("i.p./s.c. absorption t1/2 7 min", (("pk.ka_depot", 6.0),)),
-    ("i.p./s.c. absorption t1/2 21 min", (("pk.ka_depot", 2.0),)),
     ("i.p./s.c. absorption t1/2 28 min", (("pk.ka_depot", 1.5),)),
 )
 

@@ -12,9 +12,10 @@ To add a drug, ``register(Drug(...))`` one entry (with ``molar_mass``, or list t
 
 Potency tables
 --------------
-- Releasers (both species): Rothman et al. 2001 Synapse 39:32, Table 1 (rat synaptosome release EC50;
-  MDMA: 5-HT 56.6 nM, NE 77.4 nM, DA 376 nM (check)); why not the human-transporter values of Pifl
-  et al. 2005 J Pharmacol Exp Ther 314:346 is said at the MDMA entry.
+- MDMA (both species): Simmler et al. 2013 Br J Pharmacol 168:458, Table 1 (IC50 at human transporters:
+  NET 0.447, SERT 1.36, DAT 17 uM (check)); why not the rat-synaptosome release EC50s of Rothman et al.
+  2001 Synapse 39:32 (MDMA 5-HT 56.6 nM, NE 77.4 nM, DA 376 nM) is said at the MDMA entry.
+- MDA (both species): Rothman et al. 2001, Table 1 (rat synaptosome release EC50).
 - Blockers: Tatsumi et al. 1997 Eur J Pharmacol 340:249 (Kd at hSERT/hNET/hDAT).
 Receptors (``affinities``: K in uM and efficacy relative to the endogenous agonist, 0 = antagonist)
 are the catalogue's (``sim/receptors/catalogue.py``); they set occupancy and operational response
@@ -125,6 +126,8 @@ _PIFL = "Pifl et al. 2005 J Pharmacol Exp Ther 314:346 (release EC50, human tran
 _ROTHMAN = "Rothman et al. 2001 Synapse 39:32 Table 1 (release EC50, rat synaptosomes; check)"
 _TATSUMI = "Tatsumi et al. 1997 Eur J Pharmacol 340:249 (Kd at human transporters)"
 _SIMMLER = "Simmler et al. 2013 Br J Pharmacol 168:458 Table 2"
+_SIMMLER_UPTAKE = ("Simmler et al. 2013 Br J Pharmacol 168:458 Table 1 (uptake inhibition IC50, human transporters in "
+                   "HEK 293 cells; check)")
 _S, _B = "substrate", "blocker"
 
 LIBRARY: dict[str, Drug] = {}
@@ -160,19 +163,20 @@ def register(drug: Drug) -> Drug:
     return drug
 
 
-# MDMA and MDA: rat-synaptosome release EC50s (Rothman 2001) for both species. Reason: they are measured
-# in native nerve terminals, the reverse-transport rate constant of the terminals is calibrated with them
-# (rat dialysate, Baumann 2008), and the SSRI Kd values they compete with are native-membrane binding
-# constants too. EC50s at human transporters expressed in cells (Pifl 2005: NET 0.64, SERT 1.12, DAT 3.24
-# uM; Simmler 2013 uptake IC50s) are 10-20x right-shifted at every transporter alike, so using them with
-# the same calibration would make human MDMA a weak releaser at 1.5 mg/kg, against its effects in
-# humans at the doses (1-2 mg/kg) that release 5-HT in rats (Baumann et al. 2007). They are kept here for
-# a user who wants them: ``species_transporters={"human": PIFL_2005_MDMA}``.
+# MDMA: IC50s at human transporters (Simmler 2013: NET 0.447, SERT 1.36, DAT 17 uM), for both species.
+# Reason: with a rat PK consistent with measured plasma levels (Concheiro et al. 2014: ~160 ng/mL at 0.5 h
+# after 2.5 mg/kg s.c.), brain unbound MDMA after 1 and 3 mg/kg i.v. is ~0.3-2 uM. At the rat-synaptosome
+# EC50s (Rothman 2001: SERT 0.0566, NET 0.0774, DAT 0.376 uM) SERT is > 90 % occupied at both doses and the
+# graded dialysate 5-HT rise of Baumann 2008 (3-5x, then 8-12x) cannot be reproduced; at Simmler's values
+# it is (sim validate transmitters). The reverse-transport rate constants of the three terminals are
+# calibrated with these values. MDA keeps Rothman's EC50s (no human-transporter MDA values at hand).
+# Pifl 2005 release EC50s at human transporters are kept for a user who wants them:
+# ``species_transporters={"human": PIFL_2005_MDMA}`` (they would need the terminals re-calibrated).
 PIFL_2005_MDMA = {"net": Potency(0.64, _S, _PIFL), "sert": Potency(1.12, _S, _PIFL), "dat": Potency(3.24, _S, _PIFL)}
 register(Drug(
     "mdma", "(+/-)-3,4-methylenedioxymethamphetamine; substrate-type releaser (PK: sim/kinetics/pk.py)",
-    transporters={"sert": Potency(0.0566, _S, _ROTHMAN), "net": Potency(0.0774, _S, _ROTHMAN),
-                  "dat": Potency(0.376, _S, _ROTHMAN)},
+    transporters={"sert": Potency(1.36, _S, _SIMMLER_UPTAKE), "net": Potency(0.447, _S, _SIMMLER_UPTAKE),
+                  "dat": Potency(17.0, _S, _SIMMLER_UPTAKE)},
     receptors={"5ht1a": Potency(12.0, _B, "Battaglia et al. 1988 Eur J Pharmacol 149:159 (micromolar; "
                                            "check) - negligible at brain concentrations")},
     affinities={

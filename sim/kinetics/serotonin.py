@@ -42,8 +42,10 @@ GIVEN = {
     "g_soma": (3.0, "assumed: acute SSRI doses cut raphe firing by up to ~60-80 % via 5-HT1A (Blier & de "
                     "Montigny 1994 Trends Pharmacol Sci 15:220; check)"),
     "tau_auto": (0.1, "assumed: raphe 5-HT and 5-HT1A signalling lag ~6 min"),
-    "k_efflux": (160.0, "calibrated: rat dialysate 5-HT peaks after 1 and 3 mg/kg MDMA i.v. (Baumann et "
-                        "al. 2008; least squares in log; the two transmitters rows are marked fitted)"),
+    "k_efflux": (480.0, "calibrated: rat dialysate 5-HT peaks after 1 and 3 mg/kg MDMA i.v. (Baumann et al. "
+                        "2008; the two transmitters rows are marked fitted) with MDMA's Simmler 2013 SERT IC50 "
+                        "and the rat PK of pk.py: 640 /h gives 4.6x and 10.6x, 480 /h 3.8x and 8.7x (bands 3-5, "
+                        "8-12); by hand, no least squares"),
     "g_vesicle": (1.0, "assumed: MDMA inside the terminal collapses the vesicular pH gradient and reverses "
                        "VMAT2 (Rudnick & Wall 1992 PNAS 89:1817); leak doubled at full occupancy"),
     "k_enz_inact": (0.3, "assumed: TPH activity falls ~40-60 % within hours of 10 mg/kg MDMA in rats (Schmidt & "

@@ -62,11 +62,16 @@ def repeat_dose_ratio(metric, dose_mg=100.0, interval_h=24.0, **kw):
     return second_c.max() / first_c.max()
 
 
+CONCHEIRO_SAMPLES_H = (0.5, 1.0, 2.0, 4.0, 6.0, 8.0, 16.0, 24.0)  # blood sampling after the dose
+
+
 def rat(metric, mg_per_kg, route, **kw):
     t, out = _simulate(((mg_per_kg, 0.0),), 24.0, species="rat", route=route, per_kg=True, interval_min=1.0, **kw)
     c = out["plasma_mdma"]
     if metric == "cmax":
         return c.max()
+    if metric == "sampled_cmax":  # highest concentration at Concheiro et al. 2014's sampling times
+        return np.interp(CONCHEIRO_SAMPLES_H, t, c).max()
     if metric == "auc":
         return np.trapezoid(c, t)
     i = int(np.argmax(c))  # half-life from the 2 h after the peak
@@ -74,6 +79,7 @@ def rat(metric, mg_per_kg, route, **kw):
     return math.log(2.0) / -np.polyfit(tw, np.log(cw), 1)[0]
 
 
+CONCHEIRO = "Concheiro et al. 2014 Drug Metab Dispos 42:119 (male rats, s.c.)"
 MAS = "Mas et al. 1999 J Pharmacol Exp Ther 290:136 (n=8 men)"
 DLT = "de la Torre et al. 2000 Br J Clin Pharmacol 49:104"
 PK_TARGETS = (
@@ -108,4 +114,10 @@ PK_TARGETS = (
            lambda: rat("t_half", 2.0, "ip")),
     Target("pk", "rat AUC ratio 10/2 mg/kg i.p.", "21", 13.7, 28.4, "1", "Baumann et al. 2009", True,
            lambda: rat("auc", 10.0, "ip") / rat("auc", 2.0, "ip")),
+    Target("pk", "rat Cmax after 2.5 mg/kg s.c. (at the sampling times, first 0.5 h)", "164 +/- 47.1", 117.0, 211.0,
+           "ng/mL", CONCHEIRO, True, lambda: rat("sampled_cmax", 2.5, "sc")),
+    Target("pk", "rat AUC ratio 5/2.5 mg/kg s.c.", "3", 2.4, 3.6, "1", CONCHEIRO + "; band +/-20 %", True,
+           lambda: rat("auc", 5.0, "sc") / rat("auc", 2.5, "sc")),
+    Target("pk", "rat AUC ratio 10/2.5 mg/kg s.c.", "10", 8.0, 12.0, "1", CONCHEIRO + "; band +/-20 %", True,
+           lambda: rat("auc", 10.0, "sc") / rat("auc", 2.5, "sc")),
 )
