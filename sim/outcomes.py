@@ -39,9 +39,9 @@ class OutcomeParameter:
 
 
 # Fitted by experiments/calibrate_trial.py (``--size 50``: 50 patients per arm, seed 2021, phase3 defaults) with
-# sim.protocol.BOND_GAIN = 7.5 held (``--bond-gains 7.5``): loss 0.47. Re-fitted after MDMA's transporter
-# potencies moved to Simmler 2013 with the terminals and oxytocin re-calibrated (follow-up fear_response mdma
-# 0.077, placebo 0.262; previous fit f50 0.1921, width 0.0769, sigma 13.075, loss 1.28; before the oxytocin
+# sim.protocol.BOND_GAIN = 7.5 held (``--bond-gains 7.5``): loss 0.46. Re-fitted after MDMA's transporter
+# potencies moved to Pifl 2005 with the terminals and oxytocin re-calibrated (follow-up fear_response mdma
+# 0.079, placebo 0.262; previous fit f50 0.1921, width 0.0769, sigma 13.075, loss 1.28; before the oxytocin
 # dose-response change of commit aa57c09: f50 0.1434, width 0.1321, sigma 13.33).
 # From the previous fit (grid not re-run): without the oxytocin engagement factor (bond_gain = 0) the
 # model's MDMA arm ends with a slightly HIGHER follow-up fear response than placebo (0.305 vs 0.262) and no monotone
@@ -50,9 +50,9 @@ class OutcomeParameter:
 # 1.93, 1.26, 1.08, 1.24 (40: 2.6, 60: 3.7), so bond_gain stays at its earlier value rather than follow
 # differences within the sampling noise of 50 patients per arm.
 PARAMS = {
-    "f50": OutcomeParameter(0.1005, "1", "calibrated: experiments/calibrate_trial.py to MAPP1"),
-    "width": OutcomeParameter(0.1792, "1", "calibrated: experiments/calibrate_trial.py to MAPP1"),
-    "sigma": OutcomeParameter(13.379, "CAPS-5 points", "calibrated: experiments/calibrate_trial.py to MAPP1 "
+    "f50": OutcomeParameter(0.1017, "1", "calibrated: experiments/calibrate_trial.py to MAPP1"),
+    "width": OutcomeParameter(0.1778, "1", "calibrated: experiments/calibrate_trial.py to MAPP1"),
+    "sigma": OutcomeParameter(13.371, "CAPS-5 points", "calibrated: experiments/calibrate_trial.py to MAPP1 "
                               "(SD of change)"),
     "threshold": OutcomeParameter(25.0, "CAPS-5 points", "stated (assumed): diagnosis lost below this total"),
 }

@@ -19,8 +19,8 @@ def rat_cmax(overrides):
 
 
 ROWS = (
-    ("5-HT 1 mg/kg i.v.", "3-5", lambda o: tr.peak_fold("ec_serotonin", 1.0, overrides=o)),
-    ("5-HT 3 mg/kg i.v.", "8-12", lambda o: tr.peak_fold("ec_serotonin", 3.0, overrides=o)),
+    ("5-HT 1 mg/kg i.v.", "3-5", lambda o: tr.baumann_2008_fold("ec_serotonin", False, o)),
+    ("5-HT then 3 mg/kg i.v.", "8-12", lambda o: tr.baumann_2008_fold("ec_serotonin", True, o)),
     ("KG DA %", "250-750", lambda o: tr.koch_galloway_da(False, o)),
     ("KG fluox ratio", "0.6-0.9", lambda o: tr.koch_galloway_da(True, o) / tr.koch_galloway_da(False, o)),
     ("5-HT 10 mg/kg i.p.", "5-15", lambda o: tr.peak_fold("ec_serotonin", 10.0, "ip", overrides=o)),
@@ -32,10 +32,10 @@ ROWS = (
 
 SCENARIOS = (
     ("as calibrated", ()),
-    ("DA k_efflux 12800 /h", (("dopamine.k_efflux", 12800.0),)),
-    ("DA k_efflux 102400 /h", (("dopamine.k_efflux", 102400.0),)),
+    ("DA k_efflux 6400 /h", (("dopamine.k_efflux", 6400.0),)),
+    ("DA k_efflux 25600 /h", (("dopamine.k_efflux", 25600.0),)),
     ("DA g_vesicle 1 (as 5-HT)", (("dopamine.g_vesicle", 1.0),)),
-    ("5-HT k_efflux 640 /h", (("serotonin.k_efflux", 640.0),)),
+    ("5-HT k_efflux 480 /h", (("serotonin.k_efflux", 480.0),)),
     ("5-HT k_efflux 320 /h", (("serotonin.k_efflux", 320.0),)),
     ("MDMA SERT/DAT at Rothman 2001 EC50s", (("serotonin.mdma_k_sert", 0.0566), ("dopamine.mdma_k_dat", 0.376))),
     ("i.p./s.c. absorption t1/2 2 min", (("pk.ka_depot", 20.0),)),

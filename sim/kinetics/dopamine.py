@@ -41,10 +41,10 @@ GIVEN = {
     "ka_soma": (0.01, "assumed: somatodendritic D2 half-activation at the basal level"),
     "g_soma": (1.0, "assumed: D2 feedback can halve DA-neuron firing"),
     "tau_auto": (0.1, "assumed: ~6 min"),
-    "k_efflux": (51200.0, "calibrated: Koch & Galloway 1997 (501 % striatal DA after (+)-MDMA i.v.; that row is "
-                         "marked fitted), with MDMA's Simmler 2013 DAT IC50: in 2x steps from 3200 /h, the step "
-                         "nearest 501 % at which 5-HT still exceeds DA by > 25 % at every Baumann 2008 dose "
-                         "(51200: 414 %; 102400: 539 % but 5-HT/DA 1.15 after 1 mg/kg); "
+    "k_efflux": (12800.0, "calibrated: Koch & Galloway 1997 (501 % striatal DA after (+)-MDMA i.v.; that row is "
+                         "marked fitted), with MDMA's Pifl 2005 DAT EC50: in 2x steps, the step nearest 501 % "
+                         "at which 5-HT still exceeds DA by > 25 % at every Baumann 2008 dose (6400: 346 %; "
+                         "12800: 450 %; 25600: 601 % but 5-HT/DA 1.14 after 1 mg/kg); "
                          "tools/rat_rows_sensitivity.py"),
     "g_vesicle": (30.0, "assumed: amphetamine-type releasers collapse the vesicular pH gradient and DA moves from "
                         "vesicles to cytosol, the pool DAT reverses (Sulzer et al. 2005 Prog Neurobiol 75:406); "

@@ -12,8 +12,8 @@ To add a drug, ``register(Drug(...))`` one entry (with ``molar_mass``, or list t
 
 Potency tables
 --------------
-- MDMA (both species): Simmler et al. 2013 Br J Pharmacol 168:458, Table 1 (IC50 at human transporters:
-  NET 0.447, SERT 1.36, DAT 17 uM (check)); why not the rat-synaptosome release EC50s of Rothman et al.
+- MDMA (both species): Pifl et al. 2005 J Pharmacol Exp Ther 314:346 (release EC50 at human transporters
+  in cells: NET 0.64, SERT 1.12, DAT 3.24 uM); why not the rat-synaptosome release EC50s of Rothman et al.
   2001 Synapse 39:32 (MDMA 5-HT 56.6 nM, NE 77.4 nM, DA 376 nM) is said at the MDMA entry.
 - MDA (both species): Rothman et al. 2001, Table 1 (rat synaptosome release EC50).
 - Blockers: Tatsumi et al. 1997 Eur J Pharmacol 340:249 (Kd at hSERT/hNET/hDAT).
@@ -126,8 +126,6 @@ _PIFL = "Pifl et al. 2005 J Pharmacol Exp Ther 314:346 (release EC50, human tran
 _ROTHMAN = "Rothman et al. 2001 Synapse 39:32 Table 1 (release EC50, rat synaptosomes; check)"
 _TATSUMI = "Tatsumi et al. 1997 Eur J Pharmacol 340:249 (Kd at human transporters)"
 _SIMMLER = "Simmler et al. 2013 Br J Pharmacol 168:458 Table 2"
-_SIMMLER_UPTAKE = ("Simmler et al. 2013 Br J Pharmacol 168:458 Table 1 (uptake inhibition IC50, human transporters in "
-                   "HEK 293 cells; check)")
 _S, _B = "substrate", "blocker"
 
 LIBRARY: dict[str, Drug] = {}
@@ -163,20 +161,20 @@ def register(drug: Drug) -> Drug:
     return drug
 
 
-# MDMA: IC50s at human transporters (Simmler 2013: NET 0.447, SERT 1.36, DAT 17 uM), for both species.
-# Reason: with a rat PK consistent with measured plasma levels (Concheiro et al. 2014: ~160 ng/mL at 0.5 h
-# after 2.5 mg/kg s.c.), brain unbound MDMA after 1 and 3 mg/kg i.v. is ~0.3-2 uM. At the rat-synaptosome
-# EC50s (Rothman 2001: SERT 0.0566, NET 0.0774, DAT 0.376 uM) SERT is > 90 % occupied at both doses and the
-# graded dialysate 5-HT rise of Baumann 2008 (3-5x, then 8-12x) cannot be reproduced; at Simmler's values
-# it is (sim validate transmitters). The reverse-transport rate constants of the three terminals are
-# calibrated with these values. MDA keeps Rothman's EC50s (no human-transporter MDA values at hand).
-# Pifl 2005 release EC50s at human transporters are kept for a user who wants them:
-# ``species_transporters={"human": PIFL_2005_MDMA}`` (they would need the terminals re-calibrated).
+# MDMA: release EC50s at human transporters expressed in cells (Pifl et al. 2005: NET 0.64, SERT 1.12,
+# DAT 3.24 uM), for both species. Reason: with a rat PK consistent with measured plasma levels (Concheiro
+# et al. 2014: ~160 ng/mL at 0.5 h after 2.5 mg/kg s.c.), brain unbound MDMA after 1 and 3 mg/kg i.v. is
+# ~0.3-2 uM. At the rat-synaptosome EC50s (Rothman 2001: SERT 0.0566, NET 0.0774, DAT 0.376 uM) SERT is
+# > 90 % occupied at both doses and the graded dialysate 5-HT rise of Baumann 2008 (3-5x, then 8-12x)
+# cannot be reproduced; at Pifl's values it is (sim validate transmitters). Pifl's are release EC50s,
+# what K means for a substrate here; the uptake IC50s of Simmler et al. 2013 (Table 1) are an
+# alternative that was tried (similar SERT, 5x weaker DAT), but their values could not be checked from
+# here. The reverse-transport rate constants of the three terminals are calibrated with Pifl's values.
+# MDA keeps Rothman's EC50s (no human-transporter MDA values at hand).
 PIFL_2005_MDMA = {"net": Potency(0.64, _S, _PIFL), "sert": Potency(1.12, _S, _PIFL), "dat": Potency(3.24, _S, _PIFL)}
 register(Drug(
     "mdma", "(+/-)-3,4-methylenedioxymethamphetamine; substrate-type releaser (PK: sim/kinetics/pk.py)",
-    transporters={"sert": Potency(1.36, _S, _SIMMLER_UPTAKE), "net": Potency(0.447, _S, _SIMMLER_UPTAKE),
-                  "dat": Potency(17.0, _S, _SIMMLER_UPTAKE)},
+    transporters=dict(PIFL_2005_MDMA),
     receptors={"5ht1a": Potency(12.0, _B, "Battaglia et al. 1988 Eur J Pharmacol 149:159 (micromolar; "
                                            "check) - negligible at brain concentrations")},
     affinities={

@@ -35,6 +35,18 @@ def peak_fold(name, mg_per_kg, route="iv", salt="hcl", pre=(), t_mdma=1.0, windo
     return float(_dialysate_bins(t, c, t_mdma, t_mdma + window_h).max() / base)
 
 
+def baumann_2008_fold(name, second, overrides=()):
+    """Baumann et al. 2008's protocol: 1 mg/kg i.v., then 3 mg/kg i.v. 60 min later (both MDMA HCl). Peak 20-min
+    dialysate bin after the first (``second`` False) or the second dose (``second`` True, up to 3 h after it) /
+    mean of the 30 min before the first dose."""
+    doses = (("mdma", 1.0, 1.0, "iv", True, "hcl"), ("mdma", 3.0, 2.0, "iv", True, "hcl"))
+    t, out = _simulate_doses(doses, 5.0, "rat", overrides=overrides)
+    c = out[name]
+    base = c[(t >= 0.5 - 1e-9) & (t < 1.0 - 1e-9)].mean()
+    t0, t1 = (2.0, 5.0) if second else (1.0, 2.0)
+    return float(_dialysate_bins(t, c, t0, t1).max() / base)
+
+
 def peak_time(name, mg_per_kg, route="ip", t_mdma=1.0, overrides=()):
     """Middle of the peak 20-min dialysate bin, h after MDMA."""
     t, out = _rat_mdma(mg_per_kg, route, t_mdma=t_mdma, overrides=overrides)
@@ -113,15 +125,15 @@ TRANSMITTER_TARGETS = (
     Target("transmitters", "baseline extracellular NE", "0.5-2", 0.5, 2.0, "nM", MICRODIALYSIS, True,
            lambda: baseline_nm("ec_norepinephrine")),
     Target("transmitters", "rat peak dialysate 5-HT after 1 mg/kg i.v. (x baseline)", "~3-5 (check)", 3.0, 5.0,
-           "1", BAUMANN, True, lambda: peak_fold("ec_serotonin", 1.0)),
-    Target("transmitters", "rat peak dialysate 5-HT after 3 mg/kg i.v. (x baseline)", "~8-12 (check)", 8.0, 12.0,
-           "1", BAUMANN, True, lambda: peak_fold("ec_serotonin", 3.0)),
+           "1", BAUMANN, True, lambda: baumann_2008_fold("ec_serotonin", False)),
+    Target("transmitters", "rat peak dialysate 5-HT after 3 mg/kg i.v., 1 h after 1 mg/kg (x baseline)",
+           "~8-12 (check)", 8.0, 12.0, "1", BAUMANN, True, lambda: baumann_2008_fold("ec_serotonin", True)),
     Target("transmitters", "rat 5-HT fold / DA fold after 1 mg/kg i.v.", "> 1 (5-HT > DA at every dose)", 1.0,
            math.inf, "1", BAUMANN, False,
-           lambda: peak_fold("ec_serotonin", 1.0) / peak_fold("ec_dopamine", 1.0)),
-    Target("transmitters", "rat 5-HT fold / DA fold after 3 mg/kg i.v.", "> 1 (5-HT > DA at every dose)", 1.0,
-           math.inf, "1", BAUMANN, False,
-           lambda: peak_fold("ec_serotonin", 3.0) / peak_fold("ec_dopamine", 3.0)),
+           lambda: baumann_2008_fold("ec_serotonin", False) / baumann_2008_fold("ec_dopamine", False)),
+    Target("transmitters", "rat 5-HT fold / DA fold after 3 mg/kg i.v. (1 h after 1 mg/kg)",
+           "> 1 (5-HT > DA at every dose)", 1.0, math.inf, "1", BAUMANN, False,
+           lambda: baumann_2008_fold("ec_serotonin", True) / baumann_2008_fold("ec_dopamine", True)),
     Target("transmitters", "rat 5-HT fold / DA fold after 10 mg/kg i.p.", "> 1 (5-HT > DA at every dose)", 1.0,
            math.inf, "1", BAUMANN, False,
            lambda: peak_fold("ec_serotonin", 10.0, "ip") / peak_fold("ec_dopamine", 10.0, "ip")),
