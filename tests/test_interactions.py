@@ -38,16 +38,9 @@ def test_without_inactivation_paroxetine_leaves_mdma_pk_alone():
     assert both["ec_serotonin"][0, both.time > 72].max() < alone["ec_serotonin"][0, alone.time > 72].max()
 
 
-KNOWN_FAILING = {  # out-of-sample rows the model misses (reported, never widened)
-    "rat striatal DA after (+)-MDMA 4.7 umol/kg i.v. (% of control)",
-    "rat striatal 5-HT after 10 mg/kg i.p. (x baseline)",
-    "rat time of the 5-HT peak after 10 mg/kg i.p.",
-}
-
-
 def test_transmitter_and_interaction_suites():
     rows = validate.evaluate(["transmitters", "interactions"])
-    failures = [(t.quantity, value) for t, value, ok in rows if not ok and t.quantity not in KNOWN_FAILING]
+    failures = [(t.quantity, value) for t, value, ok in rows if not ok]  # every row, none excused
     assert not failures, failures
     text = validate.format_rows(rows)
     assert "Koch & Galloway 1997" in text and "Segura et al. 2005" in text

@@ -36,7 +36,7 @@ release (release per spike rises steeply with firing rate; Bicknell 1988 J Neuro
 but the value 6 is not measured: it also absorbs whatever is too flat upstream (the terminal's 5-HT rise).
 It makes the response threshold-like: ~1.1x placebo at 0.75 mg/kg, 4.45x at 1.5 mg/kg, and a 5-HT1A
 antagonist that lowers S by a quarter removes most of the rise: oral pindolol 20 mg 1 h before 125 mg MDMA
-(5-HT1A occupancy ~25 % with its PET-derived in vivo K, sim/kinetics/drugs.py) leaves ~19 % of the rise
+(5-HT1A occupancy ~25 % with its PET-derived in vivo K, sim/kinetics/drugs.py) leaves ~18 % of the rise
 (a prediction; tests/test_oxytocin.py). The steepness also amplifies between-subject differences in the
 5-HT response (PK, body weight) into large differences in oxytocin.
 
