@@ -53,12 +53,13 @@ def rat_residuals(x):
     o = tuple(zip(RAT, map(float, np.exp(x)), strict=True))
     kw = {"overrides": o}
     r = [
-        (v.rat("cmax", 2.0, "ip", **kw) - 200.0) / 50.0,
-        (v.rat("t_half", 2.0, "ip", **kw) - 0.7) / 0.2,
-        (v.rat("auc", 10.0, "ip", **kw) / v.rat("auc", 2.0, "ip", **kw) - 21.0) / 5.0,
+        # scales: half the validation band, so each residual is in band units
+        (v.rat("cmax", 2.0, "ip", **kw) - 200.0) / 70.0,
+        (v.rat("t_half", 2.0, "ip", **kw) - 0.7) / 0.3,
+        (v.rat("auc", 10.0, "ip", **kw) / v.rat("auc", 2.0, "ip", **kw) - 21.0) / 7.35,
         (v.rat("sampled_cmax", 2.5, "sc", **kw) - 164.0) / 47.1,
-        (v.rat("auc", 5.0, "sc", **kw) / v.rat("auc", 2.5, "sc", **kw) - 3.0) / 1.0,
-        (v.rat("auc", 10.0, "sc", **kw) / v.rat("auc", 2.5, "sc", **kw) - 10.0) / 3.0,
+        (v.rat("auc", 5.0, "sc", **kw) / v.rat("auc", 2.5, "sc", **kw) - 3.0) / 0.6,
+        (v.rat("auc", 10.0, "sc", **kw) / v.rat("auc", 2.5, "sc", **kw) - 10.0) / 2.0,
         (rat_mda_fraction(**kw) - 0.12) / 0.05,
     ]
     v._simulate.cache_clear()

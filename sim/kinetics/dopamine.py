@@ -43,9 +43,8 @@ GIVEN = {
     "tau_auto": (0.1, "assumed: ~6 min"),
     "k_efflux": (12800.0, "calibrated: Koch & Galloway 1997 (501 % striatal DA after (+)-MDMA i.v.; that row is "
                          "marked fitted), with MDMA's Pifl 2005 DAT EC50: in 2x steps, the step nearest 501 % "
-                         "at which 5-HT still exceeds DA by > 25 % at every Baumann 2008 dose (6400: 346 %; "
-                         "12800: 450 %; 25600: 601 % but 5-HT/DA 1.14 after 1 mg/kg); "
-                         "tools/rat_rows_sensitivity.py"),
+                         "(6400: 333 %; 12800: 438 %; 25600: 584 %, where 5-HT/DA after 1 mg/kg would also fall "
+                         "to 1.20, against Baumann 2008's 5-HT > DA); tools/rat_rows_sensitivity.py"),
     "g_vesicle": (30.0, "assumed: amphetamine-type releasers collapse the vesicular pH gradient and DA moves from "
                         "vesicles to cytosol, the pool DAT reverses (Sulzer et al. 2005 Prog Neurobiol 75:406); "
                         "(+)-MDMA releases DA from striatal slices, where neurons do not fire (Koch & Galloway "

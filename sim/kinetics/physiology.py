@@ -44,7 +44,7 @@ lower the pressor response, which Hysek et al. 2010 did not see). What set the b
 assumption, and it is bounded by two rows pulling opposite ways: citalopram lowers the MDMA-evoked SBP rise to
 <= 0.8 only for D50 <~2.3 (the 5-HT2A share, 0.3, acts through the saturation), carvedilol only for D50 >~1.5.
 D50 = 2 (calibrated on those rows, which are therefore marked fitted). Heart rate keeps D50 = 1: its rows hold.
-The dose dependence between 75 and 125 mg is small (75 mg: ~92 % of the 125 mg SBP rise, 32.0 vs 34.7 mmHg;
+The dose dependence between 75 and 125 mg is small (75 mg: ~92 % of the 125 mg SBP rise, 32.1 vs 34.8 mmHg;
 Mas et al. saw ~+40 mmHg at both doses). The NE release behind it (norepinephrine.k_efflux) is set between the
 SBP rise after 75 mg and carvedilol's temperature ratio, both marked fitted (sim/kinetics/norepinephrine.py).
 

@@ -221,17 +221,16 @@ def _rat_parameters() -> tuple[Parameter, ...]:
                                  "5-HT peak into the first 20-min dialysate bin, before Gudelsky & Nash's ~1 h"),
         "f_depot": (1.0, "1", "assumed"),
         # rat volumes and clearances are given for a 70-kg-equivalent so the allometric scaling applies
-        "v_central": (208.0, "L", rat_src + " (scaled to 70 kg by (BW/70)^1)"),
+        "v_central": (232.0, "L", rat_src + " (scaled to 70 kg by (BW/70)^1)"),
         "v_peripheral": (150.0, "L", "assumed (earlier fit, not refitted)"),
         "q_peripheral": (400.0, "L/h", "assumed (earlier fit, not refitted)"),
-        "cl_renal": (13.56, "L/h", rat_src),
-        "cl_2d6": (140.0, "L/h", rat_src + "; rat CYP2D1/2 demethylenation dominant (fit 129, raised by hand with "
-                                           "ki_unbound to bring the i.p. AUC ratio into its band)"),
+        "cl_renal": (11.47, "L/h", rat_src),
+        "cl_2d6": (140.7, "L/h", rat_src + "; rat CYP2D1/2 demethylenation dominant"),
         "cl_other": (0.167, "L/h", "assumed (earlier fit, not refitted)"),
-        "cl_mda_formation": (13.73, "L/h", rat_src + "; ~12 % of the dose to MDA (Concheiro 2014: < 20 %)"),
+        "cl_mda_formation": (14.66, "L/h", rat_src + "; ~12 % of the dose to MDA (Concheiro 2014: < 20 %)"),
         "kinact": (18.0, "1/h", "assumed: as human CYP2D6 (Van et al. 2006)"),
-        "ki_unbound": (17.0, "uM", rat_src + "; the non-linearity (rat CYP2D1/2 inactivation potency: no in vitro "
-                                        "value found; fit 23.8, lowered by hand with cl_2d6)"),
+        "ki_unbound": (23.21, "uM", rat_src + "; the non-linearity (rat CYP2D1/2 inactivation potency: no in vitro "
+                                        "value found)"),
         "cyp2d6_half_life": (30.0, "h", "assumed: shorter enzyme turnover in rat"),
         "q_hepatic": (90.0, "L/h", "Davies & Morris 1993 (rat liver blood flow scaled to 70 kg)"),
         "v_brain": (0.0018, "L", "Davies & Morris 1993 Pharm Res 10:1093 (rat brain 1.8 g)"),

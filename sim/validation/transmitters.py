@@ -140,7 +140,8 @@ TRANSMITTER_TARGETS = (
     Target("transmitters", "rat striatal DA after (+)-MDMA 4.7 umol/kg i.v. (% of control)", "501", 250.0, 750.0,
            "%", KG + "; band +/-50 % (SEM not at hand)", True, lambda: koch_galloway_da(False)),
     Target("transmitters", "rat striatal 5-HT after 10 mg/kg i.p. (x baseline)", "~8-10 (check)", 5.0, 15.0, "1",
-           "Gudelsky & Nash 1996 J Neurochem 66:243 (check)", False, lambda: peak_fold("ec_serotonin", 10.0, "ip")),
+           "Gudelsky & Nash 1996 J Neurochem 66:243 (check); fitted: bounds serotonin.k_efflux", True,
+           lambda: peak_fold("ec_serotonin", 10.0, "ip")),
     Target("transmitters", "rat time of the 5-HT peak after 10 mg/kg i.p.", "~1", 0.3, 2.0, "h",
            "Gudelsky & Nash 1996 (check)", False, lambda: peak_time("ec_serotonin", 10.0)),
 )
