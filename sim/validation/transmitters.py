@@ -17,6 +17,12 @@ def _dialysate_bins(t, c, t0, t1, bin_h=1.0 / 3.0):
     return np.array([c[(t >= a - 1e-9) & (t < b - 1e-9)].mean() for a, b in zip(edges[:-1], edges[1:], strict=True)])
 
 
+def _peak_bin_fold(t, c, t_first_dose, t0, t1):
+    """Peak 20-min dialysate bin between t0 and t1 / mean of the 30 min before the first dose."""
+    base = c[(t >= t_first_dose - 0.5 - 1e-9) & (t < t_first_dose - 1e-9)].mean()
+    return float(_dialysate_bins(t, c, t0, t1).max() / base)
+
+
 def baseline_nm(name, species="human"):
     t, out = _simulate_doses((), 2.0, species)
     return float(out[name][-1])
@@ -30,9 +36,7 @@ def _rat_mdma(mg_per_kg, route="iv", salt="hcl", pre=(), t_mdma=1.0, duration=5.
 def peak_fold(name, mg_per_kg, route="iv", salt="hcl", pre=(), t_mdma=1.0, window_h=3.0, overrides=()):
     """Peak 20-min dialysate bin after MDMA / mean of the 30 min before MDMA."""
     t, out = _rat_mdma(mg_per_kg, route, salt, pre, t_mdma, overrides=overrides)
-    c = out[name]
-    base = c[(t >= t_mdma - 0.5 - 1e-9) & (t < t_mdma - 1e-9)].mean()
-    return float(_dialysate_bins(t, c, t_mdma, t_mdma + window_h).max() / base)
+    return _peak_bin_fold(t, out[name], t_mdma, t_mdma, t_mdma + window_h)
 
 
 def baumann_2008_fold(name, second, overrides=()):
@@ -41,10 +45,8 @@ def baumann_2008_fold(name, second, overrides=()):
     mean of the 30 min before the first dose."""
     doses = (("mdma", 1.0, 1.0, "iv", True, "hcl"), ("mdma", 3.0, 2.0, "iv", True, "hcl"))
     t, out = _simulate_doses(doses, 5.0, "rat", overrides=overrides)
-    c = out[name]
-    base = c[(t >= 0.5 - 1e-9) & (t < 1.0 - 1e-9)].mean()
     t0, t1 = (2.0, 5.0) if second else (1.0, 2.0)
-    return float(_dialysate_bins(t, c, t0, t1).max() / base)
+    return _peak_bin_fold(t, out[name], 1.0, t0, t1)
 
 
 def peak_time(name, mg_per_kg, route="ip", t_mdma=1.0, overrides=()):
