@@ -91,7 +91,6 @@ class Experiment:
     description: str = ""
     doses: tuple[Dose, ...] = ()
     subject: dict[str, Any] = field(default_factory=dict)
-    amygdala_model: str = "none"
     amygdala: Amygdala = field(default_factory=Amygdala)
     cohort_size: int = 1
     cohort_vary: dict[str, Variation] = field(default_factory=dict)
@@ -299,7 +298,6 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
             subject[k] = float(v)
 
     amygdala = _validate_amygdala(c, data, duration)
-    amygdala_model = amygdala.model
     protocol = _validate_protocol(c, data) if "protocol" in data else None
 
     cohort = c.table(data, "cohort", ("size", "vary", "caps5_baseline_mean", "caps5_baseline_sd",
@@ -345,7 +343,7 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
 
     return Experiment(
         name=name, duration_h=duration, output_interval_min=interval, species=species, seed=seed,
-        description=description, doses=doses, subject=subject, amygdala_model=amygdala_model, amygdala=amygdala,
+        description=description, doses=doses, subject=subject, amygdala=amygdala,
         cohort_size=size, cohort_vary=vary, sweep=dict(sweep), protocol=protocol,
         caps5_baseline_mean=caps_mean, caps5_baseline_sd=caps_sd, trauma_strength_cv=trauma_cv,
         prior_ssri_fraction=ssri_fraction, rtol=rtol, atol=atol, max_steps=max_steps, solver_method=solver_method,

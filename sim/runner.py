@@ -7,18 +7,9 @@ import json
 import numpy as np
 
 from sim import provenance
-from sim.cohort import (  # noqa: F401  (re-exported: sweep, tests and tools import these from sim.runner)
-    SUBJECT_KEYS,
-    _default_for,
-    _draw,
-    _picks,
-    _subject_value,
-    derive_parameters,
-    dose_amounts,
-    parameter_matrix,
-)
+from sim.cohort import parameter_matrix
 from sim.config import Experiment
-from sim.dosing import NO_EFFECT_DRUGS, dose_events  # noqa: F401  (re-exported from sim.runner)
+from sim.dosing import NO_EFFECT_DRUGS, dose_events
 from sim.errors import ConfigError
 from sim.kinetics import comedication, dopamine, norepinephrine, oxytocin, physiology, pk, serotonin
 from sim.kinetics import drugs as library

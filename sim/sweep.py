@@ -73,7 +73,7 @@ def plan(exp: Experiment, model) -> SweepPlan:
     sweep = exp.sweep
     if not sweep:
         raise ConfigError(f"{exp.source_path}: sweep: no [sweep] table in the experiment")
-    if exp.amygdala_model != "none":
+    if exp.amygdala.model != "none":
         raise ConfigError(f"{exp.source_path}: amygdala.model: probe trials are not stored by sweeps yet; "
                           'use sim run with a [cohort], or set model = "none" for the sweep')
     method = sweep.get("method", "sobol")
@@ -115,7 +115,7 @@ def _flatten(table: dict, prefix: str = "") -> dict:
 
 def _base_value(exp: Experiment, model, key: str, part: str) -> float:
     """Default of a swept key: a dose amount or a (subject-overridden) parameter value."""
-    from sim.runner import SUBJECT_KEYS
+    from sim.cohort import SUBJECT_KEYS
 
     where = f"{exp.source_path}: sweep.{part}.{key}"
     parts = key.split(".")
@@ -259,7 +259,9 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
 
     ``on_chunk(start, stop)``, if given, is called after each chunk is stored (e.g. for notebooks).
     """
-    from sim.runner import dose_events, model_for, parameter_matrix, time_grid
+    from sim.cohort import parameter_matrix
+    from sim.dosing import dose_events
+    from sim.runner import model_for, time_grid
 
     out = Path(out)
     model = model_for(exp)

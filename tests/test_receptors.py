@@ -65,7 +65,7 @@ def test_catalogue_and_affinities_have_sources():
     for name in ("5ht1a", "5ht1b", "5ht2a", "5ht2c", "d1", "d2", "alpha1", "alpha2", "beta1", "beta2", "oxtr"):
         rec = catalogue.get(name)
         assert rec.k_um > 0 and rec.source and rec.ligand in catalogue.LIGANDS
-    rows = catalogue.affinity_table()
+    rows = drugs.affinity_table()
     assert all(src for *_, src in rows)
     assert ("beta1", "carvedilol") in {(r, d) for r, d, *_ in rows}
     carvedilol = drugs.get("carvedilol")

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 import sim
+from sim.cohort import parameter_matrix
 from sim.kinetics import rate_laws, terminal
-from sim.runner import build_model, parameter_matrix
+from sim.runner import build_model
 
 TERMINALS = ("serotonin", "dopamine", "norepinephrine")
 

@@ -16,7 +16,7 @@ import sys
 import numpy as np
 from scipy.optimize import least_squares
 
-from sim import validate as v
+from sim.validation import pk as v
 
 HUMAN = ("pk.ka", "pk.v_central", "pk.v_peripheral", "pk.cl_2d6", "pk.cl_other", "pk.ki_unbound", "pk.cl_mda_formation",
          "pk.cl_mda")

@@ -34,6 +34,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from sim.receptors import catalogue
+
 TRANSPORTERS = ("sert", "dat", "net")
 RECEPTORS = ("5ht1a",)
 MODES = ("substrate", "blocker")
@@ -143,11 +145,10 @@ def register(drug: Drug) -> Drug:
     for target in drug.receptors:
         if target not in RECEPTORS:
             raise ValueError(f"{drug.name}: unknown receptor {target!r}")
-    from sim.receptors.catalogue import RECEPTOR_NAMES
-
     for target in drug.affinities:
-        if target not in RECEPTOR_NAMES:
-            raise ValueError(f"{drug.name}: unknown receptor {target!r} (catalogue: {', '.join(RECEPTOR_NAMES)})")
+        if target not in catalogue.RECEPTOR_NAMES:
+            known = ", ".join(catalogue.RECEPTOR_NAMES)
+            raise ValueError(f"{drug.name}: unknown receptor {target!r} (catalogue: {known})")
     for target, pot in drug.receptors.items():  # the terminal's autoreceptor antagonism is also a binding
         if target not in drug.affinities:
             drug.affinities[target] = Affinity(pot.k_um, 0.0, pot.source)
@@ -313,3 +314,19 @@ def dosable(name: str, species: str) -> bool:
     """Whether ``name`` can be dosed in ``species`` (MDMA through pk.py, others through their DrugPK)."""
     drug = LIBRARY.get(name)
     return drug is not None and (name == "mdma" or species in drug.pk)
+
+
+def affinity_table(drug_names=None) -> list[tuple[str, str, float, float, str]]:
+    """Rows (receptor, ligand, K uM, efficacy relative to the endogenous agonist, source): the endogenous
+    agonist of each receptor first, then every library drug (or those named) with an affinity there."""
+    names = sorted(LIBRARY) if drug_names is None else list(drug_names)
+    rows = []
+    for r in catalogue.RECEPTORS.values():
+        rows.append((r.name, f"{r.ligand} (endogenous)", r.k_um, 1.0, r.source))
+        if r.ka_um is not None:
+            rows.append((r.name, f"{r.ligand} (endogenous, operational K_A)", r.ka_um, 1.0, r.ka_source))
+        for d in names:
+            a = get(d).affinities.get(r.name)
+            if a is not None:
+                rows.append((r.name, d, a.k_um, a.efficacy, a.source))
+    return rows

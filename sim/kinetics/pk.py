@@ -151,7 +151,7 @@ DOSE_TARGETS = {("mdma", "oral"): "gut", ("mdma", "iv"): "central", ("mdma", "sc
                 ("mdma", "ip"): "depot"}
 
 _CAL = "calibrated: fitted to Mas et al. 1999 JPET 290:136 (Cmax, tmax, t1/2 at 75 and 125 mg) and " \
-       "de la Torre et al. 2000 Br J Clin Pharmacol 49:104 (AUC ratio); see sim/kinetics/calibration.py"
+       "de la Torre et al. 2000 Br J Clin Pharmacol 49:104 (AUC ratio) by tools/calibrate_pk.py human"
 
 
 def _human_parameters() -> tuple[Parameter, ...]:

@@ -1,8 +1,7 @@
 """The receptor catalogue: each receptor with its endogenous ligand, that ligand's affinity and efficacy.
 
 Drug affinities and efficacies live with the drugs (``sim/kinetics/drugs.py``, field ``affinities``);
-:func:`affinity_table` joins both into one table with sources (``sim params receptors`` prints the
-rows of the drugs present in a model).
+:func:`sim.kinetics.drugs.affinity_table` joins both into one table with sources.
 
 Affinities are equilibrium dissociation constants K (uM). For the endogenous agonists they are the
 agonist (high-affinity or functional) constants, since those set the occupancy a transmitter level
@@ -110,21 +109,3 @@ def get(name: str) -> Receptor:
         return RECEPTORS[name]
     except KeyError:
         raise KeyError(f"unknown receptor {name!r} (catalogue: {', '.join(RECEPTOR_NAMES)})") from None
-
-
-def affinity_table(drug_names=None) -> list[tuple[str, str, float, float, str]]:
-    """Rows (receptor, ligand, K uM, efficacy relative to the endogenous agonist, source): the endogenous
-    agonist of each receptor first, then every library drug (or those named) with an affinity there."""
-    from sim.kinetics import drugs as library
-
-    names = sorted(library.LIBRARY) if drug_names is None else list(drug_names)
-    rows = []
-    for r in RECEPTORS.values():
-        rows.append((r.name, f"{r.ligand} (endogenous)", r.k_um, 1.0, r.source))
-        if r.ka_um is not None:
-            rows.append((r.name, f"{r.ligand} (endogenous, operational K_A)", r.ka_um, 1.0, r.ka_source))
-        for d in names:
-            a = library.get(d).affinities.get(r.name)
-            if a is not None:
-                rows.append((r.name, d, a.k_um, a.efficacy, a.source))
-    return rows

@@ -6,11 +6,10 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from numba.core.registry import CPUDispatcher
 
 from sim.solver.bdf import solve_all_bdf
 from sim.solver.rodas4 import no_jacobian, solve_all
-from sim.solver.signatures import JAC_SIGNATURE, RHS_SIGNATURE
+from sim.solver.signatures import JAC_SIGNATURE, RHS_SIGNATURE, as_function
 from sim.solver.sparsity import auto_sparsity, jacobian_groups
 from sim.solver.status import STAT_FIELDS, Status
 
@@ -69,14 +68,6 @@ class SolverInfo:
         return [Status(int(s)).message for s in self.status]
 
 
-def _as_function(f, signature, what):
-    if not isinstance(f, CPUDispatcher):
-        raise TypeError(f"{what} must be a numba @njit function, got {type(f).__name__}")
-    if tuple(signature.args) not in [tuple(s) for s in f.signatures]:
-        f.compile(signature)
-    return f
-
-
 def _tolerance(value, n, what):
     arr = np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy()
     if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
@@ -125,9 +116,9 @@ def solve_ensemble(rhs, y0, params, t_eval, events=None, rtol=1e-6, atol=1e-9, *
     if method not in SOLVERS:
         raise ValueError(f"method must be one of {', '.join(SOLVERS)}, got {method!r}")
     solve_all = SOLVERS[method]
-    rhs = _as_function(rhs, RHS_SIGNATURE, "rhs")
+    rhs = as_function(rhs, RHS_SIGNATURE, "rhs")
     has_jac = jac is not None
-    jac = _as_function(jac, JAC_SIGNATURE, "jac") if has_jac else no_jacobian
+    jac = as_function(jac, JAC_SIGNATURE, "jac") if has_jac else no_jacobian
     y0 = np.atleast_2d(np.asarray(y0, dtype=float))
     params = np.atleast_2d(np.asarray(params, dtype=float))
     n_members, n = y0.shape
@@ -176,3 +167,32 @@ def solve_ensemble(rhs, y0, params, t_eval, events=None, rtol=1e-6, atol=1e-9, *
     if return_info:
         return out, SolverInfo(status, counts)
     return out
+
+
+def ensemble_sparsity(rhs, y0, params, t_eval, events=None, rtol=1e-6, atol=1e-9, **solver_options):
+    """The pattern ``solve_ensemble(..., jac_sparsity="auto")`` would use for this ensemble (or None).
+
+    Useful to fix one pattern for many calls, e.g. every chunk of a sweep, so that all chunks use
+    the same Jacobian grouping whatever their size. Arguments as for :func:`solve_ensemble`.
+    """
+    y0 = np.atleast_2d(np.asarray(y0, dtype=float))
+    params = np.atleast_2d(np.asarray(params, dtype=float))
+    n_members, n = max(y0.shape[0], params.shape[0]), y0.shape[1]
+    y0 = np.ascontiguousarray(np.broadcast_to(y0, (n_members, n)))
+    params = np.ascontiguousarray(np.broadcast_to(params, (n_members, params.shape[1])))
+    if events is None:
+        events = Events.from_rows([])
+    elif not isinstance(events, Events):
+        events = Events.from_rows(events)
+    ev = events.broadcast(n_members, n)
+    rtol_v = np.broadcast_to(np.asarray(rtol, dtype=float), (n,))
+    atol_v = np.broadcast_to(np.asarray(atol, dtype=float), (n,))
+
+    def integrate(members, pattern, keep):
+        out, info = solve_ensemble(rhs, y0[members], params[members], t_eval,
+                                   Events(ev[0][members], ev[1][members], ev[2][members]), rtol, atol,
+                                   save_idx=keep, return_info=True, jac_sparsity=pattern, **solver_options)
+        return out, info.counts, info.status
+
+    return auto_sparsity(rhs, y0, params, np.asarray(t_eval, dtype=float), rtol_v, atol_v, integrate)
+

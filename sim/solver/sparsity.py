@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.solver.signatures import RHS_SIGNATURE, as_function
+
 AUTO_MIN_MEMBERS = 32
 AUTO_MIN_STATES = 12
 
@@ -112,10 +114,7 @@ def detect_sparsity(rhs, y0, p, t=0.0, trials=3, seed=0) -> np.ndarray:
     branch of ``max(0, .)`` never taken) is missed: check the result, or pass your own pattern
     to :func:`solve_ensemble` (``jac_sparsity``); a superset of the true pattern is always safe.
     """
-    from sim.solver.ensemble import _as_function
-    from sim.solver.signatures import RHS_SIGNATURE
-
-    rhs = _as_function(rhs, RHS_SIGNATURE, "rhs")
+    rhs = as_function(rhs, RHS_SIGNATURE, "rhs")
     y0 = np.asarray(y0, dtype=float).ravel()
     p = np.ascontiguousarray(p, dtype=float).ravel()
     n = y0.size
@@ -172,34 +171,3 @@ def auto_sparsity(rhs, y0, params, t_eval, rtol, atol, integrate, n_samples=24):
     agree = np.nanmax(np.abs(sparse - dense) / scale) <= 10.0 if np.isfinite(sparse).all() else False
     fewer_steps = (sparse_counts[:, 0] <= 1.2 * dense_counts[:, 0] + 5).all()
     return pattern if (sparse_status == 0).all() and agree and fewer_steps else None
-
-
-def ensemble_sparsity(rhs, y0, params, t_eval, events=None, rtol=1e-6, atol=1e-9, **solver_options):
-    """The pattern ``solve_ensemble(..., jac_sparsity="auto")`` would use for this ensemble (or None).
-
-    Useful to fix one pattern for many calls, e.g. every chunk of a sweep, so that all chunks use
-    the same Jacobian grouping whatever their size. Arguments as for :func:`solve_ensemble`.
-    """
-    from sim.solver.ensemble import Events, solve_ensemble
-
-    y0 = np.atleast_2d(np.asarray(y0, dtype=float))
-    params = np.atleast_2d(np.asarray(params, dtype=float))
-    n_members, n = max(y0.shape[0], params.shape[0]), y0.shape[1]
-    y0 = np.ascontiguousarray(np.broadcast_to(y0, (n_members, n)))
-    params = np.ascontiguousarray(np.broadcast_to(params, (n_members, params.shape[1])))
-    if events is None:
-        events = Events.from_rows([])
-    elif not isinstance(events, Events):
-        events = Events.from_rows(events)
-    ev = events.broadcast(n_members, n)
-    rtol_v = np.broadcast_to(np.asarray(rtol, dtype=float), (n,))
-    atol_v = np.broadcast_to(np.asarray(atol, dtype=float), (n,))
-
-    def integrate(members, pattern, keep):
-        out, info = solve_ensemble(rhs, y0[members], params[members], t_eval,
-                                   Events(ev[0][members], ev[1][members], ev[2][members]), rtol, atol,
-                                   save_idx=keep, return_info=True, jac_sparsity=pattern, **solver_options)
-        return out, info.counts, info.status
-
-    return auto_sparsity(rhs, y0, params, np.asarray(t_eval, dtype=float), rtol_v, atol_v, integrate)
-
