@@ -7,16 +7,7 @@ from typing import Any
 
 import numpy as np
 
-# the per-spike and per-row arrays of Result.spikes: name -> (units, long name)
-SPIKE_ARRAYS = {
-    "time_s": ("s", "spike time relative to the cue (CS) onset of its probe trial"),
-    "neuron": ("1", "raster row of the recorded cell (rows of population k: population_start[k] to "
-                    "population_stop[k] - 1, group attributes)"),
-    "trial": ("1", "probe-trial index of the spike (as /trials/trial)"),
-    "run": ("1", "run index of the spike (as /run)"),
-    "cell": ("1", "index of each raster row's cell in the spiking network (cells numbered population by "
-                  "population)"),
-}
+from sim import store
 
 
 @dataclass
@@ -29,7 +20,7 @@ class Result:
     per-trial summaries (``bla_rate``, ``cem_rate`` in Hz, ``fear_response``, 1 = untreated trauma-cue
     response), each (N, K) for K probe trials, with ``time_h`` (N, K) giving each trial's time; units
     and long names in ``trial_units`` and ``trial_long_names``; empty without ``[amygdala]``.
-    ``spikes`` holds the spikes a spiking amygdala kept for rasters (:data:`SPIKE_ARRAYS` and the
+    ``spikes`` holds the spikes a spiking amygdala kept for rasters (:data:`sim.store.SPIKE_ARRAYS` and the
     layout of the recording: ``populations``, ``population_start``/``population_stop`` raster rows,
     ``population_size``, ``window_s``, ``cue_duration_s``, ``dt_ms``, ``runs``, ``trials``; stored
     in /amygdala/spikes); empty for the rate model and files without spikes.
@@ -64,12 +55,8 @@ class Result:
         return next(iter(self.outputs.values())).shape[0] if self.outputs else 0
 
     def to_hdf5(self, path, precision: str = "float32") -> None:
-        from sim.store import write_result
-
-        write_result(self, path, precision=precision)
+        store.write_result(self, path, precision=precision)
 
     @classmethod
     def from_hdf5(cls, path) -> Result:
-        from sim.store import read_result
-
-        return read_result(path)
+        return cls(**store.read_fields(path))

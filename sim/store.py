@@ -38,11 +38,21 @@ import h5py
 import numpy as np
 
 from sim.errors import StoreError
-from sim.result import SPIKE_ARRAYS, Result
 
 FORMAT = "neuropharm-sim/1"
 _STR = h5py.string_dtype()
 NOT_RUN = -1
+
+# the per-spike and per-row arrays of Result.spikes: name -> (units, long name)
+SPIKE_ARRAYS = {
+    "time_s": ("s", "spike time relative to the cue (CS) onset of its probe trial"),
+    "neuron": ("1", "raster row of the recorded cell (rows of population k: population_start[k] to "
+                    "population_stop[k] - 1, group attributes)"),
+    "trial": ("1", "probe-trial index of the spike (as /trials/trial)"),
+    "run": ("1", "run index of the spike (as /run)"),
+    "cell": ("1", "index of each raster row's cell in the spiking network (cells numbered population by "
+                  "population)"),
+}
 
 
 def _chunks(shape: tuple[int, ...], itemsize: int) -> tuple[int, ...] | None:
@@ -111,7 +121,7 @@ def _write_events(f: h5py.File, events: dict) -> None:
             dose.create_dataset(col, data=values)
 
 
-def write_result(result: Result, path, precision: str = "float32", outcomes: dict | None = None) -> None:
+def write_result(result, path, precision: str = "float32", outcomes: dict | None = None) -> None:
     """Write ``result`` to ``path`` (written to a temporary name, then moved into place); ``outcomes``:
     per-run arrays for ``/outcomes`` (:data:`OUTCOME_ATTRS`)."""
     if precision not in ("float32", "float64"):
@@ -173,7 +183,7 @@ def read_outcomes(path) -> dict[str, np.ndarray]:
         return {name: ds[()] for name, ds in f.get("outcomes", {}).items()}
 
 
-def _write_trials(f: h5py.File, run, result: Result, dtype) -> None:
+def _write_trials(f: h5py.File, run, result, dtype) -> None:
     """``/trials/<name>`` (run, trial): float64 for trial times, the output precision for the rest."""
     if not result.trials:
         return
@@ -365,8 +375,9 @@ class Journal:
         self.folder.rmdir()
 
 
-def read_result(path) -> Result:
-    """Read a file written by this module; a foreign or damaged file is a :class:`StoreError`."""
+def read_fields(path) -> dict:
+    """The fields of a :class:`sim.result.Result` from a file written by this module (keyword
+    arguments of its constructor); a foreign or damaged file is a :class:`StoreError`."""
     path = Path(path)
     if not path.is_file():
         raise StoreError(f"{path}: no such file")
@@ -419,9 +430,9 @@ def read_result(path) -> Result:
         raise
     except (OSError, KeyError, ValueError) as exc:
         raise StoreError(f"{path}: unreadable or truncated HDF5 file ({exc})") from None
-    return Result(time=time, outputs=outputs, units=units, long_names=long_names, params=params,
-                  param_units=param_units, param_sources=param_sources, status=status, events=events, attrs=attrs,
-                  trials=trials, trial_units=trial_units, trial_long_names=trial_long_names, spikes=spikes)
+    return dict(time=time, outputs=outputs, units=units, long_names=long_names, params=params,
+                param_units=param_units, param_sources=param_sources, status=status, events=events, attrs=attrs,
+                trials=trials, trial_units=trial_units, trial_long_names=trial_long_names, spikes=spikes)
 
 
 def _text(value):
