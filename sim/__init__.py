@@ -10,8 +10,15 @@ A research and teaching simulator, not clinical guidance.
 
 __version__ = "0.1.0"
 
-from sim.config import Experiment, load_experiment, parse_experiment  # noqa: E402
-from sim.result import Result  # noqa: E402
-from sim.runner import run  # noqa: E402
+_API = {"Experiment": "sim.config", "load_experiment": "sim.config", "parse_experiment": "sim.config",
+        "Result": "sim.result", "run": "sim.runner"}
+__all__ = sorted(_API)
 
-__all__ = ["Experiment", "Result", "load_experiment", "parse_experiment", "run"]
+
+def __getattr__(name: str):
+    """The public API, imported on first use: ``import sim`` stays light (``sim --help`` needs no numba)."""
+    if name not in _API:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(_API[name]), name)
