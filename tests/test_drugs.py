@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from conftest import experiment as build
 
 import sim
 from sim import units
@@ -10,9 +11,7 @@ from sim.kinetics import drugs
 
 
 def experiment(doses, duration=6.0, species="human"):
-    text = (f'[experiment]\nname = "t"\nspecies = "{species}"\nduration_h = {duration}\n'
-            f"output_interval_min = 10.0\n{doses}")
-    return sim.parse_experiment(text, "test.toml")
+    return build(doses, duration=duration, species=species, interval_min=10.0)
 
 
 def test_library_has_the_first_entries_with_sources():

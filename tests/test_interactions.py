@@ -1,15 +1,14 @@
 """Interactions: paroxetine acts on MDMA through the PK model's CYP2D6 state; suites report their rows."""
 
 import numpy as np
+from conftest import experiment as build
 
 import sim
 from sim import validate
 
 
 def experiment(doses, duration=96.0, extra=""):
-    text = (f'[experiment]\nname = "t"\nduration_h = {duration}\noutput_interval_min = 10.0\n'
-            f"{extra}\n{doses}")
-    return sim.parse_experiment(text, "test.toml")
+    return build(doses, duration=duration, interval_min=10.0, extra=extra)
 
 
 PAROX = "".join(f'[[dose]]\ndrug = "paroxetine"\namount_mg = 20.0\nsalt = "base"\ntime_h = {t}\n' for t in (0, 24, 48))

@@ -5,16 +5,15 @@ import math
 
 import numpy as np
 import pytest
+from conftest import run_experiment
 
-import sim
 from sim import units, validate
 from sim.kinetics import oxytocin
 from sim.runner import build_model
 
 
 def _run(doses, duration=8.0):
-    text = f'[experiment]\nname = "t"\nspecies = "human"\nduration_h = {duration}\noutput_interval_min = 2.0\n{doses}'
-    return sim.run(sim.parse_experiment(text, "test.toml"))
+    return run_experiment(doses, duration=duration, interval_min=2.0)
 
 
 def test_units():

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import run_experiment
 
 import sim
 from sim import validate
@@ -13,9 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run(doses, duration=8.0, extra=""):
-    text = (f'[experiment]\nname = "t"\nspecies = "human"\nduration_h = {duration}\noutput_interval_min = 5.0\n'
-            f"{extra}{doses}")
-    return sim.run(sim.parse_experiment(text, "test.toml"))
+    return run_experiment(doses, duration=duration, extra=extra)
 
 
 def test_each_subject_stays_at_its_own_baseline_without_drug():

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from conftest import experiment as build
 
 import sim
 from sim.kinetics import pk
@@ -12,9 +13,8 @@ AMOUNT_STATES = ("gut", "depot", "central", "peripheral", "brain", "mda", "urine
 
 
 def experiment(doses="[[dose]]\ndrug = \"mdma\"\namount_mg = 125.0\n", duration=48.0, extra="", species="human"):
-    text = (f'[experiment]\nname = "t"\nspecies = "{species}"\nduration_h = {duration}\n'
-            f"output_interval_min = 10.0\n[solver]\nrtol = 1e-8\natol = 1e-10\n{doses}\n{extra}")
-    return sim.parse_experiment(text, "test.toml")
+    return build(doses, duration=duration, species=species, interval_min=10.0,
+                 extra=f"[solver]\nrtol = 1e-8\natol = 1e-10\n{extra}")
 
 
 def auc(result, name="plasma_mdma"):

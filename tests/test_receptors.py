@@ -3,9 +3,9 @@ and drug affinities with sources, and the receptor mechanism inside the cascade.
 
 import numpy as np
 import pytest
+from conftest import run_experiment
 from numba import njit
 
-import sim
 from sim.amygdala.drive import SIGNALS, drives_from_outputs
 from sim.kinetics import drugs
 from sim.receptors import catalogue
@@ -89,9 +89,7 @@ def test_drug_free_cascade_is_at_steady_state():
 
 
 def _run(doses, duration=6.0, solver=""):
-    text = (f'[experiment]\nname = "t"\nspecies = "human"\nduration_h = {duration}\noutput_interval_min = 5.0\n'
-            f"{solver}{doses}")
-    return sim.run(sim.parse_experiment(text, "test.toml"))
+    return run_experiment(doses, duration=duration, extra=solver)
 
 
 def test_occupancy_outputs_follow_transmitters_and_drugs():

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from conftest import experiment as build
 
 import sim
 from sim.cohort import parameter_matrix
@@ -12,9 +13,7 @@ TERMINALS = ("serotonin", "dopamine", "norepinephrine")
 
 
 def experiment(doses="", duration=6.0, species="human", interval=5.0, extra=""):
-    text = (f'[experiment]\nname = "t"\nspecies = "{species}"\nduration_h = {duration}\n'
-            f"output_interval_min = {interval}\n{extra}\n{doses}")
-    return sim.parse_experiment(text, "test.toml")
+    return build(doses, duration=duration, species=species, interval_min=interval, extra=extra)
 
 
 def dose(drug, amount, time_h=0.0, route="oral", per_kg=False, salt="hcl"):
