@@ -1,22 +1,15 @@
-"""Fit the calibrated parameters -- the outcome model's f50, width, sigma (sim/outcomes.py) and the
-oxytocin engagement factor bond_gain (sim/protocol.py) -- to the MAPP1 table.
+"""Fit the outcome map (``gamma``, ``sigma`` of sim/outcomes.py) on the PLACEBO arm of MAPP1 only.
 
-Everything upstream keeps its values: for each bond_gain on a grid the script runs
-experiments/phase3_trial.toml (both arms), takes each patient's follow-up fear_response F and baseline
-CAPS-5, and fits the mapping F -> CAPS-5 (with the same seeded noise `sim trial` uses) by least
-squares on the MAPP1 rows
-(Mitchell et al. 2021 Nat Med 27:1025): CAPS-5 change mean and SD per arm (points), share no longer
-meeting the diagnosis per arm (as %/2, so 10 % weighs like 5 points), Cohen's d (x 10).
+Everything upstream keeps its values. The script runs experiments/phase3_trial.toml (both arms, the same
+virtual patients), takes each placebo patient's assessment-visit fear responses and baseline CAPS-5, and
+fits the map by least squares on the placebo arm's rows of MAPP1 (Mitchell et al. 2021 Nat Med 27:1025):
+CAPS-5 change mean and SD at 18 weeks (points) and the share no longer meeting the diagnosis (as %/2, so
+10 % weighs like 5 points). The MDMA arm is never used in the fit: with the map frozen, its change, the
+between-arm difference, Cohen's d and its responder share are printed as predictions.
 
-    .venv/bin/python experiments/calibrate_trial.py [--size 200] [--bond-gains 0,2.5,5,7.5,10,15]
+    .venv/bin/python experiments/calibrate_trial.py [--size 200]
 
-Prints the fitted values; copy them into sim.outcomes.PARAMS (the result is recorded there). The loss is
-flat in bond_gain over a wide range (the record in sim.outcomes lists the grid); the recorded fit holds
-bond_gain at its earlier value (``--bond-gains 7.5``) and re-fits the mapping, rather than follow the
-grid's minimum within sampling noise. The everyday reminders, trauma-strength spread and prior SSRI use
-options are off in the fit (their defaults). A monotone
-mapping can only give the MDMA arm the larger improvement if the model's MDMA arm ends with the lower
-follow-up fear response: the script prints both arms' F first, which is the mechanism's share.
+Copy the fitted values into sim.outcomes.PARAMS.
 """
 
 from __future__ import annotations
@@ -31,52 +24,48 @@ from sim import outcomes
 from sim.config import load_experiment
 from sim.runner import run_trial
 
-TARGET = {"mdma": (-24.4, 11.6, 67.0), "placebo": (-13.9, 11.5, 32.0), "d": 0.91}
+PLACEBO = (-13.9, 11.5, 32.0)   # MAPP1 placebo arm: change mean, SD (points), % no longer meeting the diagnosis
 
 
-def loss(x, fear, baseline, arm, seed):
-    f50, width, sigma = x
-    if width <= 1e-3 or sigma < 0:
+def _scores(x, visits, baseline, weeks, seed):
+    gamma, sigma = x
+    return outcomes.visit_scores(visits, baseline, weeks, seed, {"gamma": gamma, "sigma": sigma})[:, -1]
+
+
+def loss(x, visits, baseline, weeks, seed):
+    gamma, sigma = x
+    if gamma <= 0 or sigma < 0:
         return 1e9
-    final, diag = outcomes.final_scores(fear, baseline, seed, {"f50": f50, "width": width, "sigma": sigma})
-    s, d = outcomes.summarize(arm, baseline, final, diag)
-    err = 0.0
-    for label in ("mdma", "placebo"):
-        m, sd, share = TARGET[label]
-        err += (s[label].change_mean - m) ** 2 + (s[label].change_sd - sd) ** 2
-        err += ((100 * s[label].no_diagnosis - share) / 2) ** 2
-    return err + (10 * (d - TARGET["d"])) ** 2
+    final = _scores(x, visits, baseline, weeks, seed)
+    change = final - baseline
+    m, sd, share = PLACEBO
+    no_dx = 100.0 * np.mean(final < outcomes.defaults()["threshold"])
+    return (change.mean() - m) ** 2 + (change.std(ddof=1) - sd) ** 2 + ((no_dx - share) / 2) ** 2
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--size", type=int, default=None, help="patients per arm (default: the experiment's)")
-    ap.add_argument("--bond-gains", default="0,2.5,5,7.5,10,15", help="comma-separated grid of bond_gain")
     args = ap.parse_args()
     over = {"cohort.size": args.size} if args.size else {}
-    overall = None
-    for gain in (float(g) for g in args.bond_gains.split(",")):
-        exp = load_experiment(Path(__file__).with_name("phase3_trial.toml"), {**over, "protocol.bond_gain": gain})
-        _, o = run_trial(exp)
-        fear, base, arm = o["fear_followup"], o["caps5_baseline"], o["arm"]
-        print(f"bond_gain {gain:g}: follow-up fear_response mdma {fear[arm == 1].mean():.3f} "
-              f"(SD {fear[arm == 1].std():.3f}), placebo {fear[arm == 0].mean():.3f}", end="")
-        best = None
-        for f50 in np.linspace(0.0, 1.0, 11):
-            for width in (0.03, 0.1, 0.3):
-                r = minimize(loss, [f50, width, 10.0], args=(fear, base, arm, exp.seed), method="Nelder-Mead",
-                             options={"xatol": 1e-4, "fatol": 1e-4, "maxiter": 2000})
-                if best is None or r.fun < best.fun:
-                    best = r
-        print(f"; best mapping loss {best.fun:.2f}")
-        if overall is None or best.fun < overall[0].fun:
-            overall = (best, gain, fear, base, arm, exp.seed)
-    best, gain, fear, base, arm, seed = overall
-    f50, width, sigma = best.x
-    final, diag = outcomes.final_scores(fear, base, seed, {"f50": f50, "width": width, "sigma": sigma})
-    s, d = outcomes.summarize(arm, base, final, diag)
-    print(f"fitted: bond_gain = {gain:g}, f50 = {f50:.4f}, width = {width:.4f}, sigma = {sigma:.3f} "
-          f"(loss {best.fun:.2f})")
+    exp = load_experiment(Path(__file__).with_name("phase3_trial.toml"), over)
+    _, o = run_trial(exp)
+    arm, weeks, fear = o["arm"], o["visit_week"], o["fear_visit"]
+    placebo = arm == 0
+    print("visit weeks:", weeks)
+    print("mean visit fear_response, placebo:", np.round(fear[placebo].mean(0), 3))
+    print("mean visit fear_response, mdma:   ", np.round(fear[~placebo].mean(0), 3))
+    best = None
+    for g0 in (0.5, 1.0, 2.0, 4.0, 8.0):
+        r = minimize(loss, [g0, 10.0], args=(fear[placebo], o["caps5_baseline"][placebo], weeks, exp.seed),
+                     method="Nelder-Mead", options={"xatol": 1e-4, "fatol": 1e-4, "maxiter": 2000})
+        if best is None or r.fun < best.fun:
+            best = r
+    gamma, sigma = best.x
+    print(f"fitted on the placebo arm: gamma = {gamma:.4f}, sigma = {sigma:.3f} (loss {best.fun:.3f})")
+    final = outcomes.visit_scores(fear, o["caps5_baseline"], weeks, exp.seed, {"gamma": gamma, "sigma": sigma})[:, -1]
+    s, d = outcomes.summarize(arm, o["caps5_baseline"], final, final >= outcomes.defaults()["threshold"])
+    print("with the map frozen (MDMA arm: predictions):")
     print(outcomes.format_table(s, d))
 
 

@@ -3,13 +3,16 @@
 Runs experiments/phase3_trial.toml (both arms, the same virtual patients) in these variants and reports
 each as numbers (a printed table and a JSON file) and figures:
 
-- ``baseline``: the protocol as shipped (calibrated; sim validate trial);
-- ``ssri_*``: every patient keeps taking an SSRI (citalopram, paroxetine or fluoxetine, 20 mg/day) through
-  the drug sessions (``[cohort] prior_ssri_fraction = 1``, ``[protocol] ssri_washout = false``): the SSRI's
-  steady state occupies SERT, so less MDMA enters serotonin terminals (and paroxetine inactivates CYP2D6);
+- ``full``: the protocol as shipped (outcome map fitted on the placebo arm only);
+- ablations, each a ``[protocol]`` switch: ``no_bdnf`` (the 5-HT2A -> BDNF/TrkB plasticity state off:
+  TrkB block), ``no_oxytocin`` (OXTR on CeL), ``no_cortisol`` (glucocorticoid strengthening of
+  consolidation; inert until the pharmacology model has plasma cortisol), ``no_il_learning`` (IL->ITC
+  plasticity), ``no_5ht1a`` (5-HT1A damping of BLA principal cells);
+- ``ssri_*``: every patient keeps taking an SSRI (20 mg/day) through the drug sessions
+  (``[cohort] prior_ssri_fraction = 1``, ``[protocol] ssri_washout = false``): SERT is blocked, so
+  less MDMA enters serotonin terminals (and paroxetine inactivates CYP2D6);
 - ``no_supplemental``: the supplemental dose never taken (``supplemental_probability = 0``);
-- ``bond_gain_0``: the calibrated oxytocin engagement factor switched off (ablation);
-- ``reminders_1_per_week``: everyday trauma reminders on (not part of the calibration).
+- ``reminders_1_per_week``: everyday trauma reminders on.
 
 Per variant: the CAPS-5 advantage of the MDMA arm (placebo change minus MDMA change, points, with a 95 %
 interval from the two arms' SDs), Cohen's d, the responder shares of both arms, the mean follow-up
@@ -41,12 +44,16 @@ from sim.runner import run_trial
 EXPERIMENT = Path(__file__).with_name("phase3_trial.toml")
 SSRI = {"cohort.prior_ssri_fraction": 1.0, "protocol.ssri_washout": False}
 VARIANTS = {
-    "baseline": ("as shipped (calibrated)", {}),
-    "ssri_citalopram": ("citalopram not washed out", {**SSRI, "protocol.ssri": "citalopram"}),
-    "ssri_paroxetine": ("paroxetine not washed out", {**SSRI, "protocol.ssri": "paroxetine"}),
-    "ssri_fluoxetine": ("fluoxetine not washed out", {**SSRI, "protocol.ssri": "fluoxetine"}),
+    "full": ("full model", {}),
+    "no_bdnf": ("no 5-HT2A/BDNF route", {"protocol.bdnf_route": False}),
+    "no_oxytocin": ("no oxytocin", {"protocol.oxytocin": False}),
+    "no_cortisol": ("no cortisol", {"protocol.cortisol": False}),
+    "no_il_learning": ("no IL learning", {"protocol.il_learning": False}),
+    "no_5ht1a": ("no 5-HT1A damping", {"protocol.ht1a_damping": False}),
+    "ssri_citalopram": ("SERT blocked (citalopram)", {**SSRI, "protocol.ssri": "citalopram"}),
+    "ssri_paroxetine": ("SERT blocked (paroxetine)", {**SSRI, "protocol.ssri": "paroxetine"}),
+    "ssri_fluoxetine": ("SERT blocked (fluoxetine)", {**SSRI, "protocol.ssri": "fluoxetine"}),
     "no_supplemental": ("no supplemental dose", {"protocol.supplemental_probability": 0.0}),
-    "bond_gain_0": ("oxytocin engagement off", {"protocol.bond_gain": 0.0}),
     "reminders_1_per_week": ("reminders 1/week", {"protocol.reminders_per_week": 1.0}),
 }
 EXPOSURE_H = 24.0   # exposure runs: AUC and Cmax over 0-24 h from the first dose
@@ -130,7 +137,7 @@ def figures(results: dict, sessions: dict, t, exposure_res, t_exp, exp_courses, 
     y = np.arange(len(names))[::-1]
     adv = np.array([results[k]["caps5_advantage"] for k in names])
     ci = np.array([results[k]["caps5_advantage_ci95"] for k in names])
-    colours = ["#1f4e9c" if k == "baseline" else "#c0392b" if k.startswith("ssri") else "#7f8c8d" for k in names]
+    colours = ["#1f4e9c" if k == "full" else "#c0392b" if k.startswith("ssri") else "#7f8c8d" for k in names]
     ax.barh(y, adv, xerr=[adv - ci[:, 0], ci[:, 1] - adv], color=colours, capsize=3, height=0.6)
     ax.axvline(10.5, color="k", ls="--", lw=1, label="MAPP1 (Mitchell et al. 2021): 10.5")
     ax.axvline(0, color="k", lw=0.8)
@@ -146,11 +153,11 @@ def figures(results: dict, sessions: dict, t, exposure_res, t_exp, exp_courses, 
         r = results[k]
         notes.text(0.04, yi, f"d = {r['cohens_d']:.2f};  {100 * r['mdma']['no_diagnosis']:.0f} % vs "
                    f"{100 * r['placebo']['no_diagnosis']:.0f} %", va="center", fontsize=9.5)
-    n = results["baseline"]["n_per_arm"]
+    n = results["full"]["n_per_arm"]
     ax.set_xlabel("CAPS-5 advantage of the MDMA arm: placebo change minus MDMA change (points; bar: 95 % interval)")
     ax.set_title(f"A  Trial variants, {n} virtual patients per arm, week 18", loc="left", fontweight="bold")
-    ssri_keys = [k for k in ("baseline", "ssri_citalopram", "ssri_paroxetine", "ssri_fluoxetine") if k in sessions]
-    styles = {"baseline": ("#1f4e9c", "-"), "ssri_citalopram": ("#c0392b", "-"),
+    ssri_keys = [k for k in ("full", "ssri_citalopram", "ssri_paroxetine", "ssri_fluoxetine") if k in sessions]
+    styles = {"full": ("#1f4e9c", "-"), "ssri_citalopram": ("#c0392b", "-"),
               "ssri_paroxetine": ("#e67e22", "--"), "ssri_fluoxetine": ("#8e44ad", ":")}
     for col, (name, label, unit) in enumerate((
             ("occupancy_oxtr", "B  Central OXTR occupancy, rise from pre-dose", "fraction of receptors"),
@@ -158,7 +165,7 @@ def figures(results: dict, sessions: dict, t, exposure_res, t_exp, exp_courses, 
         ax = fig.add_subplot(grid[1, col])
         for k in ssri_keys:
             c, ls = styles[k]
-            ax.plot(t, sessions[k][name], color=c, ls=ls, lw=2, label=VARIANTS[k][0] if k != "baseline" else
+            ax.plot(t, sessions[k][name], color=c, ls=ls, lw=2, label=VARIANTS[k][0] if k != "full" else
                     "no SSRI (washed out)")
         ax.set_xlabel("time from the first dose of drug session 1 (h); 80 mg + 40 mg at 1.75 h")
         ax.set_ylabel(f"mean rise, MDMA arm ({unit})")
@@ -229,10 +236,10 @@ def table(results: dict, exposure_res: dict) -> str:
                      f"{r['session1_auc_plasma_mdma_ng_h_ml']:>6.0f}")
     lines.append("F: mean follow-up fear_response; dOXTR, d5-HT: mean peak rise in drug session 1 (MDMA arm); "
                  "AUC: its plasma MDMA AUC 0-10 h (ng h/mL)")
-    base = results.get("baseline")
+    base = results.get("full")
     if base:
         for k, r in results.items():
-            if k != "baseline":
+            if k != "full":
                 lines.append(f"  change of the advantage, {VARIANTS[k][0]}: "
                              f"{r['caps5_advantage'] - base['caps5_advantage']:+.1f} points")
     lines.append("Exposure by CYP2D6 phenotype (120 + 60 mg; AUC 0-24 h, ng h/mL, median):")

@@ -1021,15 +1021,16 @@ def _x_candidates(result: Result) -> list[str]:
 
 ARM_COLOURS = {"mdma": "#1f4e9c", "placebo": "#7f7f7f"}
 MAPP1_NO_DIAGNOSIS = {"mdma": 0.67, "placebo": 0.32}  # Mitchell et al. 2021 Nat Med 27:1025
+MAPP1_CHANGE = {"mdma": (-24.4, 11.6), "placebo": (-13.9, 11.5)}  # CAPS-5 change at 18 weeks, mean and SD (idem)
 
 
 def trial(result: Result, outcomes: dict, path=None):
-    """Per-arm CAPS-5 course over the protocol and responder shares of a ``sim trial`` file.
+    """Per-arm CAPS-5 course over the assessment visits and responder shares of a ``sim trial`` file.
 
-    The course is the noise-free expected score, baseline x r(fear response) of each exposure trial
-    (:func:`sim.outcomes.severity_ratio`), median and 5-95 % band per arm; the follow-up point is the
-    measured score (with noise), mean +/- SD. The bars are the shares no longer meeting the diagnosis
-    and with a >= 10-point drop, with MAPP1's published diagnosis shares as markers.
+    The course is the scored CAPS-5 at each visit (``/outcomes/caps5_visit``; mean and 95 % interval of
+    the mean per arm, with the interquartile range shaded), with MAPP1's published endpoint (mean +/-
+    SD at 18 weeks) as markers. The bars are the shares no longer meeting the diagnosis and with a
+    >= 10-point drop, with MAPP1's published diagnosis shares as markers.
     """
     from sim import outcomes as om
 
@@ -1041,29 +1042,30 @@ def trial(result: Result, outcomes: dict, path=None):
     diagnosis = np.asarray(outcomes["diagnosis_final"], bool)
     p = om.defaults()
     fig, (ax, bars) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [2.2, 1]})
-    have_trials = "fear_response" in result.trials and result.trials["fear_response"].shape[0] == arm.size
+    visits = np.asarray(outcomes.get("caps5_visit", np.stack([base, final], 1)), float)
+    weeks = np.asarray(outcomes.get("visit_week", [0.0, 18.0]), float)
     for code, label in ((0, "placebo"), (1, "mdma")):
         m = arm == code
         if not m.any():
             continue
         c = ARM_COLOURS[label]
-        if have_trials:
-            weeks = np.nanmedian(result.trials["time_h"][m], axis=0) / (24 * 7)
-            course = base[m, None] * om.severity_ratio(result.trials["fear_response"][m], p["f50"], p["width"])
-            lo, med, hi = np.nanpercentile(course, [5, 50, 95], axis=0)
-            ax.fill_between(weeks, lo, hi, color=c, alpha=0.2, linewidth=0)
-            ax.plot(weeks, med, color=c, linewidth=2, label=f"{label}: expected course (median, 5-95 %)")
-            end = weeks[-1]
-        else:
-            end = 18.0
-        ax.errorbar([0.0], [base[m].mean()], yerr=[base[m].std(ddof=1)], color=c, marker="o", capsize=4)
-        ax.errorbar([end + 0.4 * code], [final[m].mean()], yerr=[final[m].std(ddof=1)], color=c, marker="s",
-                    capsize=4, label=f"{label}: measured at follow-up (mean +/- SD, n = {m.sum()})")
+        v = visits[m]
+        mean = v.mean(0)
+        half = 1.96 * v.std(0, ddof=1) / np.sqrt(max(m.sum(), 1)) if m.sum() > 1 else np.zeros_like(mean)
+        q1, q3 = np.percentile(v, [25, 75], axis=0)
+        ax.fill_between(weeks, q1, q3, color=c, alpha=0.15, linewidth=0)
+        ax.errorbar(weeks, mean, yerr=half, color=c, marker="o", linewidth=2, capsize=3,
+                    label=f"{label}: simulated, mean (95 % CI), IQR shaded (n = {m.sum()})")
+        pub_mean, pub_sd = MAPP1_CHANGE[label]
+        ax.errorbar([weeks[-1] + 0.35 * (1 if code else -1)], [base[m].mean() + pub_mean], yerr=[pub_sd], color=c,
+                    marker="s", markerfacecolor="white", capsize=4, linestyle="none",
+                    label=f"{label}: MAPP1 at 18 weeks (baseline + published change, +/- SD)")
     ax.axhline(p["threshold"], color="0.4", linestyle=":", linewidth=1)
     ax.text(0.2, p["threshold"] + 1, "diagnosis threshold", fontsize=9, color="0.3")
-    ax.set_xlabel("weeks since the first preparatory session")
+    ax.set_xlabel("weeks since the first preparatory session (assessment visits)")
     ax.set_ylabel("CAPS-5-like severity (points)")
     ax.set_ylim(0, 80)
+    ax.set_xlim(-0.5, weeks[-1] + 1.5)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, frameon=False, loc="upper right")
     summaries, d = om.summarize(arm, base, final, diagnosis)
@@ -1079,7 +1081,7 @@ def trial(result: Result, outcomes: dict, path=None):
     bars.set_ylabel("share of patients")
     bars.set_title(f"responders (Cohen's d = {d:.2f})", fontsize=11)
     bars.legend(fontsize=8, frameon=False, loc="upper left")
-    fig.suptitle(f"{_title(result, 'virtual trial')}: outcomes are hypotheses, not predictions "
-                 "(outcome mapping calibrated to MAPP1)", fontsize=11)
+    fig.suptitle(f"{_title(result, 'virtual trial')}: outcome map fitted on the placebo arm only; "
+                 "the MDMA arm is the model's prediction (a hypothesis)", fontsize=11)
     fig.tight_layout()
     return _save(fig, path)

@@ -80,12 +80,17 @@ class Protocol:
     Quirk 2002; exposure therapy's gains in patients last months (assumed; spaced, repeated exposure),
     so protocols set their own).
 
-    ``bond_gain`` (safety and trust; optional, 0 switches it off): central oxytocin raises engagement
-    with exposure -- the patient revisits the memory more fully -- modelled as the cue intensity of an
-    exposure trial times ``1 + bond_gain * dOXTR``, dOXTR the oxytocin-receptor occupancy change from
-    the session's pre-dose value at that time. Assumed (the seed's account of the therapeutic bond);
-    its value is calibrated (experiments/calibrate_trial.py), so its share of the drug effect is
-    measured by ablation (``bond_gain = 0``), not claimed as mechanism.
+    ``il_exposure`` (0-1): IL/vmPFC drive during every cue of the protocol (exposures, reminders,
+    assessments): the patient attends to the memory with the prefrontal engagement therapy asks for,
+    so the IL->ITC pathway learns during exposure and expresses extinction at recall (Milad & Quirk
+    2002 Nature 420:70; vmPFC engagement in human extinction recall, Milad et al. 2007 Biol Psychiatry
+    62:446); its level is assumed (:data:`IL_EXPOSURE`).
+
+    Mechanism switches (all on by default; each off is an ablation, data not code): ``bdnf_route``
+    (the 5-HT2A -> BDNF/TrkB plasticity state; off = TrkB block), ``oxytocin`` (OXTR on CeL),
+    ``ht1a_damping`` (5-HT1A K+ conductance on BLA principal cells), ``cortisol`` (glucocorticoid
+    strengthening of consolidation; acts only when the pharmacology model has ``plasma_cortisol``),
+    ``il_learning`` (IL->ITC plasticity).
 
     ``reminders_per_week`` (1/week, default 0 = off): everyday trauma reminders, drug-free cue trials
     of intensity ``reminder_cs`` in context ``reminder_context`` with learning on, at times
@@ -100,15 +105,22 @@ class Protocol:
     cues_per_exposure: int = 1
     cue_iti_s: float = 120.0
     context: str = "A"
-    tau_forget_ext_h: float = 2000.0
+    tau_forget_ext_h: float = 8760.0
     session_h: float = 10.0   # pharmacology simulated per drug session (h)
-    bond_gain: float = 0.0
+    il_exposure: float = 0.0
     reminders_per_week: float = 0.0
     reminder_cs: float = REMINDER_CS
     reminder_context: str = REMINDER_CONTEXT
     ssri: str = "citalopram"
     ssri_dose_mg: float | None = None   # None: SSRI_DAILY_MG[ssri]
     ssri_washout: bool = True
+    bdnf_route: bool = True
+    oxytocin: bool = True
+    ht1a_damping: bool = True
+    cortisol: bool = True
+    il_learning: bool = True
+    extinction_scale: float = 1.0
+    visit_days: tuple[float, ...] = ()
 
     @property
     def ssri_daily_mg(self) -> float:
@@ -133,7 +145,14 @@ OVERRIDABLE = {
     "followup_day": ("float", 0.0, 3650.0),
     "tau_forget_ext_h": ("float", 1.0, 1e6),
     "context": ("context", None, None),
-    "bond_gain": ("float", 0.0, 100.0),
+    "il_exposure": ("float", 0.0, 1.0),
+    "bdnf_route": ("bool", None, None),
+    "oxytocin": ("bool", None, None),
+    "ht1a_damping": ("bool", None, None),
+    "cortisol": ("bool", None, None),
+    "il_learning": ("bool", None, None),
+    "extinction_scale": ("float", 0.0, 1.0),
+    "visit_days": ("list", 0.0, 3650.0),
     "reminders_per_week": ("float", 0.0, 70.0),
     "reminder_cs": ("float", 0.0, 2.0),
     "reminder_context": ("context", None, None),
@@ -142,8 +161,21 @@ OVERRIDABLE = {
     "ssri_washout": ("bool", None, None),
 }
 
-# calibrated: experiments/calibrate_trial.py (see sim.outcomes for the record)
-BOND_GAIN = 7.5
+# IL/vmPFC drive during the protocol's cues. Assumed: half the afferent rate of full IL activation
+# (sim.amygdala.params.INPUT_RATE["il"]): therapy asks the patient to stay present with the memory.
+IL_EXPOSURE = 0.1
+# Fading of consolidated extinction between sessions (h). Assumed: a year; the gains of exposure therapy
+# for PTSD are maintained at follow-ups of months to a year (Powers et al. 2010 Clin Psychol Rev 30:635,
+# meta-analysis of prolonged exposure), far longer than one rat extinction session lasts (96 h, Quirk 2002).
+TAU_FORGET_EXT_H = 8760.0
+# Extinction learning rate of the patients relative to the amygdala's default (rodent extinction, Quirk
+# 2002). PTSD is marked by impaired extinction learning and recall (Milad et al. 2009 Biol Psychiatry
+# 66:1075); calibrated on the placebo arm of MAPP1 only (experiments/calibrate_trial.py) with the outcome map.
+EXTINCTION_SCALE = 0.2
+# Assessment visits (days from the first session): baseline, two weeks after each drug session and the
+# primary endpoint. Assumed schedule; MAPP1 assessed CAPS-5 at baseline, after the experimental sessions
+# and at 18 weeks (Mitchell et al. 2021 Nat Med 27:1025).
+VISIT_DAYS = (0.0, 35.0, 63.0, 91.0, 126.0)
 
 
 def register(name: str):
@@ -156,10 +188,11 @@ def register(name: str):
 @register("phase3")
 def phase3(drug_days=(21.0, 49.0, 77.0), first_doses_mg=(80.0, 120.0, 120.0), supplemental_fraction=0.5,
            supplemental_h=1.75, supplemental_probability=0.9, exposures_h=(1.5, 2.5, 3.5, 4.5, 5.5),
-           cues_per_exposure=1, followup_day=126.0, tau_forget_ext_h=2000.0, context="A",
-           bond_gain=BOND_GAIN, reminders_per_week=0.0, reminder_cs=REMINDER_CS,
+           cues_per_exposure=1, followup_day=126.0, tau_forget_ext_h=TAU_FORGET_EXT_H, context="A",
+           il_exposure=IL_EXPOSURE, reminders_per_week=0.0, reminder_cs=REMINDER_CS,
            reminder_context=REMINDER_CONTEXT, ssri="citalopram", ssri_dose_mg=None,
-           ssri_washout=True) -> Protocol:
+           ssri_washout=True, bdnf_route=True, oxytocin=True, ht1a_damping=True, cortisol=True,
+           il_learning=True, extinction_scale=EXTINCTION_SCALE, visit_days=VISIT_DAYS) -> Protocol:
     """MAPP1-like phase 3 protocol (see the module docstring). Assumed: preparatory sessions weekly
     before the first drug session (days 0, 7, 14), integration sessions 1, 7 and 14 days after each
     drug session, one exposure period of each non-drug session 0.5 h in, supplemental dose taken by
@@ -175,10 +208,13 @@ def phase3(drug_days=(21.0, 49.0, 77.0), first_doses_mg=(80.0, 120.0, 120.0), su
     if ssri not in SSRI_DAILY_MG:
         raise ValueError(f"protocol.ssri must be one of {', '.join(SSRI_DAILY_MG)}, not {ssri!r}")
     return Protocol("phase3", tuple(sessions), followup_day, cues_per_exposure, context=context,
-                    tau_forget_ext_h=tau_forget_ext_h, bond_gain=bond_gain,
+                    tau_forget_ext_h=tau_forget_ext_h, il_exposure=il_exposure,
                     reminders_per_week=reminders_per_week, reminder_cs=reminder_cs,
                     reminder_context=reminder_context, ssri=ssri, ssri_dose_mg=ssri_dose_mg,
-                    ssri_washout=bool(ssri_washout))
+                    ssri_washout=bool(ssri_washout), bdnf_route=bool(bdnf_route), oxytocin=bool(oxytocin),
+                    ht1a_damping=bool(ht1a_damping), cortisol=bool(cortisol), il_learning=bool(il_learning),
+                    extinction_scale=extinction_scale,
+                    visit_days=tuple(sorted(float(d) for d in visit_days if d <= followup_day)))
 
 
 def make(name: str, **overrides) -> Protocol:
@@ -212,19 +248,41 @@ def dose_schedule(protocol: Protocol, arm: str, n: int, seed: int) -> list[Sessi
 
 def trials(protocol: Protocol):
     """The amygdala trial list, by time: exposures of every session and everyday reminders (both
-    learning) and the follow-up probe (last)."""
+    learning), the assessment visits (drug-free measurements that do not teach; a visit at the time of
+    a session is taken just before it) and the follow-up probe (last)."""
     from sim.amygdala import Trial
 
     out = []
     gap = protocol.cue_iti_s / 3600.0
+    il = protocol.il_exposure
     for s in protocol.sessions:
         for t in s.exposures_h:
-            out += [Trial(s.day * 24.0 + t + k * gap, context=protocol.context)
+            out += [Trial(s.day * 24.0 + t + k * gap, context=protocol.context, il=il)
                     for k in range(protocol.cues_per_exposure)]
-    out += [Trial(t, cs=protocol.reminder_cs, context=protocol.reminder_context) for t in reminder_times(protocol)]
+    out += [Trial(t, cs=protocol.reminder_cs, context=protocol.reminder_context, il=il)
+            for t in reminder_times(protocol)]
+    out += [Trial(t, context="A", il=il, learn=False) for t in visit_times(protocol)]
     out.sort(key=lambda t: t.time_h)
-    out.append(Trial(protocol.followup_day * 24.0, context="A"))
+    out.append(Trial(protocol.followup_day * 24.0, context="A", il=il))
     return out
+
+
+def visit_times(protocol: Protocol) -> list[float]:
+    """Times (h from day 0) of the assessment visits before the follow-up (which is the last trial)."""
+    return [d * 24.0 - 1e-3 for d in protocol.visit_days if d < protocol.followup_day]
+
+
+def visit_index(protocol: Protocol) -> np.ndarray:
+    """Indices, in :func:`trials`, of the assessment visits and the follow-up probe (last)."""
+    times = [t.time_h for t in trials(protocol)]
+    idx = [times.index(t) for t in visit_times(protocol)]
+    return np.array([*idx, len(times) - 1], dtype=np.int64)
+
+
+def visit_weeks(protocol: Protocol) -> np.ndarray:
+    """Weeks from day 0 of :func:`visit_index`'s trials."""
+    return np.array([*(d / 7.0 for d in protocol.visit_days if d < protocol.followup_day),
+                     protocol.followup_day / 7.0])
 
 
 def reminder_times(protocol: Protocol) -> list[float]:
@@ -236,29 +294,6 @@ def reminder_times(protocol: Protocol) -> list[float]:
     windows = [(s.day * 24.0, s.day * 24.0 + max(s.duration_h, protocol.session_h)) for s in protocol.sessions]
     times = (np.arange(int(np.ceil(end / step)) + 1) + 0.5) * step
     return [float(t) for t in times if t < end and not any(a <= t < b for a, b in windows)]
-
-
-def engaged(trials, drive, bond_gain: float):
-    """One patient's trials with exposure cue intensity raised by oxytocin (see :class:`Protocol`)."""
-    from dataclasses import replace
-
-    if drive is None or bond_gain == 0.0:
-        return list(trials)
-    return [replace(t, cs=t.cs * (1.0 + bond_gain * max(drive.at(t.time_h).get("occupancy_oxtr", 0.0), 0.0)))
-            for t in trials]
-
-
-def engagement(trials, drives, bond_gain: float) -> np.ndarray:
-    """(patients, trials) cue-intensity factors 1 + bond_gain * max(dOXTR, 0) of :func:`engaged`, for
-    every patient at once (trials in time order; a patient without a drive: all 1)."""
-    times = [t.time_h for t in trials]
-    out = np.ones((len(drives), len(times)))
-    if bond_gain == 0.0:
-        return out
-    for i, d in enumerate(drives):
-        if d is not None:
-            out[i] = [1.0 + bond_gain * max(d.at(t).get("occupancy_oxtr", 0.0), 0.0) for t in times]
-    return out
 
 
 class ProtocolDrive:
@@ -274,3 +309,24 @@ class ProtocolDrive:
             if start <= t_h < start + length and drive is not None:
                 return drive.at(t_h - start)
         return {}
+
+    def values(self, name: str, times) -> np.ndarray:
+        """Signal ``name`` at ``times`` (h from day 0); zero outside the drug sessions."""
+        t = np.asarray(times, float)
+        out = np.zeros(t.shape)
+        for start, length, drive in self.sessions:
+            if drive is not None:
+                m = (t >= start) & (t < start + length)
+                if m.any():
+                    out[m] = drive.values(name, t[m] - start)
+        return out
+
+    def breakpoints(self) -> np.ndarray:
+        """Times at which a signal may change: each session's start and end and its drive's samples."""
+        parts = [np.zeros(0)]
+        for start, length, drive in self.sessions:
+            parts.append(np.array([start, start + length]))
+            if drive is not None:
+                b = drive.breakpoints()
+                parts.append(start + b[b < length])
+        return np.unique(np.concatenate(parts))

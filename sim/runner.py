@@ -355,23 +355,36 @@ def initial_weights(strength, n: int) -> np.ndarray:
     return np.clip(1.0 + s * (w_c - 1.0), 0.0, Rule.default().w_max)
 
 
-def arm_amygdala(exp: Experiment, protocol, drives: list, strength=None):
-    """The amygdala of every patient over the protocol (exposures and reminders learn; last trial: the
-    follow-up probe), all patients in one batched call; the oxytocin engagement factor (``bond_gain``)
-    enters as per-patient cue intensities (:func:`sim.protocol.engagement`)."""
-    from sim import protocol as proto
-    from sim.amygdala import run_trials
+def trial_mechanisms(protocol):
+    """(drive mappings, learning rule) of a protocol's mechanism switches (:class:`sim.protocol.Protocol`)."""
+    from sim.amygdala.drive import MAPPINGS
     from sim.amygdala.plasticity import Rule
 
-    rule = Rule.default(tau_forget_ext=protocol.tau_forget_ext_h)
+    dropped = set()
+    if not protocol.oxytocin:
+        dropped.add("occupancy_oxtr")
+    if not protocol.ht1a_damping:
+        dropped.add("occupancy_5ht1a")
+    mappings = tuple(m for m in MAPPINGS if m.signal not in dropped)
+    eta_ext = Rule.default().eta_ext * protocol.extinction_scale
+    rule = Rule.default(tau_forget_ext=protocol.tau_forget_ext_h, trkb_block=not protocol.bdnf_route, eta_ext=eta_ext,
+                        il_learning=protocol.il_learning, **({} if protocol.cortisol else {"k_cortisol": 0.0}))
+    return mappings, rule
+
+
+def arm_amygdala(exp: Experiment, protocol, drives: list, strength=None):
+    """The amygdala of every patient over the protocol (exposures and reminders learn; visits measure;
+    last trial: the follow-up probe), all patients in one batched call, with the protocol's mechanism
+    switches (:func:`trial_mechanisms`)."""
+    from sim import protocol as proto
+    from sim.amygdala import run_trials
+
+    mappings, rule = trial_mechanisms(protocol)
     trials = proto.trials(protocol)
     model = amygdala_model(exp)
     n = len(drives)
-    scale = None
-    if protocol.bond_gain != 0.0 and any(d is not None for d in drives):
-        scale = proto.engagement(trials, drives, protocol.bond_gain)
     return run_trials(model, trials, drives, initial=initial_weights(strength, n), members=n, learn=True,
-                      rule=rule, cs_scale=scale)
+                      rule=rule, mappings=mappings)
 
 
 def run_trial(exp: Experiment) -> tuple[Result, dict]:
@@ -422,8 +435,12 @@ def run_trial(exp: Experiment) -> tuple[Result, dict]:
     for k in ("fear_response", "bla_rate", "cem_rate"):
         trials[k][status != 0] = np.nan
     baseline = np.tile(outcomes.baseline_scores(n, exp.caps5_baseline_mean, exp.caps5_baseline_sd, exp.seed), 2)
+    from sim.protocol import visit_index, visit_weeks
+
+    visits = np.nan_to_num(fear[:, visit_index(protocol)], nan=1.0)
     followup = fear[:, -1]
-    final, diagnosis = outcomes.final_scores(followup, baseline, exp.seed)
+    caps5_visit = outcomes.visit_scores(visits, baseline, visit_weeks(protocol), exp.seed)
+    final, diagnosis = caps5_visit[:, -1], caps5_visit[:, -1] >= outcomes.defaults()["threshold"]
     parts = [({**results[a][3], "run": results[a][3]["run"] + k * n}) for k, a in enumerate(("placebo", "mdma"))
              if results[a][3]]
     events = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]} if parts else {}
@@ -445,7 +462,8 @@ def run_trial(exp: Experiment) -> tuple[Result, dict]:
                     status=status, events=events, attrs=attrs, trials=trials,
                     trial_units={"time_h": "h", **trial_res[0].units}, trial_long_names=dict(TRIAL_LONG_NAMES))
     outcome = {"arm": arm, "caps5_baseline": baseline, "caps5_final": final, "diagnosis_final": diagnosis,
-               "fear_followup": followup}
+               "fear_followup": followup, "caps5_visit": caps5_visit, "fear_visit": visits,
+               "visit_week": visit_weeks(protocol)}
     if exp.trauma_strength_cv > 0.0:
         outcome["trauma_strength"] = np.tile(strength, 2)
     if on_ssri.any():

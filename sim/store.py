@@ -90,7 +90,8 @@ def _write_params(f: h5py.File, run, params: dict, units: dict, sources: dict) -
         ds = group.create_dataset(name, data=np.asarray(values, dtype=np.float64))
         ds.attrs["units"] = units.get(name, "")
         ds.attrs["source"] = sources.get(name, "")
-        ds.dims[0].attach_scale(run)
+        if values.shape[0] == run.shape[0]:
+            ds.dims[0].attach_scale(run)
 
 
 def _create_series(group, name, shape, dtype, unit, long_name, run, time, data=None, compress=True):
@@ -156,6 +157,9 @@ OUTCOME_ATTRS = {
     "caps5_final": ("CAPS-5 points", "CAPS-5-like total severity at follow-up (0-80; sim.outcomes)"),
     "diagnosis_final": ("1", "still meeting the diagnosis at follow-up (CAPS-5 at or above the threshold)"),
     "fear_followup": ("1", "drug-free trauma-cue fear_response at follow-up (1 = untreated)"),
+    "caps5_visit": ("CAPS-5 points", "CAPS-5-like total severity at each assessment visit (run, visit)"),
+    "fear_visit": ("1", "drug-free trauma-cue fear_response at each assessment visit (run, visit)"),
+    "visit_week": ("week", "time of each assessment visit, weeks from the first session (visit,)"),
     "trauma_strength": ("1", "baseline trauma-memory strength, factor on the conditioned weight changes (median 1)"),
     "prior_ssri": ("1", "1 = the patient took an SSRI before the trial ([cohort] prior_ssri_fraction)"),
     "ssri_continued": ("1", "1 = the SSRI was kept through the drug sessions (no washout)"),
@@ -174,7 +178,8 @@ def _write_outcomes(f: h5py.File, run, outcomes: dict) -> None:
         ds.attrs["long_name"] = long_name
         if name == "arm":
             ds.attrs["labels"] = json.dumps({"0": "placebo", "1": "mdma"})
-        ds.dims[0].attach_scale(run)
+        if values.shape[0] == run.shape[0]:
+            ds.dims[0].attach_scale(run)
 
 
 def read_outcomes(path) -> dict[str, np.ndarray]:
@@ -196,7 +201,8 @@ def _write_trials(f: h5py.File, run, result, dtype) -> None:
         ds = group.create_dataset(name, data=np.asarray(values, dtype=np.float64 if name == "time_h" else dtype))
         ds.attrs["units"] = result.trial_units.get(name, "")
         ds.attrs["long_name"] = result.trial_long_names.get(name, name)
-        ds.dims[0].attach_scale(run)
+        if values.shape[0] == run.shape[0]:
+            ds.dims[0].attach_scale(run)
         ds.dims[1].attach_scale(trial)
 
 

@@ -256,11 +256,46 @@ def test_rate_model_is_calibrated_against_spiking_network(rate_vs_spiking):
 
 # ---- neuromodulation of learning -----------------------------------------------------------------
 
-def test_mdma_like_drive_during_extinction_improves_drug_free_recall_inverted_u():
-    from sim.amygdala.validation import extinction_retention
-    placebo, moderate, overwhelming = (extinction_retention(x) for x in (0.0, 1.0, 3.0))
-    assert moderate < 0.9 * placebo          # Young et al. 2015: better extinction retention
-    assert overwhelming > moderate           # too much drive teaches less
+def _extinction_then_recall(drive, rule=None, n=6):
+    """Drug-free recall (next day, extinction context) after n CS-alone trials under ``drive``."""
+    res = run_trials(RateModel(), extinction(n, 24.0, "B") + probe(48.0, "B"), drive=drive,
+                     initial=conditioned_weights(), rule=rule)
+    return res
+
+
+def test_damping_fear_expression_does_not_lower_what_is_learned():
+    # 5-HT1A opens a K+ conductance on BLA principal cells (Rainnie 1999): the cue response during
+    # extinction falls, the expected outcome (read drug-free from the weights) does not
+    damped = _extinction_then_recall(Drive(occupancy_5ht1a=TimedArray([0.0] * 24 + [0.5] * 2 + [0.0], 1.0)))
+    plain = _extinction_then_recall(None)
+    assert damped.fear_response[0, 0] < 0.9 * plain.fear_response[0, 0]
+    np.testing.assert_allclose(damped.expectation[0, 0], plain.expectation[0, 0], rtol=1e-12)
+    assert damped.fear_response[0, -1] <= plain.fear_response[0, -1]      # lower arousal: at least as much learned
+
+
+def test_5ht2a_plasticity_state_strengthens_extinction_and_trkb_block_abolishes_it():
+    s2a = Drive(occupancy_5ht2a=TimedArray([0.0] * 24 + [0.1] * 4 + [0.0], 1.0))
+    plain = _extinction_then_recall(None).fear_response[0, -1]
+    res = _extinction_then_recall(s2a)
+    assert res.bdnf[0, 1] > 0.0 and res.bdnf[0, 0] == 0.0                # B follows its drive with a delay
+    assert res.fear_response[0, -1] < 0.9 * plain
+    blocked = _extinction_then_recall(s2a, plasticity.Rule.default(trkb_block=True))
+    assert (blocked.bdnf == 0).all()
+    # without the plasticity state, the 5-HT2A drive's circuit effect alone gives about the placebo recall
+    assert abs(blocked.fear_response[0, -1] - plain) < 0.1 * plain
+
+
+def test_high_plasticity_state_lets_extinction_erase_fear():
+    rule = plasticity.Rule.default()
+    w = conditioned_weights()[None]
+    stable, labile = w - 1.0, np.zeros_like(w)
+    pre = plasticity.presynaptic(1.0, 0.0, 1.0, 0.0)
+    low = plasticity.learn(stable, labile, pre, 0.0, 1.0, 0.5, 1.0, rule, bdnf=0.0)
+    high = plasticity.learn(stable, labile, pre, 0.0, 1.0, 0.5, 1.0, rule, bdnf=3.0)
+    fear = list(P.FEAR_PATHWAYS)
+    assert np.allclose(low[0, fear], 0.0) and (high[0, [P.W_CS_LA, P.W_LA_FEAR]] < 0).all()
+    assert plasticity.kappa(np.array([0.0]), rule)[0, P.W_LA_EXT] == pytest.approx(rule.kappa_ext)
+    assert plasticity.kappa(np.array([2.0]), rule)[0, P.W_LA_EXT] > rule.kappa_ext
 
 
 def test_learning_is_gated_by_neuromodulators():

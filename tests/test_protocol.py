@@ -50,32 +50,37 @@ def test_placebo_arm_has_no_drug_doses():
     assert proto.dose_schedule(proto.make("phase3"), "placebo", 10, seed=1) == []
 
 
-def test_trials_are_exposures_then_a_followup_probe():
+def test_trials_are_exposures_visits_then_a_followup_probe():
     p = proto.make("phase3", cues_per_exposure=2)
     trials = proto.trials(p)
     n_exposures = sum(len(s.exposures_h) for s in p.sessions)
-    assert len(trials) == 2 * n_exposures + 1
-    assert all(not t.us for t in trials)
-    assert trials[-1].time_h == p.followup_day * 24.0
+    visits = [t for t in trials[:-1] if not t.learn]
+    assert len(visits) == len(p.visit_days) - 1 and all(t.context == "A" and t.cs == 1.0 for t in visits)
+    assert len(trials) == 2 * n_exposures + len(visits) + 1
+    assert all(not t.us for t in trials) and all(t.il == proto.IL_EXPOSURE > 0 for t in trials)
+    assert trials[-1].time_h == p.followup_day * 24.0 and trials[-1].learn
     drug = p.drug_sessions[0]
     in_session = [t for t in trials if drug.day * 24 <= t.time_h <= drug.day * 24 + drug.duration_h]
     assert len(in_session) == 2 * len(drug.exposures_h)
+    idx = proto.visit_index(p)
+    assert idx[-1] == len(trials) - 1 and all(not trials[i].learn for i in idx[:-1])
+    np.testing.assert_allclose(proto.visit_weeks(p), np.array(p.visit_days) / 7.0)
 
 
 # ---- outcome model -----------------------------------------------------------------------------------
 
-def test_outcome_mapping_is_monotone_and_bounded():
+def test_outcome_map_is_monotone_bounded_and_starts_at_baseline():
     p = outcomes.defaults()
-    fear = np.linspace(0.0, 2.0, 201)
-    r = outcomes.severity_ratio(fear, p["f50"], p["width"])
-    assert np.all(np.diff(r) > 0) and r.min() > 0
-    assert outcomes.severity_ratio(1.0, p["f50"], p["width"]) == pytest.approx(1.0)
-    base = np.full(fear.shape, 79.0)
-    final, diag = outcomes.final_scores(fear, base, seed=3)
-    assert final.min() >= 0 and final.max() <= 80
-    np.testing.assert_array_equal(diag, final >= p["threshold"])
-    quiet, _ = outcomes.final_scores(fear, base, seed=3, params={"sigma": 0.0})
-    assert np.all(np.diff(quiet) >= 0)
+    q = np.linspace(0.0, 2.0, 201)
+    r = outcomes.severity_ratio(q, p["gamma"])
+    assert np.all(np.diff(r) > 0) and r.min() >= 0 and outcomes.severity_ratio(1.0, p["gamma"]) == 1.0
+    fear = np.stack([np.full(q.size, 0.9), 0.9 * q], 1)            # baseline visit, then the follow-up
+    base = np.full(q.size, 79.0)
+    scores = outcomes.visit_scores(fear, base, [0.0, 18.0], seed=3)
+    assert scores.min() >= 0 and scores.max() <= 80
+    np.testing.assert_array_equal(scores[:, 0], base)               # the baseline visit is the baseline score
+    quiet = outcomes.visit_scores(fear, base, [0.0, 18.0], seed=3, params={"sigma": 0.0})
+    assert np.all(np.diff(quiet[:, 1]) >= 0)
 
 
 def test_summary_counts_and_cohens_d():
@@ -124,6 +129,11 @@ def test_sim_trial_writes_outcomes_and_is_deterministic(tmp_path, capsys):
         for name in ("arm", "caps5_baseline", "caps5_final", "diagnosis_final"):
             assert f[f"outcomes/{name}"].shape == (6,)
             np.testing.assert_array_equal(f[f"outcomes/{name}"][()], g[f"outcomes/{name}"][()])
+        weeks = f["outcomes/visit_week"][()]
+        visits = f["outcomes/caps5_visit"][()]
+        assert visits.shape == (6, weeks.size) and weeks[0] == 0.0 and weeks[-1] == 18.0
+        np.testing.assert_allclose(visits[:, 0], f["outcomes/caps5_baseline"][()])
+        np.testing.assert_allclose(visits[:, -1], f["outcomes/caps5_final"][()])
         np.testing.assert_array_equal(f["outcomes/arm"][()], [0, 0, 0, 1, 1, 1])
         assert f["outcomes/diagnosis_final"].dtype == bool
         caps = f["outcomes/caps5_final"][()]
@@ -153,28 +163,18 @@ def test_sim_run_on_a_protocol_gives_the_first_drug_session():
     assert not placebo.events and placebo["plasma_mdma"].max() < 1e-12
 
 
-def test_oxytocin_engagement_raises_only_drug_session_exposures():
-    from sim.amygdala.drive import Drive, TimedArray
-
-    p = proto.make("phase3")
-    trials = proto.trials(p)
-    start = p.drug_sessions[0].day * 24.0
-    drive = proto.ProtocolDrive([(start, p.session_h, Drive(occupancy_oxtr=TimedArray([0.1], 1.0)))])
-    engaged = proto.engaged(trials, drive, bond_gain=5.0)
-    for before, after in zip(trials, engaged, strict=True):
-        inside = start <= before.time_h < start + p.session_h
-        assert after.cs == pytest.approx(1.5 if inside else 1.0)
-    assert proto.engaged(trials, drive, bond_gain=0.0) == trials
-    assert proto.engaged(trials, None, bond_gain=5.0) == trials
-    assert proto.make("phase3", bond_gain=0.0).bond_gain == 0.0
-
-
-def test_bond_gain_ablation_changes_only_the_drug_arm():
-    with_bond = sim.load_experiment(PHASE3, {"cohort.size": 2})
-    without = sim.load_experiment(PHASE3, {"cohort.size": 2, "protocol.bond_gain": 0.0})
+def test_mechanism_switches_change_only_the_drug_arm():
     from sim.runner import run_trial
 
-    (_, a), (_, b) = run_trial(with_bond), run_trial(without)
-    placebo = a["arm"] == 0
-    np.testing.assert_array_equal(a["fear_followup"][placebo], b["fear_followup"][placebo])
-    assert (a["fear_followup"][~placebo] < b["fear_followup"][~placebo]).all()
+    (_, a) = run_trial(sim.load_experiment(PHASE3, {"cohort.size": 2}))
+    for key in ("bdnf_route", "ht1a_damping"):
+        _, b = run_trial(sim.load_experiment(PHASE3, {"cohort.size": 2, f"protocol.{key}": False}))
+        placebo = a["arm"] == 0
+        np.testing.assert_array_equal(a["fear_followup"][placebo], b["fear_followup"][placebo])
+        assert (a["fear_followup"][~placebo] < b["fear_followup"][~placebo]).all(), key
+
+
+def test_no_bond_gain_anywhere():
+    assert "bond_gain" not in proto.OVERRIDABLE
+    text = "".join(p.read_text() for p in (ROOT / "sim").rglob("*.py")) + PHASE3.read_text()
+    assert "bond_gain" not in text

@@ -42,7 +42,9 @@ class TimedArray:
 
 
 SIGNALS = ("occupancy_5ht1a", "occupancy_5ht2a", "occupancy_alpha2", "occupancy_beta", "occupancy_d1",
-           "occupancy_oxtr")
+           "occupancy_oxtr", "plasma_cortisol")
+# plasma cortisol enters as a fold change over the run's pre-dose value (not clipped to [-1, 1])
+FOLD_SIGNALS = ("plasma_cortisol",)
 
 
 @dataclass(frozen=True)
@@ -79,10 +81,9 @@ MAPPINGS = (
     Mapping("occupancy_beta", "learn_gain", (), 0.5, +1, "1",
             "assumed: beta-adrenergic facilitation of amygdala-dependent memory consolidation "
             "(McGaugh 2004 Annu Rev Neurosci 27:1)"),
-    Mapping("occupancy_5ht2a", "learn_gain", (), 0.5, +1, "1",
-            "assumed: MDMA-enhanced extinction needs amygdala BDNF (Young et al. 2015 Transl Psychiatry "
-            "5:e634); the serotonergic route to it is an assumption"),
 )
+# 5-HT2A's route to learning is the plasticity state (BDNF/TrkB) of sim.amygdala.plasticity, not a mapping.
+PLASTICITY_SIGNALS = ("occupancy_5ht2a", "plasma_cortisol")
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,21 @@ class Drive:
     def at(self, t_h: float) -> dict[str, float]:
         """Occupancies at ``t_h``, clipped to [-1, 1]: negative values are only meaningful for drives
         relative to a baseline (:func:`drives_from_outputs` with ``relative=True``)."""
-        return {k: float(np.clip(v(t_h), -1.0, 1.0)) for k, v in self.signals.items()}
+        return {k: float(_clip(k, v(t_h))) for k, v in self.signals.items()}
+
+    def values(self, name: str, times) -> np.ndarray:
+        """Signal ``name`` at ``times`` (h), clipped as in :meth:`at`; zeros if the drive lacks it."""
+        t = np.asarray(times, float)
+        return _clip(name, self.signals[name](t)) if name in self.signals else np.zeros(t.shape)
+
+    def breakpoints(self) -> np.ndarray:
+        """Times (h) at which a signal may change value (sample-and-hold: its sample boundaries)."""
+        parts = [v.t0_h + v.dt_h * np.arange(1, v.values.size) for v in self.signals.values()]
+        return np.unique(np.concatenate([np.zeros(0), *parts]))
+
+
+def _clip(name, x):
+    return np.maximum(x, -1.0) if name in FOLD_SIGNALS else np.clip(x, -1.0, 1.0)
 
 
 NO_DRIVE = Drive()
@@ -156,14 +171,22 @@ def drives_from_outputs(time_h, outputs: dict, relative: bool = False) -> list[D
     calibration, so only the change from it is a drive. The change is signed: a fall below the
     pre-dose tone (an antagonist displacing the transmitter, 5-HT depletion after MDMA) acts in the
     opposite direction of each mapping, within :func:`modulation`'s limits (K+ conductances and
-    background scales do not go below zero)."""
+    background scales do not go below zero). Where the receptor mechanism provides an operational
+    ``response_<receptor>`` output (what drives the downstream cells), it replaces
+    ``occupancy_<receptor>``, relative to its own pre-dose value in the same way; ``plasma_cortisol``
+    (when the model has it) becomes its fold change over the pre-dose value."""
     t = np.asarray(time_h, float)
     dt = float(t[1] - t[0]) if t.size > 1 else 1.0
     if t.size > 2 and not np.allclose(np.diff(t), dt, rtol=1e-6, atol=1e-9):
         raise ValueError("drives_from_outputs needs a uniform time grid")
     used = {k: np.atleast_2d(np.asarray(v, float)) for k, v in outputs.items() if k in SIGNALS}
+    for k in list(used):   # an operational response, where the receptors provide one, replaces occupancy
+        response = outputs.get("response_" + k.removeprefix("occupancy_")) if k.startswith("occupancy_") else None
+        if response is not None:
+            used[k] = np.atleast_2d(np.asarray(response, float))
     if relative:
-        used = {k: v - v[:, :1] for k, v in used.items()}
+        used = {k: (v / np.maximum(v[:, :1], 1e-12) - 1.0 if k in FOLD_SIGNALS else v - v[:, :1])
+                for k, v in used.items()}
     n_runs = max((v.shape[0] for v in used.values()), default=1)
     return [Drive({k: TimedArray(v[min(r, v.shape[0] - 1)], dt, float(t[0])) for k, v in used.items()})
             for r in range(n_runs)]

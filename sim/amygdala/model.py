@@ -6,8 +6,11 @@
 
 A *trial* is a short cue presentation (pre-CS window, then CS window; see
 :data:`sim.amygdala.params.NETWORK`) in a context, with or without the US and with a level of
-IL/vmPFC drive, at a time in hours. Between trials the plastic weights consolidate and fade
-(:mod:`sim.amygdala.plasticity`); after each trial they learn. Summaries per trial and member:
+IL/vmPFC drive, at a time in hours. Between trials the plastic weights consolidate and fade, gated by
+the plasticity state that the drive's 5-HT2A and cortisol signals set (:mod:`sim.amygdala.plasticity`);
+after each trial they learn from the expected outcome, which is read from the weights by the same
+circuit without neuromodulation (one extra drug-free evaluation on trials with drive), and from the
+expressed (drug-modulated) fear response as arousal. Summaries per trial and member:
 
 - ``bla_rate`` (Hz): CS-window rate of the LA/BA principal cells (size-weighted mean);
 - ``cem_rate`` (Hz): CS-window rate of CeM output cells;
@@ -31,7 +34,7 @@ import numpy as np
 from sim.amygdala import params as P
 from sim.amygdala import plasticity, rate, spiking
 from sim.amygdala.circuit import NO_MODULATION, Circuit, Modulation, build_circuit, mean_of_principal
-from sim.amygdala.drive import Drive, modulation
+from sim.amygdala.drive import MAPPINGS, PLASTICITY_SIGNALS, Drive, modulation
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class Trial:
     us: bool = False
     context: str = "A"      # "A", "B" or "none"
     il: float = 0.0         # IL/vmPFC drive, 0-1
+    learn: bool = True      # False: the trial measures without teaching (a clinical assessment)
 
     def levels(self):
         """(baseline, cs) input levels over the channels cs, ctx_a, ctx_b, il."""
@@ -77,6 +81,8 @@ class TrialResult:
     weights: np.ndarray         # (member, trial + 1, plastic): before each trial, and at the end
     stable: np.ndarray          # (member, plastic) at the end
     labile: np.ndarray          # (member, plastic) at the end
+    expectation: np.ndarray     # (member, trial) expected outcome V that taught (0 where nothing learned)
+    bdnf: np.ndarray            # (member, trial) plasticity state B at the trial
 
     units = {"bla_rate": "Hz", "cem_rate": "Hz", "fear_response": "1"}
 
@@ -92,7 +98,7 @@ class _Base(ABC):
     @cached_property
     def reference(self) -> tuple[float, float]:
         """CeM cue-window rate and BA fear-neuron cue response (rise over pre-CS), Hz, in the
-        untreated conditioned state, context A: they define fear_response = 1 and retrieval = 1."""
+        untreated conditioned state, context A: they define fear_response = 1 and expectation = 1."""
         lb, lc = Trial(0.0, context="A").levels()
         rb, rc = self.respond(lb, lc, conditioned_weights()[None, :], [NO_MODULATION])
         return float(rc[0, P.CEM]), float(rc[0, P.BA_FEAR] - rb[0, P.BA_FEAR])
@@ -230,17 +236,18 @@ def _conditioned() -> np.ndarray:
 def run_trials(model: _Base, trials: list[Trial], drive: Drive | list[Drive] | None = None,
                initial: np.ndarray | None = None, members: int = 1, learn: bool = True,
                rule: plasticity.Rule | None = None, reference: tuple[float, float] | None = None,
-               modulations: list[Modulation] | None = None, cs_scale: np.ndarray | None = None) -> TrialResult:
+               modulations: list[Modulation] | None = None, mappings=MAPPINGS) -> TrialResult:
     """Run ``trials`` (sorted by time) for ``members`` circuits; see the module docstring.
 
-    ``drive``: one Drive for all members or one per member (None: drug-free). ``initial``: plastic
-    weights (plastic,) or (members, plastic) taken as consolidated; default naive (all 1).
-    ``reference``: CeM cue-window rate and BA-fear-neuron cue response (Hz) that define
-    fear_response = 1 and retrieval = 1 (default: the model's own untreated conditioned
-    responses). ``modulations`` overrides the drive with fixed
-    circuit changes (used by tests and the reproduction without neuromodulation). ``cs_scale``:
-    (members, trials) factors on each trial's cue intensity, trials in time order (per-member cues in
-    one batched call; used by :mod:`sim.protocol`'s oxytocin engagement).
+    ``drive``: one Drive for all members or one per member (None: drug-free); anything with ``at(t)``
+    works, and ``values(name, times)`` / ``breakpoints()`` (:class:`Drive`,
+    :class:`sim.protocol.ProtocolDrive`) let the plasticity state follow the drive between trials.
+    ``initial``: plastic weights (plastic,) or (members, plastic) taken as consolidated; default naive
+    (all 1). ``reference``: CeM cue-window rate and BA-fear-neuron cue response (Hz) that define
+    fear_response = 1 and expectation = 1 (default: the model's own untreated conditioned
+    responses). ``modulations`` overrides the drive's circuit changes with fixed ones (tests, the
+    reproduction without neuromodulation); ``mappings``: the drive mappings in use (ablations drop
+    some). Trials with ``learn=False`` only measure.
     """
     rule = rule or plasticity.Rule.default()
     trials = sorted(trials, key=lambda t: t.time_h)
@@ -255,21 +262,16 @@ def run_trials(model: _Base, trials: list[Trial], drive: Drive | list[Drive] | N
     out = TrialResult(np.array([t.time_h for t in trials]), np.zeros((members, n_t)), np.zeros((members, n_t)),
                       np.zeros((members, n_t)), np.zeros((members, n_t, P.N_POP)),
                       np.zeros((members, n_t, P.N_POP)), np.zeros((members, n_t + 1, P.N_PLASTIC)),
-                      stable, labile)
-    t_prev = trials[0].time_h if trials else 0.0
+                      stable, labile, np.zeros((members, n_t)), np.zeros((members, n_t)))
+    state = _PlasticityState(drives, trials, rule, members)
     recorder = getattr(model, "recorder", None)  # spike recording (SpikingModel), told the trial index
+    no_mod = NO_MODULATION.vector()[:-1]
     for k, tr in enumerate(trials):
-        stable, labile = plasticity.elapse(stable, labile, tr.time_h - t_prev, rule)
-        t_prev = tr.time_h
+        stable, labile = state.advance(stable, labile, tr.time_h)
         w = plasticity.weights(stable, labile)
         out.weights[:, k] = w
-        mods = modulations or [modulation(d, tr.time_h) for d in drives]
+        mods = modulations or [modulation(d, tr.time_h, mappings) for d in drives]
         lb, lc = tr.levels()
-        cs = tr.cs
-        if cs_scale is not None:
-            cs = tr.cs * np.asarray(cs_scale, float)[:, k]
-            lc = np.tile(lc, (members, 1))
-            lc[:, 0] = cs
         if recorder is not None:
             recorder.trial = k
         rb, rc = model.respond(lb, lc, w, mods)
@@ -279,15 +281,77 @@ def run_trials(model: _Base, trials: list[Trial], drive: Drive | list[Drive] | N
         out.bla_rate[:, k] = mean_of_principal(rc)
         out.cem_rate[:, k] = rc[:, P.CEM]
         out.fear_response[:, k] = rc[:, P.CEM] / ref_cem
-        if learn:
-            pre = plasticity.presynaptic(cs, *lb[1:])
+        out.bdnf[:, k] = state.bdnf
+        if learn and tr.learn:
+            # the expected outcome is read from the learned weights, not from drug-altered expression
+            modulated = any(not np.array_equal(m.vector()[:-1], no_mod) for m in mods)
+            rb0, rc0 = model.respond(lb, lc, w, [NO_MODULATION]) if modulated else (rb, rc)
+            expectation = (rc0[:, P.BA_FEAR] - rb0[:, P.BA_FEAR]) / ref_fear
+            out.expectation[:, k] = expectation
+            pre = plasticity.presynaptic(tr.cs, *lb[1:])
             gain = np.array([m.learn_gain for m in mods]) * np.ones(members)
-            retrieval = (rc[:, P.BA_FEAR] - rb[:, P.BA_FEAR]) / ref_fear
-            labile = plasticity.learn(stable, labile, pre, np.full(members, float(tr.us)), retrieval,
-                                      out.fear_response[:, k], gain, rule)
+            labile = plasticity.learn(stable, labile, pre, float(tr.us), expectation, out.fear_response[:, k],
+                                      gain, rule, state.bdnf)
     out.weights[:, n_t] = plasticity.weights(stable, labile)
     out.stable, out.labile = stable, labile
     return out
+
+
+class _PlasticityState:
+    """The plasticity state B of every member (:mod:`sim.amygdala.plasticity`) and the consolidation
+    between trials. The drives' 5-HT2A change and cortisol fold change are sample-and-hold signals,
+    so between their breakpoints they are constant and B is updated exactly; consolidation, which B
+    gates, is stepped at most ``STEP_H`` hours at a time while B or its inputs are not zero."""
+
+    STEP_H = 1.0
+
+    def __init__(self, drives, trials, rule: plasticity.Rule, members: int):
+        self.rule, self.bdnf = rule, np.zeros(members)
+        t_trials = np.array([t.time_h for t in trials]) if trials else np.zeros(1)
+        self.t = float(t_trials[0])
+        lo, hi = t_trials[0], t_trials[-1]
+        cuts = [t_trials]
+        for d in {id(d): d for d in drives if d is not None}.values():
+            b = np.asarray(d.breakpoints(), float) if hasattr(d, "breakpoints") else np.zeros(0)
+            cuts.append(b[(b > lo) & (b < hi)])
+        self.edges = np.unique(np.concatenate(cuts))
+        self.signals = {}
+        for name in PLASTICITY_SIGNALS:
+            sig = np.zeros((members, self.edges.size))
+            for i, d in enumerate(drives):
+                if d is None:
+                    continue
+                if hasattr(d, "values"):
+                    sig[i] = d.values(name, self.edges)
+                else:
+                    sig[i] = [d.at(t).get(name, 0.0) for t in self.edges]
+            self.signals[name] = sig if sig.any() else None
+
+    def _signal(self, name, j):
+        s = self.signals[name]
+        return 0.0 if s is None else s[:, j]
+
+    def advance(self, stable, labile, t_h: float):
+        """Consolidate, forget and update B from the current time to ``t_h``; returns (stable, labile)."""
+        rule = self.rule
+        j0 = int(np.searchsorted(self.edges, self.t, side="right")) - 1
+        j1 = int(np.searchsorted(self.edges, t_h, side="left"))
+        points = [self.t, *self.edges[max(j0 + 1, 0):j1], t_h]
+        for j, (a, b) in enumerate(zip(points[:-1], points[1:], strict=True)):
+            if b <= a:
+                continue
+            col = max(j0 + j, 0)
+            s2a = self._signal("occupancy_5ht2a", col)
+            cort = rule.k_cortisol * np.asarray(self._signal("plasma_cortisol", col))
+            active = np.abs(self.bdnf).max() > 1e-4 or np.any(s2a) or np.any(cort)
+            n = int(np.ceil((b - a) / self.STEP_H)) if active else 1
+            h = (b - a) / n
+            for _ in range(n):
+                new = plasticity.bdnf_step(self.bdnf, s2a, h, rule)
+                stable, labile = plasticity.elapse(stable, labile, h, rule, 0.5 * (self.bdnf + new) + cort)
+                self.bdnf = new
+        self.t = max(self.t, t_h)
+        return stable, labile
 
 
 __all__ = ["RateModel", "SpikeRecorder", "SpikingModel", "Trial", "TrialResult", "conditioned_weights", "conditioning",

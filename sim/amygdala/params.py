@@ -174,6 +174,16 @@ PLASTICITY = {
     "tau_forget_ext": Parameter("tau_forget_ext", 96.0, "h", "calibrated: stable extinction memory decays so that "
                                 "fear recovers almost fully by day 10 (Quirk 2002 Learn Mem 9:402, spontaneous "
                                 "recovery after extinction 1 h post-conditioning)"),
+    "tau_bdnf": Parameter("tau_bdnf", 12.0, "h", "assumed: BDNF/TrkB signalling follows its serotonergic drive "
+                          "within hours and returns within a day (BDNF mRNA induction by a 5-HT2A agonist peaks "
+                          "within hours, Vaidya et al. 1997 J Neurosci 17:2785)"),
+    "k_bdnf": Parameter("k_bdnf", 10.0, "1", "assumed: BDNF/TrkB signalling above baseline per unit change of "
+                        "5-HT2A activation (a 0.1 rise doubles it at steady state); direction from Young et al. "
+                        "2015 Transl Psychiatry 5:e634 (MDMA-enhanced extinction needs amygdala BDNF) and Vaidya "
+                        "et al. 1997 (5-HT2A induces cortical BDNF)", lower=0.0),
+    "k_cortisol": Parameter("k_cortisol", 0.5, "1", "assumed: plasticity state added per fold rise of plasma "
+                            "cortisol over its pre-dose value; direction from de Quervain et al. 2011 PNAS "
+                            "108:6621 (cortisol before exposure enhances extinction retention)", lower=0.0),
 }
 
 NETWORK = {

@@ -1,4 +1,4 @@
-"""Fear conditioning and extinction: an explicit three-factor rule on pathway weights, with consolidation.
+"""Fear conditioning and extinction: a prediction-error rule on pathway weights, with a plasticity state.
 
 Each plastic pathway ``k`` (:data:`sim.amygdala.params.PLASTIC`) has a multiplier
 ``w_k = 1 + S_k + L_k``: a stable part ``S`` and a labile part ``L``. After each trial::
@@ -7,30 +7,39 @@ Each plastic pathway ``k`` (:data:`sim.amygdala.params.PLASTIC`) has a multiplie
         dL_k = eta_fear * M * us * pre_k * (w_max - w_k)
     extinction pathways (LA->BA_ext, context->BA_ext, IL->ITC), CS without the US:
         dL_k = eta_ext * M * G * (1 - us) * pre_k * (w_max - w_k)
-    G = e / (1 + (a / a_half)^2)
-    e = retrieval: the cue response of BA fear neurons relative to the untreated conditioned one
-    a = arousal: the trial's fear response (CeM cue response, 1 = untreated)
+    erasure of the fear pathways by the same event, in a high plasticity state:
+        dL_k -= eta_ext * M * G * (1 - us) * pre_k * (w_k - 1) * eps(B),   eps(B) = B+ / (1 + B+)
+    G = V / (1 + (a / a_half)^2)
+    V = expected outcome: the fear memory's prediction of the US given the CS and the context, read
+        from the learned weights (the cue response of BA fear neurons of the same circuit WITHOUT
+        neuromodulation, relative to the untreated conditioned one); omitting the predicted US is the
+        prediction error that teaches extinction (Rescorla & Wagner 1972; the US omission signal of
+        extinction, Milad & Quirk 2012 Annu Rev Psychol 63:129)
+    a = arousal: the trial's expressed fear response (CeM cue response with the drug, 1 = untreated)
 
-Contextual fear pathways learn at ``eta_context`` times the rate (cued conditioning is mostly
-cue-specific); extinction's contextual pathways at the full rate (extinction is context
-dependent, Bouton 2004). ``pre`` is the presynaptic activity: CS level for the cue pathways, CS x context for contextual
-ones (coincidence of CS and context on BA afferents, Vlachos et al. 2011), CS x IL level for
-IL->ITC. ``M`` is the neuromodulatory learning gain (:mod:`sim.amygdala.drive`). The US acts as
-the teaching signal of conditioning (Johansen et al. 2010 PNAS 107:12692); extinction is driven by
-the cue arriving without the US it predicts, in proportion to how strongly it retrieves the fear
-memory: a cue that retrieves nothing teaches nothing (e = 0), and an overwhelming output (a >>
-a_half) teaches little. Since e and a rise together with the strength of an exposure, learning is
-an inverted U of it (Yerkes-Dodson; the seed's "revisiting trauma without being overwhelmed"):
-drive that damps the output (a) more than the retrieval (e) helps extinction.
+Expression and learning are separate: a drug that damps fear expression (5-HT1A on BLA principal
+cells, oxytocin on CeL) lowers a without lowering V, so it widens the window of tolerance and the
+same exposure teaches more; an overwhelming exposure (a >> a_half) teaches little. A cue that
+predicts nothing (naive weights, V = 0) teaches nothing. Contextual fear pathways learn at
+``eta_context`` times the rate; extinction's contextual pathways at the full rate (Bouton 2004).
+``pre`` is the presynaptic activity: CS level for the cue pathways, CS x context for contextual
+ones (Vlachos et al. 2011), CS x IL level for IL->ITC (IL/vmPFC learns only when it is engaged
+during exposure; Milad & Quirk 2002 Nature 420:70). ``M`` is the neuromodulatory learning gain.
 
-Between trials (any gap dt, hours) the labile part consolidates and fades::
+Plasticity state B (BDNF/TrkB signalling above baseline, dimensionless) and consolidation::
 
-    f = 1 - exp(-dt / tau_consolidation);  S += kappa * f * L;  L *= (1 - f)
+    dB/dt = (k_bdnf * s(t) - B) / tau_bdnf,   s = change of 5-HT2A activation from the pre-dose value
+    P = B + k_cortisol * c(t),                 c = fold rise of plasma cortisol over its pre-dose value
+    between trials: f = 1 - exp(-dt / tau_consolidation);  S += kappa * f * L;  L *= (1 - f)
+        kappa_fear = 1;  kappa_ext(P) = clip(1 - (1 - kappa_ext) exp(-P), 0, 1)
     extinction pathways only: S *= exp(-dt / tau_forget_ext)   (spontaneous recovery)
 
-Fear memory is kept (kappa_fear = 1, no forgetting); extinction memory is partly consolidated
-(kappa_ext) and fades over days, so fear returns with time (Quirk 2002) and in another context
-(renewal, because contextual extinction pathways are context specific).
+so serotonergic 5-HT2A drive and glucocorticoids strengthen the consolidation of extinction (Young
+et al. 2015: MDMA-enhanced extinction needs amygdala BDNF; de Quervain et al. 2011 PNAS 108:6621),
+and a sustained high state lets extinction depotentiate the fear memory itself (eps; Karpova et al.
+2011 Science 334:1731: chronic fluoxetine plus extinction erases fear, no spontaneous recovery or
+renewal). A TrkB block holds B at 0. Fear memory is kept (no forgetting); extinction memory fades,
+so fear returns with time (Quirk 2002) and in another context (renewal).
 """
 
 from __future__ import annotations
@@ -56,6 +65,11 @@ class Rule:
     kappa_ext: float
     tau_forget_ext: float
     eta_context: float
+    tau_bdnf: float
+    k_bdnf: float
+    k_cortisol: float
+    il_learning: bool = True     # False: the IL->ITC pathway does not learn (ablation)
+    trkb_block: bool = False     # True: B held at 0 (TrkB/BDNF block)
 
     @classmethod
     def default(cls, **overrides):
@@ -64,9 +78,9 @@ class Rule:
         return cls(**vals)
 
 
-def extinction_gate(retrieval, arousal, a_half):
-    """G = e / (1 + (a / a_half)^2): grows with retrieval e, falls with overwhelming arousal a."""
-    e = np.maximum(np.asarray(retrieval, float), 0.0)
+def extinction_gate(expectation, arousal, a_half):
+    """G = V / (1 + (a / a_half)^2): grows with the expected outcome V, falls with overwhelming arousal a."""
+    e = np.maximum(np.asarray(expectation, float), 0.0)
     a = np.maximum(np.asarray(arousal, float), 0.0)
     return e / (1.0 + (a / a_half) ** 2)
 
@@ -87,31 +101,58 @@ def presynaptic(cs, context_a, context_b, il):
     return pre
 
 
-def learn(stable, labile, pre, us, retrieval, fear_response, learn_gain, rule: Rule):
-    """New labile weights after one trial; arrays (E, plastic); us, retrieval, fear_response,
-    learn_gain (E,)."""
+def erasure(bdnf):
+    """eps(B) = B+ / (1 + B+): the share of an extinction event that also depotentiates fear pathways."""
+    b = np.maximum(np.asarray(bdnf, float), 0.0)
+    return b / (1.0 + b)
+
+
+def learn(stable, labile, pre, us, expectation, arousal, learn_gain, rule: Rule, bdnf=0.0):
+    """New labile weights after one trial; arrays (E, plastic); us, expectation, arousal, learn_gain and
+    bdnf (E,) or scalars."""
     w = 1.0 + stable + labile
-    us = np.asarray(us, float)[:, None]
-    m = np.asarray(learn_gain, float)[:, None]
+    n = w.shape[0]
+    us = np.broadcast_to(np.asarray(us, float), (n,))[:, None]
+    m = np.broadcast_to(np.asarray(learn_gain, float), (n,))[:, None]
     eta_scale = np.ones(P.N_PLASTIC)
     eta_scale[[P.W_CTXA_FEAR, P.W_CTXB_FEAR]] = rule.eta_context
+    if not rule.il_learning:
+        eta_scale[P.W_IL_ITC] = 0.0
     room = np.maximum(rule.w_max - w, 0.0)
-    gate = extinction_gate(retrieval, fear_response, rule.arousal_half)[:, None]
+    gate = np.broadcast_to(extinction_gate(expectation, arousal, rule.arousal_half), (n,))[:, None]
+    eps = np.broadcast_to(erasure(0.0 if rule.trkb_block else bdnf), (n,))[:, None]
     d_fear = rule.eta_fear * m * us * pre * room * FEAR
-    d_ext = rule.eta_ext * m * gate * (1.0 - us) * pre * room * EXT
-    return labile + eta_scale * (d_fear + d_ext)
+    event = rule.eta_ext * m * gate * (1.0 - us) * pre
+    d_ext = event * room * EXT
+    d_erase = -event * eps * np.maximum(w - 1.0, 0.0) * FEAR
+    return labile + eta_scale * (d_fear + d_ext + d_erase)
 
 
-def elapse(stable, labile, dt_h, rule: Rule):
-    """Consolidate and forget over a gap of ``dt_h`` hours; returns (stable, labile)."""
+def kappa(state, rule: Rule):
+    """(E, plastic) consolidated share of the labile weights at plasticity state P (E,)."""
+    p = np.atleast_1d(np.asarray(state, float))[:, None]
+    k_ext = np.clip(1.0 - (1.0 - rule.kappa_ext) * np.exp(-p), 0.0, 1.0)
+    return np.where(FEAR, rule.kappa_fear, k_ext)
+
+
+def elapse(stable, labile, dt_h, rule: Rule, state=0.0):
+    """Consolidate and forget over a gap of ``dt_h`` hours at plasticity state ``state`` (P, (E,) or a
+    scalar, constant over the gap); returns (stable, labile)."""
     if dt_h <= 0:
         return stable, labile
     f = 1.0 - np.exp(-dt_h / rule.tau_consolidation)
-    kappa = np.where(FEAR, rule.kappa_fear, rule.kappa_ext)
-    stable = stable + kappa * f * labile
+    stable = stable + kappa(np.broadcast_to(state, (stable.shape[0],)), rule) * f * labile
     labile = labile * (1.0 - f)
     stable = np.where(EXT, stable * np.exp(-dt_h / rule.tau_forget_ext), stable)
     return stable, labile
+
+
+def bdnf_step(bdnf, drive_5ht2a, dt_h, rule: Rule):
+    """B after ``dt_h`` hours with the 5-HT2A change ``drive_5ht2a`` (E,) held constant (exact)."""
+    if rule.trkb_block:
+        return np.zeros_like(np.asarray(bdnf, float))
+    target = rule.k_bdnf * np.asarray(drive_5ht2a, float)
+    return target + (bdnf - target) * np.exp(-dt_h / rule.tau_bdnf)
 
 
 def weights(stable, labile):

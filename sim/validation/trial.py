@@ -1,12 +1,21 @@
-"""``sim validate trial``: the virtual phase-3 trial (experiments/phase3_trial.toml) against MAPP1."""
+"""``sim validate trial``: the virtual phase-3 trial (experiments/phase3_trial.toml) against MAPP1.
+
+The outcome map (sim/outcomes.py) is fitted on the placebo arm only, so the two placebo rows are
+``fitted``; the MDMA arm's change, the between-arm difference, Cohen's d and the MDMA arm's responder
+share are predictions (out of sample). Bands are MAPP1's 95 % intervals, computed from the published
+means, SDs and completer numbers (MDMA 42, placebo 37; Mitchell et al. 2021 Nat Med 27:1025): a mean
++/- 1.96 SD / sqrt(n), a difference +/- 1.96 sqrt(SD1^2/n1 + SD2^2/n2), a share +/- 1.96 sqrt(p(1-p)/n)
+and d +/- 1.96 sqrt((n1 + n2)/(n1 n2) + d^2 / (2 (n1 + n2))) (Hedges & Olkin 1985).
+"""
 
 from __future__ import annotations
 
+import math
+
 from sim.targets import Target
 
-# ---- virtual clinical trial (MAPP1) ---------------------------------------------------------------
-
-MAPP1 = "Mitchell et al. 2021 Nat Med 27:1025 (MAPP1), ../shared/targets/TARGETS.md"
+MAPP1 = "Mitchell et al. 2021 Nat Med 27:1025 (MAPP1)"
+N_MDMA, N_PLACEBO = 42, 37
 _TRIAL_CACHE: dict[str, tuple] = {}
 
 
@@ -32,17 +41,36 @@ def _trial(what):
             return s["placebo"].change_mean - s["mdma"].change_mean
         if what == "d":
             return d
+        if what.endswith("_change"):
+            return s[what.removesuffix("_change")].change_mean
         return 100.0 * s[what].no_diagnosis
     return value
 
 
-# Bands from issue 8; the outcome model's parameters were fitted to these rows (sim/outcomes.py).
+def _mean_band(m, sd, n):
+    h = 1.96 * sd / math.sqrt(n)
+    return m - h, m + h
+
+
+def _share_band(p, n):
+    h = 1.96 * math.sqrt(p * (1 - p) / n)
+    return 100 * (p - h), 100 * (p + h)
+
+
+_DIFF_H = 1.96 * math.sqrt(11.6**2 / N_MDMA + 11.5**2 / N_PLACEBO)
+_D_H = 1.96 * math.sqrt((N_MDMA + N_PLACEBO) / (N_MDMA * N_PLACEBO) + 0.91**2 / (2 * (N_MDMA + N_PLACEBO)))
+
 TRIAL_TARGETS = (
-    Target("trial", "CAPS-5 change, placebo minus MDMA (18 weeks)", "10.5 (-13.9 vs -24.4)", 5.5, 15.5, "points",
-           MAPP1, True, _trial("diff")),
-    Target("trial", "MDMA arm no longer meeting PTSD diagnosis", "67 %", 57.0, 77.0, "%", MAPP1, True,
-           _trial("mdma")),
-    Target("trial", "placebo arm no longer meeting PTSD diagnosis", "32 %", 22.0, 42.0, "%", MAPP1, True,
-           _trial("placebo")),
-    Target("trial", "Cohen's d between arms (CAPS-5 change)", "0.91", 0.61, 1.21, "1", MAPP1, True, _trial("d")),
+    Target("trial", "placebo arm CAPS-5 change (18 weeks)", "-13.9 (SD 11.5)", *_mean_band(-13.9, 11.5, N_PLACEBO),
+           "points", MAPP1, True, _trial("placebo_change")),
+    Target("trial", "placebo arm no longer meeting PTSD diagnosis", "32 %", *_share_band(0.32, N_PLACEBO), "%", MAPP1,
+           True, _trial("placebo")),
+    Target("trial", "MDMA arm CAPS-5 change (18 weeks), predicted", "-24.4 (SD 11.6)", *_mean_band(-24.4, 11.6, N_MDMA),
+           "points", MAPP1, False, _trial("mdma_change")),
+    Target("trial", "CAPS-5 change, placebo minus MDMA, predicted", "10.5", 10.5 - _DIFF_H, 10.5 + _DIFF_H, "points",
+           MAPP1, False, _trial("diff")),
+    Target("trial", "Cohen's d between arms, predicted", "0.91", 0.91 - _D_H, 0.91 + _D_H, "1", MAPP1, False,
+           _trial("d")),
+    Target("trial", "MDMA arm no longer meeting PTSD diagnosis, predicted", "67 %", *_share_band(0.67, N_MDMA), "%",
+           MAPP1, False, _trial("mdma")),
 )
