@@ -13,9 +13,9 @@ $(STAMP): setup.cfg pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/sim run experiments/demo.toml -o results/demo.h5
-	$(BIN)/sim plot results/demo.h5 --kind cascade -o results/demo.png
-	$(BIN)/sim plot results/demo.h5 --kind amygdala -o results/demo_amygdala.png
+	$(BIN)/sim run experiments/demo.toml -o results/demo.h5 --force
+	$(BIN)/sim plot results/demo.h5 --kind cascade -o results/demo.png --force
+	$(BIN)/sim plot results/demo.h5 --kind amygdala -o results/demo_amygdala.png --force
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -1,8 +1,19 @@
-"""The ``sim`` command (DESIGN.md section 2). Bad input: one line on stderr, exit status 2."""
+"""The ``sim`` command (DESIGN.md section 2).
+
+Bad input: one line on stderr, exit status 2, never a traceback. A run that could not finish (a
+solver failure, a full disk): one line, exit status 1. Interrupted (Ctrl-C, SIGTERM): exit 130/143,
+and every output is either the previous file, untouched, or a complete new one (:mod:`sim.store`).
+
+Only the standard library is imported at start-up, so that ``sim --help`` answers at once; each verb
+imports what it needs.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import signal
 import sys
 from pathlib import Path
 
@@ -10,6 +21,8 @@ from sim.errors import SimInputError
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
+H5_SUFFIXES = (".h5", ".hdf5")
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -17,21 +30,138 @@ class _Parser(argparse.ArgumentParser):
         raise SimInputError(f"{self.prog}: {message}")
 
 
+class _ValidateParser(_Parser):
+    """``sim validate --help`` lists the suites (imported only when help is asked for)."""
+
+    def format_help(self):
+        from sim.validate import SUITES
+
+        self.epilog = "suites: " + ", ".join(f"{name} ({len(rows)} rows)" for name, rows in SUITES.items())
+        return super().format_help()
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that every ``finally`` and temporary-file cleanup runs."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
+
+
+# ---- shared pieces -----------------------------------------------------------------------------
+
 def _overrides(pairs):
     from sim.config import parse_override
 
     return dict(parse_override(p) for p in pairs or [])
 
 
-def cmd_run(args) -> int:
-    from sim.config import load_experiment
-    from sim.runner import run
+def _load(args):
+    """The experiment with its ``--set`` overrides, checked against the model (parameter names and
+    ranges, drugs and routes) before anything is computed; then one warning line per setting outside
+    the validated range (after the checks, so that bad input gets exactly one line)."""
+    from sim.config import load_experiment, range_warnings
 
     exp = load_experiment(args.experiment, _overrides(args.set))
-    result = run(exp)
-    out = Path(args.output) if args.output else Path("results") / f"{Path(args.experiment).stem}.h5"
-    result.to_hdf5(out, precision=exp.precision)
-    failed = int((result.status != 0).sum())
+    try:
+        _precheck(exp)
+    except SimInputError as exc:  # every message names the file
+        if str(exc).startswith(exp.source_path):
+            raise
+        raise SimInputError(f"{exp.source_path}: {exc}") from None
+    for line in range_warnings(exp):
+        _note(args, f"warning: {line}", always=True)
+    return exp
+
+
+def _precheck(exp) -> None:
+    from dataclasses import replace
+
+    from sim.cohort import parameter_matrix
+    from sim.dosing import dose_events
+    from sim.runner import build_model, first_session, model_for
+
+    exp = replace(exp, cohort_size=min(exp.cohort_size, 64))  # names and ranges: a few runs tell
+    if exp.protocol is not None:
+        if exp.doses:  # first_session names the conflict
+            first_session(exp)
+        model = build_model(exp.species, ("mdma",))
+        parameter_matrix(exp, model)
+        return
+    model = model_for(exp)
+    dose_events(exp, model, parameter_matrix(exp, model))
+
+
+def _note(args, message: str, always: bool = False) -> None:
+    if always or not getattr(args, "quiet", False):
+        print(f"sim: {message}", file=sys.stderr)
+
+
+def default_name(experiment: str, overrides: dict, suffix: str = ".h5") -> str:
+    """``<stem>.h5``, or with overrides ``<stem>__dose.0.amount_mg=80.h5`` so that variants never
+    overwrite each other."""
+    from sim.config import override_label
+
+    stem = Path(experiment).stem
+    label = override_label(overrides)
+    if label:
+        stem += "__" + re.sub(r"[^A-Za-z0-9._=+,-]", "_", label.replace(",", "__"))
+    return stem[:200] + suffix
+
+
+def _check_output(given: str | None, default: Path, force: bool, suffixes=H5_SUFFIXES, what: str = "HDF5 file",
+                  verb: str = "") -> Path:
+    """The output path: the right suffix, an existing folder, not an existing file unless ``--force``."""
+    out = Path(given) if given else default
+    flag = f"-o {given}" if given else f"default output {out}"
+    if out.suffix.lower() not in suffixes:
+        raise SimInputError(f"{verb}{flag}: the {what} must end in {' or '.join(suffixes)}")
+    if not given:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    elif not out.parent.is_dir():
+        raise SimInputError(f"{verb}{flag}: folder {out.parent} does not exist (create it first)")
+    if not os.access(out.parent, os.W_OK):
+        raise SimInputError(f"{verb}{flag}: folder {out.parent} is not writable")
+    if out.is_dir():
+        raise SimInputError(f"{verb}{flag}: is a folder")
+    if out.exists() and not force:
+        raise SimInputError(f"{verb}{flag}: exists; add --force to overwrite it (or choose another -o)")
+    return out
+
+
+def _compile_notice(args) -> None:
+    """A one-line notice before numba compiles the solver and the model for the first time."""
+    root = os.environ.get("NUMBA_CACHE_DIR")
+    solver = Path(root) if root else Path(__file__).resolve().parent / "solver" / "__pycache__"
+    cached = solver.is_dir() and any(solver.rglob("rodas4*.nbi"))
+    if not cached:
+        _note(args, f"compiling kernels, once, ~{COMPILE_S} s (later runs load them from the cache)")
+
+
+COMPILE_S = 60  # measured: see the note of issue 19 (first run with an empty numba cache, 2 cores)
+
+
+def _failed_runs(result) -> int:
+    import numpy as np
+
+    return int((np.asarray(result.status) != 0).sum()) if result.status is not None else 0
+
+
+# ---- verbs -------------------------------------------------------------------------------------
+
+def cmd_run(args) -> int:
+    from sim.store import OutputLock
+
+    exp = _load(args)
+    out = _check_output(args.output, Path("results") / default_name(args.experiment, dict(exp.overrides)),
+                        args.force, verb="run: ")
+    with OutputLock(out):
+        _compile_notice(args)
+        from sim.runner import run
+
+        result = run(exp)
+        result.to_hdf5(out, precision=exp.precision)
+    failed = _failed_runs(result)
     if failed:
         from sim.solver import Status
 
@@ -42,20 +172,33 @@ def cmd_run(args) -> int:
     return EXIT_FAILED if failed else 0
 
 
-def cmd_trial(args) -> int:
-    from sim import outcomes
-    from sim.config import load_experiment
-    from sim.runner import run_trial
-    from sim.store import write_result
+MIN_PER_ARM = 2
 
-    exp = load_experiment(args.experiment, _overrides(args.set))
-    result, outcome = run_trial(exp)
-    out = Path(args.output) if args.output else Path("results") / f"{Path(args.experiment).stem}.h5"
-    write_result(result, out, precision=exp.precision, outcomes=outcome)
-    summaries, d = outcomes.summarize(outcome["arm"], outcome["caps5_baseline"], outcome["caps5_final"],
-                                      outcome["diagnosis_final"])
-    print(outcomes.format_table(summaries, d))
-    failed = int((result.status != 0).sum())
+
+def cmd_trial(args) -> int:
+    import json
+
+    from sim import stats
+    from sim.store import OutputLock, write_result
+
+    exp = _load(args)
+    if exp.cohort_size < MIN_PER_ARM:
+        raise SimInputError(f"{exp.source_path}: cohort.size: {exp.cohort_size} patient(s) per arm; a trial needs at "
+                            f"least {MIN_PER_ARM} per arm for a spread and an effect size (20 or more for intervals "
+                            "worth reading)")
+    out = _check_output(args.output, Path("results") / default_name(args.experiment, dict(exp.overrides)),
+                        args.force, verb="trial: ")
+    with OutputLock(out):
+        _compile_notice(args)
+        from sim.runner import run_trial
+
+        with stats.stage(f"trial: {exp.cohort_size} patients per arm", quiet=args.quiet):
+            result, outcome = run_trial(exp)
+        summary = stats.trial_summary(outcome, seed=exp.seed)
+        result.attrs["outcome_summary"] = json.dumps(summary, sort_keys=True)
+        write_result(result, out, precision=exp.precision, outcomes=outcome)
+    print(stats.format_trial_summary(summary))
+    failed = _failed_runs(result)
     if failed:
         print(f"sim trial: {failed} of {len(result.status)} patients' pharmacology failed; their amygdala rows "
               "are NaN and their outcome assumes an untreated memory", file=sys.stderr)
@@ -64,14 +207,29 @@ def cmd_trial(args) -> int:
 
 
 def cmd_sweep(args) -> int:
-    from sim.config import load_experiment
-    from sim.sweep import run_sweep
+    from sim.store import OutputLock
 
     if args.workers is not None and args.workers < 1:
-        raise SimInputError(f"sim sweep: --workers must be >= 1, got {args.workers}")
-    exp = load_experiment(args.experiment, _overrides(args.set))
-    out = run_sweep(exp, args.output, workers=args.workers, scheduler=args.scheduler, resume=args.resume,
-                    chunk_runs=args.chunk_runs, summaries_only=args.summaries_only or None)
+        raise SimInputError(f"sweep: --workers must be >= 1, got {args.workers}")
+    if args.chunk_runs is not None and args.chunk_runs < 1:
+        raise SimInputError(f"sweep: --chunk-runs must be >= 1, got {args.chunk_runs}")
+    exp = _load(args)
+    out = _check_output(args.output, Path("results") / default_name(args.experiment, dict(exp.overrides)),
+                        args.force or args.resume, verb="sweep: ")
+    with OutputLock(out):
+        if args.force and not args.resume and out.exists():
+            from sim.store import Journal
+
+            out.unlink()
+            journal = Journal(out, "")
+            if journal.folder.is_dir():
+                journal.clear()
+        _compile_notice(args)
+        from sim.sweep import run_sweep
+
+        out = run_sweep(exp, out, workers=args.workers, scheduler=args.scheduler, resume=args.resume,
+                        chunk_runs=args.chunk_runs, summaries_only=args.summaries_only or None,
+                        progress=False if args.quiet else None)
     print(f"wrote {out}")
     return 0
 
@@ -80,12 +238,22 @@ def cmd_sensitivity(args) -> int:
     from sim import sensitivity
     from sim.result import Result
 
-    result = Result.from_hdf5(args.result)
-    indices = sensitivity.sobol_indices(result, args.output, args.metric)
-    print(sensitivity.format_table(indices, args.output, args.metric))
+    var = args.output_var or args.output_deprecated
+    if not var:
+        raise SimInputError("sensitivity: --output-var is required (the output to analyse, e.g. plasma_mdma)")
+    plot = None
     if args.plot:
-        sensitivity.plot(indices, args.output, args.metric, args.plot)
-        print(f"wrote {args.plot}")
+        plot = _check_output(args.plot, Path(args.plot), args.force, FIGURE_SUFFIXES, "figure", "sensitivity: ")
+    result = Result.from_hdf5(args.result)
+    indices = sensitivity.sobol_indices(result, var, args.metric)
+    print(sensitivity.format_table(indices, var, args.metric))
+    for line in sensitivity.design_warnings(indices, result):
+        _note(args, f"warning: {args.result}: {line}", always=True)
+    if plot:
+        sensitivity.plot(indices, var, args.metric, plot)
+        print(f"wrote {plot}")
+    if args.output_deprecated and not args.output_var:
+        _note(args, "warning: --output is deprecated; use --output-var", always=True)
     return 0
 
 
@@ -98,18 +266,17 @@ def cmd_params(args) -> int:
     table = [(n, model.parameter(n)) for n in model.parameter_names] + qualified_parameters()
     rows = [(n, p) for n, p in table if args.mechanism in (None, n.split(".")[0])]
     if not rows:
+        from sim.errors import closest
+
         mechanisms = sorted({n.split(".")[0] for n, _ in table})
-        raise SimInputError(f"sim params: unknown mechanism {args.mechanism!r} (known: {', '.join(mechanisms)})")
+        hint = closest(args.mechanism, mechanisms, listed=20)
+        raise SimInputError(f"params: unknown mechanism {args.mechanism!r}; {hint}")
     print(format_table([p for _, p in rows], [n for n, _ in rows]))
     return 0
 
 
-def _figure_path(path: str, verb: str) -> Path:
-    out = Path(path)
-    if out.suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise SimInputError(f"sim {verb}: -o {path}: the figure must end in .png, .svg or .pdf")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    return out
+def _figure_path(given: str | None, default: Path, force: bool, verb: str = "plot: ") -> Path:
+    return _check_output(given, default, force, FIGURE_SUFFIXES, "figure", verb)
 
 
 def cmd_plot(args) -> int:
@@ -118,59 +285,80 @@ def cmd_plot(args) -> int:
 
     if args.kind == "vlachos":  # the amygdala models' reproduced published result; needs no file
         if args.result:
-            raise SimInputError("sim plot: --kind vlachos draws the reference protocol and takes no result file")
+            raise SimInputError("plot: --kind vlachos draws the reference protocol and takes no result file")
+        out = _figure_path(args.output, Path("results") / "vlachos.png", args.force)
         from sim.amygdala.plots import vlachos_figure
 
-        vlachos_figure(_figure_path(args.output, "plot"))
-        print(f"wrote {args.output}")
+        vlachos_figure(out)
+        print(f"wrote {out}")
         return 0
     if not args.result:
-        raise SimInputError(f"sim plot: --kind {args.kind} needs a result file")
+        raise SimInputError(f"plot: --kind {args.kind or 'timecourse'} needs a result file")
     results = [Result.from_hdf5(p) for p in args.result]
-    if len(results) > 1 and args.kind != "compare":
-        raise SimInputError(f"sim plot: {len(results)} result files given; only --kind compare takes several")
+    kind = args.kind or plots.default_kind(results[0], has_outcomes=_has_outcomes(args.result[0]))
+    if len(results) > 1 and kind != "compare":
+        if args.kind:
+            raise SimInputError(f"plot: {len(results)} result files given; only --kind compare takes several")
+        kind = "compare"
+    for path, result in zip(args.result, results, strict=True):
+        refused, note = plots.failed_runs_note(result, path)
+        if refused:
+            raise SimInputError(refused)
+        if note:
+            _note(args, note)
+    results = [plots.without_failed_runs(r) for r in results]
     outputs = args.outputs.split(",") if args.outputs else None
     if outputs:
         have = set().union(*(r.outputs for r in results))
         have |= {n.rsplit(".", 1)[0] for n in have}  # summaries: <output>.<metric>
         missing = [o for o in outputs if o not in have]
         if missing:
-            raise SimInputError(f"{args.result[0]}: --outputs: no output named {missing[0]!r}")
+            from sim.errors import closest
+
+            raise SimInputError(f"{args.result[0]}: --outputs: no output named {missing[0]!r}; "
+                                f"{closest(missing[0], sorted(have))}")
     labels = args.labels.split(",") if args.labels else None
     if labels and len(labels) != len(results):
-        raise SimInputError(f"sim plot: --labels has {len(labels)} names for {len(results)} files")
-    out = _figure_path(args.output, "plot")
+        raise SimInputError(f"plot: --labels has {len(labels)} names for {len(results)} files")
+    default = Path(args.result[0]).with_name(f"{Path(args.result[0]).stem}_{kind}.png")
+    out = _figure_path(args.output, default, args.force)
     result = results[0]
+    metric = "cmax" if args.metric == "peak" else args.metric
     try:
-        if args.kind == "timecourse":
+        if kind == "timecourse":
             plots.timecourse(result, outputs, out)
-        elif args.kind == "cascade":
+        elif kind == "cascade":
             plots.cascade(result, out, outputs)
-        elif args.kind == "compare":
+        elif kind == "compare":
             plots.compare(results, labels, out, outputs)
-        elif args.kind == "cohort":
+        elif kind == "cohort":
             plots.cohort(result, out, outputs)
-        elif args.kind == "dose-response":
-            plots.dose_response(result, outputs, args.param, args.metric, out)
-        elif args.kind == "amygdala":
+        elif kind == "dose-response":
+            plots.dose_response(result, outputs, args.param, metric, out)
+        elif kind == "amygdala":
             plots.amygdala(result, out)
-        elif args.kind == "trial":
+        elif kind == "trial":
             from sim.store import read_outcomes
 
             plots.trial(result, read_outcomes(args.result[0]), out)
     except ValueError as exc:
-        raise SimInputError(f"{args.result[0]}: --kind {args.kind}: {exc}") from None
+        raise SimInputError(f"{args.result[0]}: --kind {kind}: {exc}") from None
     print(f"wrote {out}")
     return 0
+
+
+def _has_outcomes(path) -> bool:
+    from sim.store import read_outcomes
+
+    return bool(read_outcomes(path))
 
 
 def cmd_report(args) -> int:
     from sim.report import write_report
     from sim.result import Result
 
-    out = Path(args.output)
-    if out.suffix.lower() not in (".html", ".htm"):
-        raise SimInputError(f"sim report: -o {args.output}: the report must end in .html")
+    default = Path(args.result).with_suffix(".html")
+    out = _check_output(args.output, default, args.force, (".html", ".htm"), "report", "report: ")
     result = Result.from_hdf5(args.result)
     suites = [s for s in args.validate.split(",") if s] if args.validate else None
     write_report(result, out, source=args.result, validate=not args.no_validate, suites=suites)
@@ -181,7 +369,8 @@ def cmd_report(args) -> int:
 def cmd_validate(args) -> int:
     from sim.validate import run_suites
 
-    ok = run_suites(args.suites or None)
+    _compile_notice(args)
+    ok = run_suites(args.suites or None, progress=not args.quiet)
     return 0 if ok else EXIT_FAILED
 
 
@@ -192,38 +381,52 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def _version() -> str:
+    from sim import __version__
+
+    return f"sim (neuropharm-sim) {__version__}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="sim", description="neuropharm-sim: research and teaching simulator "
                                               "(not clinical guidance)")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
+    common = _Parser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true", help="no progress bars or notices on stderr")
+    writes = _Parser(add_help=False)
+    writes.add_argument("--force", action="store_true", help="overwrite an existing output file")
 
-    p = sub.add_parser("run", help="run one experiment (one subject or a cohort)")
+    p = sub.add_parser("run", parents=[common, writes], help="run one experiment (one subject or a cohort)")
     p.add_argument("experiment", help="experiment TOML file")
-    p.add_argument("-o", "--output", help="HDF5 file to write (default results/<name>.h5)")
+    p.add_argument("-o", "--output", help="HDF5 file to write, .h5 or .hdf5 (default results/<name>[__<overrides>].h5)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a TOML key, e.g. dose.0.amount_mg=80")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("trial", help="virtual clinical trial: [protocol] for both arms (MDMA, placebo)")
+    p = sub.add_parser("trial", parents=[common, writes],
+                       help="virtual clinical trial: [protocol] for both arms (MDMA, placebo)")
     p.add_argument("experiment", help="experiment TOML file with a [protocol] table")
-    p.add_argument("-o", "--output", help="HDF5 file to write (default results/<name>.h5)")
+    p.add_argument("-o", "--output", help="HDF5 file to write (default results/<name>[__<overrides>].h5)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a TOML key, e.g. cohort.size=1000")
     p.set_defaults(func=cmd_trial)
 
-    p = sub.add_parser("sweep", help="run the experiment's [sweep] in chunks; resumable")
+    p = sub.add_parser("sweep", parents=[common, writes], help="run the experiment's [sweep] in chunks; resumable")
     p.add_argument("experiment", help="experiment TOML file with a [sweep] table")
-    p.add_argument("-o", "--output", required=True, help="HDF5 file to write")
+    p.add_argument("-o", "--output", help="HDF5 file to write (default results/<name>[__<overrides>].h5)")
     p.add_argument("--workers", type=int, help="local worker processes (default: number of cores)")
     p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786")
     p.add_argument("--resume", action="store_true", help="finish an interrupted sweep in OUT")
-    p.add_argument("--chunk-runs", type=int, help="runs per task (default 256)")
+    p.add_argument("--chunk-runs", type=int, help="runs per task (default: up to 256, so that every worker gets one)")
     p.add_argument("--summaries-only", action="store_true", help="store cmax/tmax/auc/final, not time courses")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a TOML key")
     p.set_defaults(func=cmd_sweep)
 
-    p = sub.add_parser("sensitivity", help="Sobol indices of a Sobol sweep (SALib)")
+    p = sub.add_parser("sensitivity", parents=[common, writes], help="Sobol indices of a Sobol sweep (SALib)")
     p.add_argument("result", help="HDF5 file from sim sweep with method = 'sobol'")
-    p.add_argument("--output", required=True, help="output name, e.g. plasma_mdma")
-    p.add_argument("--metric", default="auc", choices=("auc", "peak", "final"))
+    p.add_argument("--output-var", help="the output to analyse, e.g. plasma_mdma")
+    p.add_argument("--output", dest="output_deprecated", help=argparse.SUPPRESS)  # old name of --output-var
+    p.add_argument("--metric", default="auc", choices=("auc", "cmax", "final", "peak"),
+                   help="per-run summary (default auc; peak is the old name of cmax)")
     p.add_argument("--plot", help="also write a bar chart (.png/.svg/.pdf)")
     p.set_defaults(func=cmd_sensitivity)
 
@@ -232,13 +435,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--species", default="human", choices=("human", "rat"))
     p.set_defaults(func=cmd_params)
 
-    p = sub.add_parser("plot", help="figures of result files (kinds: timecourse, cascade, compare, cohort, "
-                                     "dose-response, amygdala, trial, vlachos)")
+    p = sub.add_parser("plot", parents=[common, writes],
+                       help="figures of result files (kinds: timecourse, cascade, compare, cohort, dose-response, "
+                            "amygdala, trial, vlachos)")
     p.add_argument("result", nargs="*", help="HDF5 result file (several for --kind compare; none for vlachos)")
-    p.add_argument("-o", "--output", required=True, help="figure file (.png, .svg, .pdf)")
-    p.add_argument("--kind", default="timecourse", choices=("timecourse", "cascade", "compare", "cohort",
-                                                            "dose-response", "amygdala", "trial", "vlachos"),
-                   help="timecourse (default): chosen outputs; cascade: dose to brain on one time axis; "
+    p.add_argument("-o", "--output", help="figure file, .png, .svg or .pdf (default: <result>_<kind>.png beside it)")
+    p.add_argument("--kind", choices=("timecourse", "cascade", "compare", "cohort", "dose-response", "amygdala",
+                                      "trial", "vlachos"),
+                   help="default: trial for a sim trial file, dose-response for a sweep, compare for several "
+                        "files, else cascade. timecourse: chosen outputs; cascade: dose to brain on one time axis; "
                         "compare: files (or one file's arms) overlaid; cohort: median and 5-95 %% band; "
                         "dose-response: a sweep's summary metric against a swept parameter; "
                         "amygdala: per-trial fear response and BLA/CeM rates of [amygdala] probe trials; "
@@ -246,22 +451,25 @@ def build_parser() -> argparse.ArgumentParser:
                         "vlachos: both amygdala models through the Vlachos et al. 2011 protocol (no file)")
     p.add_argument("--outputs", help="comma-separated output names (default depends on the kind)")
     p.add_argument("--param", help="dose-response: the swept parameter on the x axis (default: the first dose)")
-    p.add_argument("--metric", default="cmax", choices=("cmax", "tmax", "auc", "final", "fold"),
+    p.add_argument("--metric", default="cmax", choices=("cmax", "tmax", "auc", "final", "fold", "peak"),
                    help="dose-response: per-run summary on the y axis (default cmax; fold = peak / value at t=0)")
     p.add_argument("--labels", help="compare: comma-separated legend names, one per file")
     p.set_defaults(func=cmd_plot)
 
-    p = sub.add_parser("report", help="one self-contained HTML report: experiment, figures, metrics, provenance")
+    p = sub.add_parser("report", parents=[common, writes],
+                       help="one self-contained HTML report: experiment, figures, metrics, provenance")
     p.add_argument("result", help="HDF5 result file")
-    p.add_argument("-o", "--output", required=True, help="HTML file to write")
+    p.add_argument("-o", "--output", help="HTML file to write (default: <result>.html beside it)")
     p.add_argument("--validate", metavar="SUITES",
                    help="comma-separated sim validate suites to include (default: those that apply to the file)")
     p.add_argument("--no-validate", action="store_true",
                    help="leave out the validation rows (they re-run the published targets: about 1-6 s per suite)")
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("validate", help="compare with published targets; non-zero exit on failure")
-    p.add_argument("suites", nargs="*", help="suites to run (default: all)")
+    sub._parser_class = _ValidateParser  # its --help lists the suites
+    p = sub.add_parser("validate", parents=[common], help="compare with published targets; non-zero exit on failure")
+    sub._parser_class = _Parser
+    p.add_argument("suites", nargs="*", help="suites to run (default: all; listed below)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("bench", help="run the benchmark suite")
@@ -271,16 +479,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(message: str) -> str:
+    """``sim: error: <message>`` on one line, without a doubled ``sim``."""
+    text = " ".join(str(message).split())
+    if text.startswith("sim "):
+        text = text[4:]
+    elif text.startswith("sim: "):
+        text = text[5:]
+    return text
+
+
 def main(argv=None) -> int:
+    previous = None
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread (e.g. an embedding application): leave signals alone
+        pass
     try:
         args = build_parser().parse_args(argv)
         return args.func(args)
     except SimInputError as exc:
-        print(f"sim: error: {exc}", file=sys.stderr)
+        print(f"sim: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("sim: interrupted", file=sys.stderr)
+        print("sim: interrupted; outputs are as they were before, or complete", file=sys.stderr)
         return 130
+    except Terminated:
+        print("sim: terminated; outputs are as they were before, or complete", file=sys.stderr)
+        return 143
+    except OSError as exc:  # disk full, permissions, a vanished folder: the run itself could not finish
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"sim: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -37,8 +37,10 @@ def _subject_value(model: Model, key: str, value, where: str) -> tuple[int, floa
     """Map a [subject] or [cohort.vary] key and value to (parameter index, numeric value)."""
     name = SUBJECT_KEYS.get(key, key)
     if not model.has_parameter(name):
-        known = ", ".join([*SUBJECT_KEYS, *model.parameter_names])
-        raise ConfigError(f"{where}.{key}: unknown parameter (known: {known})")
+        from sim.errors import closest
+
+        hint = closest(key, [*SUBJECT_KEYS, *model.parameter_names])
+        raise ConfigError(f"{where}.{key}: unknown parameter; {hint} (`sim params` lists every parameter)")
     if key == "cyp2d6":
         if value not in pk.PHENOTYPE_CAPACITY:
             raise ConfigError(f"{where}.{key}: unknown phenotype {value!r}")

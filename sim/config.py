@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.errors import ConfigError
+from sim.errors import ConfigError, closest, nearest
 
 SPECIES = ("human", "rat")
 ROUTES = ("oral", "iv", "ip", "sc")
@@ -121,10 +121,30 @@ def load_experiment(path, overrides: dict[str, Any] | None = None) -> Experiment
     """Read, override (``{"dose.0.amount_mg": 80}``) and validate an experiment file."""
     path = Path(path)
     try:
-        text = path.read_text()
+        if path.is_file() and path.stat().st_size > MAX_EXPERIMENT_BYTES:
+            raise ConfigError(f"{path}: {path.stat().st_size / 1e6:.0f} MB is too large for an experiment file "
+                              "(a TOML text file)")
+        raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read experiment file ({exc.strerror or exc})") from None
-    return parse_experiment(text, str(path), overrides)
+    return parse_experiment(decode_text(raw, path), str(path), overrides)
+
+
+MAX_EXPERIMENT_BYTES = 10_000_000
+
+
+def decode_text(raw: bytes, path) -> str:
+    """The text of an experiment file: UTF-8 TOML (the TOML standard's only encoding), no binary data."""
+    if len(raw) > MAX_EXPERIMENT_BYTES:
+        raise ConfigError(f"{path}: {len(raw) / 1e6:.0f} MB is too large for an experiment file (a TOML text file)")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise ConfigError(f"{path}: binary data (NUL byte at offset {nul}); an experiment is a UTF-8 TOML text file")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the "
+                          "experiment as UTF-8 TOML") from None
 
 
 def parse_experiment(text: str, source: str = "<string>", overrides: dict[str, Any] | None = None) -> Experiment:
@@ -136,6 +156,18 @@ def parse_experiment(text: str, source: str = "<string>", overrides: dict[str, A
     for key, value in overrides.items():
         _apply_override(data, key, value, source)
     return _validate(data, text, source, tuple(overrides.items()))
+
+
+def override_label(overrides) -> str:
+    """``--set`` overrides as one short label: ``dose.0.amount_mg=80,cohort.size=50``."""
+    return ",".join(f"{k}={_short(v)}" for k, v in dict(overrides).items())
+
+
+def _short(value) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    return text if len(text) <= 24 else text[:21] + "..."
 
 
 def parse_override(pair: str) -> tuple[str, Any]:
@@ -200,7 +232,7 @@ class _Checker:
             self.fail(where, f"must be a table, got {type(value).__name__}")
         for k in value:
             if k not in allowed:
-                self.fail(f"{where}.{k}", f"unknown key (allowed: {', '.join(allowed)})")
+                self.fail(f"{where}.{k}", f"unknown key; {closest(k, allowed, listed=12)}")
         return value
 
     def number(self, table: dict, key: str, where: str, default=None, *, minimum=None, positive=False,
@@ -211,7 +243,7 @@ class _Checker:
             return default
         value = table[key]
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail(f"{where}.{key}", f"must be a number, got {type(value).__name__} {value!r}")
+            self.fail(f"{where}.{key}", f"must be a number, got {type(value).__name__} {_clip(value)}")
         value = float(value)
         if math.isnan(value) or math.isinf(value):
             self.fail(f"{where}.{key}", f"must be finite, got {value}")
@@ -223,20 +255,25 @@ class _Checker:
             self.fail(f"{where}.{key}", f"must be <= {maximum:g}, got {value:g}")
         return value
 
-    def integer(self, table: dict, key: str, where: str, default: int, minimum: int) -> int:
+    def integer(self, table: dict, key: str, where: str, default: int, minimum: int,
+                maximum: int = 2**63 - 1) -> int:
         if key not in table:
             return default
         value = table[key]
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(f"{where}.{key}", f"must be an integer, got {type(value).__name__} {value!r}")
+            self.fail(f"{where}.{key}", f"must be an integer, got {type(value).__name__} {_clip(value)}")
         if value < minimum:
-            self.fail(f"{where}.{key}", f"must be >= {minimum}, got {value}")
+            self.fail(f"{where}.{key}", f"must be >= {minimum}, got {_clip(value)}")
+        if value > maximum:
+            self.fail(f"{where}.{key}", f"must be <= {maximum:,}, got {_clip(value)}")
         return value
 
     def choice(self, table: dict, key: str, where: str, options: tuple[str, ...], default: str) -> str:
         value = table.get(key, default)
         if not isinstance(value, str) or value.lower() not in options:
-            self.fail(f"{where}.{key}", f"must be one of {', '.join(options)}, got {value!r}")
+            near = nearest(value.lower(), options) if isinstance(value, str) else []
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            self.fail(f"{where}.{key}", f"must be one of {', '.join(options)}, got {_clip(value)}{hint}")
         return value.lower()
 
     def string(self, table: dict, key: str, where: str, default: str) -> str:
@@ -247,6 +284,12 @@ class _Checker:
 
 
 _REQUIRED = object()
+
+
+def _clip(value, limit: int = 60) -> str:
+    """``repr`` of a user's value, cut to one short line."""
+    text = repr(value).replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 _TOP = ("experiment", "dose", "subject", "amygdala", "protocol", "cohort", "sweep", "solver", "output")
 
 
@@ -266,20 +309,23 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
     c = _Checker(source)
     for k in data:
         if k not in _TOP:
-            c.fail(k, f"unknown table (allowed: {', '.join(_TOP)})")
+            c.fail(k, f"unknown table; {closest(k, _TOP, listed=12)}")
     exp = c.table(data, "experiment", ("name", "species", "duration_h", "output_interval_min", "seed",
                                        "description"), "experiment")
     if "experiment" not in data:
         c.fail("experiment", "missing table [experiment]")
     name = c.string(exp, "name", "experiment", Path(source).stem)
-    duration = c.number(exp, "duration_h", "experiment", _REQUIRED, positive=True)
+    label = override_label((k, v) for k, v in overrides if k != "experiment.name")
+    if label:  # titles and reports say what was changed
+        name = f"{name} [{label}]"
+    duration = c.number(exp, "duration_h", "experiment", _REQUIRED, positive=True, maximum=MAX_DURATION_H)
     interval = c.number(exp, "output_interval_min", "experiment", 1.0, positive=True)
     if interval / 60.0 > duration:
         c.fail("experiment.output_interval_min", f"{interval:g} min is longer than the run ({duration:g} h)")
     if duration * 60.0 / interval > 5e6:
         c.fail("experiment.output_interval_min", "more than 5 million output times; raise the interval")
     species = c.choice(exp, "species", "experiment", SPECIES, "human")
-    seed = c.integer(exp, "seed", "experiment", 0, 0)
+    seed = c.integer(exp, "seed", "experiment", 0, 0, 2**63 - 1)
     description = c.string(exp, "description", "experiment", "")
 
     doses = _validate_doses(c, data.get("dose", []), duration)
@@ -302,7 +348,7 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
 
     cohort = c.table(data, "cohort", ("size", "vary", "caps5_baseline_mean", "caps5_baseline_sd",
                                       "trauma_strength_cv", "prior_ssri_fraction"), "cohort")
-    size = c.integer(cohort, "size", "cohort", 1, 1)
+    size = c.integer(cohort, "size", "cohort", 1, 1, MAX_COHORT)
     caps_mean = c.number(cohort, "caps5_baseline_mean", "cohort", 44.0, minimum=0.0, maximum=80.0)
     caps_sd = c.number(cohort, "caps5_baseline_sd", "cohort", 6.0, minimum=0.0, maximum=40.0)
     trauma_cv = c.number(cohort, "trauma_strength_cv", "cohort", 0.0, minimum=0.0, maximum=2.0)
@@ -316,9 +362,9 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
                                      "summaries_only", "compress"), "sweep")
     if sweep:
         c.choice(sweep, "method", "sweep", SWEEP_METHODS, "sobol")
-        c.integer(sweep, "samples", "sweep", 1, 1)
-        c.integer(sweep, "seed", "sweep", 0, 0)
-        c.integer(sweep, "chunk_runs", "sweep", 1, 1)
+        c.integer(sweep, "samples", "sweep", 1, 1, MAX_COHORT)
+        c.integer(sweep, "seed", "sweep", 0, 0, 2**32 - 1)
+        c.integer(sweep, "chunk_runs", "sweep", 1, 1, MAX_COHORT)
         for flag in ("summaries_only", "compress"):
             if not isinstance(sweep.get(flag, False), bool):
                 c.fail(f"sweep.{flag}", "must be true or false")
@@ -333,13 +379,19 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
     solver_method = c.choice(solver, "method", "solver", SOLVER_METHODS, "rodas4")
     rtol = c.number(solver, "rtol", "solver", 1e-6, positive=True, maximum=0.1)
     atol = c.number(solver, "atol", "solver", 1e-9, positive=True)
-    max_steps = c.integer(solver, "max_steps", "solver", 200_000, 10)
+    max_steps = c.integer(solver, "max_steps", "solver", 200_000, 10, 10**9)
 
     output = c.table(data, "output", ("precision", "states"), "output")
     precision = c.choice(output, "precision", "output", PRECISIONS, "float32")
     save_states = output.get("states", True)
     if not isinstance(save_states, bool):
-        c.fail("output.states", f"must be true or false, got {save_states!r}")
+        c.fail("output.states", f"must be true or false, got {_clip(save_states)}")
+    values = size * (duration * 60.0 / interval + 1) * (2 if protocol is not None else 1)
+    if values > MAX_OUTPUT_VALUES:
+        c.fail("cohort.size" if size > 1 else "experiment.output_interval_min",
+               f"{size:,} runs x {duration * 60.0 / interval + 1:,.0f} output times is more than "
+               f"{MAX_OUTPUT_VALUES:,.0f} values per output; use fewer runs, a shorter run or a longer interval")
+    _hard_limits(c, doses, subject, species)
 
     return Experiment(
         name=name, duration_h=duration, output_interval_min=interval, species=species, seed=seed,
@@ -353,6 +405,73 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
 
 
 PROTOCOL_ARMS = ("mdma", "placebo")
+MAX_DURATION_H = 10 * 365 * 24.0  # ten years: beyond anything the model describes
+MAX_COHORT = 1_000_000
+MAX_OUTPUT_VALUES = 2e9  # per output: 8 GB in float32
+
+
+# ---- the ranges the model was validated for (warnings) and hard limits (refusals) ---------------
+
+# MDMA doses beyond which no simulation is meaningful: single oral doses of 40 mg/kg and above killed
+# rats (20-320 mg/kg tested; "An appraisal of the pharmacological and toxicological effects of a single
+# oral administration of MDMA in the rat", check), far above any human exposure described.
+MDMA_HARD_LIMIT_MG_PER_KG = 50.0
+REFERENCE_WEIGHT_KG = {"human": 70.0, "rat": 0.3}  # the PK presets' body weights (sim.kinetics.pk)
+# (low, high, unit, source): what the validation rows of `sim validate pk` cover
+VALIDATED_MDMA_DOSE = {
+    "human": (40.0, 150.0, "mg", "the human PK targets: Fallon 1999, Mas 1999, de la Torre 2000"),
+    "rat": (1.0, 20.0, "mg/kg", "the rat targets: Baumann 2009, Gudelsky & Nash 1996"),
+}
+VALIDATED_BODY_WEIGHT = {
+    "human": (50.0, 100.0, "assumed: adults of the PK targets, Mas 1999, de la Torre 2000"),
+    "rat": (0.25, 0.45, "Baumann 2009: 300-400 g rats"),
+}
+VALIDATED_DURATION_H = (240.0, "the longest single-run target: CYP2D6 recovery, O'Mathuna 2008")
+
+
+def _weight(subject: dict, species: str) -> float:
+    return float(subject.get("body_weight_kg", subject.get("pk.body_weight_kg", REFERENCE_WEIGHT_KG[species])))
+
+
+def _hard_limits(c: _Checker, doses, subject: dict, species: str) -> None:
+    weight = _weight(subject, species)
+    for i, d in enumerate(doses):
+        if d.drug != "mdma":
+            continue
+        per_kg = d.amount_mg_per_kg if d.amount_mg_per_kg is not None else d.amount_mg / weight
+        if per_kg > MDMA_HARD_LIMIT_MG_PER_KG:
+            key = "amount_mg_per_kg" if d.amount_mg_per_kg is not None else "amount_mg"
+            c.fail(f"dose.{i}.{key}", f"{per_kg:.4g} mg/kg is beyond the hard limit of "
+                   f"{MDMA_HARD_LIMIT_MG_PER_KG:g} mg/kg (single oral MDMA doses from 40 mg/kg killed rats); "
+                   "refused")
+
+
+def range_warnings(exp: Experiment) -> list[str]:
+    """One line per setting outside the range the model was validated for (the run goes ahead)."""
+    out = []
+    src = exp.source_path
+    weight = _weight(exp.subject, exp.species)
+    low, high, unit, source = VALIDATED_MDMA_DOSE[exp.species]
+    for i, d in enumerate(exp.doses):
+        if d.drug != "mdma":
+            continue
+        if unit == "mg":
+            value = d.amount_mg if d.amount_mg is not None else d.amount_mg_per_kg * weight
+            key = "amount_mg" if d.amount_mg is not None else "amount_mg_per_kg"
+        else:
+            value = d.amount_mg_per_kg if d.amount_mg_per_kg is not None else d.amount_mg / weight
+            key = "amount_mg_per_kg" if d.amount_mg_per_kg is not None else "amount_mg"
+        if not low <= value <= high:
+            out.append(f"{src}: dose.{i}.{key}: {value:.4g} {unit} of MDMA is outside the validated range "
+                       f"{low:g}-{high:g} {unit} ({source}): extrapolation")
+    low, high, source = VALIDATED_BODY_WEIGHT[exp.species]
+    if not low <= weight <= high:
+        out.append(f"{src}: subject.body_weight_kg: {weight:g} kg is outside the validated range {low:g}-{high:g} kg "
+                   f"({source}): extrapolation")
+    if exp.protocol is None and exp.duration_h > VALIDATED_DURATION_H[0]:
+        out.append(f"{src}: experiment.duration_h: {exp.duration_h:g} h is longer than the validated "
+                   f"{VALIDATED_DURATION_H[0]:g} h ({VALIDATED_DURATION_H[1]}): extrapolation")
+    return out
 
 
 def _validate_protocol(c: _Checker, data: dict) -> ProtocolSpec:

@@ -26,7 +26,17 @@ def dose_events(exp: Experiment, model: Model, params: np.ndarray) -> tuple[Even
             continue
         target = model.dose_target(dose.drug, dose.route)
         if target is None:
-            raise ConfigError(f"{exp.source_path}: dose.{k}: no model takes {dose.drug!r} by route {dose.route!r}")
+            from sim.errors import closest
+            from sim.kinetics.drugs import LIBRARY, dosable
+
+            if dose.drug not in LIBRARY:
+                raise ConfigError(f"{exp.source_path}: dose.{k}.drug: unknown drug {dose.drug!r}; "
+                                  f"{closest(dose.drug, sorted(LIBRARY), listed=12)}")
+            if not dosable(dose.drug, exp.species):
+                raise ConfigError(f"{exp.source_path}: dose.{k}.drug: {dose.drug!r} has no {exp.species} "
+                                  "pharmacokinetics in the drug library")
+            raise ConfigError(f"{exp.source_path}: dose.{k}.route: no model takes {dose.drug!r} by route "
+                              f"{dose.route!r}")
         per_run = varied.get(k)
         if dose.amount_mg is not None:
             mg = per_run if per_run is not None else np.full(n_runs, dose.amount_mg)

@@ -1085,3 +1085,65 @@ def trial(result: Result, outcomes: dict, path=None):
                  "the MDMA arm is the model's prediction (a hypothesis)", fontsize=11)
     fig.tight_layout()
     return _save(fig, path)
+
+
+# ---- which figure for a file, and runs whose solver failed (used by `sim plot` and `sim report`) ----
+
+def default_kind(result: Result, has_outcomes: bool = False) -> str:
+    """The kind `sim plot` draws when none is asked for: the trial figure for a `sim trial` file,
+    dose-response for a sweep (or summaries only), else the cascade when it fits, else time courses."""
+    if has_outcomes:
+        return "trial"
+    kinds = suggested_kinds(result)
+    if "sweep_method" in result.attrs and "dose-response" in kinds:
+        return "dose-response"
+    if "cascade" in kinds:
+        return "cascade"
+    if not _series_names(result) and "dose-response" in kinds:
+        return "dose-response"
+    return "timecourse"
+
+
+def failed_runs_note(result: Result, source: str = "") -> tuple[str, str]:
+    """(refusal, note): a refusal when every run's solver failed (nothing to draw), else a note naming
+    how many runs failed and are left out; both empty when all runs finished."""
+    if result.status is None or result.n_runs == 0:
+        return "", ""
+    status = np.asarray(result.status)
+    failed = int((status != 0).sum())
+    if failed == 0:
+        return "", ""
+    from sim.solver.status import Status
+
+    try:
+        why = Status(int(status[status != 0][0])).message
+    except ValueError:
+        why = f"status {int(status[status != 0][0])}"
+    where = f"{source}: " if source else ""
+    if failed == status.size:
+        return (f"{where}the solver failed in every run ({why}); nothing to draw (see /solver/status; loosen "
+                "[solver] rtol/atol or raise max_steps)"), ""
+    return "", f"{where}{failed} of {status.size} runs failed ({why}); they are left out of the figure"
+
+
+def without_failed_runs(result: Result) -> Result:
+    """A copy of ``result`` whose failed runs' outputs are NaN (not drawn; run numbers and arms kept);
+    the title says how many runs were left out."""
+    import dataclasses
+
+    if result.status is None:
+        return result
+    bad = np.asarray(result.status) != 0
+    if not bad.any() or bad.all():
+        return result
+
+    def masked(values):
+        arr = np.array(values, dtype=float)
+        if arr.ndim >= 1 and arr.shape[0] == bad.size:
+            arr[bad] = np.nan
+        return arr
+
+    attrs = dict(result.attrs)
+    attrs["experiment_name"] = (f"{attrs.get('experiment_name', '')} ({int(bad.sum())} of {bad.size} runs "
+                                "failed, not drawn)").strip()
+    return dataclasses.replace(result, outputs={k: masked(v) for k, v in result.outputs.items()}, attrs=attrs)

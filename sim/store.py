@@ -32,6 +32,7 @@ Layout::
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import h5py
@@ -130,8 +131,7 @@ def write_result(result, path, precision: str = "float32", outcomes: dict | None
     dtype = np.float32 if precision == "float32" else np.float64
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".partial")
-    with h5py.File(tmp, "w") as f:
+    with atomic_target(path) as tmp, h5py.File(tmp, "w") as f:
         time, run = _write_header(f, result.attrs, result.time, result.n_runs)
         _write_params(f, run, result.params, result.param_units, result.param_sources)
         outputs = f.create_group("outputs")
@@ -148,7 +148,6 @@ def write_result(result, path, precision: str = "float32", outcomes: dict | None
         _write_spikes(f, result.spikes)
         if outcomes:
             _write_outcomes(f, run, outcomes)
-    tmp.replace(path)
 
 
 OUTCOME_ATTRS = {
@@ -359,21 +358,45 @@ class Journal:
         return stamp.is_file() and stamp.read_text() == self.fingerprint
 
     def save(self, start: int, stop: int, arrays: dict, status: np.ndarray) -> None:
-        tmp = self.folder / f"chunk_{start}_{stop}.tmp.npz"
-        names = list(arrays)
-        np.savez(tmp, status=status, names=np.array(names), **{f"a{i}": arrays[n] for i, n in enumerate(names)})
-        tmp.replace(self.folder / f"chunk_{start}_{stop}.npz")
+        """Save one chunk as ``chunk_<start>_<stop>_<sha256>.npz``: the checksum of the file's bytes is in
+        its name, so a chunk truncated or altered on disk is recognised when it is read back."""
+        import hashlib
+        import io
 
-    def chunks(self):
-        """Yield (start, stop, arrays, status) for every saved chunk."""
-        for path in sorted(self.folder.glob("chunk_*_*.npz")):
-            if path.name.endswith(".tmp.npz"):
+        names = list(arrays)
+        buf = io.BytesIO()
+        np.savez(buf, status=status, names=np.array(names), **{f"a{i}": arrays[n] for i, n in enumerate(names)})
+        data = buf.getvalue()
+        digest = hashlib.sha256(data).hexdigest()[:32]
+        final = self.folder / f"chunk_{start}_{stop}_{digest}.npz"
+        with atomic_target(final) as tmp:
+            tmp.write_bytes(data)
+
+    def chunks(self, warn=None):
+        """Yield (start, stop, arrays, status) for every saved chunk whose checksum matches; a damaged
+        chunk (truncated, bit-flipped, unreadable) is removed and reported through ``warn(message)``, and
+        its runs are then computed again."""
+        import hashlib
+
+        for path in sorted(self.folder.glob("chunk_*_*_*.npz")):
+            parts = path.stem.split("_")
+            try:
+                _, start, stop, digest = parts
+                data = path.read_bytes()
+                if hashlib.sha256(data).hexdigest()[:32] != digest:
+                    raise ValueError("checksum mismatch")
+                import io
+
+                with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+                    names = [str(n) for n in npz["names"]]
+                    arrays = {n: npz[f"a{i}"] for i, n in enumerate(names)}
+                    status = npz["status"]
+            except (ValueError, OSError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+                path.unlink(missing_ok=True)
+                if warn is not None:
+                    warn(f"{path.name}: damaged journal chunk ({exc}); its runs will be computed again")
                 continue
-            _, start, stop = path.stem.split("_")
-            with np.load(path, allow_pickle=False) as data:
-                names = [str(n) for n in data["names"]]
-                arrays = {n: data[f"a{i}"] for i, n in enumerate(names)}
-                yield int(start), int(stop), arrays, data["status"]
+            yield int(start), int(stop), arrays, status
 
     def clear(self) -> None:
         for path in self.folder.glob("*"):
@@ -447,3 +470,93 @@ def _text(value):
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+# ---- write mechanics: atomic replacement and a lock per output ----------------------------------
+
+class OutputLocked(StoreError):
+    """Another process is writing the same output."""
+
+
+class OutputLock:
+    """An exclusive, non-blocking lock on an output path, held from before the computation until the
+    file is in place, so that a second ``sim`` writing the same file stops at once with a clear error.
+
+    The lock is ``flock`` on a hidden file ``.<name>.lock`` beside the output; it is removed on release
+    (after checking, on acquiring, that the lock file is still the one on disk, so that a removal racing
+    with a second writer cannot give two holders). A killed process's lock ends with the process."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.lock_path = self.path.with_name(f".{self.path.name}.lock")
+        self._fd = None
+
+    def acquire(self) -> OutputLock:
+        import fcntl
+        import os
+
+        while True:
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                raise OutputLocked(f"{self.path}: another sim process is writing this file (lock "
+                                   f"{self.lock_path.name}); wait for it to finish or choose another -o") from None
+            try:
+                same = os.fstat(fd).st_ino == os.stat(self.lock_path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                self._fd = fd
+                return self
+            os.close(fd)  # the holder removed it meanwhile: take a fresh one
+
+    def release(self) -> None:
+        import os
+
+        if self._fd is None:
+            return
+        try:
+            os.unlink(self.lock_path)
+        except FileNotFoundError:
+            pass
+        os.close(self._fd)
+        self._fd = None
+
+    def __enter__(self):
+        return self.acquire()
+
+    def __exit__(self, *exc):
+        self.release()
+
+
+class atomic_target:  # noqa: N801 (used as a context manager, like open)
+    """``with atomic_target(path) as tmp:`` write ``tmp``; on success it is flushed to disk and renamed
+    over ``path`` in one step (same folder, ``os.replace``), on any failure (disk full, a signal turned
+    into an exception, a bug) it is removed. Either the previous file or a complete new one is at
+    ``path``, never a partial one."""
+
+    def __init__(self, path):
+        import os
+
+        self.path = Path(path)
+        self.tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.partial")
+
+    def __enter__(self) -> Path:
+        return self.tmp
+
+    def __exit__(self, exc_type, exc, tb):
+        import os
+
+        if exc_type is None:
+            try:
+                with open(self.tmp, "rb+") as f:
+                    os.fsync(f.fileno())
+                os.replace(self.tmp, self.path)
+            except BaseException:
+                self.tmp.unlink(missing_ok=True)
+                raise
+        else:
+            self.tmp.unlink(missing_ok=True)
+        return False

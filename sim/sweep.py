@@ -198,6 +198,11 @@ def summarise(values: np.ndarray, time: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
+def chunk_size(n_runs: int, workers: int) -> int:
+    """Runs per chunk: at most :data:`DEFAULT_CHUNK_RUNS`, and small enough that every worker gets a chunk."""
+    return max(1, min(DEFAULT_CHUNK_RUNS, math.ceil(n_runs / max(1, workers))))
+
+
 # ---- executors ----------------------------------------------------------------------------------
 
 def _init_worker():
@@ -275,8 +280,8 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
     n_runs = params.shape[0]
     if summaries_only is None:
         summaries_only = bool(exp.sweep.get("summaries_only", False))
-    chunk_runs = chunk_runs or int(exp.sweep.get("chunk_runs", DEFAULT_CHUNK_RUNS))
     workers = workers or os.cpu_count() or 1
+    chunk_runs = chunk_runs or exp.sweep.get("chunk_runs") or chunk_size(n_runs, 1 if scheduler else workers)
 
     # one Jacobian pattern for all chunks, found on (at most) the first 64 runs
     from sim.solver import Events, ensemble_sparsity
@@ -318,7 +323,7 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
             # the journal holds every finished chunk: rebuild the file from it, since a writer killed
             # mid-flush can leave damage that only shows when the file is next written
             store = create()
-            for start, stop, arrays, status in journal.chunks():
+            for start, stop, arrays, status in journal.chunks(warn=lambda m: print(f"sweep: {m}", file=sys.stderr)):
                 store.write_chunk(start, stop, arrays, status)
         else:
             store = SweepFile.open_for_resume(out, sweep_plan.fingerprint)

@@ -31,14 +31,34 @@ SUITES["amygdala"] = _amygdala_targets()
 SUITES["trial"] = TRIAL_TARGETS
 
 
-def evaluate(suites=None) -> list[tuple[Target, float, bool]]:
+def evaluate(suites=None, progress: bool = False) -> list[tuple[Target, float, bool]]:
+    """Check every target of ``suites`` (default: all); ``progress``: a bar on stderr (terminals only)."""
     names = suites or list(SUITES)
     unknown = [s for s in names if s not in SUITES]
     if unknown:
-        from sim.errors import SimInputError
+        from sim.errors import SimInputError, closest
 
-        raise SimInputError(f"sim validate: unknown suite {unknown[0]!r} (available: {', '.join(SUITES)})")
-    return [(t, *t.check()) for name in names for t in SUITES[name]]
+        raise SimInputError(f"validate: unknown suite {unknown[0]!r}; {closest(unknown[0], list(SUITES), listed=20)}")
+    targets = [t for name in names for t in SUITES[name]]
+    bar = _bar(len(targets), progress)
+    rows = []
+    for t in targets:
+        rows.append((t, *t.check()))
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    return rows
+
+
+def _bar(total: int, show: bool):
+    import sys
+
+    if not show or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="validate", unit="target", file=sys.stderr, leave=False)
 
 
 def format_rows(rows) -> str:
@@ -54,8 +74,8 @@ def format_rows(rows) -> str:
     return "\n".join(lines)
 
 
-def run_suites(suites=None) -> bool:
-    rows = evaluate(suites)
+def run_suites(suites=None, progress: bool = False) -> bool:
+    rows = evaluate(suites, progress)
     print(format_rows(rows))
     failed = sum(not ok for _, _, ok in rows)
     print(f"\n{len(rows) - failed} of {len(rows)} targets within their bands")

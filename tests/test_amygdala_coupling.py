@@ -152,6 +152,7 @@ def test_cli_plot_amygdala_writes_png(rate_result, tmp_path, capsys):
     path = tmp_path / "p.h5"
     rate_result.to_hdf5(path)
     fig = tmp_path / "fig" / "amygdala.png"
+    fig.parent.mkdir()  # sim refuses an -o whose folder does not exist
     assert main(["plot", str(path), "--kind", "amygdala", "-o", str(fig)]) == 0
     assert fig.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and fig.stat().st_size > 10_000
     plain = sim.run(parse_experiment(BASE.replace("size = 4", "size = 1"), "plain.toml"))
