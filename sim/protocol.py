@@ -87,10 +87,10 @@ class Protocol:
     62:446); its level is assumed (:data:`IL_EXPOSURE`).
 
     Mechanism switches (all on by default; each off is an ablation, data not code): ``bdnf_route``
-    (the 5-HT2A -> BDNF/TrkB plasticity state; off = TrkB block), ``oxytocin`` (OXTR on CeL),
-    ``ht1a_damping`` (5-HT1A K+ conductance on BLA principal cells), ``cortisol`` (glucocorticoid
-    strengthening of consolidation; acts only when the pharmacology model has ``plasma_cortisol``),
-    ``il_learning`` (IL->ITC plasticity).
+    (the 5-HT2A route into the BDNF/TrkB plasticity state; off: ``k_bdnf = 0``, baseline TrkB
+    intact), ``oxytocin`` (OXTR on CeL), ``ht1a_damping`` (5-HT1A K+ conductance on BLA principal
+    cells), ``cortisol`` (glucocorticoid strengthening of consolidation; acts only when the
+    pharmacology model has ``plasma_cortisol``), ``il_learning`` (IL->ITC plasticity).
 
     ``reminders_per_week`` (1/week, default 0 = off): everyday trauma reminders, drug-free cue trials
     of intensity ``reminder_cs`` in context ``reminder_context`` with learning on, at times

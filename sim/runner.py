@@ -367,8 +367,9 @@ def trial_mechanisms(protocol):
         dropped.add("occupancy_5ht1a")
     mappings = tuple(m for m in MAPPINGS if m.signal not in dropped)
     eta_ext = Rule.default().eta_ext * protocol.extinction_scale
-    rule = Rule.default(tau_forget_ext=protocol.tau_forget_ext_h, trkb_block=not protocol.bdnf_route, eta_ext=eta_ext,
-                        il_learning=protocol.il_learning, **({} if protocol.cortisol else {"k_cortisol": 0.0}))
+    off = {**({} if protocol.cortisol else {"k_cortisol": 0.0}), **({} if protocol.bdnf_route else {"k_bdnf": 0.0})}
+    rule = Rule.default(tau_forget_ext=protocol.tau_forget_ext_h, eta_ext=eta_ext, il_learning=protocol.il_learning,
+                        **off)
     return mappings, rule
 
 

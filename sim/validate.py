@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from sim.targets import Target
+from sim.validation.extinction import EXTINCTION_TARGETS
 from sim.validation.oxytocin import OXYTOCIN_TARGETS
 from sim.validation.physiology import PHYSIOLOGY_INTERACTION_TARGETS, PHYSIOLOGY_TARGETS
 from sim.validation.pk import PK_TARGETS
@@ -29,6 +30,7 @@ def _amygdala_targets():
 
 SUITES["amygdala"] = _amygdala_targets()
 SUITES["trial"] = TRIAL_TARGETS
+SUITES["extinction"] = EXTINCTION_TARGETS
 
 
 def evaluate(suites=None, progress: bool = False) -> list[tuple[Target, float, bool]]:

@@ -279,10 +279,14 @@ def test_5ht2a_plasticity_state_strengthens_extinction_and_trkb_block_abolishes_
     res = _extinction_then_recall(s2a)
     assert res.bdnf[0, 1] > 0.0 and res.bdnf[0, 0] == 0.0                # B follows its drive with a delay
     assert res.fear_response[0, -1] < 0.9 * plain
-    blocked = _extinction_then_recall(s2a, plasticity.Rule.default(trkb_block=True))
+    blocked = _extinction_then_recall(s2a, plasticity.Rule.default(k_bdnf=0.0))
     assert (blocked.bdnf == 0).all()
     # without the plasticity state, the 5-HT2A drive's circuit effect alone gives about the placebo recall
     assert abs(blocked.fear_response[0, -1] - plain) < 0.1 * plain
+    # a TrkB block stops extinction from consolidating at all (Chhatwal et al. 2006)
+    trkb = _extinction_then_recall(s2a, plasticity.Rule.default(trkb_block=True))
+    before = _extinction_then_recall(None).fear_response[0, 0]
+    assert (trkb.bdnf == 0).all() and trkb.fear_response[0, -1] > 0.8 * before
 
 
 def test_high_plasticity_state_lets_extinction_erase_fear():

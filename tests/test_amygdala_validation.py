@@ -13,5 +13,5 @@ def test_targets_have_the_validate_shape_and_sources():
     for t in AMYGDALA_TARGETS:
         assert t.suite == "amygdala" and t.source and t.unit and t.low <= t.high
     assert any(t.fitted for t in AMYGDALA_TARGETS) and any(not t.fitted for t in AMYGDALA_TARGETS)
-    assert any("Young" in t.source for t in AMYGDALA_TARGETS)
+    assert not any("Young" in t.source for t in AMYGDALA_TARGETS)   # drug x extinction: the extinction suite
     assert any("Vlachos" in t.source for t in AMYGDALA_TARGETS)

@@ -42,9 +42,11 @@ class TimedArray:
 
 
 SIGNALS = ("occupancy_5ht1a", "occupancy_5ht2a", "occupancy_alpha2", "occupancy_beta", "occupancy_d1",
-           "occupancy_oxtr", "plasma_cortisol")
-# plasma cortisol enters as a fold change over the run's pre-dose value (not clipped to [-1, 1])
+           "occupancy_oxtr")
+# plasma cortisol (where the pharmacology has it) acts on consolidation only (sim.amygdala.plasticity), as a
+# fold change over the run's pre-dose value (not clipped to [-1, 1])
 FOLD_SIGNALS = ("plasma_cortisol",)
+ALL_SIGNALS = SIGNALS + FOLD_SIGNALS
 
 
 @dataclass(frozen=True)
@@ -94,9 +96,9 @@ class Drive:
 
     def __init__(self, signals: dict | None = None, **named):
         sig = dict(signals or {}, **named)
-        unknown = set(sig) - set(SIGNALS)
+        unknown = set(sig) - set(ALL_SIGNALS)
         if unknown:
-            raise ValueError(f"unknown drive signals {sorted(unknown)}; known: {SIGNALS}")
+            raise ValueError(f"unknown drive signals {sorted(unknown)}; known: {ALL_SIGNALS}")
         object.__setattr__(self, "signals", {k: v if isinstance(v, TimedArray) else TimedArray([float(v)], 1.0)
                                              for k, v in sig.items()})
 
@@ -179,7 +181,7 @@ def drives_from_outputs(time_h, outputs: dict, relative: bool = False) -> list[D
     dt = float(t[1] - t[0]) if t.size > 1 else 1.0
     if t.size > 2 and not np.allclose(np.diff(t), dt, rtol=1e-6, atol=1e-9):
         raise ValueError("drives_from_outputs needs a uniform time grid")
-    used = {k: np.atleast_2d(np.asarray(v, float)) for k, v in outputs.items() if k in SIGNALS}
+    used = {k: np.atleast_2d(np.asarray(v, float)) for k, v in outputs.items() if k in ALL_SIGNALS}
     for k in list(used):   # an operational response, where the receptors provide one, replaces occupancy
         response = outputs.get("response_" + k.removeprefix("occupancy_")) if k.startswith("occupancy_") else None
         if response is not None:

@@ -38,7 +38,10 @@ so serotonergic 5-HT2A drive and glucocorticoids strengthen the consolidation of
 et al. 2015: MDMA-enhanced extinction needs amygdala BDNF; de Quervain et al. 2011 PNAS 108:6621),
 and a sustained high state lets extinction depotentiate the fear memory itself (eps; Karpova et al.
 2011 Science 334:1731: chronic fluoxetine plus extinction erases fear, no spontaneous recovery or
-renewal). A TrkB block holds B at 0. Fear memory is kept (no forgetting); extinction memory fades,
+renewal). Consolidating extinction needs TrkB signalling at all (a dominant-negative TrkB in the
+amygdala blocks it, Chhatwal et al. 2006 Nat Neurosci 9:870): a TrkB block holds B at 0 and
+kappa_ext at 0, while ``k_bdnf = 0`` removes only the 5-HT2A route into B (the ablation of the
+trial). Fear memory is kept (no forgetting); extinction memory fades,
 so fear returns with time (Quirk 2002) and in another context (renewal).
 """
 
@@ -69,7 +72,7 @@ class Rule:
     k_bdnf: float
     k_cortisol: float
     il_learning: bool = True     # False: the IL->ITC pathway does not learn (ablation)
-    trkb_block: bool = False     # True: B held at 0 (TrkB/BDNF block)
+    trkb_block: bool = False     # True: TrkB/BDNF block: B held at 0, extinction does not consolidate
 
     @classmethod
     def default(cls, **overrides):
@@ -132,6 +135,8 @@ def kappa(state, rule: Rule):
     """(E, plastic) consolidated share of the labile weights at plasticity state P (E,)."""
     p = np.atleast_1d(np.asarray(state, float))[:, None]
     k_ext = np.clip(1.0 - (1.0 - rule.kappa_ext) * np.exp(-p), 0.0, 1.0)
+    if rule.trkb_block:
+        k_ext = np.zeros_like(k_ext)
     return np.where(FEAR, rule.kappa_fear, k_ext)
 
 

@@ -7,7 +7,8 @@ Qualitative findings become ratios with a band that says the direction and a min
 marked ``fitted`` are ones the parameters were chosen to meet (the rate model's baseline is solved
 for the in-vivo rates; tau_forget_ext was set from Quirk 2002); the spiking network's baseline,
 the neuromodulator directions and the drug/extinction interaction are out of sample (the gains
-are assumptions, not fits).
+are assumptions, not fits). Drugs and extinction, through the model's own pharmacology, are the
+``extinction`` suite (:mod:`sim.validation.extinction`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 
 from sim.amygdala import params as P
 from sim.amygdala.circuit import NO_MODULATION
-from sim.amygdala.drive import Drive, TimedArray, mdma_like, modulation
+from sim.amygdala.drive import Drive, modulation
 from sim.amygdala.model import (
     RateModel,
     SpikingModel,
@@ -96,21 +97,6 @@ def evoked_ratio(signal: str, occupancy: float, population: int) -> float:
     return rise(Drive({signal: occupancy})) / rise(None)
 
 
-def session_drive(level: float, start_h: float = 24.0, hours: float = 2.0) -> Drive:
-    """MDMA-like occupancies during [start_h, start_h + hours), zero elsewhere (1 h samples)."""
-    occ = mdma_like(level).at(0.0)
-    n0, n1 = int(start_h), int(start_h + hours)
-    return Drive({k: TimedArray([0.0] * n0 + [v] * (n1 - n0) + [0.0], 1.0) for k, v in occ.items()})
-
-
-@cache
-def extinction_retention(level: float, n_trials: int = 6, model: str = "rate") -> float:
-    """Drug-free fear at recall (day after, extinction context) after n CS-alone trials under drive."""
-    res = run_trials(_model(model), extinction(n_trials, 24.0, "B") + probe(48.0, "B"),
-                     drive=session_drive(level), initial=conditioned_weights())
-    return float(res.fear_response[0, -1])
-
-
 _REC = "in vivo recordings (rodent), TARGETS.md soft check"
 _VL = "Vlachos et al. 2011 PLoS Comput Biol 7:e1001104 (central result; Herry et al. 2008 Nature 454:600)"
 AMYGDALA_TARGETS = (
@@ -162,7 +148,4 @@ AMYGDALA_TARGETS = (
     Target("amygdala", "beta 0.5: cue-evoked LA principal rise, with / without", "raises", 1.1, math.inf, "1",
            "Buffalari & Grace 2007 J Neurosci 27:12358", False,
            lambda: evoked_ratio("occupancy_beta", 0.5, P.LA_PC)),
-    Target("amygdala", "MDMA-like drive in extinction: drug-free recall fear, drug / placebo (rate)",
-           "lower (better extinction)", 0.0, 0.9, "1", "Young et al. 2015 Transl Psychiatry 5:e634", False,
-           lambda: extinction_retention(1.0) / extinction_retention(0.0)),
 )

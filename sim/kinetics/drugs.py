@@ -300,6 +300,19 @@ register(Drug(
                                "misses the 6-10 h terminal phase, which carries little exposure")},
 ))
 
+register(Drug(
+    "ketanserin", "5-HT2A antagonist (also alpha1); blocks the 5-HT2A route of MDMA's effects (dosed as the base)",
+    affinities={
+        "5ht2a": Affinity(0.002, 0.0, "Leysen et al. 1982 Mol Pharmacol 21:301 (ketanserin Ki ~2 nM at 5-HT2 "
+                                      "sites; check)"),
+        "alpha1": Affinity(0.04, 0.0, "Leysen et al. 1982 (alpha1 Ki ~40 nM, ~20x weaker than at 5-HT2; check)"),
+    },
+    pk={"human": DrugPK(ka=1.0, f_oral=0.5, v=280.0, cl=30.0, fu=0.05, keq_brain=1.0,
+                        source="Persson et al. 1991 Clin Pharmacokinet 20:263 (F ~50 %, Vd ~3-6 L/kg, CL ~0.5 "
+                               "L/min, t1/2 ~10-20 h, ~95 % bound; check); brain partition assumed 1")},
+    molar_mass=395.43,   # C22H22FN3O3 (PubChem CID 3822)
+))
+
 register(Drug("placebo", "inert: no PK, no targets"))
 
 

@@ -1,0 +1,59 @@
+"""`sim validate extinction`: drug x extinction studies through the model's own pharmacology (issue 17).
+
+Rows that wait on the pharmacology (the chronic-SSRI adaptation for Karpova 2011's erasure) or that the
+model misses (Bedi 2009's dose threshold) are named in KNOWN_MISSES with the reason; every other row
+must be within its band, and the named ones must still be evaluated (not skipped)."""
+
+import math
+
+import numpy as np
+
+from sim import validate
+from sim.validation import extinction as ext
+
+KNOWN_MISSES = {
+    # chronic fluoxetine raises 5-HT2A activation by ~0.01-0.02 without 5-HT1A autoreceptor
+    # desensitisation (pharmacology issue 16), too little plasticity state for extinction to erase fear
+    "Karpova 2011: chronic fluoxetine + extinction, renewal in A / conditioned",
+    "Karpova 2011: chronic fluoxetine + extinction, recovery in B / conditioned",
+    # the model's 5-HT1A damping already lowers the cue response at 0.75 mg/kg (dose-response shallower
+    # than Bedi's threshold)
+    "Bedi 2009: acute cue response at 0.75 mg/kg, MDMA / no drug",
+}
+
+
+def _known(quantity):
+    return any(quantity.startswith(k) for k in KNOWN_MISSES)
+
+
+def test_extinction_suite_is_registered_and_out_of_sample():
+    assert validate.SUITES["extinction"] is ext.EXTINCTION_TARGETS
+    assert all(not t.fitted and t.source for t in ext.EXTINCTION_TARGETS)
+
+
+def test_extinction_rows_within_bands_except_the_named_misses():
+    rows = validate.evaluate(["extinction"])
+    assert all(math.isfinite(v) for _, v, _ in rows)
+    failures = [(t.quantity, v) for t, v, ok in rows if not ok and not _known(t.quantity)]
+    assert not failures, failures
+
+
+def test_young_effect_needs_trkb_and_vizeli_recall_follows_extinction():
+    assert ext.young_recall(True) < ext.young_recall(False)
+    assert abs(ext.young_recall(True, True) / ext.young_recall(False, True) - 1.0) < 0.1
+    v, p = ext.vizeli(True), ext.vizeli(False)
+    assert v["during"] < p["during"] and v["recall"] < p["recall"]
+
+
+def test_bedi_dose_response_is_monotone():
+    r = [ext.bedi_ratio(x) for x in (0.375, 0.75, 1.5)]
+    assert np.all(np.diff(r) < 0) and r[-1] < 0.9
+
+
+def test_ketanserin_blocks_mdmas_5ht2a_route_into_the_plasticity_state():
+    mdma = (("mdma", 125.0, 2.0, "oral", False, "hcl"),)
+    ket = (("ketanserin", 40.0, 0.0, "oral", False, "base"),)
+    t = np.arange(2.5, 8.0, 0.5)
+    alone = ext._drive(mdma, 10.0, "human").values("occupancy_5ht2a", t)
+    blocked = ext._drive(ket + mdma, 10.0, "human").values("occupancy_5ht2a", t)
+    assert alone.max() > 0.05 and blocked.max() < 0.2 * alone.max()
