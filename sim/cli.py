@@ -259,7 +259,7 @@ def cmd_sensitivity(args) -> int:
 
 def cmd_params(args) -> int:
     from sim.amygdala.params import qualified_parameters
-    from sim.params import format_table
+    from sim.params import format_table, status_summary
     from sim.runner import build_model
 
     model = build_model(args.species, ())  # the MDMA cascade: PK and the three monoamine terminals
@@ -271,7 +271,7 @@ def cmd_params(args) -> int:
         mechanisms = sorted({n.split(".")[0] for n, _ in table})
         hint = closest(args.mechanism, mechanisms, listed=20)
         raise SimInputError(f"params: unknown mechanism {args.mechanism!r}; {hint}")
-    print(format_table([p for _, p in rows], [n for n, _ in rows]))
+    print(status_summary(rows) if args.summary else format_table([p for _, p in rows], [n for n, _ in rows]))
     return 0
 
 
@@ -430,8 +430,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", help="also write a bar chart (.png/.svg/.pdf)")
     p.set_defaults(func=cmd_sensitivity)
 
-    p = sub.add_parser("params", help="list every parameter: value, unit, source")
+    p = sub.add_parser("params", help="list every parameter: value, unit, status, source")
     p.add_argument("mechanism", nargs="?", help="only this mechanism (e.g. pk)")
+    p.add_argument("--summary", action="store_true", help="count parameter statuses per mechanism")
     p.add_argument("--species", default="human", choices=("human", "rat"))
     p.set_defaults(func=cmd_params)
 

@@ -80,7 +80,10 @@ def mechanism(drug_name: str, species: str) -> Mechanism:
     if species not in drug.pk:
         raise KeyError(f"drug {drug_name!r} has no {species} PK in the library")
     pk = drug.pk[species]
-    src, p = pk.source, Parameter
+    src = pk.source
+
+    def p(*args):  # the PK values share the entry's status
+        return Parameter(*args, status=pk.status if args[3] == src else "")
     params = (
         p("body_weight_kg", 70.0 if species == "human" else 0.3, "kg",
           "derived: copied from pk.body_weight_kg by the runner", "body weight", 0.01, 300.0),

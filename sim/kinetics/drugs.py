@@ -82,7 +82,9 @@ class DrugPK:
     Volumes scale with (BW/70)^1 and clearances with (BW/70)^0.75, as in pk.py. ``cl_2d6`` is the part
     of clearance through hepatic CYP2D6 (scaled by the shared enzyme state ``pk.cyp2d6`` and saturable
     with ``km_2d6``, total plasma uM); ``cyp2d6_ki``/``cyp2d6_kinact`` make the drug a mechanism-based
-    inactivator of CYP2D6, driven by ``cyp2d6_driver`` x total plasma concentration.
+    inactivator of CYP2D6, driven by ``cyp2d6_driver`` x total plasma concentration. ``status`` (measured |
+    derived | calibrated | assumed | unverified) describes the PK values; by default it is what the
+    source's leading keyword implies (:func:`sim.params.status_from_source`).
     """
 
     ka: float                    # 1/h, oral absorption
@@ -99,6 +101,15 @@ class DrugPK:
     cyp2d6_kinact: float = 0.0   # 1/h
     cyp2d6_driver: float = 1.0   # fraction of total plasma concentration that reaches the enzyme
     cyp2d6_source: str = "no CYP2D6 action"
+    status: str = ""             # of the PK values (sim.params.STATUSES); default: from ``source``
+
+    def __post_init__(self):
+        from sim.params import STATUSES, status_from_source
+
+        if not self.status:
+            object.__setattr__(self, "status", status_from_source(self.source))
+        if self.status not in STATUSES:
+            raise ValueError(f"DrugPK status {self.status!r} not one of {', '.join(STATUSES)}")
 
 
 @dataclass(frozen=True)
