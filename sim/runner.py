@@ -53,7 +53,9 @@ def build_model(species: str, drugs=None) -> Model:
                       serotonin.mechanism(species, inputs), dopamine.mechanism(species, inputs),
                       norepinephrine.mechanism(species, inputs)]
         if species == "human":  # oxytocin and physiology have human parameters only
-            mechanisms += [receptors.mechanism(species, inputs, "oxytocin.central"), oxytocin.mechanism(species),
+            ot = oxytocin.mechanism(species)
+            mechanisms += [receptors.mechanism(species, inputs, "oxytocin.central",
+                                               ot.parameter("central_baseline").value), ot,
                            physiology.mechanism(species)]
         else:
             mechanisms.append(receptors.mechanism(species, inputs))

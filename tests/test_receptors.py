@@ -158,3 +158,57 @@ def test_5ht1a_response_uses_the_low_affinity_constant_and_occupancy_the_binding
     peaks = [_run(f'[[dose]]\ndrug = "mdma"\namount_mg_per_kg = {d}\n[output]\nstates = true\n', 8.0)
              ["receptors.signal_5ht1a"][0].max() - 1.0 for d in (0.75, 1.5)]
     assert peaks[1] > 1.25 * peaks[0]
+
+
+def _consumers(model):
+    """(mechanism, input) for every mechanism input that is a receptor state."""
+    return [(m.name, name) for m in model.mechanisms for name in m.inputs if name.startswith("receptors.")]
+
+
+def test_every_receptor_consumer_reads_responses_relative_to_baseline():
+    """The convention (sim/receptors/mechanism.py): occupancy from binding K is reported, never consumed;
+    every consumer reads a response relative to its drug-free baseline (1 = baseline). Walks every mechanism
+    of the full human cascade and every amygdala drive signal that names a receptor."""
+    everything = tuple(d for d in drugs.LIBRARY if drugs.dosable(d, "human") and d != "placebo")
+    model = build_model("human", everything)
+    consumers = _consumers(model)
+    assert {m for m, _ in consumers} >= {"oxytocin", "physiology"}
+    receptor_states = [n for n in model.state_names if n.startswith("receptors.")]
+    assert all(n.startswith("receptors.signal_") for n in receptor_states)  # the only receptor states: responses
+    assert all(name in receptor_states for _, name in consumers)
+    # drug-free: every signal state is at 1 and stays there (relative to the drug-free baseline)
+    y0 = model.initial_state()
+    dydt = np.zeros_like(y0)
+    model.rhs(0.0, y0, model.default_parameters(), dydt)
+    idx = [model.state_index(n) for n in receptor_states]
+    assert np.all(y0[idx] == 1.0) and np.abs(dydt[idx]).max() < 1e-12
+    # the amygdala reads response_<receptor> where the receptors provide one: every receptor it names has one
+    outputs = {o.name for m in model.mechanisms for o in m.outputs}
+    for sig in SIGNALS:
+        if sig.startswith("occupancy_"):
+            assert "response_" + sig.removeprefix("occupancy_") in outputs, sig
+
+
+def test_response_outputs_are_one_drug_free_and_the_beta_route_carries_mdma():
+    none = _run("", duration=2.0)
+    for name in [k for k in none.outputs if k.startswith("response_")]:
+        np.testing.assert_allclose(none[name], 1.0, rtol=1e-9)
+    res = _run('[[dose]]\ndrug = "mdma"\namount_mg = 125.0\n', duration=6.0)
+    assert {f"response_{r}" for r in catalogue.RECEPTOR_NAMES} <= set(res.outputs)
+    # occupancy of beta receptors barely moves (K >> NE); the relative response follows the NE rise
+    assert res["occupancy_beta"][0].max() - res["occupancy_beta"][0, 0] < 0.01
+    ne_fold = res["ec_norepinephrine"][0].max() / res["ec_norepinephrine"][0, 0]
+    assert res["response_beta"][0].max() > 2.0
+    assert res["response_beta1"][0].max() == pytest.approx(ne_fold, rel=0.15)
+
+
+def test_antagonist_functional_k_is_its_binding_k_and_agonists_say_so():
+    a = drugs.Affinity(1.0, 0.0, "s")
+    assert a.response_k_um == 1.0 and a.response_k_source.startswith("derived:")
+    assert drugs.Affinity(1.0, 0.5, "s").response_k_source.startswith("assumed:")
+    assert drugs.Affinity(1.0, 0.5, "s", 3.0, "Study 2000").response_k_um == 3.0
+    with pytest.raises(ValueError):
+        drugs.Affinity(1.0, 0.5, "s", 3.0)   # a K_A needs a source
+    model = build_model("human", ("carvedilol",))
+    par = model.parameter
+    assert par("receptors.beta1_carvedilol_ka").value == par("receptors.beta1_carvedilol_k").value

@@ -60,19 +60,40 @@ class Potency:
 @dataclass(frozen=True)
 class Affinity:
     """Binding at one catalogue receptor: K (uM), efficacy relative to the endogenous agonist (1 full
-    agonist, 0 < e < 1 partial agonist, 0 neutral antagonist) and the sources of both."""
+    agonist, 0 < e < 1 partial agonist, 0 neutral antagonist) and the sources of both.
+
+    ``k_um`` is the binding constant (what occupancy and PET measure). ``ka_um`` is the functional
+    constant of the operational model (what the response uses); absent, it equals ``k_um``: exactly so
+    for a neutral antagonist (its Schild K_B is its binding K_d), an assumption for an agonist (see
+    :attr:`response_k_source`)."""
 
     k_um: float
     efficacy: float
     source: str
+    ka_um: float | None = None   # functional (operational) K_A where it differs from the binding K
+    ka_source: str = ""
 
     def __post_init__(self):
         if not (self.k_um > 0 and math.isfinite(self.k_um)):
             raise ValueError("affinity K must be positive and finite")
+        if self.ka_um is not None and not (self.ka_um > 0 and math.isfinite(self.ka_um) and self.ka_source):
+            raise ValueError("a functional K_A must be positive, finite and sourced")
         if not 0.0 <= self.efficacy <= 1.0:
             raise ValueError("efficacy must lie in [0, 1] (relative to the endogenous agonist)")
         if not self.source:
             raise ValueError("an affinity needs a source")
+
+    @property
+    def response_k_um(self) -> float:
+        return self.k_um if self.ka_um is None else self.ka_um
+
+    @property
+    def response_k_source(self) -> str:
+        if self.ka_um is not None:
+            return self.ka_source
+        if self.efficacy == 0.0:
+            return "derived: neutral antagonist, functional K_B = binding K_d (Schild; " + self.source + ")"
+        return "assumed: functional K_A taken equal to the binding K (no functional K_A at hand; " + self.source + ")"
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,15 @@ the high-affinity state is part of efficacy, not of affinity). For 5-HT at 5-HT1
 386:97). With K = 3 nM in the response, the modelled extracellular 5-HT after 0.75 mg/kg MDMA (~6.6 nM)
 already held ~70 % of the receptors and 1.5 mg/kg (~9 nM) ~75 %, so the 5-HT1A response (and the oxytocin
 release it drives) could not tell the doses apart (Kirkpatrick et al. 2014). So a receptor may carry a
-separate ``ka_um`` used in the operational response (the ``signal_<receptor>`` states), while the
-``occupancy_<receptor>`` outputs keep the binding K: they report the share of receptors in the
-high-affinity agonist-bound state, the quantity the amygdala mapping (sim/amygdala/drive.py) was built on.
-Only 5-HT1A has a K_A so far; the others use their binding K in both (not reviewed: their responses
-drive physiology, whose fitted rows would move).
+separate ``ka_um`` used in the operational response.
+
+The convention, for every receptor (sim/receptors/mechanism.py): ``occupancy_<receptor>`` uses the
+binding K (what PET measures) and is reported only; ``response_<receptor>`` (and the ``signal_<receptor>``
+states that oxytocin and physiology read) uses the functional K_A and the efficacy of each ligand and is
+relative to the drug-free baseline response; every downstream consumer (oxytocin, physiology, amygdala)
+reads responses. Only 5-HT1A has an endogenous K_A distinct from K so far; for the others K_A = K
+(``k_response_source`` says so): far below K the relative response is then proportional to the
+transmitter level whatever K is, so this choice matters only where the transmitter approaches K.
 
 References
 ----------
