@@ -38,7 +38,8 @@ def build_model(species: str, drugs=None) -> Model:
             _MODELS[key] = Model([pk.SPECIES[species]])
         return _MODELS[key]
     # drugs without PK in this species are left out here; dose_events() then names the bad [[dose]]
-    extra = tuple(sorted({d for d in drugs if d not in ("mdma", *NO_EFFECT_DRUGS) and library.dosable(d, species)}))
+    dosed = {d for d in drugs if d not in ("mdma", *NO_EFFECT_DRUGS) and library.dosable(d, species)}
+    extra = library.with_metabolites(dosed, species)
     key = (species, extra)
     if key not in _MODELS:
         base = pk.SPECIES[species]

@@ -94,3 +94,31 @@ def test_mda_can_be_dosed_alongside_the_metabolite():
     res = sim.run(experiment('[[dose]]\ndrug = "mda"\namount_mg = 50.0\n[[dose]]\ndrug = "mdma"\namount_mg = 50.0\n'))
     assert res["plasma_mda_dosed"].max() > 5 * res["plasma_mda"].max() > 0
     assert res["ec_serotonin"].max() > 2 * 0.8
+
+
+def test_an_active_metabolite_is_data_sertraline_forms_desmethylsertraline():
+    """Dosing sertraline brings desmethylsertraline's mechanism along (its own PK and SERT/NET/DAT
+    potencies); the parent's clearance forms it, mole for mole, and nothing is lost."""
+    res = sim.run(build('[[dose]]\ndrug = "sertraline"\namount_mg = 50.0\nsalt = "base"\n', duration=1200.0,
+                        interval_min=60.0))
+    assert {"plasma_sertraline", "plasma_desmethylsertraline", "brain_desmethylsertraline"} <= set(res.outputs)
+    amounts = ("gut", "depot", "central", "eliminated")
+    total = sum(res[f"{d}.{s}"][0] for d in ("sertraline", "desmethylsertraline") for s in amounts)
+    np.testing.assert_allclose(total, units.mg_to_umol(50.0, "sertraline"), rtol=1e-5)
+    parent, metabolite = res["plasma_sertraline"][0], res["plasma_desmethylsertraline"][0]
+    assert res.time[metabolite.argmax()] > res.time[parent.argmax()]     # formed, then eliminated more slowly
+    late = (res.time >= 600.0) & (res.time <= 1200.0)
+    half_life = np.log(2) / -np.polyfit(res.time[late], np.log(metabolite[late]), 1)[0]
+    assert 62.0 <= half_life <= 104.0                                    # its label range (Zoloft PI)
+    # the metabolite is a weaker SERT blocker than its parent (Sprouse 1996; Tatsumi 1997)
+    assert drugs.get("desmethylsertraline").potency("sert", "human").k_um > 100 * drugs.get(
+        "sertraline").potency("sert", "human").k_um
+
+
+def test_a_metabolite_must_be_registered_with_its_pk_first():
+    pk = drugs.DrugPK(ka=1.0, f_oral=1.0, v=10.0, cl=1.0, fu=1.0, source="assumed: test", metabolite="nope",
+                      f_metabolite=0.5, metabolite_source="assumed: test")
+    with pytest.raises(ValueError, match="metabolite 'nope'"):
+        drugs.register(drugs.Drug("parent_without_metabolite", "test", pk={"human": pk}))
+    with pytest.raises(ValueError, match="f_metabolite"):
+        drugs.DrugPK(ka=1.0, f_oral=1.0, v=10.0, cl=1.0, fu=1.0, source="assumed: test", f_metabolite=0.5)

@@ -10,8 +10,14 @@ the drug's :class:`~sim.kinetics.drugs.DrugPK` entry. Amounts in umol, volumes i
 ``E`` is the PK model's hepatic CYP2D6 state ``pk.cyp2d6``. A drug with ``cyp2d6_kinact > 0`` is a
 mechanism-based inactivator and adds ``-kinact C_h / (KI + C_h) E`` to dE/dt, with ``C_h`` the
 driving concentration (``cyp2d6_driver`` x total plasma): the same enzyme state MDMA inactivates,
-so a pre-treatment with paroxetine slows MDMA's CYP2D6 clearance (issue 3). A one-compartment model
-is the usual simple description of these drugs' oral PK (references per entry in drugs.py).
+so a pre-treatment with paroxetine slows MDMA's CYP2D6 clearance. A drug whose entry names an active
+``metabolite`` (itself a library drug with its own mechanism) hands ``f_metabolite`` of its clearance,
+in moles, to the metabolite's central compartment instead of ``eliminated``::
+
+    d(metabolite.central)/dt += f_metabolite * clearance
+
+A one-compartment model is the usual simple description of these drugs' oral PK (references per
+entry in drugs.py).
 """
 
 from __future__ import annotations
@@ -32,16 +38,24 @@ STATES = (
     State("eliminated", "umol", "drug eliminated or not absorbed (cumulative)"),
 )
 PARAMETER_NAMES = ("body_weight_kg", "ka", "ka_depot", "f_oral", "v", "cl", "cl_2d6", "km_2d6", "fu",
-                   "keq_brain", "cyp2d6_ki", "cyp2d6_kinact", "cyp2d6_driver")
-BW, KA, KA_DEPOT, F, V, CL, CL2D6, KM2D6, FU, KEQ, CKI, CKINACT, CDRIVER = range(len(PARAMETER_NAMES))
+                   "keq_brain", "cyp2d6_ki", "cyp2d6_kinact", "cyp2d6_driver", "f_metabolite")
+BW, KA, KA_DEPOT, F, V, CL, CL2D6, KM2D6, FU, KEQ, CKI, CKINACT, CDRIVER, FMET = range(len(PARAMETER_NAMES))
 REFERENCE_WEIGHT_KG = 70.0
+
+
+@njit(cache=True)
+def clearance_rate(y, p, s, q, enzyme_index):
+    """Elimination rate (umol/h) from the central compartment: CL + CL_2D6 E / (1 + C/Km), allometric."""
+    w = p[q + BW] / REFERENCE_WEIGHT_KG
+    cp = max(y[s + CENTRAL], 0.0) / (p[q + V] * w)
+    enzyme = min(max(y[enzyme_index], 0.0), 1.0)
+    return (p[q + CL] + p[q + CL2D6] * enzyme / (1.0 + cp / p[q + KM2D6])) * w**0.75 * cp
 
 
 @njit(cache=True)
 def comedication_rhs(t, y, p, dydt, s, q, x):
     """One-compartment PK with a brain effect site; optional CYP2D6 clearance and inactivation."""
     w = p[q + BW] / REFERENCE_WEIGHT_KG
-    cscale = w**0.75
     v = p[q + V] * w
     gut = max(y[s + GUT], 0.0)
     depot = max(y[s + DEPOT], 0.0)
@@ -50,7 +64,7 @@ def comedication_rhs(t, y, p, dydt, s, q, x):
     enzyme = min(max(y[x[0]], 0.0), 1.0)
     absorbed = p[q + KA] * gut
     injected = p[q + KA_DEPOT] * depot
-    clearance = (p[q + CL] + p[q + CL2D6] * enzyme / (1.0 + cp / p[q + KM2D6])) * cscale * cp
+    clearance = clearance_rate(y, p, s, q, x[0])
     dydt[s + GUT] += -absorbed
     dydt[s + DEPOT] += -injected
     dydt[s + CENTRAL] += p[q + F] * (absorbed + injected) - clearance
@@ -59,6 +73,16 @@ def comedication_rhs(t, y, p, dydt, s, q, x):
     if p[q + CKINACT] > 0.0:
         ch = p[q + CDRIVER] * cp
         dydt[x[0]] -= p[q + CKINACT] * ch / (p[q + CKI] + ch) * enzyme
+
+
+@njit(cache=True)
+def comedication_metabolite_rhs(t, y, p, dydt, s, q, x):
+    """:func:`comedication_rhs`, with ``f_metabolite`` of the clearance formed into the metabolite's central
+    compartment (``x[1]``) rather than eliminated."""
+    comedication_rhs(t, y, p, dydt, s, q, x)
+    formed = p[q + FMET] * clearance_rate(y, p, s, q, x[0])
+    dydt[s + ELIMINATED] -= formed
+    dydt[x[1]] += formed
 
 
 def _plasma(drug_name):
@@ -104,6 +128,8 @@ def mechanism(drug_name: str, species: str) -> Mechanism:
           0.0, 1e4),
         p("cyp2d6_driver", pk.cyp2d6_driver, "1", pk.cyp2d6_source,
           "fraction of total plasma concentration driving inactivation", 0.0, 100.0),
+        p("f_metabolite", pk.f_metabolite, "1", pk.metabolite_source or "no active metabolite in the model",
+          f"molar share of the clearance forming {pk.metabolite or 'an active metabolite'}", 0.0, 1.0),
     )
     assert tuple(x.name for x in params) == PARAMETER_NAMES
     # MDA is also MDMA's metabolite (pk.py's plasma_mda): a dosed MDA gets outputs of its own
@@ -112,6 +138,9 @@ def mechanism(drug_name: str, species: str) -> Mechanism:
                Output(f"brain_{label}", "uM", f"unbound {label} at brain targets", _brain))
     targets = {(drug_name, "oral"): "gut", (drug_name, "iv"): "central", (drug_name, "sc"): "depot",
                (drug_name, "ip"): "depot"}
-    return Mechanism(name=drug_name, states=STATES, parameters=params, rhs=comedication_rhs,
-                     inputs=("pk.cyp2d6",), outputs=outputs, dose_targets=targets,
+    inputs, rhs = ("pk.cyp2d6",), comedication_rhs
+    if pk.metabolite:
+        inputs, rhs = ("pk.cyp2d6", f"{pk.metabolite}.central"), comedication_metabolite_rhs
+    return Mechanism(name=drug_name, states=STATES, parameters=params, rhs=rhs,
+                     inputs=inputs, outputs=outputs, dose_targets=targets,
                      description=f"{species} PK of {drug_name} (one compartment)")

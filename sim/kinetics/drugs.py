@@ -103,7 +103,9 @@ class DrugPK:
     Volumes scale with (BW/70)^1 and clearances with (BW/70)^0.75, as in pk.py. ``cl_2d6`` is the part
     of clearance through hepatic CYP2D6 (scaled by the shared enzyme state ``pk.cyp2d6`` and saturable
     with ``km_2d6``, total plasma uM); ``cyp2d6_ki``/``cyp2d6_kinact`` make the drug a mechanism-based
-    inactivator of CYP2D6, driven by ``cyp2d6_driver`` x total plasma concentration. ``status`` (measured |
+    inactivator of CYP2D6, driven by ``cyp2d6_driver`` x total plasma concentration. ``metabolite`` names
+an active metabolite (itself a library entry with its own PK and targets) formed from ``f_metabolite``
+of the clearance, in moles: dosing the drug brings the metabolite's mechanism along. ``status`` (measured |
     derived | calibrated | assumed | unverified) describes the PK values; by default it is what the
     source's leading keyword implies (:func:`sim.params.status_from_source`).
     """
@@ -123,6 +125,9 @@ class DrugPK:
     cyp2d6_driver: float = 1.0   # fraction of total plasma concentration that reaches the enzyme
     cyp2d6_source: str = "no CYP2D6 action"
     status: str = ""             # of the PK values (sim.params.STATUSES); default: from ``source``
+    metabolite: str = ""         # library name of an active metabolite formed from this drug ("" = none)
+    f_metabolite: float = 0.0    # molar share of the clearance that forms the metabolite
+    metabolite_source: str = ""
 
     def __post_init__(self):
         from sim.params import STATUSES, status_from_source
@@ -131,6 +136,10 @@ class DrugPK:
             object.__setattr__(self, "status", status_from_source(self.source))
         if self.status not in STATUSES:
             raise ValueError(f"DrugPK status {self.status!r} not one of {', '.join(STATUSES)}")
+        if not 0.0 <= self.f_metabolite <= 1.0 or bool(self.metabolite) != (self.f_metabolite > 0.0):
+            raise ValueError("a metabolite needs 0 < f_metabolite <= 1, and f_metabolite > 0 needs a metabolite")
+        if self.metabolite and not self.metabolite_source:
+            raise ValueError("a metabolite needs a source for its formation")
 
 
 @dataclass(frozen=True)
@@ -181,6 +190,9 @@ def register(drug: Drug) -> Drug:
         if target not in catalogue.RECEPTOR_NAMES:
             known = ", ".join(catalogue.RECEPTOR_NAMES)
             raise ValueError(f"{drug.name}: unknown receptor {target!r} (catalogue: {known})")
+    for species, pk in drug.pk.items():
+        if pk.metabolite and (pk.metabolite not in LIBRARY or species not in LIBRARY[pk.metabolite].pk):
+            raise ValueError(f"{drug.name}: register its metabolite {pk.metabolite!r} (with {species} PK) first")
     for target, pot in drug.receptors.items():  # the terminal's autoreceptor antagonism is also a binding
         if target not in drug.affinities:
             drug.affinities[target] = Affinity(pot.k_um, 0.0, pot.source)
@@ -345,6 +357,35 @@ register(Drug(
     molar_mass=395.43,   # C22H22FN3O3 (PubChem CID 3822)
 ))
 
+_SPROUSE = ("Sprouse et al. 1996 Neuropsychopharmacology 14:225 (Ki of desmethylsertraline at 5-HT, NE and DA "
+            "uptake: 76, 420, 440 nM; rat synaptosomes)")
+_ZOLOFT = "Zoloft (sertraline) US prescribing information, Clinical Pharmacology"
+
+register(Drug(
+    "desmethylsertraline", "N-desmethylsertraline (norsertraline): sertraline's active metabolite, a weaker, less "
+    "selective monoamine uptake inhibitor",
+    transporters={"sert": Potency(0.076, _B, _SPROUSE), "net": Potency(0.420, _B, _SPROUSE),
+                  "dat": Potency(0.440, _B, _SPROUSE)},
+    pk={"human": DrugPK(ka=0.3, f_oral=1.0, v=1400.0, cl=14.7, fu=0.015, keq_brain=0.5,
+                        source=f"{_ZOLOFT}: elimination half-life 62-104 h; assumed: the parent's volume (20 L/kg) "
+                               "and binding (98.5 %), so CL = ln 2 V / 66 h", status="assumed")},
+    molar_mass=292.20,
+))
+
+register(Drug(
+    "sertraline", "selective serotonin reuptake inhibitor; forms the active metabolite desmethylsertraline",
+    transporters={"sert": Potency(0.00029, _B, _TATSUMI), "net": Potency(0.420, _B, _TATSUMI),
+                  "dat": Potency(0.025, _B, _TATSUMI)},
+    pk={"human": DrugPK(ka=0.3, f_oral=0.44, v=1400.0, cl=37.3, fu=0.015, keq_brain=0.5,
+                        source=f"{_ZOLOFT}: bioavailability ~44 %, Vd > 20 L/kg, 98.5 % bound, t1/2 ~26 h, tmax "
+                               "4.5-8.4 h; CL = ln 2 V / 26 h (derived)", status="unverified",
+                        metabolite="desmethylsertraline", f_metabolite=0.7,
+                        metabolite_source="assumed: N-demethylation is sertraline's principal route (Zoloft "
+                                          "label; Obach et al. 2005 Drug Metab Dispos 33:262); 0.7 of the "
+                                          "clearance gives a steady-state metabolite:parent ratio of ~1.8")},
+    molar_mass=306.23, hcl_molar_mass=342.69,
+))
+
 register(Drug("placebo", "inert: no PK, no targets"))
 
 
@@ -353,6 +394,20 @@ def get(name: str) -> Drug:
         return LIBRARY[name]
     except KeyError:
         raise KeyError(f"unknown drug {name!r} (library: {', '.join(sorted(LIBRARY))})") from None
+
+
+def with_metabolites(names, species: str) -> tuple[str, ...]:
+    """``names`` and, recursively, the active metabolites their PK forms in ``species`` (sorted)."""
+    out, todo = set(), list(names)
+    while todo:
+        name = todo.pop()
+        if name in out:
+            continue
+        out.add(name)
+        pk = LIBRARY[name].pk.get(species) if name in LIBRARY else None
+        if pk is not None and pk.metabolite:
+            todo.append(pk.metabolite)
+    return tuple(sorted(out))
 
 
 def dosable(name: str, species: str) -> bool:
