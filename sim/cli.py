@@ -21,6 +21,7 @@ from sim.errors import SimInputError
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
+EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h)
 H5_SUFFIXES = (".h5", ".hdf5")
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 
@@ -197,13 +198,22 @@ def cmd_trial(args) -> int:
         summary = stats.trial_summary(outcome, seed=exp.seed)
         result.attrs["outcome_summary"] = json.dumps(summary, sort_keys=True)
         write_result(result, out, precision=exp.precision, outcomes=outcome)
-    print(stats.format_trial_summary(summary))
+    print(stats.format_trial_summary(summary, _published_line(outcome)))
     failed = _failed_runs(result)
     if failed:
         print(f"sim trial: {failed} of {len(result.status)} patients' pharmacology failed; their amygdala rows "
               "are NaN and their outcome assumes an untreated memory", file=sys.stderr)
     print(f"wrote {out} ({len(outcome['arm'])} patients)")
     return EXIT_FAILED if failed else 0
+
+
+def _published_line(outcome) -> str:
+    """The published reference line of :func:`sim.outcomes.format_table` (MAPP1), if it has one."""
+    from sim import outcomes
+
+    table = outcomes.format_table(*outcomes.summarize(outcome["arm"], outcome["caps5_baseline"],
+                                                      outcome["caps5_final"], outcome["diagnosis_final"]))
+    return next((line for line in table.splitlines() if line.startswith("MAPP1")), "")
 
 
 def cmd_sweep(args) -> int:
@@ -324,6 +334,9 @@ def cmd_plot(args) -> int:
     out = _figure_path(args.output, default, args.force)
     result = results[0]
     metric = "cmax" if args.metric == "peak" else args.metric
+    import warnings
+
+    warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)  # runs left out (failed) are NaN
     try:
         if kind == "timecourse":
             plots.timecourse(result, outputs, out)
@@ -360,6 +373,13 @@ def cmd_report(args) -> int:
     default = Path(args.result).with_suffix(".html")
     out = _check_output(args.output, default, args.force, (".html", ".htm"), "report", "report: ")
     result = Result.from_hdf5(args.result)
+    from sim.plots import failed_runs_note
+
+    refused, note = failed_runs_note(result, args.result)
+    if refused:
+        raise SimInputError(refused)
+    if note:
+        _note(args, note.replace("the figure", "the figures"))
     suites = [s for s in args.validate.split(",") if s] if args.validate else None
     write_report(result, out, source=args.result, validate=not args.no_validate, suites=suites)
     print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB)")
@@ -512,6 +532,13 @@ def main(argv=None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"sim: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAILED
+    except Exception as exc:  # a bug: one line, and the traceback only on request
+        if os.environ.get("SIM_DEBUG"):
+            raise
+        text = " ".join(str(exc).split())[:300]
+        print(f"sim: internal error (a bug; please report it with SIM_DEBUG=1 for the traceback): "
+              f"{type(exc).__name__}: {text}", file=sys.stderr)
+        return EXIT_INTERNAL
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)

@@ -344,6 +344,10 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
             subject[k] = float(v)
 
     amygdala = _validate_amygdala(c, data, duration)
+    steps = duration * 60.0 / interval
+    if amygdala.model != "none" and abs(steps - round(steps)) > 1e-6:
+        c.fail("experiment.output_interval_min", f"the amygdala needs a uniform time grid: the run ({duration:g} h) "
+               f"must be a whole number of output intervals ({interval:g} min)")
     protocol = _validate_protocol(c, data) if "protocol" in data else None
 
     cohort = c.table(data, "cohort", ("size", "vary", "caps5_baseline_mean", "caps5_baseline_sd",
@@ -405,6 +409,7 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
 
 
 PROTOCOL_ARMS = ("mdma", "placebo")
+TIME_DECIMALS = 9  # dose times are kept to 1e-9 h (3.6 us): a subnormal time would break the step control
 MAX_DURATION_H = 10 * 365 * 24.0  # ten years: beyond anything the model describes
 MAX_COHORT = 1_000_000
 MAX_OUTPUT_VALUES = 2e9  # per output: 8 GB in float32
@@ -578,7 +583,7 @@ def _validate_doses(c: _Checker, doses, duration: float) -> tuple[Dose, ...]:
             c.fail(where, "give exactly one of amount_mg or amount_mg_per_kg")
         amount = c.number(d, "amount_mg", where, None, minimum=0.0)
         per_kg = c.number(d, "amount_mg_per_kg", where, None, minimum=0.0)
-        time_h = c.number(d, "time_h", where, 0.0, minimum=0.0)
+        time_h = round(c.number(d, "time_h", where, 0.0, minimum=0.0), TIME_DECIMALS)
         if time_h > duration:
             c.fail(f"{where}.time_h", f"{time_h:g} h is after the end of the run ({duration:g} h)")
         route = c.choice(d, "route", where, ROUTES, "oral")

@@ -75,23 +75,37 @@ def per_run_metrics(result: Result) -> dict[str, tuple[np.ndarray, str]]:
     return cols
 
 
-def metrics_table(result: Result) -> tuple[list[str], list[list[str]]]:
-    """Header and rows: one row per arm (median over its runs if several; 5-95 % in brackets)."""
+def metrics_table(result: Result, groups: list | None = None) -> tuple[list[str], list[list[str]]]:
+    """Header and rows: one row per arm (median over its runs if several; 5-95 % in brackets).
+    ``groups``: the arms (:class:`sim.plots.Group`; default: those of :func:`sim.plots.groups_of`)."""
     cols = per_run_metrics(result)
     if not cols:
         return [], []
     has_series = bool(plots._series_names(result))
-    groups = plots.groups_of(result) if has_series else [plots.Group("all runs", result, np.arange(result.n_runs))]
+    if groups is None:
+        groups = plots.groups_of(result) if has_series else [plots.Group("all runs", result, np.arange(result.n_runs))]
     header = ["runs"] + [f"{name} ({unit})" for name, (_, unit) in cols.items()]
     rows = []
     for g in groups:
         label = g.label or ("run 0" if g.runs.size == 1 else "all runs")
         row = [f"{label} (n = {g.runs.size})" if g.runs.size > 1 else label]
-        for values, _ in cols.values():
+        undosed = _undosed(cols, g.runs)
+        for name, (values, _) in cols.items():
             v = values[g.runs]
-            row.append(_spread(v, v.size == 1))
+            row.append("no drug" if name.split(" ")[0] in undosed else _spread(v, v.size == 1))
         rows.append(row)
     return header, rows
+
+
+def _undosed(cols: dict, runs: np.ndarray) -> set[str]:
+    """Drugs (MDMA, MDA) whose plasma peak is nil in every run of an arm (a placebo arm): their Cmax, tmax
+    and AUC say nothing, and are shown as 'no drug' instead of rounding noise."""
+    out = set()
+    for name, (values, _) in cols.items():
+        short, _, what = name.partition(" ")
+        if what == "Cmax" and np.all(np.abs(np.asarray(values, float)[runs]) < 1e-9):
+            out.add(short)
+    return out
 
 
 TRIAL_COLUMNS = (("fear_response", "fear response", "1 = untreated"), ("bla_rate", "BLA", "Hz"),
@@ -99,12 +113,13 @@ TRIAL_COLUMNS = (("fear_response", "fear response", "1 = untreated"), ("bla_rate
 MAX_TRIAL_ROWS = 60
 
 
-def trials_table(result: Result) -> tuple[list[str], list[list[str]]]:
+def trials_table(result: Result, groups: list | None = None) -> tuple[list[str], list[list[str]]]:
     """The amygdala's probe trials: one row per trial (time in h), per arm its fear response (and, for one
     or two arms, the BLA and CeM cue rates); several runs in an arm: median [5-95 %]."""
     if "fear_response" not in result.trials:
         return [], []
-    groups = plots.groups_of(result) if result.n_runs else []
+    if groups is None:
+        groups = plots.groups_of(result) if result.n_runs else []
     if not groups or len(groups) > plots.MAX_LINES:
         groups = [plots.Group("", result, np.arange(np.shape(result.trials["fear_response"])[0]))]
     columns = [c for c in TRIAL_COLUMNS if c[0] in result.trials][: 1 if len(groups) > 2 else 3]
@@ -134,8 +149,13 @@ def _spread(v, single: bool) -> str:
     return f"{med:.3g} [{lo:.3g}-{hi:.3g}]"
 
 
-def applicable_suites(result: Result) -> list[str]:
-    """The ``sim validate`` suites whose targets concern what this experiment simulates."""
+def applicable_suites(result: Result, trial: bool = False) -> list[str]:
+    """The ``sim validate`` suites whose targets concern what this experiment simulates (``trial``: a
+    `sim trial` file: the pharmacology of its drug sessions and the trial outcome rows)."""
+    if trial:
+        from sim.validate import SUITES
+
+        return [s for s in ("pk", "trial") if s in SUITES]
     names = set(result.outputs) | {n.rsplit(".", 1)[0] for n in result.outputs}
     drugs = set(np.asarray(result.events.get("drug", []), dtype=str))
     suites = []
@@ -152,6 +172,103 @@ def applicable_suites(result: Result) -> list[str]:
     from sim.validate import SUITES
 
     return [s for s in suites if s in SUITES]
+
+
+# ---- virtual trials (`sim trial` files) ------------------------------------------------------------
+
+def trial_context(result: Result, source: str) -> dict | None:
+    """For a `sim trial` file: its outcomes, arm names (``/outcomes/arm`` attribute ``labels``) and one
+    :class:`sim.plots.Group` per arm; None for any other file."""
+    from sim.store import read_arm_labels, read_outcomes
+
+    if not source or not Path(source).is_file():
+        return None
+    outcomes = read_outcomes(source)
+    if "arm" not in outcomes or np.size(outcomes["arm"]) != result.n_runs:
+        return None
+    labels = read_arm_labels(source)
+    arm = np.asarray(outcomes["arm"]).astype(int)
+    groups = [plots.Group(labels.get(code, str(code)), result, np.nonzero(arm == code)[0])
+              for code in sorted(set(arm.tolist()))]
+    return {"outcomes": outcomes, "labels": labels, "groups": groups}
+
+
+def trial_summary(result: Result, trial: dict) -> dict:
+    """The stored outcome summary with intervals (attribute ``outcome_summary``), else computed now."""
+    from sim import stats
+
+    stored = result.attrs.get("outcome_summary")
+    if stored:
+        try:
+            return json.loads(stored)
+        except ValueError:
+            pass
+    return stats.trial_summary(trial["outcomes"], seed=int(result.attrs.get("seed", 0) or 0), labels=trial["labels"])
+
+
+def _ci(pair, scale: float = 1.0, digits: int = 1) -> str:
+    return "(" + ", ".join(f"{scale * v:.{digits}f}" for v in pair) + ")"
+
+
+def trial_outcome_html(result: Result, trial: dict) -> str:
+    """The per-arm outcome table with 95 % bootstrap intervals, and the between-arm effect."""
+    s = trial_summary(result, trial)
+    rows = []
+    for name, a in s["arms"].items():
+        rows.append([name, str(a["n"]), f"{a['change_mean']:.1f} {_ci(a['change_ci'])}", f"{a['change_sd']:.1f}",
+                     f"{100 * a['no_diagnosis']:.0f} % {_ci(a['no_diagnosis_ci'], 100, 0)}",
+                     f"{100 * a['drop_10']:.0f} % {_ci(a['drop_10_ci'], 100, 0)}"])
+    table = _table(["arm", "N", "CAPS-5 change, mean (95 % CI)", "SD", "no longer meeting the diagnosis (95 % CI)",
+                    ">= 10-point drop (95 % CI)"], rows)
+    effect = ""
+    if "cohens_d" in s:
+        effect = (f"<p>Advantage of {_e(s['drug_arm'])} over {_e(s['reference_arm'])}: "
+                  f"{s['difference']:.1f} CAPS-5 points {_ci(s['difference_ci'])}; Cohen's d {s['cohens_d']:.2f} "
+                  f"{_ci(s['cohens_d_ci'], 1.0, 2)}.</p>")
+    return ("<h2>Trial outcome</h2><p>CAPS-5-like change from baseline at follow-up per arm. Intervals: "
+            f"{100 * s['confidence']:.0f} % bootstrap ({_e(s['method'])}): what another virtual trial of the same "
+            "size could show. The outcome mapping is calibration, not mechanism; read these numbers as hypotheses, "
+            "not predictions.</p>" + table + effect)
+
+
+def _arm_result(result: Result, runs: np.ndarray, label: str = "", keep_events: bool = True) -> Result:
+    """The runs of one arm as a result of their own (dose rows renumbered), titled by the arm."""
+    import dataclasses
+
+    n = result.n_runs
+
+    def rows(d):
+        return {k: np.asarray(v)[runs] if np.ndim(v) >= 1 and np.shape(v)[0] == n else v for k, v in d.items()}
+
+    events = dict(result.events)
+    if "run" in events:
+        keep = np.isin(np.asarray(events["run"], int), runs)
+        renumber = np.full(n, -1)
+        renumber[runs] = np.arange(runs.size)
+        events = {k: np.asarray(v)[keep] for k, v in events.items()}
+        events["run"] = renumber[np.asarray(events["run"], int)]
+    status = None if result.status is None else np.asarray(result.status)[runs]
+    attrs = {**result.attrs, "experiment_name": f"{label} arm" if label else result.attrs.get("experiment_name", "")}
+    return dataclasses.replace(result, outputs=rows(result.outputs), params=rows(result.params), status=status,
+                               events=events if keep_events else {}, trials=rows(result.trials), attrs=attrs)
+
+
+SESSION_OUTPUTS = ("plasma_mdma", "plasma_mda", "cyp2d6_activity", "ec_serotonin", "ec_dopamine", "ec_norepinephrine",
+                   "plasma_oxytocin")
+
+
+def trial_figures(result: Result, trial: dict) -> list[tuple[str, object]]:
+    """The trial figure, then the first drug session's pharmacology with the arms side by side."""
+    out = [("The virtual trial: CAPS-5-like course per arm and the shares of responders; outcomes are hypotheses "
+            "from a calibrated mapping.", plots.trial(result, trial["outcomes"]))]
+    # the dose table holds every session's doses on the trial's own clock (days): the session figure leaves it out
+    arms = [(g.label, _arm_result(result, g.runs, g.label, keep_events=False)) for g in trial["groups"] if g.runs.size]
+    if plots._series_names(result) and len(arms) > 1:
+        out.append(("The first drug session, arm by arm (line style: arm; median and 5-95 % band across the arm's "
+                    "patients; time from the session's start, doses as in the protocol): plasma drug levels, liver "
+                    "CYP2D6, extracellular transmitters and oxytocin.",
+                    plots.compare([r for _, r in arms], [label for label, _ in arms], outputs=SESSION_OUTPUTS)))
+    return out
 
 
 # ---- figures ------------------------------------------------------------------------------------
@@ -269,20 +386,32 @@ def render(result: Result, *, source: str = "", validate: bool = False, suites: 
     failed = int((np.asarray(result.status) != 0).sum()) if result.status is not None else 0
     if failed:
         parts.append(f'<p class="fail">{failed} of {result.n_runs} runs did not finish (solver status in '
-                     "/solver/status); their rows are in the figures and tables as stored.</p>")
+                     "/solver/status); they are left out of the figures and are NaN in the tables.</p>")
+    drawn = plots.without_failed_runs(result)
+    if drawn is not result:
+        import warnings
+
+        warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)  # the failed runs are NaN
+    trial = trial_context(result, source)
+    groups = trial["groups"] if trial else None
+    if trial:
+        parts.append(trial_outcome_html(result, trial))
 
     parts.append("<h2>Figures</h2>")
-    for k, (caption, fig) in enumerate(figures(result), start=1):
+    shown = trial_figures(drawn, trial) if trial else figures(drawn)
+    for k, (caption, fig) in enumerate(shown, start=1):
         parts.append(f'<figure><img src="{_png_data_uri(fig)}" alt="figure {k}: {_e(caption)}">'
                      f"<figcaption>Figure {k}. {_e(caption)}</figcaption></figure>")
 
-    header, rows = metrics_table(result)
+    header, rows = metrics_table(drawn, groups)
     if rows:
+        scope = (" Per arm, never pooled across arms; the time courses are those of the first drug session."
+                 if trial else "")
         parts.append("<h2>Summary metrics</h2><p>Cmax and tmax: the highest plasma concentration and when it "
                      f"occurs; AUC: area under the plasma curve over the whole run (0-{result.time[-1]:g} h, "
                      "trapezoids); transmitter peaks: the highest extracellular level as a multiple of its value at "
-                     "t = 0. Several runs in one arm: median [5-95 %].</p>" + _table(header, rows))
-    header, rows = trials_table(result)
+                     f"t = 0. Several runs in one arm: median [5-95 %].{scope}</p>" + _table(header, rows))
+    header, rows = trials_table(result, groups)
     if rows:
         n_trials = np.shape(result.trials["time_h"])[1]
         more = f" The first {len(rows)} of {n_trials} trials are listed." if n_trials > len(rows) else ""
@@ -295,7 +424,7 @@ def render(result: Result, *, source: str = "", validate: bool = False, suites: 
         parts.append("<h2>Doses</h2>" + _table(["time (h)", "drug", "route", "amount (mg)"], doses))
 
     parts.append("<h2>Validation</h2>")
-    chosen = suites if suites is not None else applicable_suites(result)
+    chosen = suites if suites is not None else applicable_suites(result, trial=bool(trial))
     if validate and chosen:
         parts.append(_validation_html(chosen))
     elif validate:

@@ -560,3 +560,17 @@ class atomic_target:  # noqa: N801 (used as a context manager, like open)
         else:
             self.tmp.unlink(missing_ok=True)
         return False
+
+
+def read_arm_labels(path) -> dict[int, str]:
+    """Arm code -> name of a `sim trial` file: ``/outcomes/arm`` attribute ``labels`` (JSON) where
+    present, else the codes of :func:`sim.runner.run_trial` (0 = placebo, 1 = mdma)."""
+    labels = {0: "placebo", 1: "mdma"}
+    try:
+        with h5py.File(path, "r") as f:
+            raw = f["outcomes/arm"].attrs.get("labels") if "outcomes/arm" in f else None
+        if raw is not None:
+            labels = {int(k): str(v) for k, v in json.loads(_text(raw)).items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        pass
+    return labels

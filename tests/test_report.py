@@ -136,7 +136,7 @@ def test_report_input_errors_exit_2(ssri_h5, tmp_path, capsys):
     assert "unknown suite" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("which", ["ssri_report", "spiking_report"])
+@pytest.mark.parametrize("which", ["ssri_report", "spiking_report", "trial_report"])
 def test_report_renders_in_headless_chromium_with_every_image(which, request, tmp_path):
     report = request.getfixturevalue(which)
     chromium = _chromium()
@@ -176,3 +176,103 @@ def test_probe_trial_table_has_a_column_group_per_arm():
     assert rows[1][2] == "1" and "[" in rows[1][5]  # placebo at 1; two MDMA runs: median [5-95 %]
     assert trials_table(sim.run(sim.load_experiment(ROOT / "experiments" / "single_dose.toml",
                                                     {"experiment.duration_h": 2.0}))) == ([], [])
+
+
+# ---- `sim trial` files: per-arm outcome table with intervals, trial figure, per-arm pharmacology ----
+
+@pytest.fixture(scope="module")
+def trial_h5(tmp_path_factory):
+    path = tmp_path_factory.mktemp("trial-report") / "trial.h5"
+    assert main(["trial", str(ROOT / "experiments" / "phase3_trial.toml"), "-o", str(path), "-q",
+                 "--set", "cohort.size=4"]) == 0
+    return path
+
+
+@pytest.fixture(scope="module")
+def trial_report(trial_h5):
+    out = trial_h5.with_name("trial.html")
+    assert main(["report", str(trial_h5), "-o", str(out), "--no-validate"]) == 0
+    return out
+
+
+def test_trial_report_has_the_outcome_table_per_arm_with_intervals(trial_h5, trial_report):
+    import json
+
+    text = trial_report.read_text()
+    assert "Trial outcome" in text and "95 % bootstrap" in text and "Cohen&#x27;s d" in text
+    summary = json.loads(Result.from_hdf5(trial_h5).attrs["outcome_summary"])  # stored by sim trial
+    for arm in ("placebo", "mdma"):
+        a = summary["arms"][arm]
+        assert f"{a['change_mean']:.1f} ({a['change_ci'][0]:.1f}, {a['change_ci'][1]:.1f})" in text
+    assert summary["cohens_d_ci"][0] <= summary["cohens_d"] <= summary["cohens_d_ci"][1]
+    # pharmacology per arm, never pooled: one row per arm, and the placebo arm has no drug
+    assert "placebo (n = 4)" in text and "mdma (n = 4)" in text and "no drug" in text
+    assert "all runs" not in text
+    assert text.count("<img ") == 2  # the trial figure and the session figure, arm by arm
+    assert applicable_suites(Result.from_hdf5(trial_h5), trial=True) == ["pk", "trial"]
+
+
+def test_arm_names_come_from_the_file(trial_h5, tmp_path):
+    import json
+    import shutil
+
+    import h5py
+
+    from sim.report import trial_context
+
+    copy = tmp_path / "renamed.h5"
+    shutil.copy(trial_h5, copy)
+    with h5py.File(copy, "r+") as f:
+        f["outcomes/arm"].attrs["labels"] = json.dumps({"0": "control", "1": "drug"})
+    ctx = trial_context(Result.from_hdf5(copy), str(copy))
+    assert [g.label for g in ctx["groups"]] == ["control", "drug"]
+    assert [g.runs.size for g in ctx["groups"]] == [4, 4]
+
+
+def test_plot_of_a_trial_file_defaults_to_the_trial_figure(trial_h5, tmp_path, capsys):
+    import shutil
+
+    copy = tmp_path / "t.h5"
+    shutil.copy(trial_h5, copy)
+    assert main(["plot", str(copy)]) == 0
+    assert (tmp_path / "t_trial.png").read_bytes()[:4] == b"\x89PNG"
+
+
+# ---- runs whose solver failed: refused when all failed, marked and left out when some did -----------
+
+@pytest.fixture(scope="module")
+def failed_h5(tmp_path_factory):
+    d = tmp_path_factory.mktemp("failed")
+    exp = d / "e.toml"
+    exp.write_text('[experiment]\nduration_h = 2.0\noutput_interval_min = 10.0\n[[dose]]\ndrug = "mdma"\n'
+                   'amount_mg = 100.0\n[cohort]\nsize = 3\n[solver]\nmax_steps = 10\n')
+    out = d / "all_failed.h5"
+    assert main(["run", str(exp), "-o", str(out), "-q"]) == 1  # the run says its runs failed
+    return out
+
+
+def test_plot_and_report_refuse_a_file_whose_runs_all_failed(failed_h5, tmp_path, capsys):
+    for argv in (["plot", str(failed_h5), "-o", str(tmp_path / "f.png")],
+                 ["report", str(failed_h5), "-o", str(tmp_path / "r.html")]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err.strip()
+        assert "solver failed in every run" in err and err.count("\n") == 0, err
+    assert not (tmp_path / "f.png").exists() and not (tmp_path / "r.html").exists()
+
+
+def test_partly_failed_runs_are_left_out_and_marked(ssri_h5, tmp_path, capsys):
+    from sim import plots
+    from sim.store import write_result
+
+    res = Result.from_hdf5(ssri_h5)
+    res.status = np.array(res.status).copy()
+    res.status[0] = 1  # pretend the first run's solver gave up
+    path = tmp_path / "partly.h5"
+    write_result(res, path)
+    drawn = plots.without_failed_runs(Result.from_hdf5(path))
+    assert np.isnan(drawn["plasma_mdma"][0]).all() and np.isfinite(drawn["plasma_mdma"][1:]).all()
+    assert "1 of" in drawn.attrs["experiment_name"] and "not drawn" in drawn.attrs["experiment_name"]
+    assert main(["plot", str(path), "-o", str(tmp_path / "p.png")]) == 0
+    assert "left out of the figure" in capsys.readouterr().err
+    assert main(["report", str(path), "-o", str(tmp_path / "p.html"), "--no-validate"]) == 0
+    assert "left out of the figures" in (tmp_path / "p.html").read_text()

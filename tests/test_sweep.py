@@ -207,3 +207,32 @@ def test_ndf_sweep_matches_the_rodas4_reference(reference, tmp_path):
     for name in ("plasma_mdma", "ec_serotonin"):
         scale = np.abs(reference[name]).max()
         assert np.abs(ndf[name] - reference[name]).max() <= 1e-3 * scale, name
+
+
+def test_small_sobol_design_is_flagged_with_the_sample_size_that_would_do(tmp_path, capsys):
+    pytest.importorskip("SALib")
+    from sim.cli import main
+
+    exp = tmp_path / "sobol.toml"
+    exp.write_text(SWEEP.replace('method = "lhs"\nsamples = 24',
+                                 'method = "sobol"\nsamples = 4\nsummaries_only = true'))
+    out = tmp_path / "sobol.h5"
+    assert main(["sweep", str(exp), "-o", str(out), "--workers", "1", "-q"]) == 0
+    capsys.readouterr()
+    assert main(["sensitivity", str(out), "--output-var", "plasma_mdma", "--metric", "cmax"]) == 0
+    cap = capsys.readouterr()
+    assert "Sobol indices of cmax of plasma_mdma" in cap.out
+    warnings = [line for line in cap.err.splitlines() if "warning" in line]
+    assert any("below the stated minimum of 256" in w for w in warnings), cap.err
+    advice = [w for w in warnings if "base samples ([sweep] samples =" in w]
+    assert advice and int(advice[0].split("samples = ")[1].split(":")[0]) >= 256
+    assert main(["sensitivity", str(out), "--output", "plasma_mdma", "--metric", "peak"]) == 0  # the old names
+    assert "deprecated" in capsys.readouterr().err
+
+
+def test_chunks_are_sized_so_that_every_worker_gets_work():
+    from sim.sweep import DEFAULT_CHUNK_RUNS, chunk_size
+
+    assert chunk_size(128, 2) == 64 and chunk_size(10_000, 2) == DEFAULT_CHUNK_RUNS and chunk_size(3, 8) == 1
+    for n, w in ((128, 2), (1000, 3), (7, 4), (513, 2)):
+        assert -(-n // chunk_size(n, w)) >= min(w, n)
