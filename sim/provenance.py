@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import platform
 import subprocess
 from importlib import metadata
@@ -36,3 +37,21 @@ def git_commit() -> str:
 
 def now_utc() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+def experiment_attributes(exp) -> dict:
+    """The provenance every result file records for an experiment: when, what (the experiment file
+    verbatim and the ``--set`` overrides), seed, species, the engine's commit and package versions,
+    the solver settings."""
+    return {
+        "created": now_utc(),
+        "experiment_name": exp.name,
+        "experiment_toml": exp.source_text,
+        "experiment_path": exp.source_path,
+        "overrides": json.dumps(dict(exp.overrides), sort_keys=True),
+        "seed": exp.seed,
+        "species": exp.species,
+        "git_commit": git_commit(),
+        "package_versions": json.dumps(package_versions(), sort_keys=True),
+        "solver": json.dumps(exp.solver_settings()),
+    }

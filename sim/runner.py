@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 
-from sim import provenance
+from sim import provenance, simulate
 from sim.cohort import parameter_matrix
 from sim.config import Experiment
 from sim.dosing import NO_EFFECT_DRUGS, dose_events
@@ -17,7 +17,7 @@ from sim.kinetics.terminal import DrugInput
 from sim.model import Model
 from sim.receptors import mechanism as receptors
 from sim.result import Result
-from sim.solver import Events, solve_ensemble
+from sim.solver import Events
 from sim.units import mg_to_umol, salt_to_base_fraction
 
 _MODELS: dict[str, Model] = {}
@@ -94,10 +94,8 @@ def run(exp: Experiment) -> Result:
     params = parameter_matrix(exp, model)
     events, dose_table = dose_events(exp, model, params)
     t_eval = time_grid(exp)
-    y0 = np.tile(model.initial_state(), (params.shape[0], 1))
-    states, info = solve_ensemble(model.rhs, y0, params, t_eval, events, rtol=exp.rtol,
-                                  atol=exp.atol, autonomous=True, max_steps=exp.max_steps, return_info=True,
-                                  jac_sparsity="auto", method=exp.solver_method)
+    traj = simulate.solve(simulate.Problem(model, params, t_eval, events, simulate.SolverSettings.of(exp)))
+    states, info = traj.states, traj.info
     outputs, units, long_names = {}, {}, {}
     for name, (values, unit, long_name) in model.outputs(states, params).items():
         outputs[name], units[name], long_names[name] = values, unit, long_name
@@ -109,29 +107,14 @@ def run(exp: Experiment) -> Result:
     recorder = spike_recorder() if exp.amygdala.model == "spiking" else None
     if exp.amygdala.model != "none":
         trials, trial_units, trial_long_names = probe_trials(exp, t_eval, outputs, info.status, recorder)
-    attrs = {
-        "created": provenance.now_utc(),
-        "experiment_name": exp.name,
-        "experiment_toml": exp.source_text,
-        "experiment_path": exp.source_path,
-        "overrides": json.dumps(dict(exp.overrides), sort_keys=True),
-        "seed": exp.seed,
-        "species": exp.species,
-        "git_commit": provenance.git_commit(),
-        "package_versions": json.dumps(provenance.package_versions(), sort_keys=True),
-        "solver": json.dumps(exp.solver_settings()),
-        "solver_steps_total": int(info["steps"].sum()),
-    }
+    attrs = {**provenance.experiment_attributes(exp), "solver_steps_total": int(info["steps"].sum())}
     if exp.amygdala.model != "none":
         a = exp.amygdala
         attrs["amygdala"] = json.dumps({"model": a.model, "context": a.context, "conditioned": a.conditioned,
                                         "learn": a.learn, **({"scale": a.scale} if a.model == "spiking" else {}),
                                         "drive": "occupancy relative to each run's value at t = 0"})
     return Result(
-        time=t_eval, outputs=outputs, units=units, long_names=long_names,
-        params={n: params[:, i] for i, n in enumerate(model.parameter_names)},
-        param_units={n: p.unit for n, p in zip(model.parameter_names, model.parameters, strict=True)},
-        param_sources={n: p.source for n, p in zip(model.parameter_names, model.parameters, strict=True)},
+        time=t_eval, outputs=outputs, units=units, long_names=long_names, **simulate.parameter_fields(model, params),
         status=info.status, events=dose_table, attrs=attrs,
         trials=trials, trial_units=trial_units, trial_long_names=trial_long_names,
         spikes=spike_table(recorder, exp) if recorder is not None else {},
@@ -265,12 +248,8 @@ def _session_cascade(exp: Experiment, model: Model, params: np.ndarray, session,
         index.append(np.full((n, 1), model.dose_target(ssri[0], "oral"), np.int64))
         amounts.append(np.asarray(ssri[1], float)[:, None])
     events = Events(np.concatenate(times, 1), np.concatenate(index, 1), np.concatenate(amounts, 1))
-    if y0 is None:
-        y0 = np.tile(model.initial_state(), (n, 1))
-    states, info = solve_ensemble(model.rhs, y0, params, t_eval, events, rtol=exp.rtol, atol=exp.atol,
-                                  autonomous=True, max_steps=exp.max_steps, return_info=True, jac_sparsity="auto",
-                                  method=exp.solver_method)
-    return t_eval, model.outputs(states, params), np.asarray(info.status)
+    traj = simulate.solve(simulate.Problem(model, params, t_eval, events, simulate.SolverSettings.of(exp), y0))
+    return t_eval, traj.outputs(), traj.status
 
 
 def ssri_steady_state(exp: Experiment, model: Model, params: np.ndarray, drug: str, umol: np.ndarray):
@@ -284,11 +263,9 @@ def ssri_steady_state(exp: Experiment, model: Model, params: np.ndarray, drug: s
     days = np.arange(SSRI_PRELOAD_DAYS) * 24.0
     events = Events(np.tile(days, (n, 1)), np.full((n, days.size), model.dose_target(drug, "oral"), np.int64),
                     np.repeat(np.asarray(umol, float)[:, None], days.size, 1))
-    y0 = np.tile(model.initial_state(), (n, 1))
-    states, info = solve_ensemble(model.rhs, y0, params, np.array([0.0, SSRI_PRELOAD_DAYS * 24.0]), events,
-                                  rtol=exp.rtol, atol=exp.atol, autonomous=True, max_steps=exp.max_steps,
-                                  return_info=True, jac_sparsity="auto", method=exp.solver_method)
-    return states[:, -1], np.asarray(info.status)
+    traj = simulate.solve(simulate.Problem(model, params, np.array([0.0, SSRI_PRELOAD_DAYS * 24.0]), events,
+                                           simulate.SolverSettings.of(exp)))
+    return traj.final_states(), traj.status
 
 
 def simulate_arm(exp: Experiment, arm: str, params: np.ndarray, model: Model, protocol, seed: int,
@@ -449,10 +426,7 @@ def run_trial(exp: Experiment) -> tuple[Result, dict]:
              if results[a][3]]
     events = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]} if parts else {}
     attrs = {
-        "created": provenance.now_utc(), "experiment_name": exp.name, "experiment_toml": exp.source_text,
-        "experiment_path": exp.source_path, "overrides": json.dumps(dict(exp.overrides), sort_keys=True),
-        "seed": exp.seed, "species": exp.species, "git_commit": provenance.git_commit(),
-        "package_versions": json.dumps(provenance.package_versions(), sort_keys=True),
+        **provenance.experiment_attributes(exp),
         "protocol": json.dumps({"name": protocol.name, **{k: list(v) if isinstance(v, tuple) else v
                                                            for k, v in exp.protocol.overrides.items()}}),
         "outputs_note": "time courses of the first drug session (time from its start); placebo: no doses",
@@ -460,9 +434,7 @@ def run_trial(exp: Experiment) -> tuple[Result, dict]:
     }
     result = Result(time=t_eval, outputs=outputs, units={k: v[1] for k, v in full.items()},
                     long_names={k: v[2] for k, v in full.items()},
-                    params={nm: np.tile(params[:, i], 2) for i, nm in enumerate(model.parameter_names)},
-                    param_units={nm: p.unit for nm, p in zip(model.parameter_names, model.parameters, strict=True)},
-                    param_sources={nm: p.source for nm, p in zip(model.parameter_names, model.parameters, strict=True)},
+                    **simulate.parameter_fields(model, np.tile(params, (2, 1))),
                     status=status, events=events, attrs=attrs, trials=trials,
                     trial_units={"time_h": "h", **trial_res[0].units}, trial_long_names=dict(TRIAL_LONG_NAMES))
     outcome = {"arm": arm, "caps5_baseline": baseline, "caps5_final": final, "diagnosis_final": diagnosis,

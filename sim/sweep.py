@@ -164,17 +164,17 @@ def run_chunk(task: ChunkTask) -> tuple[int, int, dict[str, np.ndarray], np.ndar
     """Integrate one chunk; returns (start, stop, arrays by name, status). Pure: no file access."""
     import numba
 
+    from sim import simulate
     from sim.runner import build_model
-    from sim.solver import Events, solve_ensemble
+    from sim.solver import Events
 
     numba.set_num_threads(1)  # parallelism comes from the workers
     model = build_model(task.species, task.drugs)
-    n = task.params.shape[0]
-    y0 = np.tile(model.initial_state(), (n, 1))
     events = Events(task.ev_time, task.ev_index, task.ev_amount)
-    states, info = solve_ensemble(model.rhs, y0, task.params, task.t_eval, events, rtol=task.rtol,
-                                  atol=task.atol, autonomous=True, max_steps=task.max_steps, return_info=True,
-                                  jac_sparsity=task.jac_sparsity, method=task.method)
+    settings = simulate.SolverSettings(task.method, task.rtol, task.atol, task.max_steps)
+    traj = simulate.solve(simulate.Problem(model, task.params, task.t_eval, events, settings,
+                                           jac_sparsity=task.jac_sparsity))
+    states, info = traj.states, traj.info
     series = {name: values for name, (values, _, _) in model.outputs(states, task.params).items()}
     if task.save_states:
         series.update({name: states[:, :, i] for i, name in enumerate(model.state_names)})
@@ -300,11 +300,7 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
     shapes = {name: (n_runs,) if summaries_only else (n_runs, t_eval.size) for name in probe_arrays}
     size_mb = sum(math.prod(s) for s in shapes.values()) * np.dtype(exp.precision).itemsize / 1e6
     attrs = {
-        "created": provenance.now_utc(), "experiment_name": exp.name, "experiment_toml": exp.source_text,
-        "experiment_path": exp.source_path, "overrides": json.dumps(dict(exp.overrides), sort_keys=True),
-        "seed": exp.seed, "species": exp.species, "git_commit": provenance.git_commit(),
-        "package_versions": json.dumps(provenance.package_versions(), sort_keys=True),
-        "solver": json.dumps(exp.solver_settings()),
+        **provenance.experiment_attributes(exp),
         "sweep_method": sweep_plan.method, "sweep_fingerprint": sweep_plan.fingerprint,
     }
     journal = Journal(out, sweep_plan.fingerprint)

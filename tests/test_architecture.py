@@ -106,3 +106,18 @@ def test_help_does_not_import_the_numerical_stack():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_one_solve_path():
+    """sim.simulate.solve is the only caller of the ensemble solver outside the solver package."""
+    callers = set()
+    for name, path in _modules().items():
+        if name.startswith("sim.solver"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call):
+                f = node.func
+                called = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+                if called == "solve_ensemble":
+                    callers.add(name)
+    assert callers == {"sim.simulate"}
