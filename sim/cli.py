@@ -453,7 +453,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("params", help="list every parameter: value, unit, status, source")
     p.add_argument("mechanism", nargs="?", help="only this mechanism (e.g. pk)")
     p.add_argument("--summary", action="store_true", help="count parameter statuses per mechanism")
-    p.add_argument("--species", default="human", choices=("human", "rat"))
+    p.add_argument("--species", default="human", choices=("human", "rat", "mouse"))
     p.set_defaults(func=cmd_params)
 
     p = sub.add_parser("plot", parents=[common, writes],

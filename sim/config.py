@@ -14,7 +14,7 @@ from typing import Any
 
 from sim.errors import ConfigError, closest, nearest
 
-SPECIES = ("human", "rat")
+SPECIES = ("human", "rat", "mouse")
 ROUTES = ("oral", "iv", "ip", "sc")
 SALTS = ("hcl", "base")
 PHENOTYPES = ("poor", "intermediate", "extensive", "ultrarapid")
@@ -421,15 +421,17 @@ MAX_OUTPUT_VALUES = 2e9  # per output: 8 GB in float32
 # rats (20-320 mg/kg tested; "An appraisal of the pharmacological and toxicological effects of a single
 # oral administration of MDMA in the rat", check), far above any human exposure described.
 MDMA_HARD_LIMIT_MG_PER_KG = 50.0
-REFERENCE_WEIGHT_KG = {"human": 70.0, "rat": 0.3}  # the PK presets' body weights (sim.kinetics.pk)
+REFERENCE_WEIGHT_KG = {"human": 70.0, "rat": 0.3, "mouse": 0.025}  # the PK presets' body weights (sim.kinetics.pk)
 # (low, high, unit, source): what the validation rows of `sim validate pk` cover
 VALIDATED_MDMA_DOSE = {
     "human": (40.0, 150.0, "mg", "the human PK targets: Fallon 1999, Mas 1999, de la Torre 2000"),
     "rat": (1.0, 20.0, "mg/kg", "the rat targets: Baumann 2009, Gudelsky & Nash 1996"),
+    "mouse": (1.0, 20.0, "mg/kg", "the mouse rows: Young 2015 (7.8 mg/kg i.p.); PK scaled from the rat"),
 }
 VALIDATED_BODY_WEIGHT = {
     "human": (50.0, 100.0, "assumed: adults of the PK targets, Mas 1999, de la Torre 2000"),
     "rat": (0.25, 0.45, "Baumann 2009: 300-400 g rats"),
+    "mouse": (0.018, 0.035, "assumed: adult mice of 20-30 g"),
 }
 VALIDATED_DURATION_H = (240.0, "the longest single-run target: CYP2D6 recovery, O'Mathuna 2008")
 

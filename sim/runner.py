@@ -11,7 +11,7 @@ from sim.cohort import parameter_matrix
 from sim.config import Experiment
 from sim.dosing import NO_EFFECT_DRUGS, dose_events
 from sim.errors import ConfigError
-from sim.kinetics import comedication, dopamine, norepinephrine, oxytocin, physiology, pk, serotonin
+from sim.kinetics import comedication, dopamine, norepinephrine, oxytocin, physiology, pk, rodent_temperature, serotonin
 from sim.kinetics import drugs as library
 from sim.kinetics.terminal import DrugInput
 from sim.model import Model
@@ -29,8 +29,10 @@ def build_model(species: str, drugs=None) -> Model:
     ``drugs=None`` gives the MDMA PK model alone (what sweeps, ``sim params`` and the PK benchmark used
     before the transmitters existed). A sequence of dosed drug names (possibly empty) gives the cascade:
     MDMA PK, one PK mechanism per other dosed drug, the serotonin, dopamine and norepinephrine
-    terminals and the receptors, which see every drug present, and (human) oxytocin and physiology,
-    which read receptor signals. :func:`model_for` picks this for an experiment.
+    terminals and the receptors, which see every drug present, oxytocin and physiology (rat and mouse:
+    core temperature with the ambient temperature, sim/kinetics/rodent_temperature.py), which read
+    receptor responses. Outputs a species does not model are listed in :data:`REFUSED_OUTPUTS`.
+    :func:`model_for` picks this for an experiment.
     """
     if drugs is None:
         key = (species, None)
@@ -53,15 +55,24 @@ def build_model(species: str, drugs=None) -> Model:
         mechanisms = [base, *(comedication.mechanism(d, species) for d in extra),
                       serotonin.mechanism(species, inputs), dopamine.mechanism(species, inputs),
                       norepinephrine.mechanism(species, inputs)]
-        if species == "human":  # oxytocin and physiology have human parameters only
-            ot = oxytocin.mechanism(species)
-            mechanisms += [receptors.mechanism(species, inputs, "oxytocin.central",
-                                               ot.parameter("central_baseline").value), ot,
-                           physiology.mechanism(species)]
-        else:
-            mechanisms.append(receptors.mechanism(species, inputs))
+        ot = oxytocin.mechanism(species)
+        mechanisms += [receptors.mechanism(species, inputs, "oxytocin.central",
+                                           ot.parameter("central_baseline").value), ot,
+                       physiology.mechanism(species) if species == "human" else rodent_temperature.mechanism(species)]
         _MODELS[key] = Model(mechanisms)
     return _MODELS[key]
+
+
+# outputs of the human model that another species does not have, and why (one line each)
+_NO_RODENT_CV = ("not modelled in {species}: no {species} heart-rate or blood-pressure rows (the rodent model has "
+                 "core temperature only, sim/kinetics/rodent_temperature.py)")
+REFUSED_OUTPUTS = {species: {name: _NO_RODENT_CV.format(species=species) for name in ("heart_rate", "systolic_bp")}
+                   for species in ("rat", "mouse")}
+
+
+def refusal(species: str, output: str) -> str | None:
+    """Why ``species`` has no ``output`` that the human model has (None if it has it or nobody has it)."""
+    return REFUSED_OUTPUTS.get(species, {}).get(output)
 
 
 def model_for(exp: Experiment) -> Model:

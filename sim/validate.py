@@ -14,12 +14,14 @@ from sim.validation.extinction import EXTINCTION_TARGETS
 from sim.validation.oxytocin import OXYTOCIN_TARGETS
 from sim.validation.physiology import PHYSIOLOGY_INTERACTION_TARGETS, PHYSIOLOGY_TARGETS
 from sim.validation.pk import PK_TARGETS
+from sim.validation.species import SPECIES_TARGETS
 from sim.validation.transmitters import INTERACTION_TARGETS, TRANSMITTER_TARGETS
 from sim.validation.trial import TRIAL_TARGETS
 
 SUITES: dict[str, tuple[Target, ...]] = {"pk": PK_TARGETS, "transmitters": TRANSMITTER_TARGETS,
                                          "interactions": INTERACTION_TARGETS, "oxytocin": OXYTOCIN_TARGETS,
-                                         "physiology": PHYSIOLOGY_TARGETS + PHYSIOLOGY_INTERACTION_TARGETS}
+                                         "physiology": PHYSIOLOGY_TARGETS + PHYSIOLOGY_INTERACTION_TARGETS,
+                                         "species": SPECIES_TARGETS}
 
 
 def _amygdala_targets():

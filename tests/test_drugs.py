@@ -37,8 +37,8 @@ def test_placebo_changes_nothing():
 def test_unknown_or_undosable_drug_is_a_config_error():
     with pytest.raises(ConfigError, match="dose.0"):
         sim.run(experiment('[[dose]]\ndrug = "aspirin"\namount_mg = 100.0\n'))
-    with pytest.raises(ConfigError, match="dose.0"):   # no rat PK for pindolol in the library
-        sim.run(experiment('[[dose]]\ndrug = "pindolol"\namount_mg = 1.0\n', species="rat"))
+    with pytest.raises(ConfigError, match="dose.0"):   # no rat PK for carvedilol in the library
+        sim.run(experiment('[[dose]]\ndrug = "carvedilol"\namount_mg = 1.0\n', species="rat"))
 
 
 def test_comedication_mass_balance():

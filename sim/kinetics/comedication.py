@@ -41,6 +41,7 @@ PARAMETER_NAMES = ("body_weight_kg", "ka", "ka_depot", "f_oral", "v", "cl", "cl_
                    "keq_brain", "cyp2d6_ki", "cyp2d6_kinact", "cyp2d6_driver", "f_metabolite")
 BW, KA, KA_DEPOT, F, V, CL, CL2D6, KM2D6, FU, KEQ, CKI, CKINACT, CDRIVER, FMET = range(len(PARAMETER_NAMES))
 REFERENCE_WEIGHT_KG = 70.0
+REFERENCE_BODY_WEIGHT_KG = {"human": 70.0, "rat": 0.3, "mouse": 0.025}   # the PK presets' (sim/kinetics/pk.py)
 
 
 @njit(cache=True)
@@ -100,16 +101,15 @@ def _brain(st, par):
 
 def mechanism(drug_name: str, species: str) -> Mechanism:
     """The PK mechanism of a library drug in a species (KeyError if it has no PK there)."""
-    drug = library.get(drug_name)
-    if species not in drug.pk:
+    pk = library.pk_for(drug_name, species)
+    if pk is None:
         raise KeyError(f"drug {drug_name!r} has no {species} PK in the library")
-    pk = drug.pk[species]
     src = pk.source
 
     def p(*args):  # the PK values share the entry's status
         return Parameter(*args, status=pk.status if args[3] == src else "")
     params = (
-        p("body_weight_kg", 70.0 if species == "human" else 0.3, "kg",
+        p("body_weight_kg", REFERENCE_BODY_WEIGHT_KG[species], "kg",
           "derived: copied from pk.body_weight_kg by the runner", "body weight", 0.01, 300.0),
         p("ka", pk.ka, "1/h", src, "oral absorption rate constant", 0.0, 100.0),
         p("ka_depot", pk.ka_depot, "1/h", src, "absorption rate from an s.c./i.p. depot", 0.0, 1000.0),

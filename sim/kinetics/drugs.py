@@ -39,7 +39,10 @@ from sim.receptors import catalogue
 TRANSPORTERS = ("sert", "dat", "net")
 RECEPTORS = ("5ht1a",)
 MODES = ("substrate", "blocker")
-SPECIES = ("human", "rat")
+SPECIES = ("human", "rat", "mouse")
+# A species without its own DrugPK entry uses this one's, scaled allometrically to its body weight by the
+# generic PK model (comedication.py): the mouse uses rat entries (Anderson & Holford 2008).
+PK_FALLBACK = {"mouse": "rat"}
 
 
 @dataclass(frozen=True)
@@ -315,7 +318,10 @@ register(Drug(
                 "beta2": Affinity(0.0003, 0.0, "Baker 2005 (pindolol log KD ~-9.5 at beta2; check)")},
     pk={"human": DrugPK(ka=2.0, f_oral=0.87, v=140.0, cl=28.0, fu=0.6, keq_brain=2.0,
                         source="Meier 1982 Am Heart J 104:364 (F 87 %, Vd ~2 L/kg, t1/2 ~3-4 h, 40 % bound; "
-                               "check)")},
+                               "check)"),
+        "rat": DrugPK(ka=2.0, f_oral=0.87, v=140.0, cl=28.0, fu=0.6, ka_depot=6.0, keq_brain=2.0,
+                      source="assumed: the human values (Meier 1982) scaled allometrically to the rat's weight "
+                             "(t1/2 ~1.6 h); no rat pindolol PK at hand")},
 ))
 
 register(Drug(
@@ -396,6 +402,23 @@ def get(name: str) -> Drug:
         raise KeyError(f"unknown drug {name!r} (library: {', '.join(sorted(LIBRARY))})") from None
 
 
+def pk_for(name: str, species: str) -> DrugPK | None:
+    """The drug's DrugPK in ``species``: its own entry, else the entry of :data:`PK_FALLBACK`'s species
+    with status ``derived`` (volumes and clearances are scaled by body weight in comedication.py), else None."""
+    drug = get(name)
+    if species in drug.pk:
+        return drug.pk[species]
+    other = PK_FALLBACK.get(species)
+    if other is None or other not in drug.pk:
+        return None
+    base = drug.pk[other]
+    from dataclasses import replace
+
+    return replace(base, source=f"derived: the {other} entry scaled allometrically to the {species}'s body weight "
+                                f"(Anderson & Holford 2008 Annu Rev Pharmacol Toxicol 48:303); {other}: {base.source}",
+                   status="derived")
+
+
 def with_metabolites(names, species: str) -> tuple[str, ...]:
     """``names`` and, recursively, the active metabolites their PK forms in ``species`` (sorted)."""
     out, todo = set(), list(names)
@@ -404,7 +427,7 @@ def with_metabolites(names, species: str) -> tuple[str, ...]:
         if name in out:
             continue
         out.add(name)
-        pk = LIBRARY[name].pk.get(species) if name in LIBRARY else None
+        pk = pk_for(name, species) if name in LIBRARY else None
         if pk is not None and pk.metabolite:
             todo.append(pk.metabolite)
     return tuple(sorted(out))
@@ -413,7 +436,7 @@ def with_metabolites(names, species: str) -> tuple[str, ...]:
 def dosable(name: str, species: str) -> bool:
     """Whether ``name`` can be dosed in ``species`` (MDMA through pk.py, others through their DrugPK)."""
     drug = LIBRARY.get(name)
-    return drug is not None and (name == "mdma" or species in drug.pk)
+    return drug is not None and (name == "mdma" or pk_for(name, species) is not None)
 
 
 def affinity_table(drug_names=None) -> list[tuple[str, str, float, float, str]]:

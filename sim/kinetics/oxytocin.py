@@ -44,6 +44,10 @@ Central oxytocin (the amygdala's OXTR ligand) is released from PVN axons in the 
 (Knobloch et al. 2012 Neuron 73:553), driven here by the same activation, and cleared as from CSF
 (t1/2 ~20-30 min; Mens et al. 1983 Brain Res 262:143). Peripheral oxytocin does not cross the blood-
 brain barrier appreciably, so the two pools are separate states.
+
+Rat and mouse (``RODENT``): the same chain; the 5-HT1A dependence itself is a rat finding (Thompson et
+al. 2007). Basal levels and the plasma half-life are rodent values (assumed); the release relation
+(gain, s50, hill, tau_pvn) is the human calibration carried over, marked assumed.
 """
 
 from __future__ import annotations
@@ -116,6 +120,35 @@ def _parameters() -> tuple[Parameter, ...]:
     )
 
 
+RODENT = {  # name -> (value, source) replacing the human entry; the rest are the human values (assumed)
+    "plasma_baseline": (pg_per_ml_to_pm(10.0, "oxytocin"), "assumed: basal plasma oxytocin in rats and mice "
+                        "~5-20 pg/mL by radioimmunoassay (check)"),
+    "plasma_half_life": (2.0 / 60.0, "assumed: rodent plasma oxytocin t1/2 ~1-2 min, shorter than the human "
+                         "(check)"),
+    "central_baseline": (15.0, "assumed: as the human value (rat CSF oxytocin ~10-30 pg/mL; check)"),
+}
+_CARRIED = ("assumed: the human value carried to the rodent (the release relation is the human calibration; "
+            "no rodent dose-response was used). Rat: MDMA-evoked oxytocin release depends on 5-HT1A, Thompson "
+            "et al. 2007 Neuroscience 146:509")
+
+
+def _species_parameters(species: str) -> tuple[Parameter, ...]:
+    human = _parameters()
+    if species == "human":
+        return human
+    out = []
+    for q in human:
+        if q.name in RODENT:
+            value, src = RODENT[q.name]
+            out.append(Parameter(q.name, value, q.unit, src, q.description, q.lower, q.upper))
+        elif q.name == "central_half_life":
+            out.append(q)   # a rat measurement already
+        else:
+            out.append(Parameter(q.name, q.value, q.unit, f"{_CARRIED}; human: {q.source}", q.description, q.lower,
+                                 q.upper, status="assumed"))
+    return tuple(out)
+
+
 def _plasma(st, par):
     return pm_to_pg_per_ml(st["plasma"], "oxytocin")
 
@@ -125,9 +158,9 @@ def _central(st, par):
 
 
 def mechanism(species: str = "human") -> Mechanism:
-    if species != "human":
-        raise KeyError(f"no {species} oxytocin model (human only)")
-    params = _parameters()
+    if species not in ("human", "rat", "mouse"):
+        raise KeyError(f"no {species} oxytocin model (human, rat, mouse)")
+    params = _species_parameters(species)
     assert tuple(x.name for x in params) == PARAMETER_NAMES
     states = (STATES[0], State("plasma", "pM", STATES[1].description, initial=params[OT0].value),
               State("central", "pM", STATES[2].description, initial=params[OTC0].value))
@@ -135,4 +168,4 @@ def mechanism(species: str = "human") -> Mechanism:
                Output("central_oxytocin", "pg/mL", "extracellular oxytocin in the central amygdala", _central))
     return Mechanism(name="oxytocin", states=states, parameters=params, rhs=oxytocin_rhs,
                      inputs=("receptors.signal_5ht1a",), outputs=outputs,
-                     description="human hypothalamic oxytocin release (5-HT1A), plasma and central oxytocin")
+                     description=f"{species} hypothalamic oxytocin release (5-HT1A), plasma and central oxytocin")
