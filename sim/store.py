@@ -2,17 +2,20 @@
 
 Layout::
 
-    /                attrs: format, created, package versions, git commit, seed, experiment_toml
+    /                attrs: format, CF attributes (Conventions, title, history, source, references),
+                     created, package versions, git commit, seed, experiment_toml
     /time  (T,)      hours, dimension scale        /run (N,)  dimension scale
     /params/<name>   (N,)   attrs units, source
     /outputs/<name>  (N, T) attrs units, long_name; dims (run, time); chunked, shuffle+lzf
     /summaries/<name>.<metric> (N,)  per-run cmax, tmax, auc, final (sweeps that keep no time courses)
     /solver/status   (N,)   0 = success (-1: not run yet, in an unfinished sweep)
-    /events/dose/*   one row per dose: run, time_h, amount_mg, drug, route
+    /events/dose/*   one row per dose along its own dimension /events/dose/dose_event (E,): dose_run (the
+                     run dosed; Result.events["run"]), time_h, amount_mg, drug, route
     /trials/<name>   (N, K) per-trial amygdala summaries (bla_rate, cem_rate, fear_response) and
                      /trials/time_h (N, K); attrs units, long_name; dims (run, trial), /trials/trial (K,)
     /outcomes/<name> (N,)   per-patient outcomes of `sim trial`: arm (0 = placebo, 1 = drug; attrs labels),
-                     caps5_baseline, caps5_final, diagnosis_final (bool), fear_followup
+                     caps5_baseline, caps5_final, diagnosis_final (bool), fear_followup; (N, V) per
+                     assessment visit, with /outcomes/visit (V,) and visit_week (V,)
     /amygdala/spikes spikes a spiking amygdala kept for rasters (``[amygdala] model = "spiking"`` only; a
                      bounded sample: some runs, probe trials and cells, sim.runner.SPIKE_*), one entry
                      per spike, sorted by run, trial, time:
@@ -20,13 +23,18 @@ Layout::
                                             the dimension scale of the spike arrays
                        neuron (S,) int32    raster row of the cell (1)
                        trial  (S,) int32    probe-trial index, as /trials/trial (1)
-                       run    (S,) int32    run index, as /run (1)
+                       spike_run (S,) int32 run index, as /run (1; Result.spikes["run"])
                        cell   (R,) int32    network index of each raster row's cell (1)
                      attrs: populations (JSON list of names), population_start, population_stop (the
                      raster rows of each population: start <= row < stop), population_size (cells in
                      the network), window_s (recorded window [start, stop] s around each cue onset),
                      cue_duration_s, dt_ms, runs and trials (JSON lists: what was recorded), scale
-    /sweep/done      (N,)   bool, chunk completion flags for --resume; /sweep/samples (N, k)
+    /sweep/done      (N,)   bool, chunk completion flags for --resume; /sweep/samples (N, k) with the
+                     swept keys as the coordinate /sweep/sweep_key (k,)
+
+Every dimension has a coordinate variable (an HDF5 dimension scale) and every ``units`` attribute parses
+with pint (:func:`sim.units.pint_unit`), so ``xarray.open_datatree(path, engine="h5netcdf")`` opens a
+whole file. Files of an older layout (:data:`OLDER_FORMATS`) are still read by :func:`read_fields`.
 """
 
 from __future__ import annotations
@@ -39,8 +47,13 @@ import h5py
 import numpy as np
 
 from sim.errors import StoreError
+from sim.units import pint_unit
 
-FORMAT = "neuropharm-sim/1"
+FORMAT = "neuropharm-sim/2"
+# layouts this reader still reads: /1 had no coordinates for dose events, visits and sweep keys and
+# wrote heart rate in bpm (xarray.open_datatree fails on its cohort, trial and sweep files)
+OLDER_FORMATS = ("neuropharm-sim/1",)
+CONVENTIONS = "CF-1.10"
 _STR = h5py.string_dtype()
 NOT_RUN = -1
 
@@ -71,13 +84,56 @@ def _attr(value):
     return value if scalar else json.dumps(value, sort_keys=True)
 
 
+def cf_attributes(attrs: dict) -> dict[str, str]:
+    """Root attributes of the CF conventions that apply to a result (Conventions, title, history,
+    source, references), made from the provenance in ``attrs``; keys already in ``attrs`` win."""
+    versions = attrs.get("package_versions", "{}")
+    try:
+        version = json.loads(versions).get("neuropharm-sim", "") if isinstance(versions, str) else ""
+    except ValueError:
+        version = ""
+    engine = f"neuropharm-sim {version}".strip()
+    name = attrs.get("experiment_name") or "experiment"
+    path = attrs.get("experiment_path") or ""
+    overrides = attrs.get("overrides") or "{}"
+    history = f"{attrs.get('created', '')}: {engine} simulated {name}"
+    if path:
+        history += f" ({path})"
+    if overrides not in ("{}", ""):
+        history += f" with overrides {overrides}"
+    cf = {
+        "Conventions": CONVENTIONS,
+        "title": f"neuropharm-sim result: {name}",
+        "history": history.strip(": "),
+        "source": f"{engine} (git {attrs.get('git_commit', 'unknown')}); research and teaching simulator, "
+                  "not clinical guidance",
+        "references": "docs/hdf5-layout.md of neuropharm-sim (layout, units, provenance)",
+    }
+    return {k: v for k, v in cf.items() if k not in attrs}
+
+
+def _set_units(ds, unit: str) -> None:
+    ds.attrs["units"] = pint_unit(unit)
+
+
+def _index_scale(group, name: str, n: int, long_name: str):
+    """An integer coordinate ``name`` = 0..n-1, made a dimension scale of that name."""
+    ds = group.create_dataset(name, data=np.arange(n, dtype=np.int64))
+    ds.attrs["long_name"] = long_name
+    ds.make_scale(name)
+    return ds
+
+
 def _write_header(f: h5py.File, attrs: dict, time: np.ndarray, n_runs: int):
     f.attrs["format"] = FORMAT
+    for key, value in cf_attributes(attrs).items():
+        f.attrs[key] = value
     for key, value in attrs.items():
         f.attrs[key] = _attr(value)
     t = f.create_dataset("time", data=np.asarray(time, dtype=np.float64))
     t.attrs["units"] = "h"
     t.attrs["long_name"] = "time since start of the experiment"
+    t.attrs["axis"] = "T"
     t.make_scale("time")
     run = f.create_dataset("run", data=np.arange(n_runs, dtype=np.int64))
     run.attrs["long_name"] = "run (subject or parameter-set) index"
@@ -89,7 +145,7 @@ def _write_params(f: h5py.File, run, params: dict, units: dict, sources: dict) -
     group = f.create_group("params")
     for name, values in params.items():
         ds = group.create_dataset(name, data=np.asarray(values, dtype=np.float64))
-        ds.attrs["units"] = units.get(name, "")
+        _set_units(ds, units.get(name, ""))
         ds.attrs["source"] = sources.get(name, "")
         if values.shape[0] == run.shape[0]:
             ds.dims[0].attach_scale(run)
@@ -103,7 +159,7 @@ def _create_series(group, name, shape, dtype, unit, long_name, run, time, data=N
     ds = group.create_dataset(name, shape=shape, dtype=dtype, data=data, chunks=_chunks(shape, itemsize),
                               shuffle=packed, compression="lzf" if packed else None,
                               fillvalue=np.nan if np.dtype(dtype).kind == "f" else None)
-    ds.attrs["units"] = unit
+    _set_units(ds, unit)
     ds.attrs["long_name"] = long_name
     ds.dims[0].attach_scale(run)
     if len(shape) == 2:
@@ -111,16 +167,40 @@ def _create_series(group, name, shape, dtype, unit, long_name, run, time, data=N
     return ds
 
 
+# the columns of /events/dose: units and long names
+EVENT_ATTRS = {
+    "run": (None, "run that received the dose (index into /run)"),
+    "time_h": ("h", "time of the dose since start of the experiment"),
+    "amount_mg": ("mg", "dose as free base"),
+    "drug": (None, "drug dosed"),
+    "route": (None, "route of administration"),
+}
+
+
+# columns named differently in the file (see SPIKE_FILE_NAMES; neuropharm-sim/1 used "run")
+EVENT_FILE_NAMES = {"run": "dose_run"}
+
+
 def _write_events(f: h5py.File, events: dict) -> None:
+    """``/events/dose``: one entry per dose along the dimension ``dose_event``."""
     if not events:
         return
     dose = f.create_group("events").create_group("dose")
+    n = len(np.asarray(next(iter(events.values()))))
+    scale = _index_scale(dose, "dose_event", n, "dose event index (in the order the doses were given)")
     for col, values in events.items():
         values = np.asarray(values)
+        stored = EVENT_FILE_NAMES.get(col, col)
         if values.dtype.kind in "US":
-            dose.create_dataset(col, data=values.astype(object), dtype=_STR)
+            ds = dose.create_dataset(stored, data=values.astype(object), dtype=_STR)
         else:
-            dose.create_dataset(col, data=values)
+            ds = dose.create_dataset(stored, data=values)
+        unit, long_name = EVENT_ATTRS.get(col, (None, col))
+        if unit is not None:
+            _set_units(ds, unit)
+        ds.attrs["long_name"] = long_name
+        if values.ndim == 1 and values.shape[0] == n:
+            ds.dims[0].attach_scale(scale)
 
 
 def write_result(result, path, precision: str = "float32", outcomes: dict | None = None) -> None:
@@ -132,31 +212,37 @@ def write_result(result, path, precision: str = "float32", outcomes: dict | None
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_target(path) as tmp, h5py.File(tmp, "w") as f:
-        time, run = _write_header(f, result.attrs, result.time, result.n_runs)
-        _write_params(f, run, result.params, result.param_units, result.param_sources)
-        outputs = f.create_group("outputs")
-        for name, values in result.outputs.items():
-            arr = np.asarray(values, dtype=dtype)
-            _create_series(outputs, name, arr.shape, dtype, result.units.get(name, ""),
-                           result.long_names.get(name, name), run, time, data=arr)
-        if result.status is not None:
-            solver = f.create_group("solver")
-            _create_series(solver, "status", (result.n_runs,), np.int64, "1", "solver status per run (0 = success)",
-                           run, time, data=np.asarray(result.status, dtype=np.int64))
-        _write_events(f, result.events)
-        _write_trials(f, run, result, dtype)
-        _write_spikes(f, result.spikes)
-        if outcomes:
-            _write_outcomes(f, run, outcomes)
+        write_layout(f, result, dtype, outcomes)
+
+
+def write_layout(f: h5py.File, result, dtype=np.float64, outcomes: dict | None = None) -> None:
+    """Write ``result`` (and ``outcomes``) into the open, empty HDF5 file ``f`` in the layout above
+    (also used in memory by :meth:`sim.result.Result.to_xarray`, so the two never differ)."""
+    time, run = _write_header(f, result.attrs, result.time, result.n_runs)
+    _write_params(f, run, result.params, result.param_units, result.param_sources)
+    outputs = f.create_group("outputs")
+    for name, values in result.outputs.items():
+        arr = np.asarray(values, dtype=dtype)
+        _create_series(outputs, name, arr.shape, dtype, result.units.get(name, ""),
+                       result.long_names.get(name, name), run, time, data=arr)
+    if result.status is not None:
+        solver = f.create_group("solver")
+        _create_series(solver, "status", (result.n_runs,), np.int64, "1", "solver status per run (0 = success)",
+                       run, time, data=np.asarray(result.status, dtype=np.int64))
+    _write_events(f, result.events)
+    _write_trials(f, run, result, dtype)
+    _write_spikes(f, result.spikes)
+    if outcomes:
+        _write_outcomes(f, run, outcomes)
 
 
 OUTCOME_ATTRS = {
     "arm": ("1", "trial arm (0 = placebo, 1 = drug)"),
-    "caps5_baseline": ("CAPS-5 points", "baseline CAPS-5-like total severity (0-80)"),
-    "caps5_final": ("CAPS-5 points", "CAPS-5-like total severity at follow-up (0-80; sim.outcomes)"),
+    "caps5_baseline": ("1", "baseline CAPS-5-like total severity (points, 0-80)"),
+    "caps5_final": ("1", "CAPS-5-like total severity at follow-up (points, 0-80; sim.outcomes)"),
     "diagnosis_final": ("1", "still meeting the diagnosis at follow-up (CAPS-5 at or above the threshold)"),
     "fear_followup": ("1", "drug-free trauma-cue fear_response at follow-up (1 = untreated)"),
-    "caps5_visit": ("CAPS-5 points", "CAPS-5-like total severity at each assessment visit (run, visit)"),
+    "caps5_visit": ("1", "CAPS-5-like total severity at each assessment visit (points, 0-80; run, visit)"),
     "fear_visit": ("1", "drug-free trauma-cue fear_response at each assessment visit (run, visit)"),
     "visit_week": ("week", "time of each assessment visit, weeks from the first session (visit,)"),
     "trauma_strength": ("1", "baseline trauma-memory strength, factor on the conditioned weight changes (median 1)"),
@@ -165,26 +251,55 @@ OUTCOME_ATTRS = {
 }
 
 
+# per-visit outcomes (their second dimension is /outcomes/visit; visit_week is the visit coordinate's time)
+VISIT_OUTCOMES = ("caps5_visit", "fear_visit")
+
+
 def _write_outcomes(f: h5py.File, run, outcomes: dict) -> None:
+    """``/outcomes``: per-run arrays on ``run``; per-visit ones on (run, visit) with the coordinate
+    ``/outcomes/visit`` and the visit times ``visit_week`` (visit,); any other second dimension gets its
+    own index coordinate ``<name>_index``."""
     group = f.create_group("outcomes")
+    n_visits = None
+    if "visit_week" in outcomes:
+        n_visits = len(np.asarray(outcomes["visit_week"]))
+    elif any(k in outcomes for k in VISIT_OUTCOMES):
+        n_visits = np.shape(outcomes[next(k for k in VISIT_OUTCOMES if k in outcomes)])[1]
+    visit = _index_scale(group, "visit", n_visits, "assessment visit index (in time order)") \
+        if n_visits is not None else None
     for name, values in outcomes.items():
         values = np.asarray(values)
         data = values.astype(bool) if name == "diagnosis_final" else (
             values.astype(np.int64) if name == "arm" else values.astype(np.float64))
         ds = group.create_dataset(name, data=data)
         unit, long_name = OUTCOME_ATTRS.get(name, ("", name))
-        ds.attrs["units"] = unit
+        _set_units(ds, unit)
         ds.attrs["long_name"] = long_name
         if name == "arm":
             ds.attrs["labels"] = json.dumps({"0": "placebo", "1": "mdma"})
-        if values.shape[0] == run.shape[0]:
+        if name == "visit_week":
+            ds.dims[0].attach_scale(visit)
+            continue
+        if values.ndim >= 1 and values.shape[0] == run.shape[0]:
             ds.dims[0].attach_scale(run)
+        else:
+            ds.dims[0].attach_scale(_index_scale(group, f"{name}_index", values.shape[0], f"index of {name}"))
+        if values.ndim == 2:
+            second = visit if visit is not None and values.shape[1] == n_visits else \
+                _index_scale(group, f"{name}_index", values.shape[1], f"index of {name}")
+            ds.dims[1].attach_scale(second)
 
 
 def read_outcomes(path) -> dict[str, np.ndarray]:
     """``/outcomes`` of a `sim trial` file (empty if there is none)."""
     with h5py.File(path, "r") as f:
-        return {name: ds[()] for name, ds in f.get("outcomes", {}).items()}
+        return {name: ds[()] for name, ds in f.get("outcomes", {}).items() if not _is_index(ds)}
+
+
+def _is_index(ds) -> bool:
+    """True for the coordinate variables this module adds (visit, dose_event, ..._index)."""
+    return ds.is_scale and ds.name.rsplit("/", 1)[-1] in ("visit", "dose_event", "trial", "sweep_key") \
+        or ds.name.endswith("_index")
 
 
 def _write_trials(f: h5py.File, run, result, dtype) -> None:
@@ -198,13 +313,16 @@ def _write_trials(f: h5py.File, run, result, dtype) -> None:
     trial.make_scale("trial")
     for name, values in result.trials.items():
         ds = group.create_dataset(name, data=np.asarray(values, dtype=np.float64 if name == "time_h" else dtype))
-        ds.attrs["units"] = result.trial_units.get(name, "")
+        _set_units(ds, result.trial_units.get(name, ""))
         ds.attrs["long_name"] = result.trial_long_names.get(name, name)
         if values.shape[0] == run.shape[0]:
             ds.dims[0].attach_scale(run)
         ds.dims[1].attach_scale(trial)
 
 
+# names in the file that differ from Result.spikes: a variable "run" beside the inherited /run coordinate
+# would be shadowed by it in an xarray DataTree (layout neuropharm-sim/1 used "run")
+SPIKE_FILE_NAMES = {"run": "spike_run"}
 _SPIKE_DTYPES = {"time_s": np.float32, "neuron": np.int32, "trial": np.int32, "run": np.int32, "cell": np.int32}
 
 
@@ -216,7 +334,7 @@ def _write_spikes(f: h5py.File, spikes: dict) -> None:
     made = {}
     for name, (unit, long_name) in SPIKE_ARRAYS.items():
         data = np.asarray(spikes.get(name, []), dtype=_SPIKE_DTYPES[name])
-        ds = group.create_dataset(name, data=data, chunks=(min(max(data.size, 1), 65536),), maxshape=(None,),
+        ds = group.create_dataset(SPIKE_FILE_NAMES.get(name, name), data=data, chunks=(min(max(data.size, 1), 65536),), maxshape=(None,),
                                   shuffle=True, compression="gzip", compression_opts=4)
         ds.attrs["units"] = unit
         ds.attrs["long_name"] = long_name
@@ -238,7 +356,12 @@ def _read_spikes(f: h5py.File) -> dict:
     if "amygdala/spikes" not in f:
         return {}
     group = f["amygdala/spikes"]
-    out = {name: group[name][()] for name in SPIKE_ARRAYS if name in group}
+    out = {}
+    for name in SPIKE_ARRAYS:
+        for stored in (SPIKE_FILE_NAMES.get(name, name), name):
+            if stored in group:
+                out[name] = group[stored][()]
+                break
     for key, value in group.attrs.items():
         if key in ("CLASS", "NAME", "REFERENCE_LIST", "DIMENSION_LIST"):
             continue
@@ -278,10 +401,15 @@ class SweepFile:
         sweep = f.create_group("sweep")
         _create_series(sweep, "done", (n_runs,), bool, "1", "run finished and stored", run, t,
                        data=np.zeros(n_runs, dtype=bool))
+        key = sweep.create_dataset("sweep_key", data=np.array([str(n) for n in sweep_names], dtype=object),
+                                   dtype=_STR)
+        key.attrs["long_name"] = "swept experiment key (a TOML key or a model parameter)"
+        key.make_scale("sweep_key")
         samples = sweep.create_dataset("samples", data=np.asarray(sweep_samples, dtype=np.float64))
         samples.attrs["names"] = json.dumps(list(sweep_names))
-        samples.attrs["long_name"] = "value of each swept key per run (columns: attrs names)"
+        samples.attrs["long_name"] = "value of each swept key per run (columns: sweep_key)"
         samples.dims[0].attach_scale(run)
+        samples.dims[1].attach_scale(key)
         sweep.attrs["base_samples"] = int(sweep_base_samples)
         _write_events(f, events)
         f.flush()
@@ -296,7 +424,12 @@ class SweepFile:
             f = h5py.File(path, "r+")
         except OSError as exc:
             raise StoreError(f"{path}: cannot reopen to resume ({exc}); delete it to start over") from None
-        if _text(f.attrs.get("format")) != FORMAT or "sweep/done" not in f:
+        fmt = _text(f.attrs.get("format"))
+        if fmt in OLDER_FORMATS:
+            f.close()
+            raise StoreError(f"{path}: written in the older layout {fmt} (this version writes {FORMAT}); "
+                             "cannot resume it, delete it to start over")
+        if fmt != FORMAT or "sweep/done" not in f:
             f.close()
             raise StoreError(f"{path}: not a neuropharm-sim sweep file; cannot resume")
         if _text(f.attrs.get("sweep_fingerprint")) != fingerprint:
@@ -415,9 +548,7 @@ def read_fields(path) -> dict:
     try:
         with h5py.File(path, "r") as f:
             fmt = _text(f.attrs.get("format"))
-            if fmt != FORMAT:
-                raise StoreError(f"{path}: not a neuropharm-sim result (format attribute {fmt!r}, "
-                                 f"expected {FORMAT!r})")
+            _check_format(path, fmt)
             for required in ("time", "run"):
                 if required not in f:
                     raise StoreError(f"{path}: damaged result file: /{required} is missing")
@@ -438,9 +569,12 @@ def read_fields(path) -> dict:
             status = f["solver/status"][()] if "solver/status" in f else None
             events = {}
             if "events/dose" in f:
+                back = {v: k for k, v in EVENT_FILE_NAMES.items()}
                 for col, ds in f["events/dose"].items():
+                    if col == "dose_event":
+                        continue
                     data = ds[()]
-                    events[col] = np.array([_text(x) for x in data]) if data.dtype.kind == "O" else data
+                    events[back.get(col, col)] = np.array([_text(x) for x in data]) if data.dtype.kind == "O" else data
             attrs = {k: _text(v) for k, v in f.attrs.items() if k != "format"}
             trials, trial_units, trial_long_names = {}, {}, {}
             for name, ds in f.get("trials", {}).items():
@@ -462,6 +596,24 @@ def read_fields(path) -> dict:
     return dict(time=time, outputs=outputs, units=units, long_names=long_names, params=params,
                 param_units=param_units, param_sources=param_sources, status=status, events=events, attrs=attrs,
                 trials=trials, trial_units=trial_units, trial_long_names=trial_long_names, spikes=spikes)
+
+
+def _check_format(path, fmt) -> None:
+    """Accept this layout and the older ones; anything else is named in one line."""
+    if fmt == FORMAT or fmt in OLDER_FORMATS:
+        return
+    if isinstance(fmt, str) and fmt.startswith("neuropharm-sim/"):
+        raise StoreError(f"{path}: written in layout {fmt}, newer than this version reads ({FORMAT} and "
+                         f"older); update neuropharm-sim")
+    raise StoreError(f"{path}: not a neuropharm-sim result (format attribute {fmt!r}, expected {FORMAT!r})")
+
+
+def file_format(path) -> str:
+    """The layout of a result file: ``FORMAT`` or one of :data:`OLDER_FORMATS` (else a StoreError)."""
+    with h5py.File(path, "r") as f:
+        fmt = _text(f.attrs.get("format"))
+    _check_format(path, fmt)
+    return fmt
 
 
 def _text(value):

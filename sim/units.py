@@ -91,3 +91,19 @@ def per_minute_to_per_hour(rate_per_min):
 def um_to_nm(concentration_um):
     """Concentration uM -> nM."""
     return concentration_um * 1000.0
+
+
+# Unit strings as written to result files and xarray objects: every one parses with pint, so readers
+# can convert with it. Mechanisms may use the clinical spelling; it is respelled here on the way out.
+PINT_SPELLING = {"bpm": "1/min", "CAPS-5 points": "1"}
+
+
+def pint_unit(unit: str) -> str:
+    """``unit`` spelled so that pint parses it: heart rate ``bpm`` -> ``1/min`` (also inside products
+    such as the AUC unit ``bpm*h``), the CAPS-5 score (points of a 0-80 scale) -> ``1``."""
+    import re
+
+    unit = str(unit)
+    if unit in PINT_SPELLING:
+        return PINT_SPELLING[unit]
+    return re.sub(r"\bbpm\b", "(1/min)", unit)

@@ -141,7 +141,7 @@ def test_sim_trial_writes_outcomes_and_is_deterministic(tmp_path, capsys):
         fear = f["trials/fear_response"][()]
         assert fear.shape[0] == 6 and np.isfinite(fear).all()
         # placebo patients take no drug: every dose event belongs to an MDMA-arm run
-        assert (f["events/dose/run"][()] >= 3).all()
+        assert (f["events/dose/dose_run"][()] >= 3).all()
         assert set(f["events/dose/amount_mg"][()]) <= {80.0, 40.0, 120.0, 60.0}
     fig = tmp_path / "trial.png"
     assert main(["plot", str(outs[0]), "--kind", "trial", "-o", str(fig)]) == 0

@@ -65,7 +65,7 @@ def test_run_writes_hdf5_with_provenance(tmp_path, capsys):
                  "--set", "experiment.duration_h=6", "--set", "dose.0.amount_mg=80"])
     assert code == 0
     with h5py.File(out) as f:
-        assert f.attrs["format"] == "neuropharm-sim/1"
+        assert f.attrs["format"] == "neuropharm-sim/2"
         assert "amount_mg = 125.0" in f.attrs["experiment_toml"]
         assert json.loads(f.attrs["overrides"]) == {"dose.0.amount_mg": 80, "experiment.duration_h": 6}
         assert "numba" in json.loads(f.attrs["package_versions"])

@@ -115,7 +115,7 @@ def test_spikes_round_trip_with_units_and_xarray(tmp_path):
     with h5py.File(tmp_path / "s.h5") as f:
         g = f["amygdala/spikes"]
         assert g["time_s"].dtype == np.float32 and g["time_s"].attrs["units"] == "s"
-        for name in ("neuron", "trial", "run", "cell"):
+        for name in ("neuron", "trial", "spike_run", "cell"):
             assert g[name].dtype == np.int32 and g[name].attrs["units"] == "1" and g[name].attrs["long_name"]
         assert list(g.attrs["population_start"]) == [0, 2]
     back = Result.from_hdf5(tmp_path / "s.h5").spikes
