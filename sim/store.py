@@ -334,7 +334,8 @@ def _write_spikes(f: h5py.File, spikes: dict) -> None:
     made = {}
     for name, (unit, long_name) in SPIKE_ARRAYS.items():
         data = np.asarray(spikes.get(name, []), dtype=_SPIKE_DTYPES[name])
-        ds = group.create_dataset(SPIKE_FILE_NAMES.get(name, name), data=data, chunks=(min(max(data.size, 1), 65536),), maxshape=(None,),
+        ds = group.create_dataset(SPIKE_FILE_NAMES.get(name, name), data=data,
+                                  chunks=(min(max(data.size, 1), 65536),), maxshape=(None,),
                                   shuffle=True, compression="gzip", compression_opts=4)
         ds.attrs["units"] = unit
         ds.attrs["long_name"] = long_name
