@@ -64,6 +64,7 @@ def _load(args):
     from sim.config import load_experiment, range_warnings
 
     exp = load_experiment(args.experiment, _overrides(args.set))
+    _compile_notice(args)  # the checks below import the solver, which compiles on first use
     try:
         _precheck(exp)
     except SimInputError as exc:  # every message names the file
@@ -132,6 +133,8 @@ def _check_output(given: str | None, default: Path, force: bool, suffixes=H5_SUF
 
 def _compile_notice(args) -> None:
     """A one-line notice before numba compiles the solver and the model for the first time."""
+    if "sim.solver" in sys.modules:  # imported, hence compiled, in this process already
+        return
     root = os.environ.get("NUMBA_CACHE_DIR")
     solver = Path(root) if root else Path(__file__).resolve().parent / "solver" / "__pycache__"
     cached = solver.is_dir() and any(solver.rglob("rodas4*.nbi"))
@@ -139,7 +142,7 @@ def _compile_notice(args) -> None:
         _note(args, f"compiling kernels, once, ~{COMPILE_S} s (later runs load them from the cache)")
 
 
-COMPILE_S = 60  # measured: see the note of issue 19 (first run with an empty numba cache, 2 cores)
+COMPILE_S = 60  # measured: 66 s for a first `sim run` with empty caches on 2 shared cores (issue 19's note)
 
 
 def _failed_runs(result) -> int:
@@ -157,10 +160,12 @@ def cmd_run(args) -> int:
     out = _check_output(args.output, Path("results") / default_name(args.experiment, dict(exp.overrides)),
                         args.force, verb="run: ")
     with OutputLock(out):
-        _compile_notice(args)
+        from sim.progress import COHORT_PROGRESS_RUNS, stage
         from sim.runner import run
 
-        result = run(exp)
+        quiet = args.quiet or exp.cohort_size <= COHORT_PROGRESS_RUNS
+        with stage(f"run: {exp.cohort_size} subjects", quiet=quiet):
+            result = run(exp)
         result.to_hdf5(out, precision=exp.precision)
     failed = _failed_runs(result)
     if failed:
@@ -190,10 +195,10 @@ def cmd_trial(args) -> int:
     out = _check_output(args.output, Path("results") / default_name(args.experiment, dict(exp.overrides)),
                         args.force, verb="trial: ")
     with OutputLock(out):
-        _compile_notice(args)
+        from sim.progress import stage
         from sim.runner import run_trial
 
-        with stats.stage(f"trial: {exp.cohort_size} patients per arm", quiet=args.quiet):
+        with stage(f"trial: {exp.cohort_size} patients per arm", quiet=args.quiet):
             result, outcome = run_trial(exp)
         summary = stats.trial_summary(outcome, seed=exp.seed)
         result.attrs["outcome_summary"] = json.dumps(summary, sort_keys=True)
@@ -234,7 +239,6 @@ def cmd_sweep(args) -> int:
             journal = Journal(out, "")
             if journal.folder.is_dir():
                 journal.clear()
-        _compile_notice(args)
         from sim.sweep import run_sweep
 
         out = run_sweep(exp, out, workers=args.workers, scheduler=args.scheduler, resume=args.resume,

@@ -18,9 +18,6 @@ Where BCa is undefined (every resample equal, e.g. a share of 0 or 1) the percen
 
 from __future__ import annotations
 
-import contextlib
-import sys
-
 import numpy as np
 
 CONFIDENCE = 0.95
@@ -130,31 +127,3 @@ def format_trial_summary(summary: dict, reference_line: str = "") -> str:
     if reference_line:
         lines.append(reference_line)
     return "\n".join(lines)
-
-
-@contextlib.contextmanager
-def stage(label: str, quiet: bool = False):
-    """A progress line on stderr (elapsed time, updated twice a second) for a step that reports no
-    progress of its own; off when stderr is not a terminal or with ``quiet``."""
-    if quiet or not sys.stderr.isatty():
-        yield
-        return
-    import threading
-
-    from tqdm import tqdm
-
-    bar = tqdm(total=None, desc=label, bar_format="{desc}: {elapsed} elapsed", file=sys.stderr, leave=False)
-    stop = threading.Event()
-
-    def tick():
-        while not stop.wait(0.5):
-            bar.refresh()
-
-    thread = threading.Thread(target=tick, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
-        bar.close()

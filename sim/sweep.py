@@ -336,9 +336,10 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
                            pattern, exp.solver_method)
                  for a in range(0, n_runs, chunk_runs) for b in [min(a + chunk_runs, n_runs)] if not done[a:b].all()]
         show = sys.stderr.isatty() if progress is None else progress
-        print(f"sweep: {n_runs} runs in {math.ceil(n_runs / chunk_runs)} chunks, results about {size_mb:.1f} MB; "
-              f"{len(tasks)} chunks to run on {'Dask at ' + scheduler if scheduler else f'{workers} worker(s)'}",
-              file=sys.stderr)
+        if progress is not False:
+            print(f"sweep: {n_runs} runs in {math.ceil(n_runs / chunk_runs)} chunks, results about {size_mb:.1f} MB; "
+                  f"{len(tasks)} chunks to run on {'Dask at ' + scheduler if scheduler else f'{workers} worker(s)'}",
+                  file=sys.stderr)
         results = _dask_results(tasks, scheduler) if scheduler else _local_results(tasks, min(workers, len(tasks)))
         bar = _progress_bar(sum(t.stop - t.start for t in tasks), show)
         started = time.perf_counter()
