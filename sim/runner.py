@@ -11,7 +11,17 @@ from sim.cohort import parameter_matrix
 from sim.config import Experiment
 from sim.dosing import NO_EFFECT_DRUGS, dose_events
 from sim.errors import ConfigError
-from sim.kinetics import comedication, dopamine, norepinephrine, oxytocin, physiology, pk, rodent_temperature, serotonin
+from sim.kinetics import (
+    comedication,
+    dopamine,
+    endocrine,
+    norepinephrine,
+    oxytocin,
+    physiology,
+    pk,
+    rodent_temperature,
+    serotonin,
+)
 from sim.kinetics import drugs as library
 from sim.kinetics.terminal import DrugInput
 from sim.model import Model
@@ -56,9 +66,12 @@ def build_model(species: str, drugs=None) -> Model:
                       serotonin.mechanism(species, inputs), dopamine.mechanism(species, inputs),
                       norepinephrine.mechanism(species, inputs)]
         ot = oxytocin.mechanism(species)
+        inhibitors = [(d, f"{d}.brain", 1.0, library.get(d).enzymes["cyp11b1"]) for d in extra
+                      if "cyp11b1" in library.get(d).enzymes]
         mechanisms += [receptors.mechanism(species, inputs, "oxytocin.central",
                                            ot.parameter("central_baseline").value), ot,
-                       physiology.mechanism(species) if species == "human" else rodent_temperature.mechanism(species)]
+                       physiology.mechanism(species) if species == "human" else rodent_temperature.mechanism(species),
+                       endocrine.mechanism(species, inhibitors)]
         _MODELS[key] = Model(mechanisms)
     return _MODELS[key]
 
@@ -66,7 +79,9 @@ def build_model(species: str, drugs=None) -> Model:
 # outputs of the human model that another species does not have, and why (one line each)
 _NO_RODENT_CV = ("not modelled in {species}: no {species} heart-rate or blood-pressure rows (the rodent model has "
                  "core temperature only, sim/kinetics/rodent_temperature.py)")
-REFUSED_OUTPUTS = {species: {name: _NO_RODENT_CV.format(species=species) for name in ("heart_rate", "systolic_bp")}
+_GC = "{species} make corticosterone, not cortisol: read plasma_corticosterone (nmol/L)"
+REFUSED_OUTPUTS = {species: {**{name: _NO_RODENT_CV.format(species=species) for name in ("heart_rate", "systolic_bp")},
+                             "plasma_cortisol": _GC.format(species=species)}
                    for species in ("rat", "mouse")}
 
 

@@ -6,7 +6,7 @@ import pytest
 from conftest import run_experiment
 from numba import njit
 
-from sim.amygdala.drive import SIGNALS, drives_from_outputs
+from sim.amygdala.drive import ALL_SIGNALS, SIGNALS, drives_from_outputs
 from sim.kinetics import drugs
 from sim.receptors import catalogue
 from sim.receptors.occupancy import agonist_occupancy, agonist_occupancy_np, bound_fraction, bound_fraction_np
@@ -83,6 +83,7 @@ def test_drug_free_cascade_is_at_steady_state():
     y0 = model.initial_state()
     dydt = np.zeros_like(y0)
     model.rhs(0.0, y0, model.default_parameters(), dydt)
+    dydt[model.state_index("endocrine.elapsed")] -= 1.0   # the clock of the circadian baseline runs
     assert np.abs(dydt).max() < 1e-9
     signals = [model.state_index(f"receptors.signal_{r}") for r in ("5ht1a", "5ht2a", "alpha1", "beta1")]
     assert np.all(y0[signals] == 1.0)
@@ -107,7 +108,7 @@ def test_occupancy_outputs_follow_transmitters_and_drugs():
     assert res["occupancy_5ht1a"][0].max() > 2 * res["occupancy_5ht1a"][0, 0]   # MDMA releases 5-HT
     # the amygdala reads every drive signal that the run has among its outputs
     drive = drives_from_outputs(res.time, res.outputs)[0]
-    assert set(drive.signals) == {s for s in SIGNALS if s in res.outputs}
+    assert set(drive.signals) == {s for s in ALL_SIGNALS if s in res.outputs}
     assert {s for s in SIGNALS if s.startswith("occupancy_")} <= set(drive.signals)
 
 

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from sim.receptors import catalogue
 
 TRANSPORTERS = ("sert", "dat", "net")
+ENZYMES = ("cyp11b1",)   # adrenal 11-beta-hydroxylase (cortisol synthesis; sim/kinetics/endocrine.py)
 RECEPTORS = ("5ht1a",)
 MODES = ("substrate", "blocker")
 SPECIES = ("human", "rat", "mouse")
@@ -158,6 +159,7 @@ class Drug:
     pk: dict[str, DrugPK] = field(default_factory=dict)
     species_transporters: dict[str, dict[str, Potency]] = field(default_factory=dict)
     affinities: dict[str, Affinity] = field(default_factory=dict)
+    enzymes: dict[str, Potency] = field(default_factory=dict)   # inhibited enzymes (ENZYMES): IC50 (uM)
     molar_mass: float | None = None        # g/mol of the base; registered into sim/units.py if given
     hcl_molar_mass: float | None = None    # g/mol of the hydrochloride (salt = "hcl" doses)
 
@@ -186,6 +188,9 @@ def register(drug: Drug) -> Drug:
     for target in [*drug.transporters, *(t for o in drug.species_transporters.values() for t in o)]:
         if target not in TRANSPORTERS:
             raise ValueError(f"{drug.name}: unknown transporter {target!r}")
+    for target in drug.enzymes:
+        if target not in ENZYMES:
+            raise ValueError(f"{drug.name}: unknown enzyme {target!r}")
     for target in drug.receptors:
         if target not in RECEPTORS:
             raise ValueError(f"{drug.name}: unknown receptor {target!r}")
@@ -390,6 +395,19 @@ register(Drug(
                                           "label; Obach et al. 2005 Drug Metab Dispos 33:262); 0.7 of the "
                                           "clearance gives a steady-state metabolite:parent ratio of ~1.8")},
     molar_mass=306.23, hcl_molar_mass=342.69,
+))
+
+register(Drug(
+    "metyrapone", "11-beta-hydroxylase (CYP11B1) inhibitor: blocks cortisol synthesis",
+    enzymes={"cyp11b1": Potency(0.015, _B, "assumed: IC50 ~10-20 nM at human CYP11B1 in cell assays (check); at "
+                                           "the micromolar plasma levels after 750 mg any value below ~0.5 uM "
+                                           "gives a near-complete block")},
+    pk={"human": DrugPK(ka=3.0, f_oral=1.0, v=140.0, cl=51.0, fu=0.5, keq_brain=4.0,
+                        source="Metopirone SmPC (peak ~1 h after an oral dose, t1/2 ~1.9 h; check): V/F 140 L and "
+                               "CL/F 51 L/h give t1/2 1.9 h and a peak of a few ug/mL after 750 mg; unbound "
+                               "fraction assumed 0.5; its active metabolite (reduced metyrapone, Meikle et al. 1975 "
+                               "J Clin Endocrinol Metab 40:290) is not modelled")},
+    molar_mass=226.27,
 ))
 
 register(Drug("placebo", "inert: no PK, no targets"))
