@@ -398,6 +398,12 @@ def cmd_validate(args) -> int:
     return 0 if ok else EXIT_FAILED
 
 
+def cmd_fit(args) -> int:
+    from sim.fit import run_cli
+
+    return run_cli(args, _load, _check_output)
+
+
 def cmd_bench(args) -> int:
     from benchmarks.__main__ import run as run_benchmarks
 
@@ -496,6 +502,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub._parser_class = _Parser
     p.add_argument("suites", nargs="*", help="suites to run (default: all; listed below)")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("fit", parents=[common, writes], help="fit model parameters to data (least squares)")
+    p.add_argument("experiment", help="experiment TOML file")
+    p.add_argument("--data", required=True, help="CSV with columns time_h,output,value[,sd][,run]")
+    p.add_argument("--fit", required=True, help="comma-separated parameters, e.g. pk.cl_other,pk.ka")
+    p.add_argument("--multistart", type=int, default=1, help="number of starts (default 1: the defaults)")
+    p.add_argument("--no-profile", action="store_true", help="skip the profile-likelihood intervals")
+    p.add_argument("--plot", help="data-vs-fit figure (default: OUT with .png)")
+    p.add_argument("-o", "--output", help="HDF5 file to write (default results/<name>_fit.h5)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a TOML key")
+    p.set_defaults(func=cmd_fit)
 
     p = sub.add_parser("bench", help="run the benchmark suite")
     p.add_argument("--quick", action="store_true", help="small sizes only")

@@ -727,3 +727,72 @@ def read_arm_labels(path) -> dict[int, str]:
     except (OSError, ValueError, TypeError, AttributeError):
         pass
     return labels
+
+
+# ---- `sim fit` files: a result of the fitted model plus /fit ------------------------------------
+
+def write_fit(path, result, tables: dict) -> None:
+    """A result file of the best-fit simulation (:func:`write_layout`, float64) with ``/fit``:
+
+    /fit/parameter (k,) names (coordinate); estimate, se, wald_low/high, profile_low/high,
+    profile_open_low/high, initial, lower_bound, upper_bound (parameter,), attrs units per parameter
+    in ``units`` (JSON list); /fit/row (n,) the data rows: time_h, output, value, sd, run, prediction,
+    residual ((value - prediction) / sd); /fit/start (S,) multistart: start, end (start, parameter),
+    chi2 (start,); /fit/profile/<name>: value, chi2 along point; attrs: chi2, data file and sha256.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_target(path) as tmp, h5py.File(tmp, "w") as f:
+        write_layout(f, result, np.float64)
+        g = f.create_group("fit")
+        for key, value in tables["attrs"].items():
+            g.attrs[key] = _attr(value)
+        par = tables["parameters"]
+        names = list(par["names"])
+        scale = g.create_dataset("parameter", data=np.array(names, dtype=object), dtype=_STR)
+        scale.attrs["long_name"] = "fitted parameter"
+        scale.make_scale("parameter")
+        g.attrs["units"] = json.dumps([pint_unit(u) for u in par["units"]])
+        for key, values in par.items():
+            if key in ("names", "units"):
+                continue
+            ds = g.create_dataset(key, data=np.asarray(values))
+            ds.attrs["long_name"] = key.replace("_", " ")
+            ds.dims[0].attach_scale(scale)
+        rows = tables["rows"]
+        row = _index_scale(g, "row", len(rows["value"]), "data row (in the order of the data file)")
+        for key, values in rows.items():
+            values = np.asarray(values)
+            ds = g.create_dataset(key, data=values.astype(object) if values.dtype.kind in "US" else values,
+                                  dtype=_STR if values.dtype.kind in "US" else None)
+            if key == "time_h":
+                _set_units(ds, "h")
+            ds.dims[0].attach_scale(row)
+        st = tables["starts"]
+        start = _index_scale(g, "start", len(st["chi2"]), "multistart index (0 = the default values)")
+        for key in ("start", "end"):
+            ds = g.create_dataset(f"start_{key}" if key == "end" else "start_value", data=np.asarray(st[key]))
+            ds.dims[0].attach_scale(start)
+            ds.dims[1].attach_scale(scale)
+        ds = g.create_dataset("start_chi2", data=np.asarray(st["chi2"]))
+        ds.dims[0].attach_scale(start)
+        prof = g.create_group("profile")
+        for name, (values, chi2) in tables["profiles"].items():
+            sub = prof.create_group(name)
+            point = _index_scale(sub, "point", len(values), "profile grid point")
+            for key, arr in (("value", values), ("chi2", chi2)):
+                ds = sub.create_dataset(key, data=np.asarray(arr, float))
+                ds.dims[0].attach_scale(point)
+
+
+def read_fit(path) -> dict:
+    """``/fit`` of a `sim fit` file: parameter table, data rows and attributes as plain arrays."""
+    with h5py.File(path, "r") as f:
+        if "fit" not in f:
+            raise StoreError(f"{path}: no /fit group (not written by `sim fit`)")
+        g = f["fit"]
+        out = {k: ds[()] for k, ds in g.items() if isinstance(ds, h5py.Dataset)}
+        out["parameter"] = [_text(x) for x in out["parameter"]]
+        out["output"] = np.array([_text(x) for x in out["output"]])
+        out["attrs"] = {k: _text(v) for k, v in g.attrs.items()}
+    return out
