@@ -31,7 +31,7 @@ def dose_events(exp: Experiment, model: Model, params: np.ndarray) -> tuple[Even
 
             if dose.drug not in LIBRARY:
                 raise ConfigError(f"{exp.source_path}: dose.{k}.drug: unknown drug {dose.drug!r}; "
-                                  f"{closest(dose.drug, sorted(LIBRARY), listed=12)}")
+                                  f"{closest(dose.drug, sorted(LIBRARY), listed=0)}")
             if not dosable(dose.drug, exp.species):
                 raise ConfigError(f"{exp.source_path}: dose.{k}.drug: {dose.drug!r} has no {exp.species} "
                                   "pharmacokinetics in the drug library")

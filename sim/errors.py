@@ -24,7 +24,8 @@ class ModelError(RuntimeError):
 
 def closest(name: str, options, *, listed: int = 8) -> str:
     """What to tell a user who wrote ``name`` where one of ``options`` was expected: the closest
-    matches (difflib), and the whole list only when it is short (``listed`` names or fewer).
+    matches (difflib); the whole list only when it is short (``listed`` names or fewer), or when
+    nothing is close and it has at most 20 names -- never a long list.
 
     >>> closest("duraton_h", ["name", "duration_h", "seed"])
     "did you mean 'duration_h'? (allowed: name, duration_h, seed)"
@@ -32,7 +33,7 @@ def closest(name: str, options, *, listed: int = 8) -> str:
     options = [str(o) for o in options]
     near = nearest(name, options)
     hint = f"did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
-    if len(options) <= listed:
+    if len(options) <= listed or (not near and len(options) <= 20):
         listing = f"allowed: {', '.join(options)}"
         return f"{hint} ({listing})" if hint else listing
     return hint or f"none of the {len(options)} known names is close"
