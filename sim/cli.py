@@ -321,6 +321,14 @@ def cmd_plot(args) -> int:
         if note:
             _note(args, note)
     results = [plots.without_failed_runs(r) for r in results]
+    if len(results) == 1 and kind in ("cascade", "compare") and _has_outcomes(args.result[0]):
+        from sim.report import _arm_result, trial_context  # a trial file: its arms side by side, never pooled
+
+        trial = trial_context(results[0], args.result[0])
+        if trial and len(trial["groups"]) > 1:
+            results = [_arm_result(results[0], g.runs, g.label, keep_events=False) for g in trial["groups"]]
+            args.labels = args.labels or ",".join(g.label for g in trial["groups"])
+            kind = "compare"
     outputs = args.outputs.split(",") if args.outputs else None
     if outputs:
         have = set().union(*(r.outputs for r in results))

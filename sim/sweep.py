@@ -225,23 +225,35 @@ def _local_results(tasks: list[ChunkTask], workers: int, retries: int = 2) -> It
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker) as pool:
             futures = {pool.submit(run_chunk, t): start for start, t in pending.items()}
             broken = False
-            while futures and not broken:
-                done, _ = wait(futures, return_when=FIRST_COMPLETED)
-                for future in done:
-                    start = futures.pop(future)
-                    try:
-                        result = future.result()
-                    except BrokenProcessPool:
-                        broken = True
-                        continue
-                    pending.pop(start)
-                    yield result
+            try:
+                while futures and not broken:
+                    done, _ = wait(futures, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        start = futures.pop(future)
+                        try:
+                            result = future.result()
+                        except BrokenProcessPool:
+                            broken = True
+                            continue
+                        pending.pop(start)
+                        yield result
+            except BaseException:  # interrupted (Ctrl-C, SIGTERM, a full disk): stop the workers now
+                _stop_workers(pool)
+                raise
             if broken:
                 for start in pending:
                     attempts[start] += 1
                     if attempts[start] > retries:
                         raise RuntimeError(f"sweep: chunk starting at run {start} lost its worker "
                                            f"{attempts[start]} times; giving up") from None
+
+
+def _stop_workers(pool) -> None:
+    """Cancel queued chunks and end running ones, rather than waiting for them to finish; the
+    journal keeps what was stored, ``--resume`` does the rest."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _dask_results(tasks: list[ChunkTask], scheduler: str) -> Iterator[tuple]:

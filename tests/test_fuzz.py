@@ -25,7 +25,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 from sim.cli import main  # noqa: E402
 
-EXAMPLES = int(os.environ.get("SIM_FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("SIM_FUZZ_EXAMPLES", "30"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize="SIM_FUZZ_EXAMPLES" not in os.environ,
                     database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -90,6 +90,14 @@ def valid_experiments(draw) -> dict:
     if draw(st.booleans()):
         doc["subject"] = {"body_weight_kg": draw(st.floats(40.0, 120.0)),
                           "cyp2d6": draw(st.sampled_from(["poor", "intermediate", "extensive", "ultrarapid"]))}
+    if draw(st.integers(0, 3)) == 0:  # the amygdala's probe trials (whole output intervals: a uniform grid)
+        doc["experiment"]["duration_h"] = float(draw(st.integers(1, 2)))
+        doc["amygdala"] = {"model": "rate", "probes_h": sorted(draw(st.lists(st.floats(0.0, 1.0), min_size=1,
+                                                                              max_size=3))),
+                           "context": draw(st.sampled_from(["A", "B", "none"])), "learn": draw(st.booleans())}
+    if draw(st.booleans()):
+        doc["solver"] = {"method": draw(st.sampled_from(["rodas4", "bdf"])),
+                         "rtol": draw(st.sampled_from([1e-4, 1e-6]))}
     if draw(st.booleans()):
         doc["cohort"] = {"size": draw(st.integers(1, 3)),
                          "vary": {"pk.ka": {"dist": "lognormal", "cv": draw(st.floats(0.01, 0.5))}}}

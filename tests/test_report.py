@@ -236,6 +236,8 @@ def test_plot_of_a_trial_file_defaults_to_the_trial_figure(trial_h5, tmp_path, c
     shutil.copy(trial_h5, copy)
     assert main(["plot", str(copy)]) == 0
     assert (tmp_path / "t_trial.png").read_bytes()[:4] == b"\x89PNG"
+    assert main(["plot", str(copy), "--kind", "cascade"]) == 0  # the arms side by side, not pooled
+    assert (tmp_path / "t_compare.png").read_bytes()[:4] == b"\x89PNG"
 
 
 # ---- runs whose solver failed: refused when all failed, marked and left out when some did -----------
