@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from sim.targets import Target
+from sim.validation.chronic import CHRONIC_TARGETS
 from sim.validation.endocrine import ENDOCRINE_TARGETS
 from sim.validation.extinction import EXTINCTION_TARGETS
 from sim.validation.oxytocin import OXYTOCIN_TARGETS
@@ -22,7 +23,8 @@ from sim.validation.trial import TRIAL_TARGETS
 SUITES: dict[str, tuple[Target, ...]] = {"pk": PK_TARGETS, "transmitters": TRANSMITTER_TARGETS,
                                          "interactions": INTERACTION_TARGETS, "oxytocin": OXYTOCIN_TARGETS,
                                          "physiology": PHYSIOLOGY_TARGETS + PHYSIOLOGY_INTERACTION_TARGETS,
-                                         "species": SPECIES_TARGETS, "endocrine": ENDOCRINE_TARGETS}
+                                         "species": SPECIES_TARGETS, "endocrine": ENDOCRINE_TARGETS,
+                                         "chronic": CHRONIC_TARGETS}
 
 
 def _amygdala_targets():

@@ -153,7 +153,7 @@ def test_parameters_have_units_and_sources():
 
 def _twin_terminal(model, y, params, name):
     """The terminal equations of terminal.py's docstring written out by parameter *name* (independent of
-    the kernel's index layout): d(vesicular, cytosolic, extracellular, autoreceptor, enzyme)/dt."""
+    the kernel's index layout): d(vesicular, cytosolic, extracellular, autoreceptor, enzyme, sensitivity)/dt."""
     def p(short):
         return params[model.parameter_index(f"{name}.{short}")]
 
@@ -173,12 +173,14 @@ def _twin_terminal(model, y, params, name):
     inhibition = ratio.sum()
     substrate = (ratio * np.array([p(f"{lab}_substrate") for lab in labels])).sum()
     auto_block = (conc / np.array([p(f"{lab}_k_{receptor}") for lab in labels])).sum()
-    ves, cyt, ec, auto, enz = (s(k) for k in ("vesicular", "cytosolic", "extracellular", "autoreceptor", "enzyme"))
+    ves, cyt, ec, auto, enz, sens = (s(k) for k in ("vesicular", "cytosolic", "extracellular", "autoreceptor", "enzyme",
+                                                    "autoreceptor_sensitivity"))
     occ = substrate / (1 + inhibition + ec / p("km_t"))
     up = p("vmax_t") * ec / (p("km_t") * (1 + inhibition) + ec)
     eff = p("k_efflux") * occ * cyt
     r_term = 1 / (1 + ec / p("ka_term"))
-    fire = 1 / (1 + p("g_soma") * auto / (auto + p("ka_soma") * (1 + auto_block)))
+    act = auto / (auto + p("ka_soma") * (1 + auto_block))
+    fire = 1 / (1 + p("g_soma") * sens * act)
     facil = 1.0
     if len(mech.inputs) > n_drugs:
         f = y[model.state_index(mech.inputs[-1])]
@@ -190,7 +192,9 @@ def _twin_terminal(model, y, params, name):
     mao = p("vmax_mao") * cyt / (p("km_mao") + cyt)
     return np.array([vmat - leak - exo, syn - vmat + leak + up - eff - mao, exo - up + eff - p("k_ec") * ec,
                      (ec - auto) / p("tau_auto"),
-                     np.log(2) / p("enz_half_life") * (1 - enz) - p("k_enz_inact") * occ * enz])
+                     np.log(2) / p("enz_half_life") * (1 - enz) - p("k_enz_inact") * occ * enz,
+                     np.log(2) / p("desens_half_life") * (1 - sens)
+                     - p("k_desens") * max(act - p("act0"), 0) / (1 - p("act0")) * sens])
 
 
 def test_terminal_kernel_matches_an_independent_numpy_twin():
@@ -202,9 +206,11 @@ def test_terminal_kernel_matches_an_independent_numpy_twin():
         y[model.state_index("pk.cyp2d6")] = 0.7
         for name in TERMINALS:  # fractions stay in [0, 1] (the kernel clamps them)
             y[model.state_index(f"{name}.enzyme")] = rng.uniform(0.2, 1.0)
+            y[model.state_index(f"{name}.autoreceptor_sensitivity")] = rng.uniform(0.2, 1.0)
         dydt = np.zeros_like(y)
         model.rhs(0.0, y, params, dydt)
         for name in TERMINALS:
             got = dydt[[model.state_index(f"{name}.{k}") for k in
-                        ("vesicular", "cytosolic", "extracellular", "autoreceptor", "enzyme")]]
+                        ("vesicular", "cytosolic", "extracellular", "autoreceptor", "enzyme",
+                         "autoreceptor_sensitivity")]]
             np.testing.assert_allclose(got, _twin_terminal(model, y, params, name), rtol=1e-10, atol=1e-12)

@@ -54,6 +54,8 @@ GIVEN = {
     "g_facil": (4.0, "calibrated: Koch & Galloway 1997 (ratio of MDMA-evoked DA with/without fluoxetine, "
                      "375 %/501 %); that validation row is marked fitted"),
     "k_facil": (0.01, "assumed: half-maximal facilitation at ~10 nM 5-HT (~12x basal)"),
+    "k_desens": (0.0, "assumed: D2 autoreceptor desensitisation not modelled (no data used)"),
+    "desens_half_life": (168.0, "unused (k_desens = 0)"),
 }
 
 

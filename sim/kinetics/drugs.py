@@ -274,18 +274,44 @@ register(Drug(
                              "Toxicol 50:110; check)")},
 ))
 
+_PROZAC = "Prozac (fluoxetine) US prescribing information, Clinical Pharmacology"
 register(Drug(
-    "fluoxetine", "selective serotonin reuptake inhibitor (norfluoxetine not modelled: acute use only)",
+    "norfluoxetine", "norfluoxetine: fluoxetine's active N-demethylated metabolite, an SSRI of similar potency",
+    transporters={"sert": Potency(0.0013, _B, "Wong et al. 1993 Neuropsychopharmacology 8:337 (S-norfluoxetine Ki "
+                                              "~1.3 nM at 5-HT uptake, as potent as fluoxetine; R-norfluoxetine "
+                                              "weaker; check)"),
+                  "net": Potency(0.4, _B, "assumed: weak at NET like fluoxetine (Tatsumi et al. 1997 for the parent)"),
+                  "dat": Potency(4.0, _B, "assumed: weak at DAT like fluoxetine (Tatsumi et al. 1997 for the parent)")},
+    pk={"human": DrugPK(ka=1.0, f_oral=1.0, v=2450.0, cl=11.7, fu=0.05, keq_brain=0.5,
+                        source=f"{_PROZAC}: norfluoxetine t1/2 4-16 days; V as fluoxetine (Altamura et al. 1994); "
+                               "CL gives t1/2 ~6 days and, with f_metabolite 0.4, a steady-state norfluoxetine:"
+                               "fluoxetine ratio of ~1.2 (the label: similar plasma levels at steady state; check)",
+                        status="derived"),
+        "rat": DrugPK(ka=1.0, f_oral=1.0, v=1400.0, cl=65.0, fu=0.05, keq_brain=1.0,
+                      source="assumed: rat norfluoxetine t1/2 ~15 h, longer than the parent's ~5 h (Caccia et al. "
+                             "1990 Drug Metab Dispos 18:1039; check), V as the parent")},
+    molar_mass=295.30,
+))
+
+register(Drug(
+    "fluoxetine", "selective serotonin reuptake inhibitor; forms the active metabolite norfluoxetine",
     transporters={"sert": Potency(0.00081, _B, _TATSUMI), "net": Potency(0.240, _B, _TATSUMI),
                   "dat": Potency(3.6, _B, _TATSUMI)},
     affinities={"5ht2c": Affinity(0.072, 0.0, "Ni & Miledi 1997 PNAS 94:2036 (fluoxetine Ki ~72 nM at 5-HT2C; "
                                               "check); antagonist")},
     pk={"human": DrugPK(ka=0.3, f_oral=0.72, v=2450.0, cl=35.0, fu=0.055, keq_brain=0.5,
                         source="Altamura et al. 1994 Clin Pharmacokinet 26:201 (F ~72 %, Vd 20-40 L/kg, t1/2 "
-                               "1-4 d acute, 94.5 % bound; check)"),
+                               "1-4 d acute, 94.5 % bound; check)",
+                        metabolite="norfluoxetine", f_metabolite=0.4,
+                        metabolite_source="assumed: N-demethylation (CYP2D6, CYP2C9) forms norfluoxetine; 0.4 of "
+                                          "the clearance gives the label's similar steady-state levels (Prozac "
+                                          "label; check)"),
         "rat": DrugPK(ka=1.0, f_oral=0.7, v=1400.0, cl=50.0, fu=0.055, ka_depot=2.0, keq_brain=1.0,
                       source="assumed: rat Vd ~20 L/kg and t1/2 ~5 h (Caccia et al. 1990 Drug Metab Dispos "
-                             "18:1039; check), scaled to 70 kg")},
+                             "18:1039; check), scaled to 70 kg",
+                      metabolite="norfluoxetine", f_metabolite=0.5,
+                      metabolite_source="assumed: half of the rat clearance forms norfluoxetine (Caccia et al. "
+                                        "1990; check)")},
 ))
 
 register(Drug(

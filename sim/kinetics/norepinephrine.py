@@ -40,6 +40,8 @@ GIVEN = {
     "enz_half_life": (72.0, "unused (no inactivation)"),
     "g_facil": (0.0, "no facilitation modelled for NE"),
     "k_facil": (1.0, "unused (g_facil = 0)"),
+    "k_desens": (0.0, "assumed: alpha2 autoreceptor desensitisation not modelled (no data used)"),
+    "desens_half_life": (168.0, "unused (k_desens = 0)"),
 }
 
 

@@ -54,6 +54,12 @@ GIVEN = {
     "enz_half_life": (72.0, "assumed: TPH activity recovers over ~2 weeks after MDMA (Stone et al. 1989; check)"),
     "g_facil": (0.0, "no facilitation modelled for 5-HT"),
     "k_facil": (1.0, "unused (g_facil = 0)"),
+    "k_desens": (0.0091, "calibrated: raphe firing back to baseline by 14-21 days of daily fluoxetine 10 mg/kg "
+                         "(Czachura & Rasmussen 2000 Naunyn-Schmiedeberg's Arch Pharmacol 362:266, rat; those rows "
+                         "are marked fitted); carried to humans (assumed)"),
+    "desens_half_life": (85.0, "calibrated with k_desens: desensitisation at day 3 ~0.6 of that at day 21 (Le Poul et "
+                               "al. 1995 Naunyn-Schmiedeberg's Arch Pharmacol 352:141: ~40 % of neurons at day 3, "
+                               "60-80 % at day 21; check; that row is marked fitted)"),
 }
 
 

@@ -9,8 +9,9 @@ volume factors) and fluxes (uM/h)::
 
     syn   = Vsyn * enz * R_term / (1 + C/K_fb)        end-product (TH) / regulatory feedback
     exo   = k_exo * fire * R_term * facil * V         R_term = 1 / (1 + E/Ka_term)  (5-HT1B, D2, alpha2)
-    fire  = 1 / (1 + g_soma * act)                    act = A / (A + Ka_soma (1 + sum C_k/Ki_k))
+    fire  = 1 / (1 + g_soma * sens * act)             act = A / (A + Ka_soma (1 + sum C_k/Ki_k))
     dA/dt = (E - A) / tau                             somatodendritic autoreceptor (5-HT1A, D2, alpha2)
+    d(sens)/dt = ln2/t_rec (1 - sens) - k_des x sens   x = max(act - act0, 0) / (1 - act0)
     vmat  = Vvmat C / (Km_vmat + C);  leak = k_leak (1 + g_ves occ_sub) V
     mao   = Vmao C / (Km_mao + C);    clear = k_ec E
     uptake, efflux: transporters.py;  d(enz)/dt = ln2/t_half (1 - enz) - k_inact occ_sub enz
@@ -23,6 +24,14 @@ Simplifications of Best, Nijhout & Reed (2009 dopamine, 2010 serotonin), and why
 - the somatodendritic autoreceptor sees the forebrain extracellular level through a first-order lag
   (the raphe/VTA/LC extracellular level is not modelled separately);
 - one reference volume (extracellular space) for all pools: pool sizes are ECS-equivalents;
+- autoreceptor desensitisation: sustained activation of the somatodendritic autoreceptor above its
+  drug-free level (act0) lowers its coupling to firing (``sens``, 1 = naive), which recovers with
+  half-life t_rec when the activation ends. This is how raphe firing, suppressed by the first SSRI
+  doses, returns to baseline over 2-3 weeks of daily treatment while 5-HT1A autoreceptor responses
+  desensitise (Czachura & Rasmussen 2000 Naunyn-Schmiedeberg's Arch Pharmacol 362:266; Le Poul et al.
+  1995 Naunyn-Schmiedeberg's Arch Pharmacol 352:141; Blier & de Montigny 1994 Trends Pharmacol Sci
+  15:220). Only the 5-HT terminal has k_des > 0 (serotonin.py); D2 and alpha2 autoreceptors keep
+  k_des = 0 (not modelled);
 - the slow process that matters across a multi-week protocol is kept as a state: ``enzyme``
   (synthesis enzyme active fraction; MDMA inactivates TPH, which recovers over ~2 weeks, Stone et
   al. 1989 J Pharmacol Exp Ther 249:177; Schmidt & Taylor 1987 Biochem Pharmacol 36:4095); the
@@ -47,19 +56,21 @@ from sim.model import Mechanism, Output, State
 from sim.params import Parameter
 from sim.units import um_to_nm
 
-VES, CYT, EC, AUTO, ENZ = range(5)
+VES, CYT, EC, AUTO, ENZ, SENS = range(6)
 STATES = (
     State("vesicular", "uM", "vesicular transmitter (ECS-volume equivalent)"),
     State("cytosolic", "uM", "cytosolic transmitter (ECS-volume equivalent)"),
     State("extracellular", "uM", "extracellular transmitter in the terminal field"),
     State("autoreceptor", "uM", "transmitter level seen by somatodendritic autoreceptors (lagged)"),
     State("enzyme", "1", "active fraction of the synthesis enzyme (TPH or TH)", initial=1.0),
+    State("autoreceptor_sensitivity", "1", "coupling of the somatodendritic autoreceptor to firing (1 = naive; "
+          "falls with sustained activation: desensitisation)", initial=1.0),
 )
 FIXED = ("v_syn", "k_fb", "vmax_vmat", "km_vmat", "k_leak", "k_exo", "vmax_t", "km_t", "k_efflux",
          "vmax_mao", "km_mao", "k_ec", "ka_term", "ka_soma", "g_soma", "tau_auto", "g_vesicle",
-         "k_enz_inact", "enz_half_life", "g_facil", "k_facil", "n_drugs")
+         "k_enz_inact", "enz_half_life", "g_facil", "k_facil", "k_desens", "desens_half_life", "act0", "n_drugs")
 (VSYN, KFB, VVMAT, KMVMAT, KLEAK, KEXO, VMAXT, KMT, KEFF, VMAO, KMMAO, KEC, KATERM, KASOMA, GSOMA, TAU, GVES,
- KINACT, THALF, GFAC, KFAC, NDRUG) = range(len(FIXED))
+ KINACT, THALF, GFAC, KFAC, KDES, TDES, ACT0, NDRUG) = range(len(FIXED))
 PER_DRUG = ("scale", "k_transporter", "substrate", "k_autoreceptor")
 SCALE, KT, SUB, KAUTO = range(len(PER_DRUG))
 NFIXED = len(FIXED)
@@ -86,13 +97,14 @@ def terminal_rhs(t, y, p, dydt, s, q, x):
     ec = max(y[s + EC], 0.0)
     auto = max(y[s + AUTO], 0.0)
     enz = min(max(y[s + ENZ], 0.0), 1.0)
+    sens = min(max(y[s + SENS], 0.0), 1.0)
 
     occ = substrate_occupancy(substrate, inhibition, ec, p[q + KMT])
     j_up = uptake(p[q + VMAXT], p[q + KMT], ec, inhibition)
     j_eff = reverse_transport(p[q + KEFF], occ, cyt)
     r_term = inhibition_factor(ec, p[q + KATERM])
     act = auto / (auto + p[q + KASOMA] * (1.0 + auto_block))
-    fire = 1.0 / (1.0 + p[q + GSOMA] * act)
+    fire = 1.0 / (1.0 + p[q + GSOMA] * sens * act)
     facil = 1.0
     if len(x) > nd:
         f = max(y[x[nd]], 0.0)
@@ -110,6 +122,8 @@ def terminal_rhs(t, y, p, dydt, s, q, x):
     dydt[s + EC] += j_exo - j_up + j_eff - j_clear
     dydt[s + AUTO] += (ec - auto) / p[q + TAU]
     dydt[s + ENZ] += krec * (1.0 - enz) - p[q + KINACT] * occ * enz
+    excess = max(act - p[q + ACT0], 0.0) / (1.0 - p[q + ACT0])
+    dydt[s + SENS] += math.log(2.0) / p[q + TDES] * (1.0 - sens) - p[q + KDES] * excess * sens
 
 
 @dataclass(frozen=True)
@@ -145,11 +159,13 @@ def derive(b: Baseline, *, vmax_t, km_t, km_vmat, km_mao, k_fb, ka_term, ka_soma
         "k_exo": exo / (fire * r_term * facil * b.ves),
         "vmax_mao": mao * (km_mao + b.cyt) / b.cyt,
         "k_ec": clear / b.ec,
+        "act0": b.ec / (b.ec + ka_soma),
     }
 
 
 def initial_states(b: Baseline) -> tuple[State, ...]:
-    values = {"vesicular": b.ves, "cytosolic": b.cyt, "extracellular": b.ec, "autoreceptor": b.ec, "enzyme": 1.0}
+    values = {"vesicular": b.ves, "cytosolic": b.cyt, "extracellular": b.ec, "autoreceptor": b.ec, "enzyme": 1.0,
+              "autoreceptor_sensitivity": 1.0}
     return tuple(State(st.name, st.unit, st.description, initial=values[st.name]) for st in STATES)
 
 
@@ -201,6 +217,19 @@ def build(name: str, transmitter: str, species: str, fixed: dict[str, Parameter]
     def _pool(key):
         return lambda st, par: st[key]
 
+    def _firing(st, par):   # firing relative to the drug-free rate (NumPy twin of terminal_rhs)
+        block = sum(st[d.state] * par[f"{d.label}_scale"] / par[f"{d.label}_k_{receptor or 'autoreceptor'}"]
+                    for d in drug_inputs) if drug_inputs else 0.0
+        auto = st["autoreceptor"]
+        act = auto / (auto + par["ka_soma"] * (1.0 + block))
+        sens = st["autoreceptor_sensitivity"]
+        return (1.0 + par["g_soma"] * par["act0"]) / (1.0 + par["g_soma"] * sens * act)
+
+    def _occupancy(st, par):   # share of transporters bound by drugs (what a PET tracer's displacement reads)
+        x = sum(st[d.state] * par[f"{d.label}_scale"] / par[f"{d.label}_k_{transporter}"] for d in drug_inputs) \
+            if drug_inputs else 0.0 * st["extracellular"]
+        return x / (1.0 + x)
+
     outputs = (
         Output(f"ec_{transmitter}", "nM", f"extracellular {transmitter} (forebrain terminal field)", _ec),
         Output(f"vesicular_{transmitter}", "uM", f"vesicular {transmitter} (ECS-volume equivalent)",
@@ -208,6 +237,11 @@ def build(name: str, transmitter: str, species: str, fixed: dict[str, Parameter]
         Output(f"cytosolic_{transmitter}", "uM", f"cytosolic {transmitter} (ECS-volume equivalent)",
                _pool("cytosolic")),
         Output(f"{name}_synthesis_enzyme", "1", "active fraction of the synthesis enzyme", _pool("enzyme")),
+        Output(f"firing_{name}", "1", f"firing of the {name} neurons (raphe, VTA, locus coeruleus) relative to the "
+               "drug-free rate", _firing),
+        Output(f"autoreceptor_sensitivity_{name}", "1", "somatodendritic autoreceptor coupling (1 = naive)",
+               _pool("autoreceptor_sensitivity")),
+        Output(f"{transporter}_occupancy", "1", f"share of {transporter.upper()} bound by drugs", _occupancy),
     )
     return Mechanism(name=name, states=initial_states(baseline), parameters=tuple(params), rhs=terminal_rhs,
                      inputs=inputs, outputs=outputs, description=description)
@@ -216,7 +250,8 @@ def build(name: str, transmitter: str, species: str, fixed: dict[str, Parameter]
 UNITS = {"v_syn": "uM/h", "k_fb": "uM", "vmax_vmat": "uM/h", "km_vmat": "uM", "k_leak": "1/h", "k_exo": "1/h",
          "vmax_t": "uM/h", "km_t": "uM", "k_efflux": "1/h", "vmax_mao": "uM/h", "km_mao": "uM", "k_ec": "1/h",
          "ka_term": "uM", "ka_soma": "uM", "g_soma": "1", "tau_auto": "h", "g_vesicle": "1", "k_enz_inact": "1/h",
-         "enz_half_life": "h", "g_facil": "1", "k_facil": "uM"}
+         "enz_half_life": "h", "g_facil": "1", "k_facil": "uM", "k_desens": "1/h", "desens_half_life": "h",
+         "act0": "1"}
 DESCRIPTIONS = {
     "v_syn": "maximal synthesis rate (TPH/TH, precursor supply lumped)",
     "k_fb": "cytosolic transmitter half-inhibiting synthesis (end-product feedback)",
@@ -236,6 +271,9 @@ DESCRIPTIONS = {
     "enz_half_life": "recovery half-life of the synthesis enzyme",
     "g_facil": "maximal facilitation of exocytosis by another transmitter",
     "k_facil": "facilitating transmitter level for half-maximal facilitation",
+    "k_desens": "autoreceptor desensitisation rate at full excess activation",
+    "desens_half_life": "recovery half-life of autoreceptor coupling (resensitisation)",
+    "act0": "drug-free somatodendritic autoreceptor activation",
 }
 
 
@@ -251,6 +289,6 @@ def fixed_parameters(baseline: Baseline, given: dict[str, tuple[float, str]], ba
         else:
             value, source = given[name]
         low = 1e-12 if name in ("km_t", "km_vmat", "km_mao", "k_fb", "ka_term", "ka_soma", "k_facil", "tau_auto",
-                                "enz_half_life") else 0.0
+                                "enz_half_life", "desens_half_life") else 0.0
         out[name] = Parameter(name, float(value), UNITS[name], source, DESCRIPTIONS[name], low, math.inf)
     return out
