@@ -437,7 +437,8 @@ VALIDATED_DURATION_H = (240.0, "the longest single-run target: CYP2D6 recovery, 
 
 
 def _weight(subject: dict, species: str) -> float:
-    return float(subject.get("body_weight_kg", subject.get("pk.body_weight_kg", REFERENCE_WEIGHT_KG[species])))
+    default = REFERENCE_WEIGHT_KG.get(species, 70.0)
+    return float(subject.get("body_weight_kg", subject.get("pk.body_weight_kg", default)))
 
 
 def _hard_limits(c: _Checker, doses, subject: dict, species: str) -> None:
@@ -458,7 +459,7 @@ def range_warnings(exp: Experiment) -> list[str]:
     out = []
     src = exp.source_path
     weight = _weight(exp.subject, exp.species)
-    low, high, unit, source = VALIDATED_MDMA_DOSE[exp.species]
+    low, high, unit, source = VALIDATED_MDMA_DOSE.get(exp.species, (0.0, math.inf, "mg", ""))
     for i, d in enumerate(exp.doses):
         if d.drug != "mdma":
             continue
@@ -471,7 +472,7 @@ def range_warnings(exp: Experiment) -> list[str]:
         if not low <= value <= high:
             out.append(f"{src}: dose.{i}.{key}: {value:.4g} {unit} of MDMA is outside the validated range "
                        f"{low:g}-{high:g} {unit} ({source}): extrapolation")
-    low, high, source = VALIDATED_BODY_WEIGHT[exp.species]
+    low, high, source = VALIDATED_BODY_WEIGHT.get(exp.species, (0.0, math.inf, ""))
     if not low <= weight <= high:
         out.append(f"{src}: subject.body_weight_kg: {weight:g} kg is outside the validated range {low:g}-{high:g} kg "
                    f"({source}): extrapolation")
