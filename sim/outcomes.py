@@ -39,11 +39,11 @@ class OutcomeParameter:
     source: str
 
 
-# Fitted by experiments/calibrate_trial.py --size 200 (seed 2021, phase3 defaults), placebo arm only.
+# Fitted by experiments/calibrate_trial.py --size 1000 (seed 2021, phase3 defaults), placebo arm only.
 _FIT = "calibrated: experiments/calibrate_trial.py to the placebo arm of MAPP1 only"
 PARAMS = {
-    "gamma": OutcomeParameter(1.5015, "1", _FIT + " (mean change)"),
-    "sigma": OutcomeParameter(12.197, "CAPS-5 points", _FIT + " (SD of change)"),
+    "gamma": OutcomeParameter(1.5683, "1", _FIT + " (mean change)"),
+    "sigma": OutcomeParameter(11.419, "CAPS-5 points", _FIT + " (SD of change)"),
     "threshold": OutcomeParameter(25.0, "CAPS-5 points", "stated (assumed): diagnosis lost below this total"),
 }
 
