@@ -4,8 +4,8 @@
 Measures the wall time of :func:`sim.runner.run_trial` (both arms: three drug sessions' cascade per arm,
 then the amygdala over the whole protocol, ~28 cue trials per patient, and the outcome model) after a
 small warm-up run that loads the numba caches, and splits it into the pharmacology (the drug sessions'
-ensemble solves) and the amygdala (the trials; with the calibrated oxytocin engagement factor each
-MDMA-arm patient has trials of its own). Writes ``trial.json``.
+ensemble solves) and the amygdala (the trials of every patient in one batched call per arm; trials under
+drug are evaluated twice, with the drive and drug-free for the expected outcome). Writes ``trial.json``.
 """
 
 from __future__ import annotations
