@@ -173,19 +173,16 @@ def drives_from_outputs(time_h, outputs: dict, relative: bool = False) -> list[D
     calibration, so only the change from it is a drive. The change is signed: a fall below the
     pre-dose tone (an antagonist displacing the transmitter, 5-HT depletion after MDMA) acts in the
     opposite direction of each mapping, within :func:`modulation`'s limits (K+ conductances and
-    background scales do not go below zero). Where the receptor mechanism provides an operational
-    ``response_<receptor>`` output (what drives the downstream cells), it replaces
-    ``occupancy_<receptor>``, relative to its own pre-dose value in the same way; ``plasma_cortisol``
-    (when the model has it) becomes its fold change over the pre-dose value."""
+    background scales do not go below zero). ``plasma_cortisol`` (when the model has it) becomes its
+    fold change over the pre-dose value. The mappings' gains are per unit occupancy change, so the
+    drive reads ``occupancy_<receptor>``; the receptors' ``response_<receptor>`` outputs (E/E0) are
+    on another scale (a fold change, e.g. ~4.7 for 5-HT1A at 125 mg MDMA against an occupancy change
+    of 0.35) and need the gains re-sized before the drive can read them."""
     t = np.asarray(time_h, float)
     dt = float(t[1] - t[0]) if t.size > 1 else 1.0
     if t.size > 2 and not np.allclose(np.diff(t), dt, rtol=1e-6, atol=1e-9):
         raise ValueError("drives_from_outputs needs a uniform time grid")
     used = {k: np.atleast_2d(np.asarray(v, float)) for k, v in outputs.items() if k in ALL_SIGNALS}
-    for k in list(used):   # an operational response, where the receptors provide one, replaces occupancy
-        response = outputs.get("response_" + k.removeprefix("occupancy_")) if k.startswith("occupancy_") else None
-        if response is not None:
-            used[k] = np.atleast_2d(np.asarray(response, float))
     if relative:
         used = {k: (v / np.maximum(v[:, :1], 1e-12) - 1.0 if k in FOLD_SIGNALS else v - v[:, :1])
                 for k, v in used.items()}

@@ -342,7 +342,7 @@ class _PlasticityState:
                 continue
             col = max(j0 + j, 0)
             s2a = self._signal("occupancy_5ht2a", col)
-            cort = rule.k_cortisol * np.asarray(self._signal("plasma_cortisol", col))
+            cort = rule.k_cortisol * np.maximum(self._signal("plasma_cortisol", col), 0.0)
             active = np.abs(self.bdnf).max() > 1e-4 or np.any(s2a) or np.any(cort)
             n = int(np.ceil((b - a) / self.STEP_H)) if active else 1
             h = (b - a) / n

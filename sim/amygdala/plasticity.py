@@ -30,6 +30,7 @@ Plasticity state B (BDNF/TrkB signalling above baseline, dimensionless) and cons
 
     dB/dt = (k_bdnf * s(t) - B) / tau_bdnf,   s = change of 5-HT2A activation from the pre-dose value
     P = B + k_cortisol * c(t),                 c = fold rise of plasma cortisol over its pre-dose value
+                                               (rises only: the circadian fall after a morning dose is no drug effect)
     between trials: f = 1 - exp(-dt / tau_consolidation);  S += kappa * f * L;  L *= (1 - f)
         kappa_fear = 1;  kappa_ext(P) = clip(1 - (1 - kappa_ext) exp(-P), 0, 1)
     extinction pathways only: S *= exp(-dt / tau_forget_ext)   (spontaneous recovery)
