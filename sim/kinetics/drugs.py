@@ -15,7 +15,8 @@ Potency tables
 - MDMA (both species): Pifl et al. 2005 J Pharmacol Exp Ther 314:346 (release EC50 at human transporters
   in cells: NET 0.64, SERT 1.12, DAT 3.24 uM); why not the rat-synaptosome release EC50s of Rothman et al.
   2001 Synapse 39:32 (MDMA 5-HT 56.6 nM, NE 77.4 nM, DA 376 nM) is said at the MDMA entry.
-- MDA (both species): Rothman et al. 2001, Table 1 (rat synaptosome release EC50).
+- MDA (both species): same-assay potencies, MDMA's Pifl 2005 values times the MDA/MDMA ratios of one assay
+  (Rothman et al. 2001 Table 1, rat synaptosome release EC50); see ``MDA_SAME_ASSAY``.
 - Blockers: Tatsumi et al. 1997 Eur J Pharmacol 340:249 (Kd at hSERT/hNET/hDAT).
 Receptors (``affinities``: K in uM and efficacy relative to the endogenous agonist, 0 = antagonist)
 are the catalogue's (``sim/receptors/catalogue.py``); they set occupancy and operational response
@@ -223,7 +224,6 @@ def register(drug: Drug) -> Drug:
 # what K means for a substrate here; the uptake IC50s of Simmler et al. 2013 (Table 1) are an
 # alternative that was tried (similar SERT, 5x weaker DAT), but their values could not be checked from
 # here. The reverse-transport rate constants of the three terminals are calibrated with Pifl's values.
-# MDA keeps Rothman's EC50s (no human-transporter MDA values at hand).
 PIFL_2005_MDMA = {"net": Potency(0.64, _S, _PIFL), "sert": Potency(1.12, _S, _PIFL), "dat": Potency(3.24, _S, _PIFL)}
 register(Drug(
     "mdma", "(+/-)-3,4-methylenedioxymethamphetamine; substrate-type releaser (PK: sim/kinetics/pk.py)",
@@ -247,13 +247,25 @@ register(Drug(
 ))
 
 _MDA_PK_HUMAN = DrugPK(
-    ka=0.66, f_oral=1.0, v=560.0, cl=41.4, fu=0.7,
+    ka=0.66, f_oral=1.0, v=560.0, cl=24.0, fu=0.7,
     source="assumed: as the MDA metabolite in pk.py (v_mda, cl_mda; Mas et al. 1999) with MDMA's "
            "absorption and unbound fraction (no human MDA dosing data used)")
+# MDA: no human-transporter release EC50s at hand. Same-assay potencies: MDMA's human-cell values (Pifl
+# 2005, the assay MDMA's rows were calibrated in) times the MDA/MDMA ratio measured *in one assay*, the rat
+# synaptosome release EC50s of Rothman et al. 2001 Table 1 (MDA / MDMA: SERT 160/56.6 = 2.83, NET
+# 108/77.4 = 1.40, DAT 190/376 = 0.505). Carried across: the three ratios (assumed: species and assay
+# change both drugs' potencies alike). Before, MDA's rat-synaptosome values sat beside MDMA's human-cell
+# values, making MDA ~7x (SERT), ~6x (NET) and ~17x (DAT) more potent relative to MDMA than in any one assay.
+_ROTHMAN_RATIO = {"sert": 160.0 / 56.6, "net": 108.0 / 77.4, "dat": 190.0 / 376.0}
+MDA_SAME_ASSAY = {
+    t: Potency(PIFL_2005_MDMA[t].k_um * r, _S,
+               f"derived: MDMA's release EC50 at the human transporter (Pifl et al. 2005 J Pharmacol Exp Ther 314:346, "
+               f"{PIFL_2005_MDMA[t].k_um:g} uM) x the MDA/MDMA ratio in one assay ({r:.3g}; rat synaptosome release "
+               "EC50s, Rothman et al. 2001 Synapse 39:32 Table 1; check)")
+    for t, r in _ROTHMAN_RATIO.items()}
 register(Drug(
     "mda", "3,4-methylenedioxyamphetamine; MDMA metabolite, substrate-type releaser",
-    transporters={"sert": Potency(0.160, _S, _ROTHMAN), "net": Potency(0.108, _S, _ROTHMAN),
-                  "dat": Potency(0.190, _S, _ROTHMAN)},
+    transporters=MDA_SAME_ASSAY,
     affinities={"5ht2a": Affinity(5.0, 0.5, "Battaglia et al. 1988 Eur J Pharmacol 149:159 (micromolar at 5-HT2; "
                                             "check); partial agonist (more efficacious than MDMA), efficacy "
                                             "assumed 0.5")},

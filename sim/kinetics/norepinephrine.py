@@ -32,9 +32,9 @@ GIVEN = {
     "ka_soma": (0.001, "assumed: locus coeruleus alpha2 half-activation at the basal level"),
     "g_soma": (1.0, "assumed"),
     "tau_auto": (0.1, "assumed: ~6 min"),
-    "k_efflux": (800.0, "calibrated (coarse): with MDMA's Pifl 2005 NET EC50, two physiology rows pull opposite "
-                         "ways: the SBP rise after 75 mg needs >= 800 /h (640: 31.0 mmHg, band 32-48), carvedilol's "
-                         "temperature ratio <= ~850 /h (960: 0.806, band <= 0.8); both rows are marked fitted"),
+    "k_efflux": (880.0, "calibrated (coarse): with MDMA's Pifl 2005 NET EC50 and MDA's same-assay one, two "
+                         "physiology rows pull opposite ways: the SBP rise after 75 mg (band 32-48 mmHg) needs it "
+                         "high, carvedilol's temperature ratio (band <= 0.8) low; both rows are marked fitted"),
     "g_vesicle": (1.0, "assumed: as the 5-HT terminal"),
     "k_enz_inact": (0.0, "assumed: no lasting TH inactivation"),
     "enz_half_life": (72.0, "unused (no inactivation)"),

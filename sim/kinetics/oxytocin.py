@@ -23,22 +23,17 @@ minutes, so secretion itself must lag 5-HT1A activation (stimulus-secretion coup
 and vesicle mobilisation in magnocellular neurons; assumed).
 
 Dose dependence. Kirkpatrick et al. 2014 saw ~4.5x placebo after 1.5 mg/kg and no significant rise after
-0.75 mg/kg (n = 14). Along the modelled chain, per doubling of the dose (0.75 -> 1.5 mg/kg) the 5-HT1A
-response (S above) rises 1.57x (2.66 -> 4.17; MDMA's Pifl 2005 SERT potency, sim/kinetics/drugs.py, keeps
-5-HT release off its ceiling at these doses). Earlier, with rat-synaptosome potencies, release was near
-its ceiling and S rose only 1.36x (6.9 -> 9.3); before the response used 5-HT's operational K_A (0.33 uM,
-low-affinity state; sim/receptors/catalogue.py) it rose 1.09x and no release relation could separate the
-doses. A 1.57x rise of S must still become a > 3x rise of the
-secretion above basal, so the release relation is steep: a Hill coefficient of 6 (``hill``, calibrated on
-the 0.75 mg/kg row, which is therefore marked fitted). Magnocellular oxytocin neurons do respond with a
-threshold: recruitment into high-frequency and burst firing, and frequency facilitation of neurohypophysial
-release (release per spike rises steeply with firing rate; Bicknell 1988 J Neuroendocrinol 1:297; check),
-but the value 6 is not measured: it also absorbs whatever is too flat upstream (the terminal's 5-HT rise).
-It makes the response threshold-like: ~1.1x placebo at 0.75 mg/kg, 4.5x at 1.5 mg/kg, and a 5-HT1A
-antagonist that lowers S by a quarter removes most of the rise: oral pindolol 20 mg 1 h before 125 mg MDMA
-(5-HT1A occupancy ~25 % with its PET-derived in vivo K, sim/kinetics/drugs.py) leaves ~18 % of the rise
-(a prediction; tests/test_oxytocin.py). The steepness also amplifies between-subject differences in the
-5-HT response (PK, body weight) into large differences in oxytocin.
+0.75 mg/kg (n = 14). Along the modelled chain the 5-HT1A response above baseline (S) roughly doubles
+between the two doses (5-HT release off its ceiling with MDMA's human-cell SERT potency and MDA's
+same-assay potency, sim/kinetics/drugs.py; the response uses 5-HT's operational K_A, catalogue.py). A
+doubling of S must still become a > 3x larger secretion above basal, so the release relation has a
+threshold: a Hill coefficient of 4 (``hill``, calibrated on the 0.75 mg/kg row, which is therefore marked
+fitted). Magnocellular oxytocin neurons do respond with a threshold: recruitment into high-frequency and
+burst firing, and frequency facilitation of neurohypophysial release (release per spike rises steeply with
+firing rate; Bicknell 1988 J Neuroendocrinol 1:297; check), but the value is not measured. A 5-HT1A
+antagonist that lowers S therefore removes much of the rise (oral pindolol 20 mg, 5-HT1A occupancy ~25 %
+with its PET-derived in vivo K: a prediction, `sim validate oxytocin`). The threshold also amplifies
+between-subject differences in the 5-HT response (PK, body weight) into larger differences in oxytocin.
 
 Central oxytocin (the amygdala's OXTR ligand) is released from PVN axons in the central amygdala
 (Knobloch et al. 2012 Neuron 73:553), driven here by the same activation, and cleared as from CSF
@@ -101,15 +96,13 @@ def _parameters() -> tuple[Parameter, ...]:
         p("plasma_half_life", 4.0 / 60.0, "h", "clinical PK literature: plasma t1/2 ~3-5 min after i.v. oxytocin "
           "(TARGETS.md; e.g. Gonser 1995 Arch Gynecol Obstet 256:63; check)", "plasma oxytocin half-life",
           1e-3, 10.0),
-        p("gain", 20.8, "1", _FIT, "maximal secretion, as a multiple of basal secretion above it", 0.0, 1e3),
-        p("s50", 3.97, "1", "calibrated with hill: half-maximal activation at a 5-HT1A response 3.97x its drug-free "
-          "level, just below the peak after 1.5 mg/kg (S ~4.17), so the 1.5 mg/kg peak lies on the steep part "
-          "(with gain and hill, fitted to the 1.5 and 0.75 mg/kg rows of " + KIRKPATRICK + ")",
+        p("gain", 6.93, "1", _FIT, "maximal secretion, as a multiple of basal secretion above it", 0.0, 1e3),
+        p("s50", 2.8, "1", "calibrated with gain and hill on the 1.5 and 0.75 mg/kg rows of " + KIRKPATRICK + ": "
+          "half-maximal activation near the 5-HT1A response above baseline at the 1.5 mg/kg peak",
           "5-HT1A response above baseline (relative) for half-maximal activation",
           1e-3, 1e3),
-        p("hill", 6.0, "1", "calibrated: " + KIRKPATRICK + " 0.75 mg/kg not significant (row marked fitted): the "
-          "modelled S rises 1.57x from 0.75 to 1.5 mg/kg; hill 6 leaves 0.75 mg/kg at ~1.1x placebo (module "
-          "docstring; threshold of magnocellular stimulus-secretion coupling)",
+        p("hill", 4.0, "1", "calibrated: " + KIRKPATRICK + " 0.75 mg/kg not significant (row marked fitted; module "
+          "docstring: threshold of magnocellular stimulus-secretion coupling)",
           "steepness of the activation threshold", 0.5, 10.0),
         p("tau_pvn", 0.45, "h", _FIT + " (time of the peak)", "lag of hypothalamic activation", 1e-3, 24.0),
         p("central_baseline", 15.0, "pM", "assumed: human CSF oxytocin ~10-30 pg/mL (e.g. Carson et al. 2015 "

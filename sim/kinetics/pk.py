@@ -199,7 +199,9 @@ def _human_parameters() -> tuple[Parameter, ...]:
           "Metab Dispos 24:1262, second-hand; check)", "brain:plasma partition coefficient", 0.01, 100.0),
         p("v_mda", 560.0, "L", "assumed: as MDMA (no human MDA volume published)", "MDA apparent volume at 70 kg",
           1.0, 5000.0),
-        p("cl_mda", 41.4, "L/h", "calibrated: MDA t1/2 ~16-28 h (Mas 1999, second-hand; check) with v_mda",
+        p("cl_mda", 24.0, "L/h", "calibrated: MDA t1/2 16-28 h (Mas 1999, second-hand; check) with v_mda: 18 h "
+          "(that row is marked fitted). Formation from systemic MDMA only then puts MDA's tmax ~10 h after MDMA's, "
+          "later than the ~5-7 h reported (presystemic N-demethylation is not modelled)",
           "MDA clearance at 70 kg", 0.01, 1000.0),
         p("km_2d6", 1000.0, "uM", "assumed: no saturation at clinical concentrations in humans (the dose "
           "dependence is carried by the fitted in vivo KI)", "unbound MDMA at half-maximal CYP2D6 rate", 1e-3, 1e4),

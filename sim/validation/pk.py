@@ -28,6 +28,13 @@ def half_life(dose_mg, t0=8.0, t1=24.0, **kw):
     return math.log(2.0) / -slope
 
 
+def mda_half_life(dose_mg, t0=36.0, t1=72.0):
+    """MDA terminal half-life (h) from a log-linear fit between t0 and t1 (h)."""
+    t, out = _simulate(((dose_mg, 0.0),), t1)
+    tw, cw = _window(t, out["plasma_mda"], t0, t1)
+    return math.log(2.0) / -np.polyfit(tw, np.log(cw), 1)[0]
+
+
 def auc(doses, name="plasma_mdma", t0=0.0, t1=24.0, duration=48.0, **kw):
     t, out = _simulate(tuple(doses), duration, **kw)
     tw, cw = _window(t, out[name], t0, t1)
@@ -97,6 +104,8 @@ PK_TARGETS = (
            lambda: auc(((125.0, 0.0),), "plasma_mda") / auc(((125.0, 0.0),))),
     Target("pk", "MDA Cmax after 125 mg", "~10-15 (check)", 5.0, 25.0, "ng/mL", MAS + "; " + DLT, False,
            lambda: cmax(125.0, "plasma_mda", t1=48.0)),
+    Target("pk", "MDA terminal half-life after 125 mg (36-72 h)", "16-28", 16.0, 28.0, "h",
+           MAS + " (second-hand; check); fitted: pk.cl_mda", True, lambda: mda_half_life(125.0)),
     Target("pk", "MDA tmax minus MDMA tmax after 125 mg", "> 0 (MDA tmax ~5-7 h)", 0.5, 10.0, "h", MAS, False,
            lambda: tmax(125.0, "plasma_mda") - tmax(125.0)),
     Target("pk", "CYP2D6 activity nadir within 6 h of 1.5 mg/kg", "poor-metaboliser level", 0.0, 0.3, "1",
