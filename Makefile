@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint validate bench brian2-venv numbalsoda clean-cache gallery figures
+.PHONY: demo test lint validate bench brian2-venv numbalsoda clean-cache gallery figures explorer
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ numbalsoda: $(STAMP)
 # every guided demonstration in experiments/: figures, HTML reports and an index in results/gallery/
 gallery: $(STAMP)
 	$(BIN)/python tools/gallery.py --out results/gallery
+
+# the offline teaching page: sliders over a grid of runs precomputed by the engine (a few minutes on two cores)
+explorer: $(STAMP)
+	$(BIN)/sim explore -o results/explorer.html --force
 
 # the three small figures embedded in README.md ("For teaching")
 figures: $(STAMP)

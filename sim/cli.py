@@ -398,6 +398,21 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_explore(args) -> int:
+    from sim import explore
+    from sim.config import load_experiment
+
+    out = _check_output(args.output, Path("results") / "explorer.html", args.force, (".html", ".htm"), "page",
+                        "explore: ")
+    exp = load_experiment(args.experiment, _overrides(args.set)) if args.experiment else None
+    built = explore.build(out, exp, explore.GRIDS[args.grid],
+                          progress=None if args.quiet else explore.print_progress)
+    print(explore.format_errors(built))
+    print(f"wrote {out} ({built.size_mb:.2f} MB, {built.runs} runs + {built.check_runs} interpolation checks, "
+          f"built in {built.build_s:.0f} s)")
+    return 0
+
+
 def cmd_validate(args) -> int:
     from sim.validate import run_suites
 
@@ -504,6 +519,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-validate", action="store_true",
                    help="leave out the validation rows (they re-run the published targets: about 1-6 s per suite)")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("explore", parents=[common, writes],
+                       help="one offline HTML page with sliders for teaching (numbers precomputed by the engine "
+                            "on a grid)")
+    p.add_argument("experiment", nargs="?", help="experiment TOML whose subject and doses the page starts from")
+    p.add_argument("-o", "--output", help="HTML file to write (default results/explorer.html)")
+    p.add_argument("--grid", default="full", choices=("full", "small"),
+                   help="full (about 7,000 runs, a few minutes) or small (about 120 runs, for a quick look)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a TOML key")
+    p.set_defaults(func=cmd_explore)
 
     sub._parser_class = _ValidateParser  # its --help lists the suites
     p = sub.add_parser("validate", parents=[common], help="compare with published targets; non-zero exit on failure")
