@@ -479,7 +479,7 @@ def build(out, experiment: Experiment | None = None, grid: Grid = GRIDS["full"],
     title = "neuropharm-sim explorer" + (f": {experiment.name}" if experiment is not None else "")
     intro = header_text(Path(experiment.source_path)) if experiment is not None and \
         Path(experiment.source_path).is_file() else ""
-    from sim import provenance
+    from sim import plots, provenance
 
     payload = {
         "title": title, "intro": intro,
@@ -488,6 +488,7 @@ def build(out, experiment: Experiment | None = None, grid: Grid = GRIDS["full"],
         "axes": {a: list(grid.levels(a)) for a in grid.drug_axes}, "drug_axes": list(grid.drug_axes),
         "placebo_axes": list(grid.placebo_axes), "series": series,
         "labels": {n: [label, unit] for n, label, unit in (*SERIES, *TRIAL_SERIES)},
+        "colours": {n: plots.colour(n) for n in names},  # the colours of `sim plot`, checked for colour-blind readers
         "baseline": baseline, "interpolated": interpolated,
         "interpolation_error": errors, "max_interpolation_error": MAX_INTERPOLATION_ERROR,
         "start": start_controls(experiment, grid), "stories": stories(grid),

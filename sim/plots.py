@@ -19,11 +19,18 @@ Kinds
 
 Every function takes :class:`~sim.result.Result` objects, returns the figure and saves it to ``path``
 (.png, .svg or .pdf) when given. Figures are sized and lettered for a lecture slide.
+
+Reading at a glance: units are printed as written by hand (:func:`unit_text`: "µM", "°C"; files keep the
+pint-parseable "uM", "degC"); heart rate and blood pressure each have their own axis; quantities that share a
+panel have colours that stay apart under simulated colour-blind vision (deutan, protan and tritan, checked in
+tests/test_plots.py with colorspacious; the colours come from the Okabe-Ito and Tol palettes); legends stay
+inside the canvas.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 import zlib
 from dataclasses import dataclass
@@ -42,30 +49,30 @@ COLOURS = {
     # drugs in plasma / brain (blues and purples)
     "plasma_mdma": "#1f4e9c", "plasma_mda": "#7a9cd6", "brain_mdma": "#6a3d9a", "brain_mda": "#9e86c8",
     # one colour per transmitter, everywhere (extracellular, vesicular, cytosolic, synthesis enzyme)
-    "ec_serotonin": "#e31a1c", "ec_dopamine": "#ff7f00", "ec_norepinephrine": "#8c510a",
-    "plasma_oxytocin": "#e7298a",
-    "cyp2d6_activity": "#33a02c",
-    # co-medications
-    "plasma_citalopram": "#01665e", "plasma_fluoxetine": "#35978f", "plasma_paroxetine": "#5ab4ac",
-    "plasma_pindolol": "#762a83", "plasma_way100635": "#c2a5cf", "plasma_carvedilol": "#6a51a3",
+    "ec_serotonin": "#D55E00", "ec_dopamine": "#000000", "ec_norepinephrine": "#33BBEE",
+    "plasma_oxytocin": "#882255",
+    "cyp2d6_activity": "#009E73",
+    # co-medications (several can share the co-medication panel)
+    "plasma_citalopram": "#332288", "plasma_fluoxetine": "#56B4E9", "plasma_paroxetine": "#777777",
+    "plasma_pindolol": "#CC3311", "plasma_way100635": "#CCBB44", "plasma_carvedilol": "#000000",
     # physiology and amygdala
-    "heart_rate": "#b2182b", "systolic_bp": "#2166ac", "body_temperature": "#f46d43",
+    "heart_rate": "#CC3311", "systolic_bp": "#0072B2", "body_temperature": "#E69F00",
     "bla_rate": "#1b7837", "cem_rate": "#5aae61", "fear_response": "#40004b",
-    # receptors take the colour family of their transmitter (5-HT reds, DA orange, NE browns, oxytocin pink)
-    "occupancy_5ht1a": "#e31a1c", "occupancy_5ht2a": "#99000d", "occupancy_5ht1b": "#fb6a4a",
-    "occupancy_5ht2c": "#67000d", "occupancy_d1": "#fdae6b", "occupancy_d2": "#ff7f00",
-    "occupancy_alpha1": "#bf812d", "occupancy_alpha2": "#8c510a", "occupancy_beta1": "#543005",
-    "occupancy_beta2": "#dfc27d", "occupancy_beta": "#543005", "occupancy_oxtr": "#e7298a",
+    # receptors: the key six (drawn together in the cascade) and those the explorer draws together stay apart
+    # under colour-blind vision; 5-HT1A red, OXTR wine as its hormone
+    "occupancy_5ht1a": "#CC3311", "occupancy_5ht2a": "#E69F00", "occupancy_d2": "#56B4E9",
+    "occupancy_alpha2": "#0072B2", "occupancy_beta1": "#000000", "occupancy_oxtr": "#882255",
+    "occupancy_alpha1": "#44AA99", "occupancy_5ht1b": "#EE6677", "occupancy_5ht2c": "#AA3377",
+    "occupancy_d1": "#CCBB44", "occupancy_beta2": "#777777", "occupancy_beta": "#000000",
 }
 # the receptors shown in the cascade when the file has them (all of them would crowd one panel)
 KEY_RECEPTORS = ("occupancy_5ht1a", "occupancy_5ht2a", "occupancy_d2", "occupancy_alpha2", "occupancy_beta1",
                  "occupancy_oxtr")
 _TRANSMITTER_OF = {"serotonin": "ec_serotonin", "dopamine": "ec_dopamine", "norepinephrine": "ec_norepinephrine"}
 # drugs given as doses (dose panel markers) share their plasma colour
-DRUG_COLOURS = {"mdma": COLOURS["plasma_mdma"], "mda": COLOURS["plasma_mda"], "citalopram": "#01665e",
-                "fluoxetine": "#35978f", "paroxetine": "#5ab4ac", "pindolol": "#762a83", "way100635": "#c2a5cf",
-                "carvedilol": "#6a51a3",
-                "placebo": "#999999"}
+DRUG_COLOURS = {"mdma": COLOURS["plasma_mdma"], "mda": COLOURS["plasma_mda"], "placebo": "#999999",
+                **{d: COLOURS[f"plasma_{d}"] for d in ("citalopram", "fluoxetine", "paroxetine", "pindolol",
+                                                       "way100635", "carvedilol")}}
 _FALLBACK = ("#1b9e77", "#d95f02", "#7570b3", "#66a61e", "#e6ab02", "#a6761d", "#666666", "#17becf")
 SHORT = {"ec_serotonin": "5-HT", "ec_dopamine": "DA", "ec_norepinephrine": "NE", "plasma_mdma": "MDMA",
          "plasma_mda": "MDA", "brain_mdma": "brain MDMA", "cyp2d6_activity": "CYP2D6", "bla_rate": "BLA",
@@ -93,6 +100,15 @@ def colour(name: str) -> str:
         if transmitter in name:
             return COLOURS[ec]
     return _FALLBACK[zlib.crc32(name.encode()) % len(_FALLBACK)]
+
+
+_MICRO = re.compile(r"(?<![A-Za-z])u(?=(M|mol|g|L|m|s)(?![A-Za-z]))")
+
+
+def unit_text(unit: str) -> str:
+    """A unit as written by hand: "uM" -> "µM", "umol" -> "µmol", "degC" -> "°C" (labels only; files keep the
+    pint-parseable spelling)."""
+    return _MICRO.sub("µ", str(unit)).replace("degC", "°C")
 
 
 def short_name(name: str) -> str:
@@ -378,10 +394,11 @@ def cascade_panels(results: list[Result]) -> list[Panel]:
     occ = [n for n in KEY_RECEPTORS if n in have] or sorted(n for n in have if n.startswith("occupancy_"))[:6]
     if occ:
         panels.append(Panel(occ, "fraction", title="receptor occupancy by transmitters and drugs"))
-    cardio = [n for n in ("heart_rate", "systolic_bp") if n in have]
-    if cardio:
-        panels.append(Panel(cardio, ", ".join(units.get(n, "") for n in cardio), change=True,
-                            title="heart rate and blood pressure, change"))
+    if "heart_rate" in have:  # heart rate and blood pressure on axes of their own
+        panels.append(Panel(["heart_rate"], units.get("heart_rate", "bpm"), change=True, title="heart rate, change"))
+    if "systolic_bp" in have:
+        panels.append(Panel(["systolic_bp"], units.get("systolic_bp", "mmHg"), change=True,
+                            title="systolic blood pressure, change"))
     if "body_temperature" in have:
         panels.append(Panel(["body_temperature"], units.get("body_temperature", "degC"),
                             change=True, title="body temperature, change"))
@@ -397,11 +414,11 @@ def _panel_legend_label(name: str, panel: Panel, groups: list[Group]) -> str:
     label = short_name(name)
     if panel.change:
         base = np.nanmedian(np.asarray(groups[0].result[name], dtype=float)[groups[0].runs, 0])
-        return f"{label} ({base:.3g} {groups[0].result.units.get(name, '')} at t = 0)"
+        return f"{label} ({base:.3g} {unit_text(groups[0].result.units.get(name, ''))} at t = 0)"
     if panel.fold:
         base = [np.nanmedian(np.asarray(g.result[name], dtype=float)[g.runs, 0]) for g in groups
                 if name in g.result.outputs]
-        unit = groups[0].result.units.get(name, "")
+        unit = unit_text(groups[0].result.units.get(name, ""))
         if base:
             label += f" ({base[0]:.3g} {unit} at t = 0)"
     return label
@@ -423,7 +440,7 @@ def _stacked(groups: list[Group], panels: list[Panel], title: str, *, traces: in
                     data = (_fold(g.result[name]) if panel.fold else _change(g.result[name]) if panel.change
                             else g.result[name])
                     _draw(ax, g, data, colour(name), traces=traces)
-            ax.set_ylabel("fraction" if panel.ylabel == "1" else panel.ylabel)
+            ax.set_ylabel("fraction" if panel.ylabel == "1" else unit_text(panel.ylabel))
             ax.set_title(panel.title, loc="left", fontsize=12)
             if panel.fold:
                 ax.axhline(1.0, color="0.4", linewidth=0.8, linestyle=(0, (2, 2)))
@@ -570,6 +587,20 @@ def metric_values(result: Result, output: str, metric: str) -> tuple[np.ndarray,
     raise ValueError(f"no output {output!r} (or summary {summary!r}) in the file")
 
 
+def baseline_metric(result: Result, output: str, metric: str, x: np.ndarray) -> float | None:
+    """The drug-free value of ``metric`` (cmax or auc) of ``output``: the median over runs given no dose
+    (x = 0) if any, else what each run's value at t = 0 would give held constant (auc: times the run's
+    duration); 0 for a drug concentration without either; None when it cannot be known."""
+    if (x == 0).any():
+        values, _ = metric_values(result, output, metric)
+        return float(np.nanmedian(values[x == 0]))
+    if output in result.outputs and np.ndim(result[output]) == 2:
+        v0 = np.asarray(result[output], dtype=float)[:, 0]
+        span = float(result.time[-1] - result.time[0])
+        return float(np.nanmedian(v0 * span if metric == "auc" else v0))
+    return None if output == "plasma_oxytocin" else 0.0
+
+
 def _metric_unit(metric: str, unit: str) -> str:
     if metric == "tmax":
         return "h"
@@ -621,7 +652,7 @@ def dose_response(result: Result, outputs=None, param: str | None = None, metric
         drug = table.get("dose", [{}] * (k + 1))[k].get("drug", "drug") if k < len(table.get("dose", [])) else "drug"
         xlabel = f"dose {k + 1}: {drug} (mg)"
     else:
-        xlabel = f"{param} ({unit})" if unit else param
+        xlabel = f"{param} ({unit_text(unit)})" if unit else param
     ncols = 1 if len(names) == 1 else 2
     nrows = int(np.ceil(len(names) / ncols))
     with plt.rc_context(STYLE):
@@ -639,14 +670,16 @@ def dose_response(result: Result, outputs=None, param: str | None = None, metric
             ax.fill_between(centres, stats[:, 0], stats[:, 2], color=c, alpha=0.2, linewidth=0, label="5-95 %")
             ax.plot(centres, stats[:, 1], color=c, marker="o", markersize=5, label="median")
             if param.startswith("dose.") and metric in ("auc", "cmax") and name.startswith("plasma_"):
-                # what linear kinetics would give: proportional to the lowest dose
-                x0, y0 = centres[0], stats[0, 1]
-                if x0 > 0:
-                    xs = np.array([x0, centres[-1]])
-                    ax.plot(xs, y0 * xs / x0, color="0.35", linestyle="--", linewidth=1.4,
-                            label="proportional to dose")
+                # what a linear response would give: the change over baseline proportional to the lowest dose
+                base = baseline_metric(result, name, metric, np.asarray(x, float))
+                dosed = centres > 0
+                if base is not None and dosed.any():
+                    x0, y0 = centres[dosed][0], stats[dosed][0, 1]
+                    xs = np.linspace(0.0 if base else x0, centres[-1], 50)
+                    ax.plot(xs, base + (y0 - base) * xs / x0, color="0.35", linestyle="--", linewidth=1.4,
+                            label="change over baseline\nproportional to dose" if base else "proportional to dose")
             ax.set_title(f"{METRICS[metric]} of {short_name(name)}", loc="left")
-            ax.set_ylabel(yunit)
+            ax.set_ylabel(unit_text(yunit))
             ax.set_xlabel(xlabel)
             if metric != "tmax" and np.nanmin(y) >= 0:
                 ax.set_ylim(bottom=0)
@@ -883,6 +916,7 @@ def _amygdala_spiking(result: Result, groups: list[Group], settings: dict, show_
     t_max = max(float(result.time[-1]), float(np.nanmax(result.trials["time_h"])))
     with plt.rc_context(STYLE):
         fig = plt.figure(figsize=(11, 1.6 + sum(heights)), layout="constrained")
+        fig.get_layout_engine().set(w_pad=0.1)  # the rate legends' titles keep clear of the canvas edge
         gs = fig.add_gridspec(len(heights), ncol, height_ratios=heights)
         row0 = 0
         top_axes = []

@@ -124,7 +124,8 @@ def test_page_numbers_are_the_engines(built, page):
     _, fresh, _ = explore.simulate(base, [point])
     page.evaluate("window.explorer.setControls({cyp2d6: 'poor', ssri: 'citalopram', ssri_taken: true, pindolol: true,"
                   " carvedilol: false, weight_kg: 90, dose_mg: 125, supplement_mg: 60, session: 'drug'})")
-    for panel, name in (("pk", "plasma_mdma"), ("tx", "ec_serotonin"), ("cardio", "heart_rate"), ("amy", "fear_response")):
+    for panel, name in (("pk", "plasma_mdma"), ("tx", "ec_serotonin"), ("cardio", "heart_rate"),
+                        ("amy", "fear_response")):
         y = _trace(page, panel, name)
         if panel == "tx":
             y = y * page.evaluate(f"window.explorer.data.baseline['{name}']")

@@ -166,9 +166,134 @@ def test_colours_are_fixed_per_transmitter_across_kinds(files):
 def test_no_overlapping_text_and_slide_sized_letters(files, make):
     fig = make(files)
     assert _texts_overlap(fig) == []
+    assert _legends_off_canvas(fig) == []
     sizes = [t.get_fontsize() for ax in fig.axes for t in (ax.xaxis.label, ax.yaxis.label) if t.get_text()]
     assert min(sizes) >= 11
     plt.close(fig)
+
+
+def _legends_off_canvas(fig, margin_px: float = 1.0) -> list[str]:
+    """Legends (axes and figure legends, titles included) that reach beyond the saved canvas."""
+    fig.set_dpi(plots.DPI)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    canvas = fig.bbox
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None] + list(fig.legends)
+    off = []
+    for leg in legends:
+        boxes = [leg.get_window_extent(renderer)]
+        if leg.get_title().get_text():
+            boxes.append(leg.get_title().get_window_extent(renderer))
+        if any(box.x0 < canvas.x0 + margin_px or box.x1 > canvas.x1 - margin_px
+               or box.y0 < canvas.y0 + margin_px or box.y1 > canvas.y1 - margin_px for box in boxes):
+            off.append(leg.get_title().get_text() or leg.get_texts()[0].get_text())
+    return off
+
+
+def test_the_canvas_check_itself_finds_a_legend_off_the_edge():
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0, 1], label="a long legend entry")
+    ax.legend(loc="center left", bbox_to_anchor=(1.05, 0.5), title="pushed off")
+    assert _legends_off_canvas(fig) == ["pushed off"]
+    plt.close(fig)
+
+
+def _cvd_min_distance(colours) -> tuple[float, str]:
+    """Smallest pairwise distance (CAM02-UCS) between ``colours`` under normal vision and simulated full
+    deuteranomaly, protanomaly and tritanomaly (Machado et al. 2009, via colorspacious), and the vision
+    where it occurs."""
+    import itertools
+
+    from colorspacious import cspace_convert
+    from matplotlib.colors import to_rgb
+
+    worst = (np.inf, "")
+    for vision in ("normal", "deuteranomaly", "protanomaly", "tritanomaly"):
+        points = []
+        for c in colours:
+            rgb = np.asarray(to_rgb(c))
+            if vision != "normal":
+                cvd = {"name": "sRGB1+CVD", "cvd_type": vision, "severity": 100}
+                rgb = np.clip(cspace_convert(rgb, cvd, "sRGB1"), 0.0, 1.0)
+            points.append(cspace_convert(rgb, "sRGB1", "CAM02-UCS"))
+        d = min(float(np.linalg.norm(a - b)) for a, b in itertools.combinations(points, 2))
+        worst = min(worst, (d, vision))
+    return worst
+
+
+# lines that share a panel: the cascade's receptors, transmitters, co-medications, the amygdala's rates, the
+# explorer's receptor panel (sim/explore.py) and plasma MDMA with MDA
+SHARED_PANELS = {
+    "cascade receptors": plots.KEY_RECEPTORS,
+    "transmitters": plots.TRANSMITTERS,
+    "co-medications": tuple(f"plasma_{d}" for d in ("citalopram", "fluoxetine", "paroxetine", "pindolol",
+                                                    "way100635", "carvedilol")),
+    "amygdala rates": ("bla_rate", "cem_rate"),
+    "explorer receptors": ("occupancy_5ht1a", "occupancy_5ht2a", "occupancy_alpha1", "occupancy_beta1",
+                           "occupancy_oxtr"),
+    "explorer physiology": ("heart_rate", "systolic_bp", "body_temperature"),
+    "drug and metabolite": ("plasma_mdma", "plasma_mda"),
+}
+MIN_CVD_DISTANCE = 20.0  # CAM02-UCS; the old 5-HT2A/beta1 pair was 2.4 under protanomaly
+
+
+@pytest.mark.parametrize("panel", list(SHARED_PANELS))
+def test_colours_sharing_a_panel_stay_apart_for_colour_blind_readers(panel):
+    names = SHARED_PANELS[panel]
+    assert len({plots.colour(n) for n in names}) == len(names)
+    distance, vision = _cvd_min_distance([plots.colour(n) for n in names])
+    assert distance >= MIN_CVD_DISTANCE, f"{panel}: {distance:.1f} under {vision}"
+
+
+def test_the_colour_blind_check_itself_finds_red_and_green_alike():
+    distance, vision = _cvd_min_distance(["#e31a1c", "#33a02c"])  # red and green of the old palette
+    assert distance < MIN_CVD_DISTANCE and vision in ("deuteranomaly", "protanomaly")
+
+
+def test_units_are_printed_by_hand_but_stored_pint_parseable(files):
+    assert plots.unit_text("uM") == "µM" and plots.unit_text("umol/L") == "µmol/L"
+    assert plots.unit_text("1/uM") == "1/µM" and plots.unit_text("degC") == "°C"
+    assert plots.unit_text("ng/mL") == "ng/mL" and plots.unit_text("mu") == "mu" and plots.unit_text("bpm") == "bpm"
+    single = Result.from_hdf5(files["single"])
+    assert single.units["brain_mdma"] == "uM"  # the file keeps the pint spelling
+    fig = plots.timecourse(single, ["brain_mdma", "body_temperature"] if "body_temperature" in single.outputs
+                           else ["brain_mdma"])
+    labels = [ax.get_ylabel() for ax in fig.axes]
+    assert "µM" in labels and not any("uM" in lab or "degC" in lab for lab in labels)
+    plt.close(fig)
+
+
+def test_heart_rate_and_blood_pressure_have_axes_of_their_own(files):
+    single = Result.from_hdf5(files["single"])
+    panels = plots.cascade_panels([single])
+    assert ["heart_rate"] in [p.names for p in panels] and ["systolic_bp"] in [p.names for p in panels]
+    fig = plots.cascade(single)
+    axes = {ax.get_title(loc="left"): ax for ax in fig.axes}
+    assert axes["heart rate, change"].get_ylabel() == "bpm"
+    assert axes["systolic blood pressure, change"].get_ylabel() == "mmHg"
+    for title in ("heart rate, change", "systolic blood pressure, change"):  # one quantity per axis
+        assert len({ln.get_color() for ln in axes[title].get_lines() if ln.get_linestyle() != "--"}) == 1
+    plt.close(fig)
+
+
+def test_dose_proportional_reference_is_drawn_on_the_change_over_baseline():
+    """A response linear in dose on top of a baseline (oxytocin's 18.6 pg/mL) must lie on the reference line;
+    a line through the origin would call it less than proportional."""
+    time = np.linspace(0.0, 8.0, 49)
+    doses = np.array([0.0, 40.0, 80.0, 120.0])
+    shape = np.exp(-((time - 2.0) ** 2))
+    oxytocin = 18.6 + 0.5 * doses[:, None] * shape[None, :]
+    result = Result(time=time, outputs={"plasma_oxytocin": oxytocin}, units={"plasma_oxytocin": "pg/mL"},
+                    events={"run": np.arange(4), "time_h": np.zeros(4), "drug": np.array(["mdma"] * 4),
+                            "amount_mg": doses},
+                    attrs={"experiment_toml": '[[dose]]\ndrug = "mdma"\namount_mg = 100.0\n'})
+    for metric in ("auc", "cmax"):
+        fig = plots.dose_response(result, ["plasma_oxytocin"], metric=metric)
+        ax = fig.axes[0]
+        ref = next(ln for ln in ax.get_lines() if "proportional" in (ln.get_label() or ""))
+        y, _ = plots.metric_values(result, "plasma_oxytocin", metric)
+        np.testing.assert_allclose(np.interp(doses[1:], *ref.get_data()), y[1:], rtol=1e-3)
+        plt.close(fig)
 
 
 def test_cohort_band_contains_the_median(files):
