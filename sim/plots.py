@@ -276,6 +276,22 @@ def _legend_right(ax, handles=None, title=None) -> None:
               handlelength=2.6)
 
 
+def _arms_legend(fig, handles, title: str) -> None:
+    """The arms' (or files') legend above the panels, in as many columns (at most 3) as fit the canvas:
+    about 0.55 em per character and 9 characters for the line sample; longer names wrap."""
+    import textwrap
+
+    chars = fig.get_figwidth() * 72.0 / (0.55 * plt.rcParams["legend.fontsize"]) - 4
+    for h in handles:
+        h.set_label(textwrap.fill(h.get_label(), int(chars - 10)))
+    longest = max(max(len(line) for line in h.get_label().splitlines()) for h in handles)
+    ncol = max(1, min(len(handles), 3, int(chars // (longest + 9))))
+    title_chars = int(fig.get_figwidth() * 72.0 / (0.55 * 14) - 4)
+    title = "\n".join(textwrap.fill(line, title_chars) for line in title.splitlines())
+    fig.legend(handles=handles, loc="outside upper center", ncol=ncol, frameon=False, handlelength=3.0,
+               title=title, title_fontsize=14)
+
+
 def _save(fig, path):
     if path is not None:
         fig.savefig(path, dpi=DPI)
@@ -459,9 +475,7 @@ def _stacked(groups: list[Group], panels: list[Panel], title: str, *, traces: in
         _time_axis(axes[-1], t_max)
         if len(groups) > 1:
             handles = [Line2D([], [], color="0.2", linestyle=g.style, label=g.label or "all runs") for g in groups]
-            fig.legend(handles=handles, loc="outside upper center", ncol=min(len(groups), 3), frameon=False,
-                       handlelength=3.0, title=title + "\n(line style: arm or file; colour: quantity)",
-                       title_fontsize=14)
+            _arms_legend(fig, handles, title + "\n(line style: arm or file; colour: quantity)")
         else:
             fig.suptitle(title)
     return fig
@@ -811,8 +825,7 @@ def amygdala(result: Result, path=None):
             handles = [Line2D([], [], color="0.2", linestyle=g.style, marker=MARKERS[k % len(MARKERS)],
                               markerfacecolor="white" if g.style != "-" else "0.2", label=g.label or "all runs")
                        for k, g in enumerate(groups)]
-            fig.legend(handles=handles, loc="outside upper center", ncol=min(len(groups), 3), frameon=False,
-                       handlelength=3.0, title=title, title_fontsize=14)
+            _arms_legend(fig, handles, title)
         else:
             fig.suptitle(title)
     return _save(fig, path)
