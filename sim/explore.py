@@ -190,7 +190,7 @@ def simulate(base: Experiment, points: list[Point]) -> tuple[np.ndarray, dict[st
     from sim.dosing import dose_events
     from sim.protocol import SSRI_DAILY_MG
     from sim.runner import model_for, probe_trials, ssri_steady_state, time_grid
-    from sim.solver import solve_ensemble
+    from sim.simulate import Problem, SolverSettings, solve
     from sim.units import mg_to_umol
 
     exp = parse_experiment(_session_toml(base, points), "<explorer grid>")
@@ -214,11 +214,9 @@ def simulate(base: Experiment, points: list[Point]) -> tuple[np.ndarray, dict[st
         y0[rows] = states[inverse.ravel()]
         status[rows] = st[inverse.ravel()]
     t_eval = time_grid(exp)
-    states, info = solve_ensemble(model.rhs, y0, params, t_eval, events, rtol=exp.rtol, atol=exp.atol,
-                                  autonomous=True, max_steps=exp.max_steps, return_info=True, jac_sparsity="auto",
-                                  method=exp.solver_method)
-    status = np.where(status == 0, np.asarray(info.status), status)
-    outputs = {name: values for name, (values, _unit, _long) in model.outputs(states, params).items()}
+    traj = solve(Problem(model, params, t_eval, events, SolverSettings.of(exp), y0=y0))
+    status = np.where(status == 0, traj.status, status)
+    outputs = {name: values for name, (values, _unit, _long) in traj.outputs().items()}
     trials, _, _ = probe_trials(exp, t_eval, outputs, status)
     kept = {name: np.asarray(outputs[name], float) for name, *_ in SERIES}
     kept.update({name: np.asarray(trials[name], float) for name, *_ in TRIAL_SERIES})

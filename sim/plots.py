@@ -106,9 +106,10 @@ _MICRO = re.compile(r"(?<![A-Za-z])u(?=(M|mol|g|L|m|s)(?![A-Za-z]))")
 
 
 def unit_text(unit: str) -> str:
-    """A unit as written by hand: "uM" -> "µM", "umol" -> "µmol", "degC" -> "°C" (labels only; files keep the
-    pint-parseable spelling)."""
-    return _MICRO.sub("µ", str(unit)).replace("degC", "°C")
+    """A unit as written by hand: "uM" -> "µM", "umol" -> "µmol", "degC" -> "°C", "1/min" -> "per min" (labels
+    only; files keep the pint-parseable spelling)."""
+    unit = _MICRO.sub("µ", str(unit)).replace("degC", "°C")
+    return "per min" if unit == "1/min" else unit
 
 
 def short_name(name: str) -> str:
