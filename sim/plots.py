@@ -396,8 +396,10 @@ def cascade_panels(results: list[Result]) -> list[Panel]:
         panels.append(Panel(["plasma_mdma"], "ng/mL", title="plasma MDMA"))
     if "plasma_mda" in have:
         panels.append(Panel(["plasma_mda"], "ng/mL", title="plasma MDA (metabolite)"))
-    comed = sorted(n for n in have if n.startswith("plasma_") and n not in ("plasma_mdma", "plasma_mda",
-                                                                           "plasma_oxytocin"))
+    from sim.kinetics.drugs import LIBRARY  # co-medications are the library's drugs (not hormones)
+
+    comed = sorted(n for n in have if n.startswith("plasma_") and n.removeprefix("plasma_") in LIBRARY
+                   and n not in ("plasma_mdma", "plasma_mda"))
     if comed:
         panels.append(Panel(comed, "ng/mL", title="plasma " + (short_name(comed[0]) if len(comed) == 1
                                                               else "co-medications")))
