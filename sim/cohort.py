@@ -12,7 +12,7 @@ from sim.model import Model
 
 # [subject] keys that are not parameter names, and the parameter each one sets.
 SUBJECT_KEYS = {"body_weight_kg": "pk.body_weight_kg", "cyp2d6": "pk.cyp2d6_capacity",
-                "ambient_temperature_c": "physiology.ambient_temperature_c"}
+                "ambient_temperature_c": "physiology.ambient_temperature_c", "fluid_intake_l": "water.fluid_intake_l"}
 
 
 def derive_parameters(model: Model, params: np.ndarray) -> None:

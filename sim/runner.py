@@ -21,6 +21,7 @@ from sim.kinetics import (
     pk,
     rodent_temperature,
     serotonin,
+    water,
 )
 from sim.kinetics import drugs as library
 from sim.kinetics.terminal import DrugInput
@@ -72,6 +73,8 @@ def build_model(species: str, drugs=None) -> Model:
                                            ot.parameter("central_baseline").value), ot,
                        physiology.mechanism(species) if species == "human" else rodent_temperature.mechanism(species),
                        endocrine.mechanism(species, inhibitors)]
+        if species == "human":
+            mechanisms.append(water.mechanism(species, ot.parameter("plasma_baseline").value))
         _MODELS[key] = Model(mechanisms)
     return _MODELS[key]
 
@@ -81,7 +84,9 @@ _NO_RODENT_CV = ("not modelled in {species}: no {species} heart-rate or blood-pr
                  "core temperature only, sim/kinetics/rodent_temperature.py)")
 _GC = "{species} make corticosterone, not cortisol: read plasma_corticosterone (nmol/L)"
 REFUSED_OUTPUTS = {species: {**{name: _NO_RODENT_CV.format(species=species) for name in ("heart_rate", "systolic_bp")},
-                             "plasma_cortisol": _GC.format(species=species)}
+                             "plasma_cortisol": _GC.format(species=species),
+                             "plasma_sodium": f"not modelled in {species}: no {species} water-balance rows "
+                                              "(sim/kinetics/water.py is human only)"}
                    for species in ("rat", "mouse")}
 
 

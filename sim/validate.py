@@ -16,6 +16,7 @@ from sim.validation.extinction import EXTINCTION_TARGETS
 from sim.validation.oxytocin import OXYTOCIN_TARGETS
 from sim.validation.physiology import PHYSIOLOGY_INTERACTION_TARGETS, PHYSIOLOGY_TARGETS
 from sim.validation.pk import PK_TARGETS
+from sim.validation.sodium import SODIUM_TARGETS
 from sim.validation.species import SPECIES_TARGETS
 from sim.validation.transmitters import INTERACTION_TARGETS, TRANSMITTER_TARGETS
 from sim.validation.trial import TRIAL_TARGETS
@@ -24,7 +25,7 @@ SUITES: dict[str, tuple[Target, ...]] = {"pk": PK_TARGETS, "transmitters": TRANS
                                          "interactions": INTERACTION_TARGETS, "oxytocin": OXYTOCIN_TARGETS,
                                          "physiology": PHYSIOLOGY_TARGETS + PHYSIOLOGY_INTERACTION_TARGETS,
                                          "species": SPECIES_TARGETS, "endocrine": ENDOCRINE_TARGETS,
-                                         "chronic": CHRONIC_TARGETS}
+                                         "chronic": CHRONIC_TARGETS, "sodium": SODIUM_TARGETS}
 
 
 def _amygdala_targets():

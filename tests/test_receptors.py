@@ -82,7 +82,9 @@ def test_drug_free_cascade_is_at_steady_state():
     model = build_model("human", ("carvedilol",))
     y0 = model.initial_state()
     dydt = np.zeros_like(y0)
-    model.rhs(0.0, y0, model.default_parameters(), dydt)
+    params = model.default_parameters()
+    params[model.parameter_index("water.fluid_intake_l")] = 0.0   # no drinking: water balance at rest
+    model.rhs(0.0, y0, params, dydt)
     dydt[model.state_index("endocrine.elapsed")] -= 1.0   # the clock of the circadian baseline runs
     assert np.abs(dydt).max() < 1e-9
     signals = [model.state_index(f"receptors.signal_{r}") for r in ("5ht1a", "5ht2a", "alpha1", "beta1")]
