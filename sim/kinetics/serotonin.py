@@ -9,15 +9,15 @@ antagonists (pindolol, WAY-100635) remove the feedback on raphe firing. MDMA ina
 Human and rat share these values and the drug potencies (no species-specific terminal data are used);
 they differ in the PK (pk.py, drugs.py), so human exposure to MDMA lasts far longer than the rat's.
 Caution: the TPH inactivation constants are set from rat data at 10 mg/kg (~50 % loss, which the
-model reproduces); for a human 125 mg dose the same constants predict a ~57 % loss of TPH activity (nadir
-at ~1.5 days) and a ~66 % loss of the vesicular store (at ~7 h), recovering over ~2 weeks. No human measurement tests
-this: treat it as an extrapolation.
+model reproduces). Humans use the same constants (``HUMAN_TPH``: marked assumed; no single-dose human
+data exist to test them): treat the human TPH and 5-HT store time course after MDMA as an extrapolation.
 """
 
 from __future__ import annotations
 
 from sim.kinetics import terminal
 from sim.kinetics.transporters import TRANSPORTERS
+from sim.params import Parameter
 
 BASELINE = terminal.Baseline(
     ec=0.0008,      # 0.8 nM: middle of the dialysate range 0.3-1.5 nM (TARGETS.md)
@@ -63,7 +63,17 @@ GIVEN = {
 }
 
 
+HUMAN_TPH = ("assumed: the rat value carried to humans. No human measurement after a single dose was found: "
+             "TPH activity cannot be measured in living humans, and CSF 5-HIAA or SERT-PET studies are of "
+             "repeated recreational users (e.g. McCann et al. 1994 Neuropsychopharmacology 10:129), not of a "
+             "single dose; the human prediction (5-HT stores below baseline for days) is untested. Rat: ")
+
+
 def mechanism(species: str, drug_inputs) -> terminal.Mechanism:
     fixed = terminal.fixed_parameters(BASELINE, GIVEN, BASELINE_SOURCE)
+    if species == "human":   # the TPH inactivation is a rat calibration: say so where humans use it
+        p = fixed["k_enz_inact"]
+        fixed["k_enz_inact"] = Parameter(p.name, p.value, p.unit, HUMAN_TPH + p.source, p.description,
+                                         p.lower, p.upper, status="assumed")
     return terminal.build("serotonin", "serotonin", species, fixed, BASELINE, "sert", "5ht1a", drug_inputs,
                           description=f"{species} 5-HT terminal (TPH, VMAT2, SERT, MAO, 5-HT1A/1B)")
