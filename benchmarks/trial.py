@@ -1,7 +1,7 @@
 """Virtual trial: `sim trial` on experiments/phase3_trial.toml with the rate amygdala, 1,000 patients per arm
 (100 with ``--quick``).
 
-Measures the wall time of :func:`sim.runner.run_trial` (both arms: three drug sessions' cascade per arm,
+Measures the wall time of :func:`sim.trial.run_trial` (both arms: three drug sessions' cascade per arm,
 then the amygdala over the whole protocol, ~28 cue trials per patient, and the outcome model) after a
 small warm-up run that loads the numba caches, and splits it into the pharmacology (the drug sessions'
 ensemble solves) and the amygdala (the trials of every patient in one batched call per arm; trials under
@@ -16,14 +16,14 @@ import time
 from pathlib import Path
 
 import sim
-from sim import outcomes, runner
+from sim import outcomes, trial
 
 EXPERIMENT = Path(__file__).resolve().parent.parent / "experiments" / "phase3_trial.toml"
 
 
 def _timed(size: int) -> dict:
     spent = {"cascade_s": 0.0, "amygdala_s": 0.0}
-    originals = {"_session_cascade": runner._session_cascade, "arm_amygdala": runner.arm_amygdala}
+    originals = {"session_pharmacology": trial.session_pharmacology, "arm_amygdala": trial.arm_amygdala}
 
     def wrap(name, key):
         def timed(*args, **kwargs):
@@ -34,16 +34,16 @@ def _timed(size: int) -> dict:
                 spent[key] += time.perf_counter() - t0
         return timed
 
-    runner._session_cascade = wrap("_session_cascade", "cascade_s")
-    runner.arm_amygdala = wrap("arm_amygdala", "amygdala_s")
+    trial.session_pharmacology = wrap("session_pharmacology", "cascade_s")
+    trial.arm_amygdala = wrap("arm_amygdala", "amygdala_s")
     try:
         exp = sim.load_experiment(EXPERIMENT, {"cohort.size": size})
         t0 = time.perf_counter()
-        _, o = runner.run_trial(exp)
+        _, o = trial.run_trial(exp)
         wall = time.perf_counter() - t0
     finally:
-        runner._session_cascade = originals["_session_cascade"]
-        runner.arm_amygdala = originals["arm_amygdala"]
+        trial.session_pharmacology = originals["session_pharmacology"]
+        trial.arm_amygdala = originals["arm_amygdala"]
     s, d = outcomes.summarize(o["arm"], o["caps5_baseline"], o["caps5_final"], o["diagnosis_final"])
     return {"patients_per_arm": size, "wall_s": wall, **spent, "other_s": wall - sum(spent.values()),
             "ms_per_patient": 1e3 * wall / (2 * size),

@@ -22,7 +22,7 @@ from scipy.optimize import minimize
 
 from sim import outcomes
 from sim.config import load_experiment
-from sim.runner import run_trial
+from sim.trial import run_trial
 
 PLACEBO = (-13.9, 11.5, 32.0)   # MAPP1 placebo arm: change mean, SD (points), % no longer meeting the diagnosis
 

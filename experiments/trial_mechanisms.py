@@ -39,7 +39,7 @@ import numpy as np
 
 import sim
 from sim import outcomes
-from sim.runner import run_trial
+from sim.trial import run_trial
 
 EXPERIMENT = Path(__file__).with_name("phase3_trial.toml")
 SSRI = {"cohort.prior_ssri_fraction": 1.0, "protocol.ssri_washout": False}

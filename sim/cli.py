@@ -196,7 +196,7 @@ def cmd_trial(args) -> int:
                         args.force, verb="trial: ")
     with OutputLock(out):
         from sim.progress import stage
-        from sim.runner import run_trial
+        from sim.trial import run_trial
 
         with stage(f"trial: {exp.cohort_size} patients per arm", quiet=args.quiet):
             result, outcome = run_trial(exp)
@@ -216,6 +216,8 @@ def _published_line(outcome) -> str:
     """The published reference line of :func:`sim.outcomes.format_table` (MAPP1), if it has one."""
     from sim import outcomes
 
+    if list(outcome.get("arm_labels", ["placebo", "mdma"])) != ["placebo", "mdma"]:
+        return ""
     table = outcomes.format_table(*outcomes.summarize(outcome["arm"], outcome["caps5_baseline"],
                                                       outcome["caps5_final"], outcome["diagnosis_final"]))
     return next((line for line in table.splitlines() if line.startswith("MAPP1")), "")

@@ -70,13 +70,27 @@ class Amygdala:
 
 
 @dataclass(frozen=True)
+class SessionSpec:
+    """``[[protocol.session]]``: one therapy session declared in the file (replaces the protocol's own list).
+    ``kind``: preparation | drug | integration; ``day`` from the first session; ``exposures_h``: the times
+    (h within the session) of trauma-cue exposure."""
+
+    kind: str
+    day: float
+    duration_h: float = 1.5
+    exposures_h: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
 class ProtocolSpec:
-    """``[protocol]``: a therapy protocol by name (:mod:`sim.protocol`), the arm, and overrides of the
-    protocol's own settings (keys of :data:`sim.protocol.OVERRIDABLE`)."""
+    """``[protocol]``: a therapy protocol by name (:mod:`sim.protocol`), the arm ``sim run`` simulates,
+    overrides of the protocol's own settings (keys of :data:`sim.protocol.OVERRIDABLE`) and, optionally,
+    its sessions declared in the file."""
 
     name: str
     arm: str = "mdma"
     overrides: dict[str, Any] = field(default_factory=dict)
+    sessions: tuple[SessionSpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +110,7 @@ class Experiment:
     cohort_vary: dict[str, Variation] = field(default_factory=dict)
     sweep: dict[str, Any] = field(default_factory=dict)
     protocol: ProtocolSpec | None = None
+    arms: tuple = ()                      # sim.protocol.Arm, from [[arm]]
     caps5_baseline_mean: float = 44.0
     caps5_baseline_sd: float = 6.0
     trauma_strength_cv: float = 0.0
@@ -290,7 +305,7 @@ def _clip(value, limit: int = 60) -> str:
     """``repr`` of a user's value, cut to one short line."""
     text = repr(value).replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 3] + "..."
-_TOP = ("experiment", "dose", "subject", "amygdala", "protocol", "cohort", "sweep", "solver", "output")
+_TOP = ("experiment", "dose", "subject", "amygdala", "protocol", "arm", "cohort", "sweep", "solver", "output")
 
 
 def _flatten(table: dict, prefix: str = "") -> dict[str, Any]:
@@ -348,7 +363,10 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
     if amygdala.model != "none" and abs(steps - round(steps)) > 1e-6:
         c.fail("experiment.output_interval_min", f"the amygdala needs a uniform time grid: the run ({duration:g} h) "
                f"must be a whole number of output intervals ({interval:g} min)")
-    protocol = _validate_protocol(c, data) if "protocol" in data else None
+    arms = _validate_arms(c, data.get("arm", []))
+    protocol = _validate_protocol(c, data, arms) if "protocol" in data else None
+    if arms and protocol is None:
+        c.fail("arm", "trial arms need a [protocol] (the sessions they are given in)")
 
     cohort = c.table(data, "cohort", ("size", "vary", "caps5_baseline_mean", "caps5_baseline_sd",
                                       "trauma_strength_cv", "prior_ssri_fraction"), "cohort")
@@ -390,17 +408,19 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
     save_states = output.get("states", True)
     if not isinstance(save_states, bool):
         c.fail("output.states", f"must be true or false, got {_clip(save_states)}")
-    values = size * (duration * 60.0 / interval + 1) * (2 if protocol is not None else 1)
+    values = size * (duration * 60.0 / interval + 1) * (max(len(arms), 2) if protocol is not None else 1)
     if values > MAX_OUTPUT_VALUES:
         c.fail("cohort.size" if size > 1 else "experiment.output_interval_min",
                f"{size:,} runs x {duration * 60.0 / interval + 1:,.0f} output times is more than "
                f"{MAX_OUTPUT_VALUES:,.0f} values per output; use fewer runs, a shorter run or a longer interval")
     _hard_limits(c, doses, subject, species)
+    for i, arm in enumerate(arms):
+        _hard_limits(c, arm.doses, subject, species, f"arm.{i}.dose")
 
     return Experiment(
         name=name, duration_h=duration, output_interval_min=interval, species=species, seed=seed,
         description=description, doses=doses, subject=subject, amygdala=amygdala,
-        cohort_size=size, cohort_vary=vary, sweep=dict(sweep), protocol=protocol,
+        cohort_size=size, cohort_vary=vary, sweep=dict(sweep), protocol=protocol, arms=arms,
         caps5_baseline_mean=caps_mean, caps5_baseline_sd=caps_sd, trauma_strength_cv=trauma_cv,
         prior_ssri_fraction=ssri_fraction, rtol=rtol, atol=atol, max_steps=max_steps, solver_method=solver_method,
         precision=precision, save_states=save_states, source_text=text, source_path=source,
@@ -441,7 +461,7 @@ def _weight(subject: dict, species: str) -> float:
     return float(subject.get("body_weight_kg", subject.get("pk.body_weight_kg", default)))
 
 
-def _hard_limits(c: _Checker, doses, subject: dict, species: str) -> None:
+def _hard_limits(c: _Checker, doses, subject: dict, species: str, where: str = "dose") -> None:
     weight = _weight(subject, species)
     for i, d in enumerate(doses):
         if d.drug != "mdma":
@@ -449,7 +469,7 @@ def _hard_limits(c: _Checker, doses, subject: dict, species: str) -> None:
         per_kg = d.amount_mg_per_kg if d.amount_mg_per_kg is not None else d.amount_mg / weight
         if per_kg > MDMA_HARD_LIMIT_MG_PER_KG:
             key = "amount_mg_per_kg" if d.amount_mg_per_kg is not None else "amount_mg"
-            c.fail(f"dose.{i}.{key}", f"{per_kg:.4g} mg/kg is beyond the hard limit of "
+            c.fail(f"{where}.{i}.{key}", f"{per_kg:.4g} mg/kg is beyond the hard limit of "
                    f"{MDMA_HARD_LIMIT_MG_PER_KG:g} mg/kg (single oral MDMA doses from 40 mg/kg killed rats); "
                    "refused")
 
@@ -482,14 +502,20 @@ def range_warnings(exp: Experiment) -> list[str]:
     return out
 
 
-def _validate_protocol(c: _Checker, data: dict) -> ProtocolSpec:
-    from sim.protocol import OVERRIDABLE, PROTOCOLS
+def _validate_protocol(c: _Checker, data: dict, arms: tuple = ()) -> ProtocolSpec:
+    from sim.protocol import OVERRIDABLE, PROTOCOLS, SESSION_KINDS
 
-    table = c.table(data, "protocol", ("name", "arm", *OVERRIDABLE), "protocol")
+    table = c.table(data, "protocol", ("name", "arm", "session", *OVERRIDABLE), "protocol")
     name = c.string(table, "name", "protocol", "")
     if name not in PROTOCOLS:
         c.fail("protocol.name", f"unknown protocol {name!r} (known: {', '.join(PROTOCOLS)})")
-    arm = c.choice(table, "arm", "protocol", PROTOCOL_ARMS, "mdma")
+    names = tuple(a.name for a in arms) or PROTOCOL_ARMS
+    arm = table.get("arm", names[-1] if arms else "mdma")
+    if arm not in names:
+        c.fail("protocol.arm", f"must be one of {', '.join(names)}, got {_clip(arm)}")
+    sessions = _validate_sessions(c, table.get("session", []), SESSION_KINDS)
+    if sessions and not arms:
+        c.fail("protocol.session", "declared sessions carry no doses: declare the arms with [[arm]] and [[arm.dose]]")
     overrides = {}
     for key, (kind, low, high) in OVERRIDABLE.items():
         if key not in table:
@@ -519,7 +545,86 @@ def _validate_protocol(c: _Checker, data: dict) -> ProtocolSpec:
                 c.fail(f"protocol.{key}", f"must be <= {high:g}, got {overrides[key]}")
         else:
             overrides[key] = c.number(table, key, "protocol", None, minimum=low, maximum=high)
-    return ProtocolSpec(name=name, arm=arm, overrides=overrides)
+    return ProtocolSpec(name=name, arm=arm, overrides=overrides, sessions=sessions)
+
+
+def _array_of_tables(c: _Checker, value, where: str) -> list:
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        c.fail(where, f"must be an array of tables [[{where}]]")
+    return value
+
+
+def _number_list(c: _Checker, table: dict, key: str, where: str, low: float, high: float) -> tuple[float, ...]:
+    raw = table.get(key, [])
+    if (not isinstance(raw, list) or not all(isinstance(v, int | float) and not isinstance(v, bool)
+                                             and math.isfinite(v) and low <= v <= high for v in raw)):
+        c.fail(f"{where}.{key}", f"must be a list of numbers in [{low:g}, {high:g}], got {_clip(raw)}")
+    return tuple(float(v) for v in raw)
+
+
+def _validate_sessions(c: _Checker, raw, kinds: tuple[str, ...]) -> tuple[SessionSpec, ...]:
+    out = []
+    for i, t in enumerate(_array_of_tables(c, raw, "protocol.session")):
+        where = f"protocol.session.{i}"
+        c.table({"s": t}, "s", ("kind", "day", "duration_h", "exposures_h"), where)
+        kind = c.choice(t, "kind", where, kinds, "")
+        day = c.number(t, "day", where, _REQUIRED, minimum=0.0, maximum=3650.0)
+        duration = c.number(t, "duration_h", where, 8.0 if kind == "drug" else 1.5, positive=True, maximum=24.0)
+        exposures = _number_list(c, t, "exposures_h", where, 0.0, duration)
+        out.append(SessionSpec(kind, day, duration, exposures))
+    return tuple(sorted(out, key=lambda s: s.day))
+
+
+ARM_DOSE_KEYS = ("drug", "amount_mg", "amount_mg_per_kg", "time_h", "route", "salt", "probability", "sessions")
+DAILY_KEYS = ("drug", "amount_mg", "from_day", "to_day", "times_per_day", "salt")
+
+
+def _validate_arms(c: _Checker, raw) -> tuple:
+    from sim.protocol import Arm, ArmDose, DailyDose
+
+    arms = []
+    for i, a in enumerate(_array_of_tables(c, raw, "arm")):
+        where = f"arm.{i}"
+        c.table({"a": a}, "a", ("name", "dose", "daily"), where)
+        name = c.string(a, "name", where, "")
+        if not name.isidentifier():
+            c.fail(f"{where}.name", f"must be a name of letters, digits and _, got {_clip(name)}")
+        if name in (x.name for x in arms):
+            c.fail(f"{where}.name", f"arm {name!r} is declared twice")
+        doses = []
+        for j, d in enumerate(_array_of_tables(c, a.get("dose", []), f"{where}.dose")):
+            w = f"{where}.dose.{j}"
+            c.table({"d": d}, "d", ARM_DOSE_KEYS, w)
+            drug = c.string(d, "drug", w, "").lower()
+            if not drug:
+                c.fail(f"{w}.drug", "missing (required)")
+            if ("amount_mg" in d) == ("amount_mg_per_kg" in d):
+                c.fail(w, "give exactly one of amount_mg or amount_mg_per_kg")
+            sessions = d.get("sessions", [])
+            if (not isinstance(sessions, list)
+                    or not all(isinstance(k, int) and not isinstance(k, bool) and k >= 1 for k in sessions)):
+                c.fail(f"{w}.sessions", f"must be a list of drug-session numbers (1, 2, ...), got {_clip(sessions)}")
+            doses.append(ArmDose(drug, c.number(d, "time_h", w, 0.0, minimum=0.0, maximum=24.0),
+                                 c.choice(d, "route", w, ROUTES, "oral"),
+                                 c.number(d, "amount_mg", w, None, minimum=0.0),
+                                 c.number(d, "amount_mg_per_kg", w, None, minimum=0.0),
+                                 c.choice(d, "salt", w, SALTS, "hcl"),
+                                 c.number(d, "probability", w, 1.0, minimum=0.0, maximum=1.0), tuple(sessions)))
+        daily = []
+        for j, d in enumerate(_array_of_tables(c, a.get("daily", []), f"{where}.daily")):
+            w = f"{where}.daily.{j}"
+            c.table({"d": d}, "d", DAILY_KEYS, w)
+            drug = c.string(d, "drug", w, "").lower()
+            if not drug:
+                c.fail(f"{w}.drug", "missing (required)")
+            from_day = c.number(d, "from_day", w, 0.0, minimum=0.0, maximum=3650.0)
+            to_day = c.number(d, "to_day", w, None, minimum=from_day, maximum=3650.0)
+            daily.append(DailyDose(drug, c.number(d, "amount_mg", w, _REQUIRED, minimum=0.0), from_day, to_day,
+                                   c.integer(d, "times_per_day", w, 1, 1, 24), c.choice(d, "salt", w, SALTS, "base")))
+        arms.append(Arm(name, tuple(doses), tuple(daily)))
+    return tuple(arms)
 
 
 AMYGDALA_KEYS = ("model", "probes_h", "context", "conditioned", "learn", "scale")

@@ -86,13 +86,15 @@ class ArmSummary:
     drop_10: float           # share with a >= 10-point drop
 
 
-def summarize(arm: np.ndarray, baseline, final, diagnosis) -> tuple[dict[str, ArmSummary], float]:
-    """Per-arm summaries (arm 0 = placebo, 1 = mdma) and Cohen's d (placebo change - MDMA change over
-    the pooled SD; positive when the drug arm improves more)."""
+def summarize(arm: np.ndarray, baseline, final, diagnosis, labels=("placebo", "mdma")) -> tuple[dict[str, ArmSummary],
+                                                                                                   float]:
+    """Per-arm summaries by name (``labels[code]``; default: arm 0 = placebo, 1 = mdma) and Cohen's d of
+    arm 1 against arm 0 (arm 0's change minus arm 1's over the pooled SD; positive when arm 1 improves
+    more)."""
     arm = np.asarray(arm)
     change = np.asarray(final, float) - np.asarray(baseline, float)
     out = {}
-    for code, label in ((1, "mdma"), (0, "placebo")):
+    for code, label in reversed(list(enumerate(labels))):
         m = arm == code
         if not m.any():
             continue
@@ -100,8 +102,8 @@ def summarize(arm: np.ndarray, baseline, final, diagnosis) -> tuple[dict[str, Ar
                                 float(change[m].std(ddof=1)) if m.sum() > 1 else 0.0,
                                 float((~np.asarray(diagnosis)[m]).mean()), float((change[m] <= -10.0).mean()))
     d = float("nan")
-    if len(out) == 2:
-        a, b = out["mdma"], out["placebo"]
+    if len(labels) >= 2 and labels[0] in out and labels[1] in out:
+        a, b = out[labels[1]], out[labels[0]]
         pooled = np.sqrt(((a.n - 1) * a.change_sd**2 + (b.n - 1) * b.change_sd**2) / max(a.n + b.n - 2, 1))
         d = (b.change_mean - a.change_mean) / pooled if pooled > 0 else float("nan")
     return out, d

@@ -1094,11 +1094,14 @@ def trial(result: Result, outcomes: dict, path=None):
     fig, (ax, bars) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [2.2, 1]})
     visits = np.asarray(outcomes.get("caps5_visit", np.stack([base, final], 1)), float)
     weeks = np.asarray(outcomes.get("visit_week", [0.0, 18.0]), float)
-    for code, label in ((0, "placebo"), (1, "mdma")):
+    names = [str(x) for x in outcomes.get("arm_labels", ("placebo", "mdma"))]
+    colours = {label: ARM_COLOURS.get(label, f"C{k + 2}") for k, label in enumerate(names)}
+    published = names == ["placebo", "mdma"]   # MAPP1's markers belong to its own two arms
+    for code, label in enumerate(names):
         m = arm == code
         if not m.any():
             continue
-        c = ARM_COLOURS[label]
+        c = colours[label]
         v = visits[m]
         mean = v.mean(0)
         half = 1.96 * v.std(0, ddof=1) / np.sqrt(max(m.sum(), 1)) if m.sum() > 1 else np.zeros_like(mean)
@@ -1106,6 +1109,8 @@ def trial(result: Result, outcomes: dict, path=None):
         ax.fill_between(weeks, q1, q3, color=c, alpha=0.15, linewidth=0)
         ax.errorbar(weeks, mean, yerr=half, color=c, marker="o", linewidth=2, capsize=3,
                     label=f"{label}: simulated, mean (95 % CI), IQR shaded (n = {m.sum()})")
+        if not published:
+            continue
         pub_mean, pub_sd = MAPP1_CHANGE[label]
         ax.errorbar([weeks[-1] + 0.35 * (1 if code else -1)], [base[m].mean() + pub_mean], yerr=[pub_sd], color=c,
                     marker="s", markerfacecolor="white", capsize=4, linestyle="none",
@@ -1118,21 +1123,24 @@ def trial(result: Result, outcomes: dict, path=None):
     ax.set_xlim(-0.5, weeks[-1] + 1.5)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, frameon=False, loc="upper right")
-    summaries, d = om.summarize(arm, base, final, diagnosis)
-    labels = [s for s in ("placebo", "mdma") if s in summaries]
+    summaries, d = om.summarize(arm, base, final, diagnosis, names)
+    labels = [s for s in names if s in summaries]
     x = np.arange(2)
+    width = 0.76 / max(len(labels), 1)
     for k, label in enumerate(labels):
         s = summaries[label]
-        bars.bar(x + (k - 0.5) * 0.38, [s.no_diagnosis, s.drop_10], 0.36, color=ARM_COLOURS[label], label=label)
-        bars.plot([x[0] + (k - 0.5) * 0.38], [MAPP1_NO_DIAGNOSIS[label]], marker="_", markersize=22, color="k",
-                  markeredgewidth=2, label="MAPP1 (published)" if k == 0 else None)
+        offset = (k - (len(labels) - 1) / 2) * width
+        bars.bar(x + offset, [s.no_diagnosis, s.drop_10], 0.95 * width, color=colours[label], label=label)
+        if published:
+            bars.plot([x[0] + offset], [MAPP1_NO_DIAGNOSIS[label]], marker="_", markersize=22, color="k",
+                      markeredgewidth=2, label="MAPP1 (published)" if k == 0 else None)
     bars.set_xticks(x, ["no longer meeting\nthe diagnosis", ">= 10-point drop"])
     bars.set_ylim(0, 1)
     bars.set_ylabel("share of patients")
-    bars.set_title(f"responders (Cohen's d = {d:.2f})", fontsize=11)
+    bars.set_title(f"responders (Cohen's d = {d:.2f})" if len(labels) == 2 else "responders", fontsize=11)
     bars.legend(fontsize=8, frameon=False, loc="upper left")
-    fig.suptitle(f"{_title(result, 'virtual trial')}: outcome map fitted on the placebo arm only; "
-                 "the MDMA arm is the model's prediction (a hypothesis)", fontsize=11)
+    fig.suptitle(f"{_title(result, 'virtual trial')}: outcome map fitted on MAPP1's placebo arm only; "
+                 "every drug arm is the model's prediction (a hypothesis)", fontsize=11)
     fig.tight_layout()
     return _save(fig, path)
 

@@ -15,7 +15,7 @@ labile weights and lets extinction fade (spontaneous recovery); the only protoco
 it is ``tau_forget_ext_h`` (below). Everyday trauma *reminders* (optional, off by default:
 ``reminders_per_week``, ``reminder_cs``, ``reminder_context``) add drug-free cue trials, learning on,
 evenly spaced from day 0 to the follow-up. The pharmacology is simulated only for the drug sessions
-(:func:`sim.runner.run_trial`); outside them the amygdala's drive is zero.
+(:func:`sim.trial.run_trial`); outside them the amygdala's drive is zero.
 
 Prior SSRI use (``[cohort] prior_ssri_fraction`` of the patients; ``ssri``, ``ssri_dose_mg``,
 ``ssri_washout`` here): washed out (the default, as MAPP1 required) it changes nothing -- washout is
@@ -45,13 +45,65 @@ class Dose:
     probability: float = 1.0  # taken with this probability (supplemental doses: optional)
 
 
+SESSION_KINDS = ("preparation", "drug", "integration", "therapy")
+
+
 @dataclass(frozen=True)
 class Session:
-    kind: str                           # "preparation" | "drug" | "integration"
+    kind: str                           # "preparation" | "drug" | "integration" | "therapy"
     day: float                          # start, days from the first session
     exposures_h: tuple[float, ...]      # exposure periods (h within the session)
     doses: tuple[Dose, ...] = ()
     duration_h: float = 1.5
+
+
+@dataclass(frozen=True)
+class ArmDose:
+    """``[[arm.dose]]``: a dose given in drug sessions (``sessions``: 1-based drug-session numbers, empty =
+    every drug session) at ``time_h`` within the session, taken with ``probability`` (drawn per patient
+    and session)."""
+
+    drug: str
+    time_h: float
+    route: str = "oral"
+    amount_mg: float | None = None
+    amount_mg_per_kg: float | None = None
+    salt: str = "hcl"
+    probability: float = 1.0
+    sessions: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class DailyDose:
+    """``[[arm.daily]]``: background medication, ``amount_mg`` of the base ``times_per_day`` times a day
+    (evenly spaced, the first at the start of ``from_day``) from ``from_day`` to ``to_day`` (days from the
+    first session; None: until the follow-up)."""
+
+    drug: str
+    amount_mg: float
+    from_day: float = 0.0
+    to_day: float | None = None
+    times_per_day: int = 1
+    salt: str = "base"
+
+
+@dataclass(frozen=True)
+class Arm:
+    """``[[arm]]``: one arm of a virtual trial: its name, the doses of its drug sessions and its
+    background medication. Every arm runs on the same virtual patients."""
+
+    name: str
+    doses: tuple[ArmDose, ...] = ()
+    daily: tuple[DailyDose, ...] = ()
+
+
+
+def default_arms(protocol) -> tuple[Arm, ...]:
+    """The arms of a protocol without ``[[arm]]`` tables: ``placebo`` (the same therapy, no drug) and
+    ``mdma`` (the protocol's own session doses, MDMA hydrochloride)."""
+    mdma = tuple(ArmDose("mdma", d.time_h, amount_mg=d.amount_mg, probability=d.probability, sessions=(k + 1,))
+                 for k, s in enumerate(protocol.drug_sessions) for d in s.doses)
+    return (Arm("placebo"), Arm("mdma", mdma))
 
 
 # Everyday trauma reminders (off unless reminders_per_week > 0). Assumed: a reminder met in daily life

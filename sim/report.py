@@ -220,11 +220,9 @@ def trial_outcome_html(result: Result, trial: dict) -> str:
                      f"{100 * a['drop_10']:.0f} % {_ci(a['drop_10_ci'], 100, 0)}"])
     table = _table(["arm", "N", "CAPS-5 change, mean (95 % CI)", "SD", "no longer meeting the diagnosis (95 % CI)",
                     ">= 10-point drop (95 % CI)"], rows)
-    effect = ""
-    if "cohens_d" in s:
-        effect = (f"<p>Advantage of {_e(s['drug_arm'])} over {_e(s['reference_arm'])}: "
-                  f"{s['difference']:.1f} CAPS-5 points {_ci(s['difference_ci'])}; Cohen's d {s['cohens_d']:.2f} "
-                  f"{_ci(s['cohens_d_ci'], 1.0, 2)}.</p>")
+    effect = "".join(f"<p>Advantage of {_e(name)} over {_e(s['reference_arm'])}: "
+                     f"{c['difference']:.1f} CAPS-5 points {_ci(c['difference_ci'])}; Cohen's d {c['cohens_d']:.2f} "
+                     f"{_ci(c['cohens_d_ci'], 1.0, 2)}.</p>" for name, c in s.get("comparisons", {}).items())
     return ("<h2>Trial outcome</h2><p>CAPS-5-like change from baseline at follow-up per arm. Intervals: "
             f"{100 * s['confidence']:.0f} % bootstrap ({_e(s['method'])}): what another virtual trial of the same "
             "size could show. The outcome mapping is calibration, not mechanism; read these numbers as hypotheses, "

@@ -71,9 +71,12 @@ def trial_summary(outcome: dict, seed: int = 0, labels: dict | None = None) -> d
     """Per-arm results with intervals, and the between-arm difference and Cohen's d with intervals.
 
     ``outcome``: per-patient arrays ``arm`` (codes), ``caps5_baseline``, ``caps5_final``,
-    ``diagnosis_final`` (as :func:`sim.runner.run_trial` returns and ``/outcomes`` stores).
+    ``diagnosis_final`` (as :func:`sim.trial.run_trial` returns and ``/outcomes`` stores; ``arm_labels``
+    names the codes).
     Returns a JSON-ready dict (stored as the root attribute ``outcome_summary`` of a trial file).
     """
+    if labels is None and "arm_labels" in outcome:
+        labels = dict(enumerate(outcome["arm_labels"]))
     labels = {int(k): str(v) for k, v in (labels or DEFAULT_LABELS).items()}
     arm = np.asarray(outcome["arm"]).astype(int)
     change = np.asarray(outcome["caps5_final"], float) - np.asarray(outcome["caps5_baseline"], float)
@@ -95,14 +98,23 @@ def trial_summary(outcome: dict, seed: int = 0, labels: dict | None = None) -> d
         }
     summary = {"arms": arms, "confidence": CONFIDENCE, "method": f"scipy.stats.bootstrap, BCa, {N_RESAMPLES} "
                f"resamples, arms resampled independently, seed {seed}"}
-    if 0 in codes and len(codes) == 2:
-        drug_code = next(c for c in codes if c != 0)
-        drug, ref = change[arm == drug_code], change[arm == 0]
-        summary["drug_arm"], summary["reference_arm"] = labels.get(drug_code, str(drug_code)), labels.get(0, "0")
-        summary["difference"] = float(_difference(drug, ref))
-        summary["difference_ci"] = list(interval((drug, ref), _difference, seed=seed + 101))
-        summary["cohens_d"] = float(cohens_d(drug, ref))
-        summary["cohens_d_ci"] = list(interval((drug, ref), cohens_d, seed=seed + 102))
+    comparisons = {}
+    for code in codes:
+        if code == 0 or 0 not in codes:
+            continue
+        drug, ref = change[arm == code], change[arm == 0]
+        comparisons[labels.get(code, str(code))] = {
+            "difference": float(_difference(drug, ref)),
+            "difference_ci": list(interval((drug, ref), _difference, seed=seed + 101 + 7 * (code - 1))),
+            "cohens_d": float(cohens_d(drug, ref)),
+            "cohens_d_ci": list(interval((drug, ref), cohens_d, seed=seed + 102 + 7 * (code - 1)))}
+    if comparisons:
+        summary["reference_arm"] = labels.get(0, "0")
+        summary["comparisons"] = comparisons
+    if len(comparisons) == 1:
+        (name, c), = comparisons.items()
+        summary["drug_arm"] = name
+        summary.update(c)
     return summary
 
 
@@ -112,17 +124,18 @@ def _ci(pair, fmt="{:.1f}", scale=1.0) -> str:
 
 def format_trial_summary(summary: dict, reference_line: str = "") -> str:
     """The per-arm table with 95 % intervals, as ``sim trial`` prints it."""
-    lines = [f"{'arm':<8} {'N':>5}  {'CAPS-5 change, mean (95 % CI) SD':>34}  {'no longer PTSD (95 % CI)':>24}  "
+    w = max([8, *(len(name) for name in summary["arms"])])
+    lines = [f"{'arm':<{w}} {'N':>5}  {'CAPS-5 change, mean (95 % CI) SD':>34}  {'no longer PTSD (95 % CI)':>24}  "
              f"{'>=10-pt drop (95 % CI)':>22}"]
     for name, a in summary["arms"].items():
         change = f"{a['change_mean']:.1f} {_ci(a['change_ci'])} {a['change_sd']:.1f}"
         no_dx = f"{100 * a['no_diagnosis']:.0f} % {_ci(a['no_diagnosis_ci'], '{:.0f}', 100)}"
         drop = f"{100 * a['drop_10']:.0f} % {_ci(a['drop_10_ci'], '{:.0f}', 100)}"
-        lines.append(f"{name:<8} {a['n']:>5}  {change:>34}  {no_dx:>24}  {drop:>22}")
-    if "cohens_d" in summary:
-        lines.append(f"advantage of {summary['drug_arm']} over {summary['reference_arm']} (CAPS-5 points): "
-                     f"{summary['difference']:.1f} {_ci(summary['difference_ci'])}; Cohen's d "
-                     f"{summary['cohens_d']:.2f} {_ci(summary['cohens_d_ci'], '{:.2f}')}")
+        lines.append(f"{name:<{w}} {a['n']:>5}  {change:>34}  {no_dx:>24}  {drop:>22}")
+    for name, c in summary.get("comparisons", {}).items():
+        lines.append(f"advantage of {name} over {summary['reference_arm']} (CAPS-5 points): "
+                     f"{c['difference']:.1f} {_ci(c['difference_ci'])}; Cohen's d "
+                     f"{c['cohens_d']:.2f} {_ci(c['cohens_d_ci'], '{:.2f}')}")
     lines.append(f"intervals: {100 * summary['confidence']:.0f} % bootstrap ({summary['method']})")
     if reference_line:
         lines.append(reference_line)

@@ -237,7 +237,7 @@ def write_layout(f: h5py.File, result, dtype=np.float64, outcomes: dict | None =
 
 
 OUTCOME_ATTRS = {
-    "arm": ("1", "trial arm (0 = placebo, 1 = drug)"),
+    "arm": ("1", "trial arm code (names in the attribute labels; default 0 = placebo, 1 = mdma)"),
     "caps5_baseline": ("1", "baseline CAPS-5-like total severity (points, 0-80)"),
     "caps5_final": ("1", "CAPS-5-like total severity at follow-up (points, 0-80; sim.outcomes)"),
     "diagnosis_final": ("1", "still meeting the diagnosis at follow-up (CAPS-5 at or above the threshold)"),
@@ -260,6 +260,8 @@ def _write_outcomes(f: h5py.File, run, outcomes: dict) -> None:
     ``/outcomes/visit`` and the visit times ``visit_week`` (visit,); any other second dimension gets its
     own index coordinate ``<name>_index``."""
     group = f.create_group("outcomes")
+    outcomes = dict(outcomes)
+    labels = outcomes.pop("arm_labels", ("placebo", "mdma"))
     n_visits = None
     if "visit_week" in outcomes:
         n_visits = len(np.asarray(outcomes["visit_week"]))
@@ -276,7 +278,7 @@ def _write_outcomes(f: h5py.File, run, outcomes: dict) -> None:
         _set_units(ds, unit)
         ds.attrs["long_name"] = long_name
         if name == "arm":
-            ds.attrs["labels"] = json.dumps({"0": "placebo", "1": "mdma"})
+            ds.attrs["labels"] = json.dumps({str(k): str(v) for k, v in enumerate(labels)})
         if name == "visit_week":
             ds.dims[0].attach_scale(visit)
             continue
@@ -290,10 +292,15 @@ def _write_outcomes(f: h5py.File, run, outcomes: dict) -> None:
             ds.dims[1].attach_scale(second)
 
 
-def read_outcomes(path) -> dict[str, np.ndarray]:
-    """``/outcomes`` of a `sim trial` file (empty if there is none)."""
+def read_outcomes(path) -> dict:
+    """``/outcomes`` of a `sim trial` file (empty if there is none), with ``arm_labels``: the arm names in
+    code order (:func:`read_arm_labels`)."""
     with h5py.File(path, "r") as f:
-        return {name: ds[()] for name, ds in f.get("outcomes", {}).items() if not _is_index(ds)}
+        out = {name: ds[()] for name, ds in f.get("outcomes", {}).items() if not _is_index(ds)}
+    if "arm" in out:
+        labels = read_arm_labels(path)
+        out["arm_labels"] = [labels.get(k, str(k)) for k in range(max(labels) + 1)]
+    return out
 
 
 def _is_index(ds) -> bool:
@@ -717,7 +724,7 @@ class atomic_target:  # noqa: N801 (used as a context manager, like open)
 
 def read_arm_labels(path) -> dict[int, str]:
     """Arm code -> name of a `sim trial` file: ``/outcomes/arm`` attribute ``labels`` (JSON) where
-    present, else the codes of :func:`sim.runner.run_trial` (0 = placebo, 1 = mdma)."""
+    present, else the codes of :func:`sim.trial.run_trial` (0 = placebo, 1 = mdma)."""
     labels = {0: "placebo", 1: "mdma"}
     try:
         with h5py.File(path, "r") as f:

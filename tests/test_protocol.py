@@ -164,7 +164,7 @@ def test_sim_run_on_a_protocol_gives_the_first_drug_session():
 
 
 def test_mechanism_switches_change_only_the_drug_arm():
-    from sim.runner import run_trial
+    from sim.trial import run_trial
 
     (_, a) = run_trial(sim.load_experiment(PHASE3, {"cohort.size": 2}))
     for key in ("bdnf_route", "ht1a_damping"):

@@ -11,7 +11,7 @@ import sim
 from sim import protocol as proto
 from sim.cohort import prior_ssri, trauma_strength
 from sim.errors import ConfigError
-from sim.runner import initial_weights, run_trial
+from sim.trial import initial_weights, run_trial
 
 ROOT = Path(__file__).resolve().parent.parent
 PHASE3 = ROOT / "experiments" / "phase3_trial.toml"

@@ -161,7 +161,7 @@ def mdma_like(level: float = 1.0) -> Drive:
     return Drive({k: min(1.0, v * level) for k, v in base.items()})
 
 
-def drives_from_outputs(time_h, outputs: dict, relative: bool = False) -> list[Drive]:
+def drives_from_outputs(time_h, outputs: dict, relative: bool = False, baseline: dict | None = None) -> list[Drive]:
     """One Drive per run from a run's outputs: every ``occupancy_<receptor>`` array (run, time)
     whose name is in :data:`SIGNALS` becomes a TimedArray on the (uniform) output grid ``time_h``;
     other outputs are ignored. This is how a pharmacology result feeds the amygdala.
@@ -177,14 +177,20 @@ def drives_from_outputs(time_h, outputs: dict, relative: bool = False) -> list[D
     fold change over the pre-dose value. The mappings' gains are per unit occupancy change, so the
     drive reads ``occupancy_<receptor>``; the receptors' ``response_<receptor>`` outputs (E/E0) are
     on another scale (a fold change, e.g. ~4.7 for 5-HT1A at 125 mg MDMA against an occupancy change
-    of 0.35) and need the gains re-sized before the drive can read them."""
+    of 0.35) and need the gains re-sized before the drive can read them. ``baseline`` (name -> (run,)
+    values; with ``relative=True``) takes the reference from there instead of the first sample: for a
+    time course that starts after drug has already been given (a later stretch of daily dosing), the
+    reference is the drug-free state."""
     t = np.asarray(time_h, float)
     dt = float(t[1] - t[0]) if t.size > 1 else 1.0
     if t.size > 2 and not np.allclose(np.diff(t), dt, rtol=1e-6, atol=1e-9):
         raise ValueError("drives_from_outputs needs a uniform time grid")
     used = {k: np.atleast_2d(np.asarray(v, float)) for k, v in outputs.items() if k in ALL_SIGNALS}
     if relative:
-        used = {k: (v / np.maximum(v[:, :1], 1e-12) - 1.0 if k in FOLD_SIGNALS else v - v[:, :1])
+        ref = {k: v[:, :1] for k, v in used.items()}
+        if baseline is not None:
+            ref = {k: np.asarray(baseline[k], float).reshape(-1, 1) for k in used}
+        used = {k: (v / np.maximum(ref[k], 1e-12) - 1.0 if k in FOLD_SIGNALS else v - ref[k])
                 for k, v in used.items()}
     n_runs = max((v.shape[0] for v in used.values()), default=1)
     return [Drive({k: TimedArray(v[min(r, v.shape[0] - 1)], dt, float(t[0])) for k, v in used.items()})

@@ -26,7 +26,7 @@ def _trial_summary():
 
         from sim import outcomes
         from sim.config import load_experiment
-        from sim.runner import run_trial
+        from sim.trial import run_trial
 
         path = Path(__file__).resolve().parents[2] / "experiments" / "phase3_trial.toml"
         _, o = run_trial(load_experiment(path))
