@@ -55,8 +55,9 @@ samples = 5
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
     """One file of each kind `sim` writes: a run, a cohort (two doses, probe trials), a sweep, a trial."""
-    from sim.runner import run, run_trial
+    from sim.runner import run
     from sim.sweep import run_sweep
+    from sim.trial import run_trial
 
     folder = tmp_path_factory.mktemp("xr")
     out = {k: folder / f"{k}.h5" for k in ("run", "cohort", "sweep", "trial")}
