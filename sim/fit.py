@@ -175,9 +175,9 @@ class Problem:
 
     def simulate(self, theta: np.ndarray, t_eval: np.ndarray, outputs=None):
         """Outputs for M parameter sets ``theta`` (M, k): name -> (M, N, T) and the solver status (M, N)."""
+        from sim import simulate
         from sim.cohort import derive_parameters
         from sim.dosing import dose_events
-        from sim.solver import solve_ensemble
 
         theta = np.atleast_2d(theta)
         m, n = theta.shape[0], self.n_runs
@@ -185,14 +185,12 @@ class Problem:
         params[:, self.index] = np.repeat(theta, n, axis=0)
         derive_parameters(self.model, params)
         events, _ = dose_events(self.exp, self.model, params)
-        y0 = np.tile(self.model.initial_state(), (m * n, 1))
-        states, info = solve_ensemble(self.model.rhs, y0, params, t_eval, events, rtol=FIT_RTOL, atol=FIT_ATOL,
-                                      autonomous=True, max_steps=self.exp.max_steps, return_info=True,
-                                      method=self.exp.solver_method)
+        settings = simulate.SolverSettings(self.exp.solver_method, FIT_RTOL, FIT_ATOL, self.exp.max_steps)
+        traj = simulate.solve(simulate.Problem(self.model, params, t_eval, events, settings, jac_sparsity=None))
         self.evaluations += m
         wanted = set(outputs if outputs is not None else self.data.output)
-        out = {k: v[0].reshape(m, n, -1) for k, v in self.model.outputs(states, params).items() if k in wanted}
-        return out, np.asarray(info.status).reshape(m, n)
+        out = {k: v[0].reshape(m, n, -1) for k, v in traj.outputs().items() if k in wanted}
+        return out, traj.status.reshape(m, n)
 
     def predict(self, theta: np.ndarray) -> np.ndarray:
         """Predictions at the data rows for M parameter sets: (M, n_rows); NaN where the solve failed."""
