@@ -1,4 +1,4 @@
-"""The ``sim`` command (DESIGN.md section 2).
+"""The ``sim`` command (docs/architecture.md; the verbs are listed by ``sim --help``).
 
 Bad input: one line on stderr, exit status 2, never a traceback. A run that could not finish (a
 solver failure, a full disk): one line, exit status 1. Interrupted (Ctrl-C, SIGTERM): exit 130/143,
@@ -274,12 +274,15 @@ def cmd_sensitivity(args) -> int:
 
 
 def cmd_params(args) -> int:
+    from sim import outcomes, protocol
+    from sim.amygdala import drive
     from sim.amygdala.params import qualified_parameters
     from sim.params import format_table, status_summary
     from sim.runner import build_model
 
     model = build_model(args.species, ())  # the MDMA cascade: PK and the three monoamine terminals
     table = [(n, model.parameter(n)) for n in model.parameter_names] + qualified_parameters()
+    table += drive.parameters() + protocol.parameters() + outcomes.parameters()  # what decides a trial outcome
     rows = [(n, p) for n, p in table if args.mechanism in (None, n.split(".")[0])]
     if not rows:
         from sim.errors import closest

@@ -1,4 +1,4 @@
-"""Experiment TOML -> validated :class:`Experiment` (DESIGN.md section 3). No numerics here.
+"""Experiment TOML -> validated :class:`Experiment` (docs/experiment-format.md). No numerics here.
 
 Every problem is reported as one line ``FILE: KEY: what is wrong``. Parameter names in
 ``[subject]`` and ``[cohort.vary]`` are checked against the model later, by :mod:`sim.runner`.

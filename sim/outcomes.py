@@ -29,23 +29,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.params import Parameter
+
 CAPS5_MAX = 80.0
-
-
-@dataclass(frozen=True)
-class OutcomeParameter:
-    value: float
-    unit: str
-    source: str
 
 
 # Fitted by experiments/calibrate_trial.py --size 1000 (seed 2021, phase3 defaults), placebo arm only.
 _FIT = "calibrated: experiments/calibrate_trial.py to the placebo arm of MAPP1 only"
 PARAMS = {
-    "gamma": OutcomeParameter(1.5683, "1", _FIT + " (mean change)"),
-    "sigma": OutcomeParameter(11.419, "CAPS-5 points", _FIT + " (SD of change)"),
-    "threshold": OutcomeParameter(25.0, "CAPS-5 points", "stated (assumed): diagnosis lost below this total"),
+    "gamma": Parameter("gamma", 1.5683, "1", _FIT + " (mean change)",
+                       "exponent of the map from the visit's fear ratio to the share of baseline severity", 0.0, 10.0),
+    "sigma": Parameter("sigma", 11.419, "CAPS-5 points", _FIT + " (SD of change)",
+                       "SD of what the circuit leaves out (measurement, individual course)", 0.0, 40.0),
+    "threshold": Parameter("threshold", 25.0, "CAPS-5 points", "assumed: diagnosis lost below this total (stated)",
+                           "CAPS-5 total at or above which the diagnosis is still met", 0.0, 80.0),
 }
+
+
+def parameters() -> list[tuple[str, Parameter]]:
+    """The outcome map's parameters with qualified names (``outcomes.gamma``, ...), for ``sim params``."""
+    return [(f"outcomes.{k}", p) for k, p in PARAMS.items()]
 
 
 def defaults() -> dict[str, float]:

@@ -37,6 +37,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.params import Parameter
+
 
 @dataclass(frozen=True)
 class Dose:
@@ -382,3 +384,23 @@ class ProtocolDrive:
                 b = drive.breakpoints()
                 parts.append(start + b[b < length])
         return np.unique(np.concatenate(parts))
+
+
+def parameters() -> list[tuple[str, Parameter]]:
+    """The protocol-level constants that decide a trial's outcome, as parameters (``sim params``)."""
+    reminder = "assumed: a reminder met in daily life is a weaker cue than revisiting the memory in therapy"
+    rows = [
+        Parameter("il_exposure", IL_EXPOSURE, "1", "assumed: half the afferent rate of full IL activation; therapy "
+                  "asks the patient to stay present with the memory (Milad & Quirk 2002 Nature 420:70)",
+                  "IL/vmPFC drive during the protocol's cues", 0.0, 1.0),
+        Parameter("tau_forget_ext_h", TAU_FORGET_EXT_H, "h", "assumed: a year; exposure-therapy gains for PTSD last "
+                  "months to a year (Powers et al. 2010 Clin Psychol Rev 30:635)",
+                  "fading of consolidated extinction between sessions", 1.0, 1e6),
+        Parameter("extinction_scale", EXTINCTION_SCALE, "1", "calibrated: experiments/calibrate_trial.py on the "
+                  "placebo arm of MAPP1 only; PTSD impairs extinction (Milad et al. 2009 Biol Psychiatry 66:1075)",
+                  "patients' extinction learning rate relative to the rodent default", 0.0, 1.0),
+        Parameter("reminder_cs", REMINDER_CS, "1", reminder, "cue intensity of an everyday reminder", 0.0, 2.0),
+        Parameter("ssri_preload_days", float(SSRI_PRELOAD_DAYS), "d", "assumed: >= 5 half-lives of each SSRI",
+                  "daily SSRI doses simulated before a drug session (prior SSRI not washed out)", 1.0, 365.0),
+    ]
+    return [(f"protocol.{p.name}", p) for p in rows]

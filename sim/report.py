@@ -1,4 +1,4 @@
-"""``sim report``: one self-contained HTML file per result (DESIGN.md section 2).
+"""``sim report``: one self-contained HTML file per result (docs/architecture.md).
 
 The report holds the experiment as run (verbatim TOML, overrides), the figures (PNG embedded as base64
 ``data:`` URIs, so it opens offline and can be mailed as one file), a table of summary metrics (Cmax,

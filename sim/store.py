@@ -1,4 +1,4 @@
-"""The only module that touches HDF5: DESIGN.md section 4, readable by xarray (engine="h5netcdf").
+"""The only module that touches HDF5: docs/hdf5-layout.md, readable by xarray (engine="h5netcdf").
 
 Layout::
 

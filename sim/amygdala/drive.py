@@ -15,6 +15,7 @@ occupancies are taken as constant within a trial.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -195,3 +196,19 @@ def drives_from_outputs(time_h, outputs: dict, relative: bool = False, baseline:
     n_runs = max((v.shape[0] for v in used.values()), default=1)
     return [Drive({k: TimedArray(v[min(r, v.shape[0] - 1)], dt, float(t[0])) for k, v in used.items()})
             for r in range(n_runs)]
+
+
+def parameters() -> list:
+    """The drive mappings' gains as parameters (``sim params``): the direction of each is from its
+    source, the size assumed."""
+    from sim.params import Parameter
+
+    out = []
+    for m in MAPPINGS:
+        where = "_".join(m.populations) or "circuit"
+        name = f"{m.signal.removeprefix('occupancy_').removeprefix('plasma_')}_{m.target}_{where}"
+        out.append((f"amygdala.drive.{name}",
+                    Parameter(name, m.gain, f"{m.unit} per unit signal", m.source,
+                              f"{'+' if m.direction > 0 else '-'}{m.target} of {where} per unit change of {m.signal}",
+                              0.0, math.inf, status="assumed" if "assumed" in m.source else "")))
+    return out

@@ -54,15 +54,15 @@ SIZE = {  # neurons at scale 1
 }
 
 BASELINE_RATE = {  # Hz, spontaneous rate the background input is solved for (soft checks)
-    "la_pc": Parameter("la_pc", 3.0, "Hz", "TARGETS.md: in vivo LA principal ~3 Hz (rodent)"),
-    "la_pv": Parameter("la_pv", 17.0, "Hz", "TARGETS.md: in vivo LA interneurons ~15-20 Hz (rodent)"),
-    "ba_fear": Parameter("ba_fear", 4.0, "Hz", "TARGETS.md: BA principal ~4 Hz"),
-    "ba_ext": Parameter("ba_ext", 4.0, "Hz", "TARGETS.md: BA principal ~4 Hz"),
+    "la_pc": Parameter("la_pc", 3.0, "Hz", "docs/targets.md: in vivo LA principal ~3 Hz (rodent)"),
+    "la_pv": Parameter("la_pv", 17.0, "Hz", "docs/targets.md: in vivo LA interneurons ~15-20 Hz (rodent)"),
+    "ba_fear": Parameter("ba_fear", 4.0, "Hz", "docs/targets.md: BA principal ~4 Hz"),
+    "ba_ext": Parameter("ba_ext", 4.0, "Hz", "docs/targets.md: BA principal ~4 Hz"),
     "ba_pv": Parameter("ba_pv", 17.0, "Hz", "assumed: as LA interneurons"),
     "itc": Parameter("itc", 5.0, "Hz", "assumed: low spontaneous ITC firing (order of Royer & Pare 2002)"),
-    "cel_on": Parameter("cel_on", 2.0, "Hz", "TARGETS.md: CeA ~2 Hz"),
-    "cel_off": Parameter("cel_off", 2.0, "Hz", "TARGETS.md: CeA ~2 Hz"),
-    "cem": Parameter("cem", 2.0, "Hz", "TARGETS.md: CeA ~2 Hz"),
+    "cel_on": Parameter("cel_on", 2.0, "Hz", "docs/targets.md: CeA ~2 Hz"),
+    "cel_off": Parameter("cel_off", 2.0, "Hz", "docs/targets.md: CeA ~2 Hz"),
+    "cem": Parameter("cem", 2.0, "Hz", "docs/targets.md: CeA ~2 Hz"),
 }
 
 # ---- membranes (conductance LIF) ---------------------------------------------------------------

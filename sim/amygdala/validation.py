@@ -97,7 +97,7 @@ def evoked_ratio(signal: str, occupancy: float, population: int) -> float:
     return rise(Drive({signal: occupancy})) / rise(None)
 
 
-_REC = "in vivo recordings (rodent), TARGETS.md soft check"
+_REC = "in vivo recordings (rodent), docs/targets.md soft check"
 _VL = "Vlachos et al. 2011 PLoS Comput Biol 7:e1001104 (central result; Herry et al. 2008 Nature 454:600)"
 AMYGDALA_TARGETS = (
     Target("amygdala", "baseline LA principal, spiking", "~3", 1.5, 5.0, "Hz", _REC, False,

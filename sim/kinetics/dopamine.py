@@ -18,7 +18,7 @@ from sim.kinetics.transporters import TRANSPORTERS
 
 SEROTONIN_BASELINE_UM = 0.0008
 BASELINE = terminal.Baseline(
-    ec=0.01,         # 10 nM: middle of the striatal dialysate range 5-20 nM (TARGETS.md)
+    ec=0.01,         # 10 nM: middle of the striatal dialysate range 5-20 nM (docs/targets.md)
     cyt=0.5,
     ves=300.0,       # ~60 uM tissue DA (~10 ug/g striatum) / extracellular volume fraction 0.2
     synthesis=75.0,  # ~0.25 of the store per hour (striatal DA turnover; check)

@@ -11,7 +11,7 @@ from sim.kinetics import terminal
 from sim.kinetics.transporters import TRANSPORTERS
 
 BASELINE = terminal.Baseline(
-    ec=0.001,       # 1 nM: middle of the dialysate range 0.5-2 nM (TARGETS.md, check)
+    ec=0.001,       # 1 nM: middle of the dialysate range 0.5-2 nM (docs/targets.md, check)
     cyt=0.05,
     ves=10.0,       # ~2 uM tissue NE (~0.35 ug/g cortex) / extracellular volume fraction 0.2
     synthesis=3.0,

@@ -94,7 +94,7 @@ def _parameters() -> tuple[Parameter, ...]:
         p("plasma_baseline", PLASMA_BASELINE_PM, "pM", f"{KIRKPATRICK} (placebo 18.6 pg/mL at the matching time)",
           "drug-free plasma oxytocin", 0.0, 1e4),
         p("plasma_half_life", 4.0 / 60.0, "h", "clinical PK literature: plasma t1/2 ~3-5 min after i.v. oxytocin "
-          "(TARGETS.md; e.g. Gonser 1995 Arch Gynecol Obstet 256:63; check)", "plasma oxytocin half-life",
+          "(docs/targets.md; e.g. Gonser 1995 Arch Gynecol Obstet 256:63; check)", "plasma oxytocin half-life",
           1e-3, 10.0),
         p("gain", 6.93, "1", _FIT, "maximal secretion, as a multiple of basal secretion above it", 0.0, 1e3),
         p("s50", 2.8, "1", "calibrated with gain and hill on the 1.5 and 0.75 mg/kg rows of " + KIRKPATRICK + ": "

@@ -20,7 +20,7 @@ from sim.kinetics.transporters import TRANSPORTERS
 from sim.params import Parameter
 
 BASELINE = terminal.Baseline(
-    ec=0.0008,      # 0.8 nM: middle of the dialysate range 0.3-1.5 nM (TARGETS.md)
+    ec=0.0008,      # 0.8 nM: middle of the dialysate range 0.3-1.5 nM (docs/targets.md)
     cyt=0.05,       # small cytosolic pool (VMAT2 keeps it low)
     ves=10.0,       # ~2 uM tissue 5-HT (~0.35 ug/g) / extracellular volume fraction 0.2
     synthesis=5.0,  # ~0.5 of the store per hour (5-HT turnover ~1-2 h, Neff & Tozer 1968; check)
@@ -36,8 +36,8 @@ GIVEN = {
     "km_t": (_SERT.km, _SERT.source),
     "k_fb": (1.0, "assumed: TPH is not product-inhibited at physiological 5-HT (Best et al. 2010); weak feedback"),
     "km_vmat": (0.9, "assumed: VMAT2 Km for 5-HT ~1 uM (Erickson et al. 1992 PNAS 89:10993; check)"),
-    "km_mao": (95.0, "Best, Nijhout & Reed 2010 (MAO Km 95 uM; TARGETS.md)"),
-    "ka_term": (0.00077, "Best, Nijhout & Reed 2010 (autoreceptor half-effect ~0.77 nM; TARGETS.md)"),
+    "km_mao": (95.0, "Best, Nijhout & Reed 2010 (MAO Km 95 uM; docs/targets.md)"),
+    "ka_term": (0.00077, "Best, Nijhout & Reed 2010 (autoreceptor half-effect ~0.77 nM; docs/targets.md)"),
     "ka_soma": (0.0008, "assumed: 5-HT1A half-activation at the basal level"),
     "g_soma": (3.0, "assumed: acute SSRI doses cut raphe firing by up to ~60-80 % via 5-HT1A (Blier & de "
                     "Montigny 1994 Trends Pharmacol Sci 15:220; check)"),

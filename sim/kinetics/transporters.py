@@ -46,7 +46,7 @@ TRANSPORTERS = {
         "Vmax ~4 uM/s; check)"),
     "net": TransporterConstants(
         0.45, 720.0,
-        "Km 0.4-0.5 uM (TARGETS.md, check); Vmax assumed 0.2 uM/s (cortex, sparse innervation)"),
+        "Km 0.4-0.5 uM (docs/targets.md, check); Vmax assumed 0.2 uM/s (cortex, sparse innervation)"),
 }
 
 

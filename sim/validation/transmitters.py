@@ -118,7 +118,7 @@ def paroxetine_half_life():
 
 BAUMANN = "Baumann, Clark & Rothman 2008 Pharmacol Biochem Behav 90:208 (rat accumbens, i.v.; check)"
 KG = "Koch & Galloway 1997 J Neural Transm 104:135 (rat striatum, n = 12 and 8)"
-MICRODIALYSIS = "microdialysis literature (TARGETS.md; check)"
+MICRODIALYSIS = "microdialysis literature (docs/targets.md; check)"
 TRANSMITTER_TARGETS = (
     Target("transmitters", "baseline extracellular 5-HT (human preset)", "0.3-1.5", 0.3, 1.5, "nM", MICRODIALYSIS,
            True, lambda: baseline_nm("ec_serotonin")),
