@@ -17,7 +17,7 @@ def _day(res, name, day):
 
 
 def test_twelve_weeks_of_daily_fluoxetine_run_through_the_pipeline():
-    res = sim.run(load_experiment(ROOT / "experiments" / "ssri_12_weeks.toml"))
+    res = sim.run(load_experiment(ROOT / "experiments" / "multiday" / "ssri_12_weeks.toml"))
     assert (res.status == 0).all() and res.time[-1] == 2016.0
     assert _day(res, "plasma_norfluoxetine", 83) > 3.0 * _day(res, "plasma_norfluoxetine", 0)   # t1/2 ~6 days
     sens = [_day(res, "autoreceptor_sensitivity_serotonin", d) for d in (0, 3, 20, 41, 83)]
