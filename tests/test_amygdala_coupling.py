@@ -165,7 +165,7 @@ def test_cli_plot_amygdala_writes_png(rate_result, tmp_path, capsys):
 
 
 def test_failed_runs_get_nan_trials():
-    res = sim.run(parse_experiment(BASE + '\n[solver]\nmax_steps = 10\n[amygdala]\nmodel = "rate"\n', "f.toml"))
+    res = sim.run(parse_experiment(BASE + '\n[solver]\nmax_steps = 30\n[amygdala]\nmodel = "rate"\n', "f.toml"))
     failed = res.status != 0
     assert failed.any() and not failed.all()
     assert np.isnan(res.trials["fear_response"][failed]).all()
