@@ -11,16 +11,26 @@ import sim
 from sim.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-EXPERIMENTS = sorted((ROOT / "experiments").glob("*.toml"))
+EXPERIMENTS = sorted((ROOT / "experiments").rglob("*.toml"))
+SHORT_H = 6.0
 
 
-@pytest.mark.parametrize("path", EXPERIMENTS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", EXPERIMENTS, ids=lambda p: str(p.relative_to(ROOT / "experiments")))
 def test_every_experiment_runs_on_a_short_horizon(path):
-    exp = sim.load_experiment(path, {"experiment.duration_h": 6.0, "experiment.output_interval_min": 10.0})
+    """Every experiment in experiments/ (any depth) runs: 6 h, or up to 2 h after its last dose (and its last
+    amygdala probe); every drug
+    it doses shows up in plasma, whichever drug that is."""
+    full = sim.load_experiment(path)
+    last = max((d.time_h for d in full.doses), default=0.0)
+    horizon = max([SHORT_H if last < SHORT_H else last + 2.0, *full.amygdala.probes_h])
+    interval = 10.0 if horizon <= 48.0 else 120.0
+    exp = sim.load_experiment(path, {"experiment.duration_h": horizon, "experiment.output_interval_min": interval})
     res = sim.run(exp)
     assert (res.status == 0).all()
-    assert np.isfinite(res["plasma_mdma"]).all() and res["plasma_mdma"].max() > 0
-    assert res.time[-1] == pytest.approx(6.0)
+    for drug in {d.drug for d in exp.doses} - {"placebo"}:
+        name = f"plasma_{drug}" if f"plasma_{drug}" in res.outputs else f"plasma_{drug}_dosed"
+        assert np.isfinite(res[name]).all() and res[name].max() > 0, name
+    assert res.time[-1] == pytest.approx(horizon)
 
 
 def test_cohort_is_reproducible_and_seed_dependent():
