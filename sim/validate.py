@@ -11,6 +11,7 @@ import math
 
 from sim.targets import Target
 from sim.validation.chronic import CHRONIC_TARGETS
+from sim.validation.enantiomers import ENANTIOMER_TARGETS
 from sim.validation.endocrine import ENDOCRINE_TARGETS
 from sim.validation.extinction import EXTINCTION_TARGETS
 from sim.validation.oxytocin import OXYTOCIN_TARGETS
@@ -25,7 +26,8 @@ SUITES: dict[str, tuple[Target, ...]] = {"pk": PK_TARGETS, "transmitters": TRANS
                                          "interactions": INTERACTION_TARGETS, "oxytocin": OXYTOCIN_TARGETS,
                                          "physiology": PHYSIOLOGY_TARGETS + PHYSIOLOGY_INTERACTION_TARGETS,
                                          "species": SPECIES_TARGETS, "endocrine": ENDOCRINE_TARGETS,
-                                         "chronic": CHRONIC_TARGETS, "sodium": SODIUM_TARGETS}
+                                         "chronic": CHRONIC_TARGETS, "sodium": SODIUM_TARGETS,
+                                         "enantiomers": ENANTIOMER_TARGETS}
 
 
 def _amygdala_targets():

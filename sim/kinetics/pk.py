@@ -19,6 +19,17 @@ This is what makes MDMA kinetics nonlinear: larger and repeated doses remove mor
 clearance. Volumes scale with (body weight / 70 kg)^1 and clearances and flows with ^0.75.
 Parameters are *apparent oral* values (F folded in) unless stated; see ``HUMAN``, ``RAT`` and ``MOUSE``.
 
+Enantiomers. MDMA is dosed as the racemate; CYP2D6 demethylenates S-(+)-MDMA faster than R-(-)-MDMA
+(Fallon et al. 1999 Clin Chem 45:1058; Straumann et al. 2025 Neuropsychopharmacology 50:362), so plasma
+becomes R-rich and R outlasts S. The model carries the difference ``D = R - S`` in the central,
+peripheral and brain compartments and in urine (racemic doses add equal amounts, so D starts at 0 for
+any route); ``R = (total + D) / 2``. Distribution, renal, MDA-forming and other hepatic routes are not
+stereoselective (assumed); the CYP2D6 flux of the total is shared between the enantiomers in proportion
+to ``r_s_2d6 x R`` and ``S`` (R's intrinsic clearance relative to S's), so the calibrated racemic kinetics
+are unchanged and the enantiomer split is a decomposition of them. Outputs ``plasma_s_mdma`` and
+``plasma_r_mdma`` sum to ``plasma_mdma``. Not modelled: single-enantiomer doses, MDA enantiomers,
+enantiomer-specific potencies downstream (the terminals and receptors see racemic MDMA).
+
 Every amount that leaves a compartment lands in an accumulator state, so the mass balance
 ``dose = sum of all MDMA-derived amounts`` closes to solver tolerance (tests check it).
 """
@@ -34,7 +45,8 @@ from sim.params import Parameter
 from sim.units import MOLAR_MASS_G_PER_MOL
 
 # Order of states in the state vector (offsets from the mechanism's first state).
-GUT, DEPOT, CENTRAL, PERIPHERAL, BRAIN, CYP2D6, MDA, URINE, HHMA, OTHER, MDA_OUT = range(11)
+GUT, DEPOT, CENTRAL, PERIPHERAL, BRAIN, CYP2D6, MDA, URINE, HHMA, OTHER, MDA_OUT, D_CENTRAL, D_PERIPHERAL, D_BRAIN, \
+    D_URINE = range(15)
 
 STATES = (
     State("gut", "umol", "MDMA in the gut lumen awaiting absorption"),
@@ -48,6 +60,10 @@ STATES = (
     State("hhma", "umol", "MDMA demethylenated by CYP2D6 to HHMA/HMMA (cumulative)"),
     State("other", "umol", "MDMA cleared by other hepatic routes (cumulative)"),
     State("mda_eliminated", "umol", "MDA eliminated (cumulative)"),
+    State("d_central", "umol", "R- minus S-MDMA in the central compartment (signed)"),
+    State("d_peripheral", "umol", "R- minus S-MDMA in peripheral tissue (signed)"),
+    State("d_brain", "umol", "R- minus S-MDMA in brain tissue (signed)"),
+    State("d_urine", "umol", "R- minus S-MDMA excreted unchanged (cumulative, signed)"),
 )
 
 # Order of parameters in the parameter vector (offsets from the mechanism's first parameter).
@@ -55,9 +71,10 @@ PARAMETER_NAMES = (
     "body_weight_kg", "ka", "ka_depot", "f_depot", "v_central", "v_peripheral", "q_peripheral",
     "cl_renal", "cl_2d6", "cl_other", "cl_mda_formation", "cyp2d6_capacity", "kinact", "ki_unbound",
     "fu_plasma", "q_hepatic", "cyp2d6_half_life", "v_brain", "q_brain", "kp_brain", "v_mda", "cl_mda", "km_2d6",
+    "r_s_2d6",
 )
 (BW, KA, KA_DEPOT, F_DEPOT, VC, VP, QP, CLR, CL2D6, CLOTHER, CLMDA_F, CAPACITY, KINACT, KI, FU, QH, T_HALF_2D6,
- VBR, QBR, KPBR, VMDA, CLMDA, KM2D6) = range(len(PARAMETER_NAMES))
+ VBR, QBR, KPBR, VMDA, CLMDA, KM2D6, RS2D6) = range(len(PARAMETER_NAMES))
 
 REFERENCE_WEIGHT_KG = 70.0
 VOLUME_EXPONENT = 1.0  # allometric exponents: Anderson & Holford 2008 Annu Rev Pharmacol Toxicol 48:303
@@ -119,6 +136,21 @@ def pk_rhs(t, y, p, dydt, s, q, x):
     dydt[s + OTHER] += other + (1.0 - p[q + F_DEPOT]) * injection
     dydt[s + MDA_OUT] += mda_out
 
+    # enantiomers: D = R - S in each MDMA compartment (racemic doses add none; see module docstring)
+    d_c = y[s + D_CENTRAL]
+    d_share = d_c / central if central > 1e-12 else 0.0
+    d_share = min(max(d_share, -1.0), 1.0)
+    f_r = 0.5 * (1.0 + d_share)
+    a = p[q + RS2D6]
+    weight = a * f_r + (1.0 - f_r)
+    share_r = a * f_r / weight if weight > 0.0 else 0.5
+    d_per = p[q + QP] * cscale * (d_c / vc - y[s + D_PERIPHERAL] / vp)
+    d_br = p[q + QBR] * cscale * (d_c / vc - y[s + D_BRAIN] / (vbr * p[q + KPBR]))
+    dydt[s + D_CENTRAL] += (-(renal + other + to_mda) * d_share - by_2d6 * (2.0 * share_r - 1.0) - d_per - d_br)
+    dydt[s + D_PERIPHERAL] += d_per
+    dydt[s + D_BRAIN] += d_br
+    dydt[s + D_URINE] += renal * d_share
+
 
 def _volume(par, name):
     return par[name] * (par["body_weight_kg"] / REFERENCE_WEIGHT_KG) ** VOLUME_EXPONENT
@@ -132,6 +164,12 @@ def _plasma_mda(st, par):
     return st["mda"] / _volume(par, "v_mda") * MOLAR_MASS_G_PER_MOL["mda"]
 
 
+def _enantiomer(sign):
+    def compute(st, par):
+        return 0.5 * (st["central"] + sign * st["d_central"]) / _volume(par, "v_central") * MOLAR_MASS_G_PER_MOL["mdma"]
+    return compute
+
+
 def _brain_mdma(st, par):
     return st["brain"] / par["v_brain"]
 
@@ -143,6 +181,8 @@ def _cyp2d6(st, par):
 OUTPUTS = (
     Output("plasma_mdma", "ng/mL", "plasma MDMA concentration", _plasma_mdma),
     Output("plasma_mda", "ng/mL", "plasma MDA concentration", _plasma_mda),
+    Output("plasma_s_mdma", "ng/mL", "plasma S-(+)-MDMA (plasma_mdma = S + R)", _enantiomer(-1.0)),
+    Output("plasma_r_mdma", "ng/mL", "plasma R-(-)-MDMA (plasma_mdma = S + R)", _enantiomer(+1.0)),
     Output("brain_mdma", "uM", "MDMA concentration in brain tissue", _brain_mdma),
     Output("cyp2d6_activity", "1", "active hepatic CYP2D6, fraction of baseline", _cyp2d6),
 )
@@ -205,6 +245,9 @@ def _human_parameters() -> tuple[Parameter, ...]:
           "MDA clearance at 70 kg", 0.01, 1000.0),
         p("km_2d6", 1000.0, "uM", "assumed: no saturation at clinical concentrations in humans (the dose "
           "dependence is carried by the fitted in vivo KI)", "unbound MDMA at half-maximal CYP2D6 rate", 1e-3, 1e4),
+        p("r_s_2d6", 0.12, "1", "calibrated: S-MDMA t1/2 5.1 h after 125 mg racemic (Straumann et al. 2025 "
+          "Neuropsychopharmacology 50:362; that row is marked fitted); CYP2D6 prefers S-MDMA",
+          "CYP2D6 intrinsic clearance of R- relative to S-MDMA", 1e-3, 10.0),
     )
 
 
@@ -241,6 +284,7 @@ def _rat_parameters() -> tuple[Parameter, ...]:
         "km_2d6": (1000.0, "uM", "assumed: as human (no saturation); with Concheiro 2014 in the fit, the "
                                  "non-linearity is carried by the inactivation (ki_unbound), not by saturation"),
         "cl_mda": (300.0, "L/h", "calibrated: MDA t1/2 > 2 h (Baumann 2009)"),
+        "r_s_2d6": (0.12, "1", "assumed: the human value (no rat enantiomer data used)"),
     }
     out = []
     for name in PARAMETER_NAMES:
