@@ -412,6 +412,8 @@ def cmd_explore(args) -> int:
     exp = load_experiment(args.experiment, _overrides(args.set)) if args.experiment else None
     built = explore.build(out, exp, explore.GRIDS[args.grid],
                           progress=None if args.quiet else explore.print_progress)
+    for note in built.notes:
+        _note(args, note, always=True)
     print(explore.format_errors(built))
     print(f"wrote {out} ({built.size_mb:.2f} MB, {built.runs} runs + {built.check_runs} interpolation checks, "
           f"built in {built.build_s:.0f} s)")

@@ -501,6 +501,9 @@ def build(out, experiment: Experiment | None = None, grid: Grid = GRIDS["full"],
     out.write_text(text, encoding="utf-8")
     size_mb = out.stat().st_size / 1e6
     notes = []
+    if experiment is not None and (experiment.cohort_size > 1 or experiment.cohort_vary):
+        notes.append(f"{experiment.source_path}: cohort: the page shows one subject; the page starts from the "
+                     "experiment's [subject] and doses, its [cohort] is not used")
     if size_mb > MAX_FILE_MB:
         notes.append(f"the page is {size_mb:.1f} MB, over the {MAX_FILE_MB:g} MB aim: use a smaller grid")
     return Built(out, size_mb, time.perf_counter() - started, simulate_s, n_drug + n_placebo, len(checks), errors,

@@ -52,9 +52,9 @@ COLOURS = {
     "ec_serotonin": "#D55E00", "ec_dopamine": "#000000", "ec_norepinephrine": "#33BBEE",
     "plasma_oxytocin": "#882255",
     "cyp2d6_activity": "#009E73",
-    # co-medications (several can share the co-medication panel)
-    "plasma_citalopram": "#332288", "plasma_fluoxetine": "#56B4E9", "plasma_paroxetine": "#777777",
-    "plasma_pindolol": "#CC3311", "plasma_way100635": "#CCBB44", "plasma_carvedilol": "#000000",
+    # co-medications (several can share the co-medication panel; the dose strip shows them with MDMA)
+    "plasma_citalopram": "#009988", "plasma_fluoxetine": "#66CCEE", "plasma_paroxetine": "#882255",
+    "plasma_pindolol": "#CC3311", "plasma_way100635": "#E69F00", "plasma_carvedilol": "#000000",
     # physiology and amygdala
     "heart_rate": "#CC3311", "systolic_bp": "#0072B2", "body_temperature": "#E69F00",
     "bla_rate": "#1b7837", "cem_rate": "#5aae61", "fear_response": "#40004b",

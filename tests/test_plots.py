@@ -245,6 +245,13 @@ def test_colours_sharing_a_panel_stay_apart_for_colour_blind_readers(panel):
     assert distance >= MIN_CVD_DISTANCE, f"{panel}: {distance:.1f} under {vision}"
 
 
+def test_dose_strip_markers_stay_apart_for_colour_blind_readers():
+    """The dose strip draws MDMA's marker beside the co-medications' (each also labelled in text)."""
+    drugs = ["mdma", "citalopram", "fluoxetine", "paroxetine", "pindolol", "way100635", "carvedilol"]
+    distance, vision = _cvd_min_distance([plots.DRUG_COLOURS[d] for d in drugs])
+    assert distance >= 15.0, f"{distance:.1f} under {vision}"
+
+
 def test_the_colour_blind_check_itself_finds_red_and_green_alike():
     distance, vision = _cvd_min_distance(["#e31a1c", "#33a02c"])  # red and green of the old palette
     assert distance < MIN_CVD_DISTANCE and vision in ("deuteranomaly", "protanomaly")
@@ -530,13 +537,14 @@ def test_dose_response_sweep_shows_more_than_proportional_exposure(tmp_path):
 
 # ---- README figures ---------------------------------------------------------------------------------
 
-def test_readme_embeds_three_small_figures():
+def test_readme_embeds_three_small_figures_and_the_explorer():
     text = (ROOT / "README.md").read_text()
     section = text[text.index("## For teaching"):]
     import re
 
     paths = re.findall(r"!\[[^\]]*\]\((docs/figures/[^)]+\.png)\)", section)
-    assert len(paths) == 3
+    assert len(paths) == 4 and paths[0] == "docs/figures/explorer.png"
+    assert "make explorer" in section and "sim explore" in section
     for p in paths:
         data = (ROOT / p).read_bytes()
         assert data[:4] == b"\x89PNG" and len(data) < 200 * 1024, p
