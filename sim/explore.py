@@ -185,12 +185,13 @@ def _session_toml(base: Experiment, points: list[Point]) -> str:
 def simulate(base: Experiment, points: list[Point]) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
     """Run ``points`` through the engine: (time (T,), outputs {name: (N, T) or trial name: (N, probes)},
     status (N,)). Runs with an SSRI start from the steady state of three weeks of its daily dose
-    (:func:`sim.runner.ssri_steady_state`), computed once per distinct subject."""
+    (:func:`sim.trial.ssri_steady_state`), computed once per distinct subject."""
     from sim.cohort import parameter_matrix
     from sim.dosing import dose_events
     from sim.protocol import SSRI_DAILY_MG
-    from sim.runner import model_for, probe_trials, ssri_steady_state, time_grid
+    from sim.runner import model_for, probe_trials, time_grid
     from sim.simulate import Problem, SolverSettings, solve
+    from sim.trial import ssri_steady_state
     from sim.units import mg_to_umol
 
     exp = parse_experiment(_session_toml(base, points), "<explorer grid>")
