@@ -23,10 +23,11 @@ Enantiomers. MDMA is dosed as the racemate; CYP2D6 demethylenates S-(+)-MDMA fas
 (Fallon et al. 1999 Clin Chem 45:1058; Straumann et al. 2025 Neuropsychopharmacology 50:362), so plasma
 becomes R-rich and R outlasts S. The model carries the difference ``D = R - S`` in the central,
 peripheral and brain compartments and in urine (racemic doses add equal amounts, so D starts at 0 for
-any route); ``R = (total + D) / 2``. Distribution, renal, MDA-forming and other hepatic routes are not
-stereoselective (assumed); the CYP2D6 flux of the total is shared between the enantiomers in proportion
-to ``r_s_2d6 x R`` and ``S`` (R's intrinsic clearance relative to S's), so the calibrated racemic kinetics
-are unchanged and the enantiomer split is a decomposition of them. Outputs ``plasma_s_mdma`` and
+any route); ``R = (total + D) / 2``. Distribution and renal clearance are not stereoselective (assumed);
+each hepatic flux of the total is shared between the enantiomers in proportion to ``r x R`` and ``S``
+(R's intrinsic clearance relative to S's: ``r_s_2d6`` for CYP2D6, ``r_s_other`` for the other routes and
+MDA formation), so the calibrated racemic kinetics are unchanged and the enantiomer split is a
+decomposition of them. Outputs ``plasma_s_mdma`` and
 ``plasma_r_mdma`` sum to ``plasma_mdma``. Not modelled: single-enantiomer doses, MDA enantiomers,
 enantiomer-specific potencies downstream (the terminals and receptors see racemic MDMA).
 
@@ -71,10 +72,10 @@ PARAMETER_NAMES = (
     "body_weight_kg", "ka", "ka_depot", "f_depot", "v_central", "v_peripheral", "q_peripheral",
     "cl_renal", "cl_2d6", "cl_other", "cl_mda_formation", "cyp2d6_capacity", "kinact", "ki_unbound",
     "fu_plasma", "q_hepatic", "cyp2d6_half_life", "v_brain", "q_brain", "kp_brain", "v_mda", "cl_mda", "km_2d6",
-    "r_s_2d6",
+    "r_s_2d6", "r_s_other",
 )
 (BW, KA, KA_DEPOT, F_DEPOT, VC, VP, QP, CLR, CL2D6, CLOTHER, CLMDA_F, CAPACITY, KINACT, KI, FU, QH, T_HALF_2D6,
- VBR, QBR, KPBR, VMDA, CLMDA, KM2D6, RS2D6) = range(len(PARAMETER_NAMES))
+ VBR, QBR, KPBR, VMDA, CLMDA, KM2D6, RS2D6, RSOTHER) = range(len(PARAMETER_NAMES))
 
 REFERENCE_WEIGHT_KG = 70.0
 VOLUME_EXPONENT = 1.0  # allometric exponents: Anderson & Holford 2008 Annu Rev Pharmacol Toxicol 48:303
@@ -144,9 +145,13 @@ def pk_rhs(t, y, p, dydt, s, q, x):
     a = p[q + RS2D6]
     weight = a * f_r + (1.0 - f_r)
     share_r = a * f_r / weight if weight > 0.0 else 0.5
+    b = p[q + RSOTHER]
+    weight_o = b * f_r + (1.0 - f_r)
+    share_r_o = b * f_r / weight_o if weight_o > 0.0 else 0.5
     d_per = p[q + QP] * cscale * (d_c / vc - y[s + D_PERIPHERAL] / vp)
     d_br = p[q + QBR] * cscale * (d_c / vc - y[s + D_BRAIN] / (vbr * p[q + KPBR]))
-    dydt[s + D_CENTRAL] += (-(renal + other + to_mda) * d_share - by_2d6 * (2.0 * share_r - 1.0) - d_per - d_br)
+    dydt[s + D_CENTRAL] += (-renal * d_share - (other + to_mda) * (2.0 * share_r_o - 1.0)
+                            - by_2d6 * (2.0 * share_r - 1.0) - d_per - d_br)
     dydt[s + D_PERIPHERAL] += d_per
     dydt[s + D_BRAIN] += d_br
     dydt[s + D_URINE] += renal * d_share
@@ -245,9 +250,14 @@ def _human_parameters() -> tuple[Parameter, ...]:
           "MDA clearance at 70 kg", 0.01, 1000.0),
         p("km_2d6", 1000.0, "uM", "assumed: no saturation at clinical concentrations in humans (the dose "
           "dependence is carried by the fitted in vivo KI)", "unbound MDMA at half-maximal CYP2D6 rate", 1e-3, 1e4),
-        p("r_s_2d6", 0.12, "1", "calibrated: S-MDMA t1/2 5.1 h after 125 mg racemic (Straumann et al. 2025 "
-          "Neuropsychopharmacology 50:362; that row is marked fitted); CYP2D6 prefers S-MDMA",
+        p("r_s_2d6", 0.45, "1", "calibrated with r_s_other: S-MDMA t1/2 5.1 h after 125 mg racemic (Straumann et al. "
+          "2025 Neuropsychopharmacology 50:362) and R:S AUC 2.4 after 40 mg (Fallon et al. 1999 Clin Chem 45:1058); "
+          "both rows are marked fitted. CYP2D6 prefers S-MDMA",
           "CYP2D6 intrinsic clearance of R- relative to S-MDMA", 1e-3, 10.0),
+        p("r_s_other", 0.08, "1", "calibrated with r_s_2d6 (same two rows): the other hepatic routes (CYP1A2/2B6/"
+          "2C19/3A4, N-demethylation to MDA) taken as S-selective too; with CYP2D6 alone selective the two rows "
+          "cannot both hold (CYP2D6 is largely inactivated at 125 mg; check)",
+          "intrinsic clearance of R- relative to S-MDMA by the other hepatic routes", 1e-3, 10.0),
     )
 
 
@@ -284,7 +294,8 @@ def _rat_parameters() -> tuple[Parameter, ...]:
         "km_2d6": (1000.0, "uM", "assumed: as human (no saturation); with Concheiro 2014 in the fit, the "
                                  "non-linearity is carried by the inactivation (ki_unbound), not by saturation"),
         "cl_mda": (300.0, "L/h", "calibrated: MDA t1/2 > 2 h (Baumann 2009)"),
-        "r_s_2d6": (0.12, "1", "assumed: the human value (no rat enantiomer data used)"),
+        "r_s_2d6": (0.45, "1", "assumed: the human value (no rat enantiomer data used)"),
+        "r_s_other": (0.08, "1", "assumed: the human value (no rat enantiomer data used)"),
     }
     out = []
     for name in PARAMETER_NAMES:
