@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint validate bench brian2-venv numbalsoda clean-cache gallery figures explorer
+.PHONY: demo test warm-cache lint validate bench brian2-venv numbalsoda clean-cache gallery figures explorer
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,12 +12,17 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-demo: $(STAMP)
+# numba compiles each kernel on first use and caches it on disk: one short run compiles what a `sim run`
+# needs (the solver kernel and the default model) once, with a notice, before the demo or the tests
+warm-cache: $(STAMP)
+	$(BIN)/sim run experiments/single_dose.toml -o results/.warm-cache.h5 --force
+
+demo: $(STAMP) warm-cache
 	$(BIN)/sim run experiments/demo.toml -o results/demo.h5 --force
 	$(BIN)/sim plot results/demo.h5 --kind cascade -o results/demo.png --force
 	$(BIN)/sim plot results/demo.h5 --kind amygdala -o results/demo_amygdala.png --force
 
-test: $(STAMP)
+test: $(STAMP) warm-cache
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

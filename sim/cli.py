@@ -142,7 +142,7 @@ def _compile_notice(args) -> None:
         _note(args, f"compiling kernels, once, ~{COMPILE_S} s (later runs load them from the cache)")
 
 
-COMPILE_S = 60  # measured: 66 s for a first `sim run` with empty caches on 2 shared cores (issue 19's note)
+COMPILE_S = 15  # a first `sim run` compiles only the kernels it uses: 13 s of CPU measured with empty caches (issue 21)
 
 
 def _failed_runs(result) -> int:

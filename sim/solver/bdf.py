@@ -369,12 +369,34 @@ def integrate_member_bdf(rhs, jac, has_jac, y0, p, t_eval, ev_time, ev_index, ev
 
 
 # Kept in this file so that numba's on-disk cache, keyed on this file, sees every kernel change.
-@njit(ENSEMBLE_SIGNATURE, parallel=True, cache=True)
-def solve_all_bdf(rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time, ev_index, ev_amount,
-                  rtol, atol, h_max, max_steps, save_idx, out, stats, status, group_ptr, group_cols, col_ptr,
-                  row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols):
+# Plain functions, compiled on first use by kernel(): a run that never needs one never compiles it.
+def _solve_all_bdf_parallel(rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time, ev_index, ev_amount,
+                            rtol, atol, h_max, max_steps, save_idx, out, stats, status, group_ptr, group_cols, col_ptr,
+                            row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols):
     for m in prange(y0.shape[0]):
         status[m] = integrate_member_bdf(rhs, jac, has_jac, y0[m], params[m], t_eval, ev_time[m], ev_index[m],
                                          ev_amount[m], rtol, atol, h_max, max_steps, save_idx, out[m], stats[m],
                                          group_ptr, group_cols, col_ptr, row_idx, fill_pos, lcol_ptr, lcol_rows,
                                          urow_ptr, urow_cols, lrow_ptr, lrow_cols)
+
+
+def _solve_all_bdf_serial(rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time, ev_index, ev_amount,
+                          rtol, atol, h_max, max_steps, save_idx, out, stats, status, group_ptr, group_cols, col_ptr,
+                          row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols):
+    for m in range(y0.shape[0]):
+        status[m] = integrate_member_bdf(rhs, jac, has_jac, y0[m], params[m], t_eval, ev_time[m], ev_index[m],
+                                         ev_amount[m], rtol, atol, h_max, max_steps, save_idx, out[m], stats[m],
+                                         group_ptr, group_cols, col_ptr, row_idx, fill_pos, lcol_ptr, lcol_rows,
+                                         urow_ptr, urow_cols, lrow_ptr, lrow_cols)
+
+
+_KERNELS = {}
+
+
+def kernel(parallel: bool):
+    """The NDF ensemble kernel, compiled (or loaded from numba's cache) on first use; see
+    :func:`sim.solver.rodas4.kernel`."""
+    if parallel not in _KERNELS:
+        f = _solve_all_bdf_parallel if parallel else _solve_all_bdf_serial
+        _KERNELS[parallel] = njit(ENSEMBLE_SIGNATURE, parallel=parallel, cache=True)(f)
+    return _KERNELS[parallel]

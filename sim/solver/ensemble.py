@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.solver.bdf import solve_all_bdf
-from sim.solver.rodas4 import no_jacobian, solve_all
+from sim.solver.rodas4 import no_jacobian
 from sim.solver.signatures import JAC_SIGNATURE, RHS_SIGNATURE, as_function
 from sim.solver.sparsity import auto_sparsity, jacobian_groups
 from sim.solver.status import STAT_FIELDS, Status
@@ -75,7 +74,22 @@ def _tolerance(value, n, what):
     return arr
 
 
-SOLVERS = {"rodas4": solve_all, "bdf": solve_all_bdf}
+SOLVERS = ("rodas4", "bdf")
+
+
+def ensemble_kernel(method: str, n_members: int):
+    """The compiled kernel for ``method``: the parallel one (members over numba's threads) when there
+    is more than one member and more than one thread, else the serial one. Each is compiled, or loaded
+    from numba's cache, the first time a run needs it, so a run never pays for a kernel it does not use
+    (the NDF module is not even imported by a RODAS4 run). Both give the same numbers per member."""
+    import numba
+
+    parallel = n_members > 1 and numba.get_num_threads() > 1
+    if method == "bdf":
+        from sim.solver import bdf as module
+    else:
+        from sim.solver import rodas4 as module
+    return module.kernel(parallel)
 
 
 def solve_ensemble(rhs, y0, params, t_eval, events=None, rtol=1e-6, atol=1e-9, *, jac=None,
@@ -115,7 +129,6 @@ def solve_ensemble(rhs, y0, params, t_eval, events=None, rtol=1e-6, atol=1e-9, *
     """
     if method not in SOLVERS:
         raise ValueError(f"method must be one of {', '.join(SOLVERS)}, got {method!r}")
-    solve_all = SOLVERS[method]
     rhs = as_function(rhs, RHS_SIGNATURE, "rhs")
     has_jac = jac is not None
     jac = as_function(jac, JAC_SIGNATURE, "jac") if has_jac else no_jacobian
@@ -145,6 +158,8 @@ def solve_ensemble(rhs, y0, params, t_eval, events=None, rtol=1e-6, atol=1e-9, *
     status = np.zeros(n_members, dtype=np.int64)
     rtol, atol = _tolerance(rtol, n, "rtol"), _tolerance(atol, n, "atol")
     y0, params = np.ascontiguousarray(y0), np.ascontiguousarray(params)
+
+    solve_all = ensemble_kernel(method, n_members)
 
     def integrate(members, pattern, keep):
         sub_out = np.empty((members.size, t_eval.size, keep.size))

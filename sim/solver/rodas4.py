@@ -341,15 +341,38 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
 
 
 # Kept in this file so that numba's on-disk cache, keyed on this file, sees every kernel change.
-@njit(ENSEMBLE_SIGNATURE, parallel=True, cache=True)
-def solve_all(rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time, ev_index, ev_amount,
-               rtol, atol, h_max, max_steps, save_idx, out, stats, status, group_ptr, group_cols, col_ptr,
-               row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols):
+# Plain functions, compiled on first use by kernel(): a run that never needs one never compiles it.
+def _solve_all_parallel(rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time, ev_index, ev_amount,
+                        rtol, atol, h_max, max_steps, save_idx, out, stats, status, group_ptr, group_cols, col_ptr,
+                        row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols):
     for m in prange(y0.shape[0]):
         status[m] = integrate_member(rhs, jac, has_jac, autonomous, y0[m], params[m], t_eval, ev_time[m],
                                      ev_index[m], ev_amount[m], rtol, atol, h_max, max_steps, save_idx,
                                      out[m], stats[m], group_ptr, group_cols, col_ptr, row_idx, fill_pos, lcol_ptr,
                                      lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols)
+
+
+def _solve_all_serial(rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time, ev_index, ev_amount,
+                      rtol, atol, h_max, max_steps, save_idx, out, stats, status, group_ptr, group_cols, col_ptr,
+                      row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols):
+    for m in range(y0.shape[0]):
+        status[m] = integrate_member(rhs, jac, has_jac, autonomous, y0[m], params[m], t_eval, ev_time[m],
+                                     ev_index[m], ev_amount[m], rtol, atol, h_max, max_steps, save_idx,
+                                     out[m], stats[m], group_ptr, group_cols, col_ptr, row_idx, fill_pos, lcol_ptr,
+                                     lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols)
+
+
+_KERNELS = {}
+
+
+def kernel(parallel: bool):
+    """The ensemble kernel, compiled (or loaded from numba's cache) on first use: ``parallel`` splits the
+    members over numba's threads (``prange``), otherwise one thread integrates them in order (the same
+    arithmetic per member, so the same numbers)."""
+    if parallel not in _KERNELS:
+        f = _solve_all_parallel if parallel else _solve_all_serial
+        _KERNELS[parallel] = njit(ENSEMBLE_SIGNATURE, parallel=parallel, cache=True)(f)
+    return _KERNELS[parallel]
 
 
 @njit(JAC_SIGNATURE, cache=True)
