@@ -524,7 +524,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--validate", metavar="SUITES",
                    help="comma-separated sim validate suites to include (default: those that apply to the file)")
     p.add_argument("--no-validate", action="store_true",
-                   help="leave out the validation rows (they re-run the published targets: about 1-6 s per suite)")
+                   help="leave out the validation rows (they re-run the published targets: about 1-6 s per suite, "
+                        "~75 s for trial, which a sim trial file includes)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("explore", parents=[common, writes],
