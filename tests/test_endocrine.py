@@ -29,6 +29,7 @@ def test_mdma_raises_cortisol_through_receptor_responses_and_metyrapone_blocks_i
     assert rise > 100.0   # nmol/L
     assert (both["plasma_cortisol"][0] - met_only["plasma_cortisol"][0]).max() < 0.1 * rise
     assert met_only["plasma_cortisol"][0, -1] < 0.2 * none["plasma_cortisol"][0, -1]   # synthesis blocked
+    assert met_only["plasma_acth_relative"][0].max() > 1.5   # feedback removed: ACTH rises (the metyrapone test)
     # no receptor response, no rise: the drive is the receptors' (5-HT1A, 5-HT2A, alpha1 weights to zero)
     zero = "[subject]\n" + "".join(f'"endocrine.w_{r}_acth" = 0.0\n' for r in ("5ht1a", "5ht2a", "alpha1"))
     flat = run_experiment(mdma, duration=8.0, extra=zero)

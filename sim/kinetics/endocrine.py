@@ -4,7 +4,7 @@ receptor responses, around a circadian baseline.
 States are relative to the drug-free level at the same clock time (1 = baseline)::
 
     D_h   = w_1a (signal_5ht1a - 1) + w_2a (signal_5ht2a - 1) + w_a1 (signal_alpha1 - 1)
-    da/dt = k_acth (1 + emax_acth D_h / (d50 + |D_h|) - a)                      ACTH (pituitary)
+    da/dt = k_acth ((1 + emax_acth D_h / (d50 + |D_h|)) c^-fb - a)               ACTH (pituitary)
     dc/dt = k_gc   (a (1 - I) - c),  I = imax C_inh / (IC50 + C_inh)           cortisol / corticosterone
     D_p   = v_1a (signal_5ht1a - 1) + v_2a (signal_5ht2a - 1)
     dp/dt = k_prl  (1 + emax_prl D_p / (d50 + |D_p|) - p)                       prolactin
@@ -18,8 +18,10 @@ MDMA-released transmitters, so the session time course cannot separate them):
   5-HT2A antagonists, Van de Kar et al. 2001 J Neurosci 21:3572; check) and prolactin;
 - alpha1: noradrenaline excites PVN CRH neurons through alpha1 receptors (Plotsky et al. 1989 Endocr Rev
   10:437; check); beta adrenoceptors have no established route to ACTH and are left out.
-Glucocorticoid negative feedback on ACTH is not modelled (so metyrapone lowers cortisol without the
-compensatory ACTH rise it causes over hours). The relative states multiply a circadian baseline: an
+Glucocorticoid negative feedback on ACTH: production scales with c^-fb (fb = 0.5, assumed: a power law
+that is 1 at baseline), so blocking cortisol synthesis raises ACTH, as metyrapone does (Metopirone label:
+the compensatory ACTH rise is the basis of the metyrapone test), and an MDMA-driven cortisol rise damps
+its own ACTH drive. The relative states multiply a circadian baseline: an
 approximation of an indirect-response model with circadian production (Chakraborty, Krzyzanski & Jusko
 1999 J Pharmacokinet Biopharm 27:23) that keeps every run at its own baseline when drug-free.
 
@@ -49,8 +51,10 @@ STATES = (
 )
 PARAMETER_NAMES = ("acth_half_life", "gc_half_life", "prl_half_life", "emax_acth", "emax_prl", "d50",
                    "w_5ht1a_acth", "w_5ht2a_acth", "w_alpha1_acth", "w_5ht1a_prl", "w_5ht2a_prl",
-                   "gc_mesor", "gc_amplitude", "gc_peak_clock_h", "clock_at_start_h", "prl_baseline", "n_inhibitors")
-(TA, TG, TP, EA, EP, D50, W1A, W2A, WA1, V1A, V2A, MESOR, AMP, PEAK, CLOCK, PRL0, NINH) = range(len(PARAMETER_NAMES))
+                   "gc_mesor", "gc_amplitude", "gc_peak_clock_h", "clock_at_start_h", "prl_baseline", "feedback",
+                   "n_inhibitors")
+(TA, TG, TP, EA, EP, D50, W1A, W2A, WA1, V1A, V2A, MESOR, AMP, PEAK, CLOCK, PRL0, FB,
+ NINH) = range(len(PARAMETER_NAMES))
 PER_INHIBITOR = 3   # imax, ic50 (uM), scale (state -> unbound uM)
 # inputs: x[0] signal_5ht1a, x[1] signal_5ht2a, x[2] signal_alpha1, x[3:] inhibitor effect-site states
 
@@ -70,7 +74,8 @@ def endocrine_rhs(t, y, p, dydt, s, q, x):
         b = q + len(PARAMETER_NAMES) + PER_INHIBITOR * k
         c = max(y[x[3 + k]], 0.0) * p[b + 2]
         inhibition = max(inhibition, p[b] * c / (p[b + 1] + c))
-    dydt[s + ACTH] += ln2 / p[q + TA] * (1.0 + p[q + EA] * dh / (d50 + abs(dh)) - y[s + ACTH])
+    feedback = max(y[s + GC], 1e-3) ** -p[q + FB]
+    dydt[s + ACTH] += ln2 / p[q + TA] * ((1.0 + p[q + EA] * dh / (d50 + abs(dh))) * feedback - y[s + ACTH])
     dydt[s + GC] += ln2 / p[q + TG] * (max(y[s + ACTH], 0.0) * (1.0 - inhibition) - y[s + GC])
     dydt[s + PRL] += ln2 / p[q + TP] * (1.0 + p[q + EP] * dp / (d50 + abs(dp)) - y[s + PRL])
     dydt[s + ELAPSED] += 1.0
@@ -92,7 +97,7 @@ SPECIES = {
         acth_half_life=(10.0 / 60.0, "assumed: plasma ACTH t1/2 ~7-12 min (check)"),
         gc_half_life=(70.0 / 60.0, "assumed: plasma cortisol t1/2 ~60-90 min (check)"),
         prl_half_life=(50.0 / 60.0, "assumed: plasma prolactin t1/2 ~50 min (check)"),
-        emax_acth=(2.2, _PARROTT),
+        emax_acth=(4.0, _PARROTT),
         emax_prl=(3.0, "assumed: prolactin roughly doubles at the 125 mg peak (Harris et al. 2002 "
                        "Psychopharmacology 162:396 and Mas et al. 1999 J Pharmacol Exp Ther 290:136: raised, "
                        "size not used)"),
@@ -108,7 +113,7 @@ SPECIES = {
         acth_half_life=(5.0 / 60.0, "assumed: rodent ACTH clearance faster than human (check)"),
         gc_half_life=(25.0 / 60.0, "assumed: rat corticosterone t1/2 ~15-30 min (check)"),
         prl_half_life=(10.0 / 60.0, "assumed: rat prolactin t1/2 ~10 min (check)"),
-        emax_acth=(5.0, "assumed: the human value (the rat rows assert direction and duration only)"),
+        emax_acth=(4.0, "assumed: the human value (the rat rows assert direction and duration only)"),
         emax_prl=(3.0, "assumed: the human value"),
         gc_mesor=(250.0, "assumed: rat plasma corticosterone ~50-100 nmol/L in the light phase, ~400-600 "
                          "nmol/L at lights-off (check)"),
@@ -152,6 +157,8 @@ def mechanism(species: str, inhibitors=()) -> Mechanism:
         P("clock_at_start_h", 9.0, "h", "assumed: experiments start at 09:00 (morning laboratory sessions)",
           "clock time at t = 0", 0.0, 24.0),
         given("prl_baseline", "ug/L", "drug-free plasma prolactin", 0.0, 1000.0),
+        P("feedback", 0.5, "1", "assumed: glucocorticoid negative feedback on ACTH as a power law (exponent 0.5; "
+          "no fitted value)", "exponent of the glucocorticoid feedback on ACTH production", 0.0, 5.0),
         P("n_inhibitors", float(len(inhibitors)), "1", "derived: number of synthesis inhibitors (layout)",
           "cortisol synthesis inhibitors present", float(len(inhibitors)), float(len(inhibitors))),
     ]
