@@ -115,14 +115,48 @@ def time_grid(exp: Experiment) -> np.ndarray:
     return grid
 
 
+def cohort_bytes(model: Model, n_runs: int, n_times: int) -> int:
+    """Memory a `sim run` cohort holds at once: the solver's states (run, time, state) and the outputs
+    computed from them (run, time, output), float64, plus one copy of the largest of the two while the
+    file is written."""
+    n_outputs = sum(len(m.outputs) for m in model.mechanisms)
+    per_run_time = model.n_states + n_outputs + max(model.n_states, n_outputs)
+    return 8 * n_runs * n_times * per_run_time
+
+
+def available_memory_bytes() -> int:
+    """Memory the system can give this process now (MemAvailable on Linux, else physical memory)."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import os
+
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def check_cohort_fits(exp: Experiment, model: Model, n_times: int) -> None:
+    """Refuse, before any work, a cohort whose whole output would not fit in memory."""
+    need = cohort_bytes(model, exp.cohort_size, n_times)
+    have = available_memory_bytes()
+    if need > have:
+        raise ConfigError(f"{exp.source_path}: cohort.size: {exp.cohort_size} runs x {n_times} output times need "
+                          f"about {need / 1e9:.3g} GB in memory, {have / 1e9:.3g} GB available; `sim sweep` writes "
+                          "large cohorts to disk chunk by chunk (or lower cohort.size or output_interval_min)")
+
+
 def run(exp: Experiment) -> Result:
     """Simulate an experiment; returns a :class:`Result` with outputs (N, T) and provenance."""
     if exp.protocol is not None:
         exp = first_session(exp)
     model = model_for(exp)
+    t_eval = time_grid(exp)
+    check_cohort_fits(exp, model, t_eval.size)
     params = parameter_matrix(exp, model)
     events, dose_table = dose_events(exp, model, params)
-    t_eval = time_grid(exp)
     traj = simulate.solve(simulate.Problem(model, params, t_eval, events, simulate.SolverSettings.of(exp)))
     states, info = traj.states, traj.info
     outputs, units, long_names = {}, {}, {}
