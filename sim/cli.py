@@ -434,6 +434,12 @@ def cmd_fit(args) -> int:
     return run_cli(args, _load, _check_output)
 
 
+def cmd_export(args) -> int:
+    from sim.export import run_cli
+
+    return run_cli(args, _load, _check_output)
+
+
 def cmd_bench(args) -> int:
     from benchmarks.__main__ import run as run_benchmarks
 
@@ -554,6 +560,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="HDF5 file to write (default results/<name>_fit.h5)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a TOML key")
     p.set_defaults(func=cmd_fit)
+
+    p = sub.add_parser("export", parents=[common, writes], help="write the experiment's model as SBML or Antimony")
+    p.add_argument("experiment", help="experiment TOML file")
+    p.add_argument("--format", required=True, choices=("sbml", "antimony"), help="sbml (L3V2, .xml) or antimony")
+    p.add_argument("--run", type=int, default=0, help="whose parameters and doses (default run 0)")
+    p.add_argument("-o", "--output", help="file to write (default results/<name>.xml or .ant)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a TOML key")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("bench", help="run the benchmark suite")
     p.add_argument("--quick", action="store_true", help="small sizes only")

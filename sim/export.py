@@ -1,0 +1,423 @@
+"""Symbolic form of a model, and its export as SBML (Level 3 Version 2) or Antimony; analytic Jacobian.
+
+One source of truth: the mechanisms' own ``@njit`` fragments. :func:`symbolic` runs each fragment's
+pure-Python body (``py_func``) with sympy symbols in place of the state vector ``y`` and the
+parameter vector ``p``, and with ``max``, ``min``, ``abs`` and ``math`` bound to their sympy
+counterparts (numba kernels the fragment calls, such as the rate laws, are traced the same way). What
+the fragment adds to ``dydt`` is then the symbolic right-hand side, and each mechanism's output
+functions, called with symbols, give the observables. A fragment that branches on a state's value
+cannot be traced; the mechanism is then named in the error.
+
+Structural parameters (counts such as ``n_drugs``, used in ``int(...)`` and ``range(...)``) take their
+numeric value while tracing; every other parameter stays a symbol with its value, unit and source.
+
+From the symbolic form: the SBML file (states as variables with rate rules and initial values,
+parameters with their values, units and sources in each element's notes, dose events as SBML events,
+outputs as assignment rules; max and min are the MathML functions of L3V2: libRoadRunner integrates
+them cleanly, where the same kinks written as ``piecewise`` stall its CVODE at t = 0),
+the equivalent Antimony text, and the Jacobian d f / d y (dense, and its sparsity pattern).
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import re
+import types
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.errors import SimInputError
+
+
+def _sympy():
+    import sympy
+
+    return sympy
+
+
+def _ident(name: str) -> str:
+    """An SBML/Antimony identifier for a qualified name: ``pk.central`` -> ``pk__central``."""
+    out = re.sub(r"[^A-Za-z0-9_]", "_", name.replace(".", "__"))
+    return out if re.match(r"[A-Za-z_]", out) else f"_{out}"
+
+
+class ExportError(SimInputError):
+    """A mechanism whose equations cannot be traced symbolically."""
+
+
+@dataclass
+class SymbolicModel:
+    """The model as sympy expressions: ``rhs[i]`` = d state_i / dt, ``outputs[name]`` = expression."""
+
+    state_names: list[str]
+    state_symbols: list
+    state_units: list[str]
+    initial: np.ndarray
+    parameter_names: list[str]
+    parameter_symbols: list
+    parameter_values: np.ndarray
+    parameter_units: list[str]
+    parameter_sources: list[str]
+    rhs: list
+    outputs: dict = field(default_factory=dict)
+    output_units: dict = field(default_factory=dict)
+    skipped_outputs: dict = field(default_factory=dict)
+    time: object = None
+    _jacobian: object = None
+
+    def jacobian(self):
+        """d rhs / d y as a sympy Matrix (n x n); powers combined (x^n / x -> x^(n-1)) so that a Hill
+        term's derivative stays finite where its base is zero."""
+        sp = _sympy()
+        if self._jacobian is None:
+            self._jacobian = sp.Matrix(self.rhs).jacobian(self.state_symbols).applyfunc(
+                lambda e: sp.powsimp(e, force=True) if e != 0 else e)
+        return self._jacobian
+
+    def jacobian_sparsity(self) -> np.ndarray:
+        """(n, n) bool: entries of the Jacobian that are not identically zero."""
+        jac = self.jacobian()
+        return np.array([[jac[i, j] != 0 for j in range(jac.shape[1])] for i in range(jac.shape[0])])
+
+    def jacobian_function(self):
+        """``jac(t, y, p) -> (n, n)`` array, the analytic Jacobian evaluated with numpy."""
+        sp = _sympy()
+        fn = sp.lambdify((self.time, self.state_symbols, self.parameter_symbols), self.jacobian(),
+                         modules=[{"Heaviside": lambda x, h=0.5: np.heaviside(x, h)}, "numpy"])
+        return lambda t, y, p: np.asarray(fn(t, list(y), list(p)), dtype=float)
+
+    def rhs_function(self):
+        """``f(t, y, p) -> (n,)`` from the symbolic form (numpy), to check it against the compiled RHS."""
+        sp = _sympy()
+        fn = sp.lambdify((self.time, self.state_symbols, self.parameter_symbols), self.rhs, modules="numpy")
+        return lambda t, y, p: np.asarray(fn(t, list(y), list(p)), dtype=float)
+
+
+def _parameter_class():
+    sp = _sympy()
+
+    class Par(sp.Symbol):
+        """A parameter symbol that converts to its numeric value where a count is needed (int, range)."""
+
+        def __new__(cls, name, value):
+            obj = sp.Symbol.__new__(cls, name, real=True)
+            obj._value = value
+            return obj
+
+        def __int__(self):
+            return int(self._value)
+
+        __index__ = __int__
+
+        # a branch on a parameter's value (a switch such as ``if k_inact > 0``) takes the numeric value
+        def _numeric(self, other, op):
+            if isinstance(other, int | float):
+                return op(self._value, other)
+            return getattr(sp.Symbol, f"__{op.__name__}__")(self, other)
+
+        def __gt__(self, other):
+            return self._numeric(other, operator.gt)
+
+        def __ge__(self, other):
+            return self._numeric(other, operator.ge)
+
+        def __lt__(self, other):
+            return self._numeric(other, operator.lt)
+
+        def __le__(self, other):
+            return self._numeric(other, operator.le)
+
+        __hash__ = sp.Symbol.__hash__
+
+    return Par
+
+
+def _traced(fn, cache: dict):
+    """``fn``'s Python body with max/min/abs/math rebound to sympy and called kernels traced too."""
+    sp = _sympy()
+    fn = getattr(fn, "py_func", fn)
+    if fn in cache:
+        return cache[fn]
+    sym_math = types.SimpleNamespace(**{k: getattr(math, k) for k in dir(math) if not k.startswith("_")})
+    for name in ("log", "exp", "sqrt", "sin", "cos", "tanh"):
+        setattr(sym_math, name, getattr(sp, name))
+    sym_math.pow = lambda a, b: a**b
+    glb = dict(fn.__globals__)
+    glb.update({"max": lambda *a: sp.Max(*a), "min": lambda *a: sp.Min(*a), "abs": sp.Abs, "math": sym_math})
+    for name in fn.__code__.co_names:
+        value = fn.__globals__.get(name)
+        if value is not None and hasattr(value, "py_func"):
+            glb[name] = _traced(value, cache)
+    new = types.FunctionType(fn.__code__, glb, fn.__name__, fn.__defaults__, fn.__closure__)
+    cache[fn] = new
+    return new
+
+
+def symbolic(model, params: np.ndarray | None = None) -> SymbolicModel:
+    """Trace every mechanism of ``model`` (a :class:`sim.model.Model`); ``params`` (p,) the values
+    (default: the model's defaults)."""
+    sp = _sympy()
+    values = model.default_parameters() if params is None else np.asarray(params, float)
+    Par = _parameter_class()
+    ys = [sp.Symbol(_ident(n), real=True) for n in model.state_names]
+    ps = [Par(_ident(n), float(v)) for n, v in zip(model.parameter_names, values, strict=True)]
+    t = sp.Symbol("time", real=True)
+    dydt = [sp.Integer(0)] * model.n_states
+    dydt = list(dydt)
+    cache: dict = {}
+    for m in model.mechanisms:
+        fragment = _traced(m.rhs, cache)
+        x = tuple(model.state_index(name) for name in m.inputs) or (-1,)
+        try:
+            fragment(t, ys, ps, dydt, model.state_offset[m.name], model.parameter_offset[m.name], x)
+        except TypeError as exc:
+            raise ExportError(f"mechanism {m.name!r}: its equations cannot be traced symbolically ({exc})") from None
+    outputs, units, skipped = {}, {}, {}
+    for m in model.mechanisms:
+        s0, q0 = model.state_offset[m.name], model.parameter_offset[m.name]
+        own = {s.name: ys[s0 + i] for i, s in enumerate(m.states)}
+        own.update({name: ys[model.state_index(name)] for name in m.inputs})
+        par = {p.name: ps[q0 + i] for i, p in enumerate(m.parameters)}
+        for out in m.outputs:
+            try:
+                expr = out.compute(own, par)
+                expr = sp.sympify(expr)
+            except Exception as exc:  # numpy-only output functions (clip, where): not exported
+                skipped[out.name] = f"{type(exc).__name__}: {exc}"
+                continue
+            outputs[out.name] = expr
+            units[out.name] = out.unit
+    return SymbolicModel(
+        state_names=list(model.state_names), state_symbols=ys, state_units=list(model.state_units),
+        initial=model.initial_state(), parameter_names=list(model.parameter_names), parameter_symbols=ps,
+        parameter_values=values, parameter_units=[p.unit for p in model.parameters],
+        parameter_sources=[p.source for p in model.parameters], rhs=[sp.expand(e, deep=False) if False else e
+                                                                    for e in dydt],
+        outputs=outputs, output_units=units, skipped_outputs=skipped, time=t)
+
+
+# ---- infix text shared by SBML (libsbml's L3 parser) and Antimony -----------------------------
+
+def _printer():
+    from sympy.printing.str import StrPrinter
+
+    class Infix(StrPrinter):
+        """sympy -> SBML L3V2 / Antimony infix: ^ for powers, ln, max and min (MathML of L3V2)."""
+
+        def _print_Pow(self, expr):
+            base, exp = expr.as_base_exp()
+            if exp == -1:
+                return f"(1 / ({self._print(base)}))"
+            if exp == 0.5 or exp == _sympy().Rational(1, 2):
+                return f"sqrt({self._print(base)})"
+            return f"(({self._print(base)}) ^ ({self._print(exp)}))"
+
+        def _print_log(self, expr):
+            return f"ln({self._print(expr.args[0])})"
+
+        def _print_Abs(self, expr):
+            return f"abs({self._print(expr.args[0])})"
+
+        def _print_Max(self, expr):
+            return f"max({', '.join(self._print(a) for a in expr.args)})"
+
+        def _print_Min(self, expr):
+            return f"min({', '.join(self._print(a) for a in expr.args)})"
+
+        def _print_Float(self, expr):
+            return repr(float(expr))
+
+        def _print_Rational(self, expr):
+            return f"({expr.p} / {expr.q})"
+
+        def _print_Exp1(self, expr):
+            return "exp(1)"
+
+        def _print_Pi(self, expr):
+            return "pi"
+
+    return Infix()
+
+
+def infix(expr) -> str:
+    return _printer().doprint(expr)
+
+
+# ---- experiment -> model, parameters, doses -----------------------------------------------------
+
+@dataclass
+class Assembled:
+    """What an export writes: the symbolic model at run 0's parameters and run 0's doses."""
+
+    name: str
+    sym: SymbolicModel
+    doses: list  # (time_h, state index, amount in the state's unit)
+    duration_h: float
+
+
+def assemble(exp, run: int = 0) -> Assembled:
+    """The experiment's model (as `sim run` builds it), run ``run``'s parameters and doses."""
+    from sim.cohort import parameter_matrix
+    from sim.dosing import dose_events
+    from sim.runner import first_session, model_for
+
+    if exp.protocol is not None:
+        exp = first_session(exp)
+    model = model_for(exp)
+    params = parameter_matrix(exp, model)
+    if not 0 <= run < params.shape[0]:
+        raise SimInputError(f"export: --run {run}: the experiment has {params.shape[0]} run(s)")
+    events, _ = dose_events(exp, model, params)
+    times, index, amount = (np.atleast_2d(events.time), np.atleast_2d(events.index), np.atleast_2d(events.amount))
+    row = min(run, times.shape[0] - 1)
+    doses = [(float(times[row, k]), int(index[row, k]), float(amount[row, k])) for k in range(times.shape[1])
+             if np.isfinite(times[row, k])]
+    return Assembled(name=exp.name, sym=symbolic(model, params[run]), doses=doses, duration_h=exp.duration_h)
+
+
+def _initial_with_doses(a: Assembled) -> tuple[np.ndarray, list]:
+    """Doses at t = 0 join the initial values; later ones stay events."""
+    y0 = np.array(a.sym.initial, float)
+    later = []
+    for t, i, amount in a.doses:
+        if t <= 0.0:
+            y0[i] += amount
+        else:
+            later.append((t, i, amount))
+    return y0, later
+
+
+def to_sbml(a: Assembled) -> str:
+    """SBML Level 3 Version 2 text (libsbml), time in h."""
+    import libsbml
+
+    sym = a.sym
+    doc = libsbml.SBMLDocument(3, 2)
+    model = doc.createModel()
+    model.setId(_ident(re.sub(r"\W+", "_", a.name)) or "model")
+    model.setName(f"neuropharm-sim: {a.name}")
+    _notes(model, "Exported by neuropharm-sim (sim export). Time in hours; amounts in umol, volumes in L, "
+                  "concentrations in uM unless a unit note says otherwise. Research and teaching simulator, not "
+                  "clinical guidance.")
+    y0, later = _initial_with_doses(a)
+    for name, s, unit, v in zip(sym.state_names, sym.state_symbols, sym.state_units, y0, strict=True):
+        p = model.createParameter()
+        p.setId(str(s))
+        p.setName(name)
+        p.setConstant(False)
+        p.setValue(float(v))
+        _notes(p, f"state; unit: {unit}")
+    for name, s, v, unit, src in zip(sym.parameter_names, sym.parameter_symbols, sym.parameter_values,
+                                     sym.parameter_units, sym.parameter_sources, strict=True):
+        p = model.createParameter()
+        p.setId(str(s))
+        p.setName(name)
+        p.setConstant(True)
+        p.setValue(float(v))
+        _notes(p, f"unit: {unit}; source: {src}")
+    for out, expr in sym.outputs.items():
+        p = model.createParameter()
+        p.setId(_ident(out))
+        p.setName(out)
+        p.setConstant(False)
+        _notes(p, f"output; unit: {sym.output_units[out]}")
+        rule = model.createAssignmentRule()
+        rule.setVariable(_ident(out))
+        rule.setMath(_math(infix(expr), out))
+    for s, expr in zip(sym.state_symbols, sym.rhs, strict=True):
+        rule = model.createRateRule()
+        rule.setVariable(str(s))
+        rule.setMath(_math(infix(expr), str(s)))
+    for k, (t, i, amount) in enumerate(later):
+        ev = model.createEvent()
+        ev.setId(f"dose_{k}")
+        ev.setUseValuesFromTriggerTime(True)
+        trig = ev.createTrigger()
+        trig.setInitialValue(True)
+        trig.setPersistent(True)
+        trig.setMath(_math(f"time >= {t!r}", "trigger"))
+        ea = ev.createEventAssignment()
+        target = str(sym.state_symbols[i])
+        ea.setVariable(target)
+        ea.setMath(_math(f"{target} + {amount!r}", "dose"))
+    return libsbml.writeSBMLToString(doc)
+
+
+def _notes(element, text: str) -> None:
+    from xml.sax.saxutils import escape
+
+    element.setNotes(f'<body xmlns="http://www.w3.org/1999/xhtml"><p>{escape(text)}</p></body>')
+
+
+def _math(text: str, where: str):
+    import libsbml
+
+    settings = libsbml.L3ParserSettings()
+    settings.setParseLog(libsbml.L3P_PARSE_LOG_AS_LN)
+    ast = libsbml.parseL3FormulaWithSettings(text, settings)
+    if ast is None:
+        raise ExportError(f"export: {where}: cannot write {text[:80]!r} as MathML ({libsbml.getLastParseL3Error()})")
+    return ast
+
+
+def to_antimony(a: Assembled) -> str:
+    """Antimony text of the same model (rate rules, assignment rules, events)."""
+    sym = a.sym
+    y0, later = _initial_with_doses(a)
+    lines = [f"// neuropharm-sim: {a.name} (sim export). Time in h. Not clinical guidance.",
+             f"model {_ident(re.sub(r'[^A-Za-z0-9_]+', '_', a.name))}", "", "  // states (rate rules)"]
+    for s, expr in zip(sym.state_symbols, sym.rhs, strict=True):
+        lines.append(f"  {s}' = {infix(expr)};")
+    lines.append("")
+    for name, s, unit, v in zip(sym.state_names, sym.state_symbols, sym.state_units, y0, strict=True):
+        lines.append(f"  {s} = {float(v)!r};  // {name} ({unit})")
+    lines += ["", "  // parameters"]
+    for name, s, v, unit, src in zip(sym.parameter_names, sym.parameter_symbols, sym.parameter_values,
+                                     sym.parameter_units, sym.parameter_sources, strict=True):
+        note = " ".join(f"{name} ({unit}): {src}".split())
+        lines.append(f"  const {s} = {float(v)!r};  // {note}")
+    lines += ["", "  // outputs (assignment rules)"]
+    for out, expr in sym.outputs.items():
+        lines.append(f"  {_ident(out)} := {infix(expr)};  // {sym.output_units[out]}")
+    if later:
+        lines += ["", "  // doses"]
+    for k, (t, i, amount) in enumerate(later):
+        target = sym.state_symbols[i]
+        lines.append(f"  dose_{k}: at time >= {t!r}, t0=false: {target} = {target} + {amount!r};")
+    lines.append("end")
+    return "\n".join(lines) + "\n"
+
+
+def validate_sbml(text: str) -> list[str]:
+    """libsbml's consistency check: the messages of severity error or fatal (empty = valid)."""
+    import libsbml
+
+    doc = libsbml.readSBMLFromString(text)
+    doc.checkConsistency()
+    return [doc.getError(i).getMessage() for i in range(doc.getNumErrors())
+            if doc.getError(i).getSeverity() >= libsbml.LIBSBML_SEV_ERROR]
+
+
+def run_cli(args, load, check_output) -> int:
+    """The ``sim export`` verb."""
+    from pathlib import Path
+
+    exp = load(args)
+    suffixes = {"sbml": (".xml", ".sbml"), "antimony": (".ant", ".txt")}[args.format]
+    out = check_output(args.output, Path("results") / (Path(args.experiment).stem + suffixes[0]),
+                       args.force, suffixes, f"{args.format} file", "export: ")
+    a = assemble(exp, run=args.run)
+    if args.format == "sbml":
+        text = to_sbml(a)
+        errors = validate_sbml(text)
+        if errors:
+            raise ExportError(f"export: the SBML does not validate: {errors[0]}")
+    else:
+        text = to_antimony(a)
+    out.write_text(text)
+    skipped = f"; outputs not exported: {', '.join(a.sym.skipped_outputs)}" if a.sym.skipped_outputs else ""
+    print(f"wrote {out} ({len(a.sym.state_names)} states, {len(a.sym.parameter_names)} parameters, "
+          f"{len(a.sym.outputs)} outputs, {len(a.doses)} doses{skipped})")
+    return 0
