@@ -5,8 +5,10 @@ pure-Python body (``py_func``) with sympy symbols in place of the state vector `
 parameter vector ``p``, and with ``max``, ``min``, ``abs`` and ``math`` bound to their sympy
 counterparts (numba kernels the fragment calls, such as the rate laws, are traced the same way). What
 the fragment adds to ``dydt`` is then the symbolic right-hand side, and each mechanism's output
-functions, called with symbols, give the observables. A fragment that branches on a state's value
-cannot be traced; the mechanism is then named in the error.
+functions, called with symbols, give the observables. A fragment that branches on time (a
+drinking period, ``if 0 <= t < duration``) is traced once per path through its branches and the paths are
+joined into a ``Piecewise``; one that branches on a state's value cannot be traced, and the mechanism is
+then named in the error.
 
 Structural parameters (counts such as ``n_drugs``, used in ``int(...)`` and ``range(...)``) take their
 numeric value while tracing; every other parameter stays a symbol with its value, unit and source.
@@ -115,7 +117,7 @@ def _parameter_class():
         def _numeric(self, other, op):
             if isinstance(other, int | float):
                 return op(self._value, other)
-            return getattr(sp.Symbol, f"__{op.__name__}__")(self, other)
+            return _Condition(_RELATIONS[op.__name__](self, other))
 
         def __gt__(self, other):
             return self._numeric(other, operator.gt)
@@ -132,6 +134,99 @@ def _parameter_class():
         __hash__ = sp.Symbol.__hash__
 
     return Par
+
+
+class _Paths:
+    """The branch decisions of one tracing pass: ``forced`` are replayed, later ones default to True."""
+
+    forced: list = []
+    taken: list = []
+
+    @classmethod
+    def decide(cls, relation) -> bool:
+        k = len(cls.taken)
+        value = cls.forced[k] if k < len(cls.forced) else True
+        cls.taken.append((relation, value))
+        return value
+
+
+class _Condition:
+    """A comparison involving time (``if 0 <= t < duration``): each ``bool()`` is a branch decision."""
+
+    def __init__(self, relation):
+        self.relation = relation
+
+    def __bool__(self):
+        return _Paths.decide(self.relation)
+
+
+def _relations():
+    sp = _sympy()
+    return {"lt": sp.Lt, "le": sp.Le, "gt": sp.Gt, "ge": sp.Ge}
+
+
+class _RelationTable(dict):
+    def __missing__(self, key):
+        self.update(_relations())
+        return self[key]
+
+
+_RELATIONS = _RelationTable()
+
+
+def _time_symbol():
+    """The time symbol: comparisons with it are branch decisions (:class:`_Condition`)."""
+    sp = _sympy()
+
+    class Time(sp.Symbol):
+        def __new__(cls):
+            return sp.Symbol.__new__(cls, "time", real=True)
+
+        def __lt__(self, other):
+            return _Condition(sp.Lt(self, other))
+
+        def __le__(self, other):
+            return _Condition(sp.Le(self, other))
+
+        def __gt__(self, other):
+            return _Condition(sp.Gt(self, other))
+
+        def __ge__(self, other):
+            return _Condition(sp.Ge(self, other))
+
+        __hash__ = sp.Symbol.__hash__
+
+    return Time()
+
+
+def _trace_paths(fragment, t, ys, ps, n, s, q, x) -> list:
+    """What ``fragment`` adds to dydt, as one expression per state: a Piecewise over every path through its
+    branches on time (each path traced once, decisions enumerated depth first)."""
+    sp = _sympy()
+    results, forced = [], []
+    while True:
+        _Paths.forced, _Paths.taken = list(forced), []
+        local = [sp.Integer(0)] * n
+        fragment(t, ys, ps, local, s, q, x)
+        cond = sp.And(*[rel if value else sp.Not(rel) for rel, value in _Paths.taken])
+        results.append((cond, local))
+        decisions = [value for _, value in _Paths.taken]
+        while decisions and decisions[-1] is False:
+            decisions.pop()
+        if not decisions:
+            break
+        decisions[-1] = False
+        forced = decisions
+    if len(results) == 1:
+        return results[0][1]
+    out = []
+    for i in range(n):
+        pieces = [(local[i], cond) for cond, local in results]
+        if all(piece[0] == pieces[0][0] for piece in pieces):
+            out.append(pieces[0][0])
+        else:
+            out.append(sp.Piecewise(*pieces[:-1], (pieces[-1][0], True)))
+    return out
 
 
 def _traced(fn, cache: dict):
@@ -163,15 +258,16 @@ def symbolic(model, params: np.ndarray | None = None) -> SymbolicModel:
     Par = _parameter_class()
     ys = [sp.Symbol(_ident(n), real=True) for n in model.state_names]
     ps = [Par(_ident(n), float(v)) for n, v in zip(model.parameter_names, values, strict=True)]
-    t = sp.Symbol("time", real=True)
+    t = _time_symbol()
     dydt = [sp.Integer(0)] * model.n_states
-    dydt = list(dydt)
     cache: dict = {}
     for m in model.mechanisms:
         fragment = _traced(m.rhs, cache)
         x = tuple(model.state_index(name) for name in m.inputs) or (-1,)
         try:
-            fragment(t, ys, ps, dydt, model.state_offset[m.name], model.parameter_offset[m.name], x)
+            added = _trace_paths(fragment, t, ys, ps, model.n_states, model.state_offset[m.name],
+                                 model.parameter_offset[m.name], x)
+            dydt = [a + b for a, b in zip(dydt, added, strict=True)]
         except TypeError as exc:
             raise ExportError(f"mechanism {m.name!r}: its equations cannot be traced symbolically ({exc})") from None
     outputs, units, skipped = {}, {}, {}
@@ -231,6 +327,29 @@ def _printer():
 
         def _print_Rational(self, expr):
             return f"({expr.p} / {expr.q})"
+
+        def _print_Piecewise(self, expr):
+            parts = []
+            for value, cond in expr.args:
+                if cond is _sympy().true:
+                    parts.append(self._print(value))
+                else:
+                    parts += [self._print(value), self._print(cond)]
+            if expr.args[-1][1] is not _sympy().true:
+                parts.append("0")
+            return f"piecewise({', '.join(parts)})"
+
+        def _print_And(self, expr):
+            return "(" + " && ".join(self._print(a) for a in expr.args) + ")"
+
+        def _print_Or(self, expr):
+            return "(" + " || ".join(self._print(a) for a in expr.args) + ")"
+
+        def _print_Not(self, expr):
+            return f"!({self._print(expr.args[0])})"
+
+        def _print_Relational(self, expr):
+            return f"({self._print(expr.lhs)} {expr.rel_op} {self._print(expr.rhs)})"
 
         def _print_Exp1(self, expr):
             return "exp(1)"
