@@ -5,10 +5,10 @@ pure-Python body (``py_func``) with sympy symbols in place of the state vector `
 parameter vector ``p``, and with ``max``, ``min``, ``abs`` and ``math`` bound to their sympy
 counterparts (numba kernels the fragment calls, such as the rate laws, are traced the same way). What
 the fragment adds to ``dydt`` is then the symbolic right-hand side, and each mechanism's output
-functions, called with symbols, give the observables. A fragment that branches on time (a
-drinking period, ``if 0 <= t < duration``) is traced once per path through its branches and the paths are
-joined into a ``Piecewise``; one that branches on a state's value cannot be traced, and the mechanism is
-then named in the error.
+functions, called with symbols, give the observables. A fragment that branches on time or on
+a state (a drinking period ``if 0 <= t < duration``, a guard ``x / c if c > 1e-12 else 0``) is traced once
+per path through its branches (every symbolic comparison is a decision, enumerated depth first) and the
+paths are joined into a ``Piecewise``.
 
 Structural parameters (counts such as ``n_drugs``, used in ``int(...)`` and ``range(...)``) take their
 numeric value while tracing; every other parameter stays a symbol with its value, unit and source.
@@ -144,6 +144,9 @@ class _Paths:
 
     @classmethod
     def decide(cls, relation) -> bool:
+        free = relation.free_symbols
+        if all(hasattr(sym, "_value") for sym in free):  # parameters only: a switch, decided by the values
+            return bool(relation.subs({sym: sym._value for sym in free}))
         k = len(cls.taken)
         value = cls.forced[k] if k < len(cls.forced) else True
         cls.taken.append((relation, value))
@@ -203,13 +206,19 @@ def _trace_paths(fragment, t, ys, ps, n, s, q, x) -> list:
     """What ``fragment`` adds to dydt, as one expression per state: a Piecewise over every path through its
     branches on time (each path traced once, decisions enumerated depth first)."""
     sp = _sympy()
+    from sympy.core.relational import Relational
+
     results, forced = [], []
     while True:
         _Paths.forced, _Paths.taken = list(forced), []
         local = [sp.Integer(0)] * n
-        fragment(t, ys, ps, local, s, q, x)
-        cond = sp.And(*[rel if value else sp.Not(rel) for rel, value in _Paths.taken])
-        results.append((cond, local))
+        saved = Relational.__bool__
+        Relational.__bool__ = lambda self: _Paths.decide(self)  # every symbolic comparison is a branch
+        try:
+            fragment(t, ys, ps, local, s, q, x)
+        finally:
+            Relational.__bool__ = saved
+        results.append((list(_Paths.taken), local))
         decisions = [value for _, value in _Paths.taken]
         while decisions and decisions[-1] is False:
             decisions.pop()
@@ -217,16 +226,17 @@ def _trace_paths(fragment, t, ys, ps, n, s, q, x) -> list:
             break
         decisions[-1] = False
         forced = decisions
-    if len(results) == 1:
-        return results[0][1]
-    out = []
-    for i in range(n):
-        pieces = [(local[i], cond) for cond, local in results]
-        if all(piece[0] == pieces[0][0] for piece in pieces):
-            out.append(pieces[0][0])
-        else:
-            out.append(sp.Piecewise(*pieces[:-1], (pieces[-1][0], True)))
-    return out
+    def tree(items, depth, i):
+        """Nested Piecewise following the decisions: one relation per level."""
+        values = [local[i] for _, local in items]
+        if len(items) == 1 or all(v == values[0] for v in values):
+            return values[0]
+        relation = items[0][0][depth][0]
+        yes = [it for it in items if it[0][depth][1]]
+        no = [it for it in items if not it[0][depth][1]]
+        return sp.Piecewise((tree(yes, depth + 1, i), relation), (tree(no, depth + 1, i), True))
+
+    return [tree(results, 0, i) for i in range(n)]
 
 
 def _traced(fn, cache: dict):

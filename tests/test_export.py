@@ -94,9 +94,16 @@ def _roadrunner_vs_sim(name, run):
     rr.integrator.maximum_num_steps = 200_000
     res = sim.run(exp)
     outputs = [o for o in a.sym.outputs if o in res.outputs]
-    data = rr.simulate(0.0, float(res.time[-1]), len(res.time), ["time", *(_ident(o) for o in outputs)])
-    np.testing.assert_allclose(data[:, 0], res.time, atol=1e-9)
-    return {o: (data[:, k + 1], res[o][run]) for k, o in enumerate(outputs)}, a
+    # every k-th time of the run's grid (about 100 points): libRoadRunner root-finds on every piecewise
+    # condition, and its CVODE stalls on the PK guard `central > 1e-12` just after a dose when asked for
+    # output every minute (CV_TOO_MUCH_WORK at t ~ 1e-9 h); the comparison points are the run's own times
+    k = max(1, (len(res.time) - 1) // 100)
+    while (len(res.time) - 1) % k:
+        k -= 1
+    keep = np.arange(0, len(res.time), k)
+    data = rr.simulate(0.0, float(res.time[-1]), len(keep), ["time", *(_ident(o) for o in outputs)])
+    np.testing.assert_allclose(data[:, 0], res.time[keep], atol=1e-9)
+    return {o: (data[:, j + 1], res[o][run][keep]) for j, o in enumerate(outputs)}, a
 
 
 EXPERIMENTS = ["single_dose", "ssri_pretreatment", "poor_metabolizer", "rat_microdialysis"]
