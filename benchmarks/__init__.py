@@ -8,7 +8,7 @@ writes ``results/<suite>.json`` (timings, ratios, machine facts, versions):
   members and, where installed, numbalsoda's LSODA in a prange loop, on the 16-state test model of
   :mod:`benchmarks.models`.
 - :mod:`benchmarks.pk_model`: the same comparison on the project's own human MDMA PK model
-  (``sim.runner.build_model("human")``) with 10,000 virtual subjects.
+  (``sim.assembly.build_model("human")``) with 10,000 virtual subjects.
 - :mod:`benchmarks.cascade_model`: the same on the whole 36-state human cascade.
 - :mod:`benchmarks.sweep_scaling`: ``sim sweep`` with 1 and 2 workers on the PK + monoamine cascade.
 - :mod:`benchmarks.coba_vs_brian2`: the spiking amygdala's COBA engine vs Brian2 (where installed).

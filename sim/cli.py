@@ -79,9 +79,10 @@ def _load(args):
 def _precheck(exp) -> None:
     from dataclasses import replace
 
+    from sim.assembly import build_model, model_for
     from sim.cohort import parameter_matrix
     from sim.dosing import dose_events
-    from sim.runner import build_model, first_session, model_for
+    from sim.runner import first_session
 
     exp = replace(exp, cohort_size=min(exp.cohort_size, 64))  # names and ranges: a few runs tell
     if exp.protocol is not None:
@@ -277,8 +278,8 @@ def cmd_params(args) -> int:
     from sim import outcomes, protocol
     from sim.amygdala import drive
     from sim.amygdala.params import qualified_parameters
+    from sim.assembly import build_model
     from sim.params import format_table, status_summary
-    from sim.runner import build_model
 
     model = build_model(args.species, ())  # the MDMA cascade: PK and the three monoamine terminals
     table = [(n, model.parameter(n)) for n in model.parameter_names] + qualified_parameters()

@@ -186,10 +186,11 @@ def simulate(base: Experiment, points: list[Point]) -> tuple[np.ndarray, dict[st
     """Run ``points`` through the engine: (time (T,), outputs {name: (N, T) or trial name: (N, probes)},
     status (N,)). Runs with an SSRI start from the steady state of three weeks of its daily dose
     (:func:`sim.trial.ssri_steady_state`), computed once per distinct subject."""
+    from sim.assembly import model_for
     from sim.cohort import parameter_matrix
     from sim.dosing import dose_events
     from sim.protocol import SSRI_DAILY_MG
-    from sim.runner import model_for, probe_trials, time_grid
+    from sim.runner import probe_trials, time_grid
     from sim.simulate import Problem, SolverSettings, solve
     from sim.trial import ssri_steady_state
     from sim.units import mg_to_umol

@@ -125,8 +125,8 @@ class Problem:
     """
 
     def __init__(self, exp, data: Data, names: list[str], span: float = DEFAULT_SPAN):
+        from sim.assembly import build_model, model_for
         from sim.cohort import parameter_matrix
-        from sim.runner import build_model, model_for
 
         if exp.protocol is not None:
             raise SimInputError(f"{exp.source_path}: [protocol]: `sim fit` fits a `sim run` experiment; "

@@ -7,103 +7,12 @@ import json
 import numpy as np
 
 from sim import provenance, simulate
+from sim.assembly import model_for
 from sim.cohort import parameter_matrix
 from sim.config import Experiment
-from sim.dosing import NO_EFFECT_DRUGS, dose_events
+from sim.dosing import dose_events
 from sim.errors import ConfigError
-from sim.kinetics import (
-    comedication,
-    dopamine,
-    endocrine,
-    norepinephrine,
-    oxytocin,
-    physiology,
-    pk,
-    rodent_temperature,
-    serotonin,
-    water,
-)
-from sim.kinetics import drugs as library
-from sim.kinetics.terminal import DrugInput
-from sim.model import Model
-from sim.receptors import mechanism as receptors
 from sim.result import Result
-
-_MODELS: dict[str, Model] = {}
-
-
-def build_model(species: str, drugs=None) -> Model:
-    """The model for a species (built once per process and combination; its RHS is cached on disk).
-
-    ``drugs=None`` gives the MDMA PK model alone (what sweeps, ``sim params`` and the PK benchmark used
-    before the transmitters existed). A sequence of dosed drug names (possibly empty) gives the cascade:
-    MDMA PK, one PK mechanism per other dosed drug, the serotonin, dopamine and norepinephrine
-    terminals and the receptors, which see every drug present, oxytocin and physiology (rat and mouse:
-    core temperature with the ambient temperature, sim/kinetics/rodent_temperature.py), which read
-    receptor responses. Outputs a species does not model are listed in :data:`REFUSED_OUTPUTS`.
-    :func:`model_for` picks this for an experiment.
-    """
-    if drugs is None:
-        key = (species, None)
-        if key not in _MODELS:
-            _MODELS[key] = Model([pk.SPECIES[species]])
-        return _MODELS[key]
-    # drugs without PK in this species are left out here; dose_events() then names the bad [[dose]]
-    dosed = {d for d in drugs if d not in ("mdma", *NO_EFFECT_DRUGS) and library.dosable(d, species)}
-    extra = library.with_metabolites(dosed, species)
-    key = (species, extra)
-    if key not in _MODELS:
-        base = pk.SPECIES[species]
-        inputs = [DrugInput("mdma", "mdma", "pk.brain", _mdma_scale(base.parameter),
-                            "derived: pk.fu_plasma / (pk.kp_brain * pk.v_brain) (unbound brain = unbound plasma)"),
-                  DrugInput("mda", "mda", "pk.mda", _mda_scale(base.parameter),
-                            "derived: pk.fu_plasma / pk.v_mda (MDA metabolite; assumed: brain unbound = plasma "
-                            "unbound, instantaneous equilibrium)")]
-        inputs += [DrugInput("mda_dosed" if d == "mda" else d, d, f"{d}.brain", 1.0,
-                             "unit: the drug's brain state is unbound uM") for d in extra]
-        mechanisms = [base, *(comedication.mechanism(d, species) for d in extra),
-                      serotonin.mechanism(species, inputs), dopamine.mechanism(species, inputs),
-                      norepinephrine.mechanism(species, inputs)]
-        ot = oxytocin.mechanism(species)
-        inhibitors = [(d, f"{d}.brain", 1.0, library.get(d).enzymes["cyp11b1"]) for d in extra
-                      if "cyp11b1" in library.get(d).enzymes]
-        mechanisms += [receptors.mechanism(species, inputs, "oxytocin.central",
-                                           ot.parameter("central_baseline").value), ot,
-                       physiology.mechanism(species) if species == "human" else rodent_temperature.mechanism(species),
-                       endocrine.mechanism(species, inhibitors)]
-        if species == "human":
-            mechanisms.append(water.mechanism(species, ot.parameter("plasma_baseline").value))
-        _MODELS[key] = Model(mechanisms)
-    return _MODELS[key]
-
-
-# outputs of the human model that another species does not have, and why (one line each)
-_NO_RODENT_CV = ("not modelled in {species}: no {species} heart-rate or blood-pressure rows (the rodent model has "
-                 "core temperature only, sim/kinetics/rodent_temperature.py)")
-_GC = "{species} make corticosterone, not cortisol: read plasma_corticosterone (nmol/L)"
-REFUSED_OUTPUTS = {species: {**{name: _NO_RODENT_CV.format(species=species) for name in ("heart_rate", "systolic_bp")},
-                             "plasma_cortisol": _GC.format(species=species),
-                             "plasma_sodium": f"not modelled in {species}: no {species} water-balance rows "
-                                              "(sim/kinetics/water.py is human only)"}
-                   for species in ("rat", "mouse")}
-
-
-def refusal(species: str, output: str) -> str | None:
-    """Why ``species`` has no ``output`` that the human model has (None if it has it or nobody has it)."""
-    return REFUSED_OUTPUTS.get(species, {}).get(output)
-
-
-def model_for(exp: Experiment) -> Model:
-    """The model an experiment needs (its species and the drugs it doses)."""
-    return build_model(exp.species, tuple(d.drug for d in exp.doses))
-
-
-def _mdma_scale(par) -> float:
-    return par("fu_plasma").value / (par("kp_brain").value * par("v_brain").value)
-
-
-def _mda_scale(par) -> float:
-    return par("fu_plasma").value / par("v_mda").value
 
 
 def time_grid(exp: Experiment) -> np.ndarray:

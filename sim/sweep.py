@@ -165,7 +165,7 @@ def run_chunk(task: ChunkTask) -> tuple[int, int, dict[str, np.ndarray], np.ndar
     import numba
 
     from sim import simulate
-    from sim.runner import build_model
+    from sim.assembly import build_model
     from sim.solver import Events
 
     numba.set_num_threads(1)  # parallelism comes from the workers
@@ -276,9 +276,10 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
 
     ``on_chunk(start, stop)``, if given, is called after each chunk is stored (e.g. for notebooks).
     """
+    from sim.assembly import model_for
     from sim.cohort import parameter_matrix
     from sim.dosing import dose_events
-    from sim.runner import model_for, time_grid
+    from sim.runner import time_grid
 
     out = Path(out)
     model = model_for(exp)

@@ -36,13 +36,14 @@ import numpy as np
 
 from sim import outcomes, provenance, simulate
 from sim import protocol as proto
+from sim.assembly import build_model
 from sim.cohort import parameter_matrix, prior_ssri, trauma_strength
 from sim.config import Experiment
 from sim.errors import ConfigError
 from sim.model import Model
 from sim.protocol import Arm
 from sim.result import Result
-from sim.runner import TRIAL_LONG_NAMES, amygdala_model, build_model, protocol_of, with_rate_model
+from sim.runner import TRIAL_LONG_NAMES, amygdala_model, protocol_of, with_rate_model
 from sim.solver import Events
 from sim.units import mg_to_umol, salt_to_base_fraction
 

@@ -89,6 +89,7 @@ FORBIDDEN = {
     "sim.amygdala": ("sim.kinetics", "sim.receptors", "sim.runner", "sim.store", "sim.cli", "sim.sweep"),
     "sim.store": ("sim.runner", "sim.result", "sim.cli", "sim.plots", "sim.report"),
     "sim.config": ("sim.runner", "sim.store", "sim.cli", "sim.plots", "sim.model", "sim.solver"),
+    "sim.assembly": ("sim.runner", "sim.trial", "sim.store", "sim.cli", "sim.plots", "sim.sweep", "sim.amygdala"),
 }
 
 

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from conftest import run_experiment
 
+from sim.assembly import build_model
 from sim.kinetics import endocrine
-from sim.runner import build_model
 
 
 def test_drug_free_cortisol_is_the_circadian_baseline():

@@ -8,8 +8,8 @@ import pytest
 from conftest import run_experiment
 
 from sim import units, validate
+from sim.assembly import build_model
 from sim.kinetics import oxytocin
-from sim.runner import build_model
 
 
 def _run(doses, duration=8.0):

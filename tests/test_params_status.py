@@ -21,7 +21,7 @@ def test_explicit_status_wins_and_unknown_is_refused():
 
 
 def test_every_model_parameter_has_a_status_and_the_summary_counts_them():
-    from sim.runner import build_model
+    from sim.assembly import build_model
 
     model = build_model("human", ("paroxetine",))
     rows = [(n, model.parameter(n)) for n in model.parameter_names]

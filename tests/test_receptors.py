@@ -7,11 +7,11 @@ from conftest import run_experiment
 from numba import njit
 
 from sim.amygdala.drive import ALL_SIGNALS, SIGNALS, drives_from_outputs
+from sim.assembly import build_model
 from sim.kinetics import drugs
 from sim.receptors import catalogue
 from sim.receptors.occupancy import agonist_occupancy, agonist_occupancy_np, bound_fraction, bound_fraction_np
 from sim.receptors.response import operational, operational_np
-from sim.runner import build_model
 
 
 @njit(cache=True)

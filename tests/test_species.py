@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from conftest import run_experiment
 
+from sim.assembly import build_model, refusal
 from sim.kinetics import drugs
-from sim.runner import build_model, refusal
 
 
 def _outputs(model):

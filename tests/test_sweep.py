@@ -69,7 +69,7 @@ def test_reference_is_complete_and_applies_the_samples(reference):
     assert (reference.status == 0).all()
     amounts = reference.params["sweep:dose.0.amount_mg"]
     assert amounts.min() >= 50.0 and amounts.max() <= 150.0 and len(np.unique(amounts)) == 24
-    ka_factor = reference.params["pk.ka"] / sim.runner.build_model("human").parameter("pk.ka").value
+    ka_factor = reference.params["pk.ka"] / sim.assembly.build_model("human").parameter("pk.ka").value
     assert ka_factor.min() >= 0.5 and ka_factor.max() <= 2.0
     # the body-weight cohort draw is applied too, and higher doses give higher peaks on average
     assert reference.params["pk.body_weight_kg"].std() > 0

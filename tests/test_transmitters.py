@@ -5,9 +5,9 @@ import pytest
 from conftest import experiment as build
 
 import sim
+from sim.assembly import build_model
 from sim.cohort import parameter_matrix
 from sim.kinetics import rate_laws, terminal
-from sim.runner import build_model
 
 TERMINALS = ("serotonin", "dopamine", "norepinephrine")
 

@@ -67,7 +67,7 @@ def rat_residuals(x):
 
 
 def main(species):
-    from sim.runner import build_model
+    from sim.assembly import build_model
 
     model = build_model(species)
     names, fun = (HUMAN, human_residuals) if species == "human" else (RAT, rat_residuals)

@@ -151,7 +151,8 @@ of the clearance, in moles: dosing the drug brings the metabolite's mechanism al
 class Drug:
     """One library entry. ``transporters`` and ``receptors`` may be overridden per species in
     ``species_transporters``; ``pk`` maps species -> DrugPK (absent: the drug is not dosable there
-    through the generic model; MDMA is dosed through pk.py)."""
+    through the generic model). ``pk_mechanism`` names a dedicated PK mechanism instead (MDMA: ``"pk"``,
+    the nonlinear model of sim/kinetics/pk.py, which also forms MDA)."""
 
     name: str
     description: str
@@ -163,6 +164,7 @@ class Drug:
     enzymes: dict[str, Potency] = field(default_factory=dict)   # inhibited enzymes (ENZYMES): IC50 (uM)
     molar_mass: float | None = None        # g/mol of the base; registered into sim/units.py if given
     hcl_molar_mass: float | None = None    # g/mol of the hydrochloride (salt = "hcl" doses)
+    pk_mechanism: str = "generic"          # "generic": comedication.py from ``pk``; else the named PK mechanism
 
     def potency(self, target: str, species: str) -> Potency | None:
         override = self.species_transporters.get(species, {})
@@ -227,6 +229,7 @@ def register(drug: Drug) -> Drug:
 PIFL_2005_MDMA = {"net": Potency(0.64, _S, _PIFL), "sert": Potency(1.12, _S, _PIFL), "dat": Potency(3.24, _S, _PIFL)}
 register(Drug(
     "mdma", "(+/-)-3,4-methylenedioxymethamphetamine; substrate-type releaser (PK: sim/kinetics/pk.py)",
+    pk_mechanism="pk",
     transporters=dict(PIFL_2005_MDMA),
     receptors={"5ht1a": Potency(12.0, _B, "Battaglia et al. 1988 Eur J Pharmacol 149:159 (micromolar; "
                                            "check) - negligible at brain concentrations")},
@@ -490,9 +493,16 @@ def with_metabolites(names, species: str) -> tuple[str, ...]:
 
 
 def dosable(name: str, species: str) -> bool:
-    """Whether ``name`` can be dosed in ``species`` (MDMA through pk.py, others through their DrugPK)."""
+    """Whether ``name`` can be dosed in ``species`` (through its dedicated PK mechanism or its DrugPK)."""
     drug = LIBRARY.get(name)
-    return drug is not None and (name == "mdma" or pk_for(name, species) is not None)
+    return drug is not None and (drug.pk_mechanism != "generic" or pk_for(name, species) is not None)
+
+
+def generic_pk(names, species: str) -> tuple[str, ...]:
+    """The drugs among ``names`` dosed through the generic PK model in ``species``, with their active
+    metabolites (sorted)."""
+    dosed = {d for d in names if d in LIBRARY and LIBRARY[d].pk_mechanism == "generic" and dosable(d, species)}
+    return with_metabolites(dosed, species)
 
 
 def affinity_table(drug_names=None) -> list[tuple[str, str, float, float, str]]:

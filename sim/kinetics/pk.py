@@ -356,3 +356,18 @@ MOUSE = Mechanism(
     dose_targets=DOSE_TARGETS, description="mouse MDMA/MDA pharmacokinetics (preset: rat values scaled to 25 g)")
 
 SPECIES = {"human": HUMAN, "rat": RAT, "mouse": MOUSE}
+
+
+def brain_inputs(mechanism) -> list:
+    """Where the terminals and receptors find this PK model's drugs: unbound brain MDMA from ``brain``
+    and the MDA it forms from ``mda`` (as :class:`sim.kinetics.terminal.DrugInput` s, scaled to uM)."""
+    from sim.kinetics.terminal import DrugInput
+
+    par = mechanism.parameter
+    mdma = par("fu_plasma").value / (par("kp_brain").value * par("v_brain").value)
+    mda = par("fu_plasma").value / par("v_mda").value
+    return [DrugInput("mdma", "mdma", "pk.brain", mdma,
+                      "derived: pk.fu_plasma / (pk.kp_brain * pk.v_brain) (unbound brain = unbound plasma)"),
+            DrugInput("mda", "mda", "pk.mda", mda,
+                      "derived: pk.fu_plasma / pk.v_mda (MDA metabolite; assumed: brain unbound = plasma "
+                      "unbound, instantaneous equilibrium)")]

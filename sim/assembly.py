@@ -1,0 +1,195 @@
+"""Model assembly: the registry of mechanisms, and the model a species and a set of dosed drugs need.
+
+Each mechanism is registered by name with the species it serves and a builder that receives the
+:class:`Assembly` (the species, the drugs with generic PK, where every drug reaches the brain, and the
+other mechanisms by name). :func:`build_model` builds every registered mechanism that serves the species,
+in registration order, into one :class:`sim.model.Model` (cached per species and drug set):
+
+==================  =======================  ===========================================================
+mechanism           species                  what it is
+==================  =======================  ===========================================================
+pk                  human, rat, mouse        MDMA's nonlinear PK with MDA (sim/kinetics/pk.py)
+(one per drug)      where the drug has PK    generic PK of every other dosed drug and its metabolites
+serotonin,          human, rat, mouse        monoamine terminals; see every drug present
+dopamine,
+norepinephrine
+receptors           human, rat, mouse        occupancy and operational response of every receptor
+oxytocin            human, rat, mouse        5-HT1A-driven release, plasma and central oxytocin
+physiology          human                    heart rate, blood pressure, body temperature
+rodent_temperature  rat, mouse               core temperature with the ambient temperature
+endocrine           human, rat, mouse        ACTH -> cortisol (corticosterone), prolactin
+water               human                    water balance and plasma sodium
+==================  =======================  ===========================================================
+
+A drug is data (sim/kinetics/drugs.py): its ``pk_mechanism`` says whether it is dosed through a
+dedicated mechanism (MDMA: ``pk``, whose :func:`sim.kinetics.pk.brain_inputs` say where MDMA and MDA are)
+or through the generic one built from its ``DrugPK``, which brings its active metabolites along. Outputs a
+species does not model are refused with a reason (:data:`REFUSED_OUTPUTS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sim.kinetics import (
+    comedication,
+    dopamine,
+    endocrine,
+    norepinephrine,
+    oxytocin,
+    physiology,
+    pk,
+    rodent_temperature,
+    serotonin,
+    water,
+)
+from sim.kinetics import drugs as library
+from sim.kinetics.terminal import DrugInput
+from sim.model import Mechanism, Model
+from sim.receptors import mechanism as receptors
+
+ALL_SPECIES = ("human", "rat", "mouse")
+
+
+@dataclass
+class Assembly:
+    """What a builder sees: the species, the drugs with generic PK, every drug's brain input, and the
+    other mechanisms by name (built on first request)."""
+
+    species: str
+    drugs: tuple[str, ...]
+    inputs: list[DrugInput]
+    _built: dict[str, Mechanism | tuple[Mechanism, ...]] = field(default_factory=dict)
+
+    def mechanism(self, name: str) -> Mechanism:
+        """The registered mechanism ``name`` for this assembly (built once)."""
+        if name not in self._built:
+            self._built[name] = REGISTRY[name].build(self)
+        return self._built[name]
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    species: tuple[str, ...]
+    build: Callable[[Assembly], Mechanism | Sequence[Mechanism]]
+
+
+REGISTRY: dict[str, Entry] = {}
+
+
+def register(name: str, species: tuple[str, ...] = ALL_SPECIES):
+    """Register ``build(assembly) -> Mechanism | [Mechanism, ...]`` as mechanism ``name`` for ``species``."""
+    def deco(build):
+        REGISTRY[name] = Entry(name, tuple(species), build)
+        return build
+    return deco
+
+
+@register("pk")
+def _pk(a: Assembly):
+    return pk.SPECIES[a.species]
+
+
+@register("drugs")
+def _drugs(a: Assembly):
+    return tuple(comedication.mechanism(d, a.species) for d in a.drugs)
+
+
+@register("serotonin")
+def _serotonin(a: Assembly):
+    return serotonin.mechanism(a.species, a.inputs)
+
+
+@register("dopamine")
+def _dopamine(a: Assembly):
+    return dopamine.mechanism(a.species, a.inputs)
+
+
+@register("norepinephrine")
+def _norepinephrine(a: Assembly):
+    return norepinephrine.mechanism(a.species, a.inputs)
+
+
+@register("receptors")
+def _receptors(a: Assembly):
+    baseline = a.mechanism("oxytocin").parameter("central_baseline").value
+    return receptors.mechanism(a.species, a.inputs, "oxytocin.central", baseline)
+
+
+@register("oxytocin")
+def _oxytocin(a: Assembly):
+    return oxytocin.mechanism(a.species)
+
+
+@register("physiology", species=("human",))
+def _physiology(a: Assembly):
+    return physiology.mechanism(a.species)
+
+
+@register("rodent_temperature", species=("rat", "mouse"))
+def _rodent_temperature(a: Assembly):
+    return rodent_temperature.mechanism(a.species)
+
+
+@register("endocrine")
+def _endocrine(a: Assembly):
+    inhibitors = [(d, f"{d}.brain", 1.0, library.get(d).enzymes["cyp11b1"]) for d in a.drugs
+                  if "cyp11b1" in library.get(d).enzymes]
+    return endocrine.mechanism(a.species, inhibitors)
+
+
+@register("water", species=("human",))
+def _water(a: Assembly):
+    return water.mechanism(a.species, a.mechanism("oxytocin").parameter("plasma_baseline").value)
+
+
+_MODELS: dict[tuple, Model] = {}
+
+
+def build_model(species: str, drugs=None) -> Model:
+    """The model for ``species`` and a sequence of dosed drug names (built once per process and
+    combination; its RHS is cached on disk). ``drugs=None``: MDMA's PK mechanism alone (the PK
+    benchmark, PK fits). Drugs without PK in this species are left out here; ``sim.dosing.dose_events``
+    then names the bad ``[[dose]]``."""
+    if drugs is None:
+        key = (species, None)
+        if key not in _MODELS:
+            _MODELS[key] = Model([pk.SPECIES[species]])
+        return _MODELS[key]
+    extra = library.generic_pk(drugs, species)
+    key = (species, extra)
+    if key not in _MODELS:
+        inputs = pk.brain_inputs(pk.SPECIES[species])
+        inputs += [DrugInput("mda_dosed" if d == "mda" else d, d, f"{d}.brain", 1.0,
+                             "unit: the drug's brain state is unbound uM") for d in extra]
+        a = Assembly(species, extra, inputs)
+        mechanisms = []
+        for entry in REGISTRY.values():
+            if species in entry.species:
+                built = a.mechanism(entry.name)
+                mechanisms += list(built) if isinstance(built, tuple) else [built]
+        _MODELS[key] = Model(mechanisms)
+    return _MODELS[key]
+
+
+def model_for(exp) -> Model:
+    """The model an experiment needs (its species and the drugs it doses)."""
+    return build_model(exp.species, tuple(d.drug for d in exp.doses))
+
+
+# outputs of the human model that another species does not have, and why (one line each)
+_NO_RODENT_CV = ("not modelled in {species}: no {species} heart-rate or blood-pressure rows (the rodent model has "
+                 "core temperature only, sim/kinetics/rodent_temperature.py)")
+_GC = "{species} make corticosterone, not cortisol: read plasma_corticosterone (nmol/L)"
+REFUSED_OUTPUTS = {species: {**{name: _NO_RODENT_CV.format(species=species) for name in ("heart_rate", "systolic_bp")},
+                             "plasma_cortisol": _GC.format(species=species),
+                             "plasma_sodium": f"not modelled in {species}: no {species} water-balance rows "
+                                              "(sim/kinetics/water.py is human only)"}
+                   for species in ("rat", "mouse")}
+
+
+def refusal(species: str, output: str) -> str | None:
+    """Why ``species`` has no ``output`` that the human model has (None if it has it or nobody has it)."""
+    return REFUSED_OUTPUTS.get(species, {}).get(output)
