@@ -12,6 +12,7 @@ from sim.cohort import parameter_matrix
 from sim.config import Experiment
 from sim.dosing import dose_events
 from sim.errors import ConfigError
+from sim.model import Model
 from sim.result import Result
 
 
