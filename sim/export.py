@@ -388,9 +388,10 @@ class Assembled:
 
 def assemble(exp, run: int = 0) -> Assembled:
     """The experiment's model (as `sim run` builds it), run ``run``'s parameters and doses."""
+    from sim.assembly import model_for
     from sim.cohort import parameter_matrix
     from sim.dosing import dose_events
-    from sim.runner import first_session, model_for
+    from sim.runner import first_session
 
     if exp.protocol is not None:
         exp = first_session(exp)

@@ -17,8 +17,8 @@ TIGHT = {"solver.rtol": 1e-8, "solver.atol": 1e-12}
 
 
 def _model(name, **overrides):
+    from sim.assembly import model_for
     from sim.cohort import parameter_matrix
-    from sim.runner import model_for
 
     exp = sim.load_experiment(REPO / "experiments" / f"{name}.toml", overrides=overrides)
     model = model_for(exp)

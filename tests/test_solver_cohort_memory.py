@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from sim import runner
+from sim import assembly, runner
 from sim.config import parse_experiment
 
 EXP = """
@@ -23,7 +23,7 @@ size = {size}
 
 def test_cohort_memory_estimate_counts_states_and_outputs():
     exp = parse_experiment(EXP.format(size=10), "<test>")
-    model = runner.model_for(exp)
+    model = assembly.model_for(exp)
     n_times = runner.time_grid(exp).size
     one = runner.cohort_bytes(model, 1, n_times)
     assert one >= 8 * n_times * (model.n_states + 1)
