@@ -1,7 +1,6 @@
 """`sim validate extinction`: drug x extinction studies through the model's own pharmacology (issue 17).
 
-Rows that wait on the pharmacology (the chronic-SSRI adaptation for Karpova 2011's erasure) or that the
-model misses (Bedi 2009's dose threshold) are named in KNOWN_MISSES with the reason; every other row
+Rows that the model misses (Karpova 2011's erasure, Bedi 2009's dose threshold) are named in KNOWN_MISSES with the reason; every other row
 must be within its band, and the named ones must still be evaluated (not skipped)."""
 
 import math
@@ -12,8 +11,10 @@ from sim import validate
 from sim.validation import extinction as ext
 
 KNOWN_MISSES = {
-    # chronic fluoxetine raises 5-HT2A activation by ~0.01-0.02 without 5-HT1A autoreceptor
-    # desensitisation (pharmacology issue 16), too little plasticity state for extinction to erase fear
+    # chronic fluoxetine (with the autoreceptor desensitisation of the pharmacology) raises 5-HT2A
+    # occupancy by only ~0.01-0.03 in the mouse, too little plasticity state for extinction to erase fear;
+    # the missing route is probably antidepressants' direct TrkB activation (Casarotto et al. 2021 Cell
+    # 184:1299), not modelled
     "Karpova 2011: chronic fluoxetine + extinction, renewal in A / conditioned",
     "Karpova 2011: chronic fluoxetine + extinction, recovery in B / conditioned",
     # the model's 5-HT1A damping already lowers the cue response at 0.75 mg/kg (dose-response shallower

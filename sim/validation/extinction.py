@@ -8,11 +8,12 @@ drive is set by hand. Qualitative findings become ratios (drug / vehicle) with a
 direction and a minimum size (stated per row; the studies report freezing or skin conductance in
 figures, not a number the model's fear response maps onto).
 
-Species: rodent rows use the ``mouse`` preset when the pharmacology has one and the ``rat`` preset
-until then (the row's label says which); mg/kg doses are scaled by the preset's body weight.
-Waiting on the pharmacology: the mouse preset (Young 2015, Karpova 2011), 5-HT1A autoreceptor
-desensitisation under chronic SSRI (Karpova 2011: the chronic 5-HT rise that sets the plasticity
-state), an oxytocin dose route (Acheson 2013, not in the suite until a dosable oxytocin exists).
+Species: rodent rows use the ``mouse`` preset (the ``rat`` preset where a pharmacology lacks it; the
+row's label says which); mg/kg doses are scaled by the preset's body weight. Known misses: Karpova
+2011's erasure (chronic fluoxetine raises 5-HT2A occupancy by only ~0.01-0.03 in the model, even with
+the autoreceptor desensitisation, so the plasticity state stays low) and Bedi 2009's threshold (the
+5-HT1A damping already lowers the cue response at 0.75 mg/kg). Waiting on the pharmacology: an
+oxytocin dose route (Acheson 2013, not in the suite until a dosable oxytocin exists).
 """
 
 from __future__ import annotations

@@ -49,16 +49,16 @@ def _trial(what):
 
 def _mean_band(m, sd, n):
     h = 1.96 * sd / math.sqrt(n)
-    return m - h, m + h
+    return round(m - h, 1), round(m + h, 1)
 
 
 def _share_band(p, n):
     h = 1.96 * math.sqrt(p * (1 - p) / n)
-    return 100 * (p - h), 100 * (p + h)
+    return round(100 * (p - h), 1), round(100 * (p + h), 1)
 
 
-_DIFF_H = 1.96 * math.sqrt(11.6**2 / N_MDMA + 11.5**2 / N_PLACEBO)
-_D_H = 1.96 * math.sqrt((N_MDMA + N_PLACEBO) / (N_MDMA * N_PLACEBO) + 0.91**2 / (2 * (N_MDMA + N_PLACEBO)))
+_DIFF_H = round(1.96 * math.sqrt(11.6**2 / N_MDMA + 11.5**2 / N_PLACEBO), 1)
+_D_H = round(1.96 * math.sqrt((N_MDMA + N_PLACEBO) / (N_MDMA * N_PLACEBO) + 0.91**2 / (2 * (N_MDMA + N_PLACEBO))), 2)
 
 TRIAL_TARGETS = (
     Target("trial", "placebo arm CAPS-5 change (18 weeks)", "-13.9 (SD 11.5)", *_mean_band(-13.9, 11.5, N_PLACEBO),
