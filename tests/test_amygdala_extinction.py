@@ -1,7 +1,8 @@
 """`sim validate extinction`: drug x extinction studies through the model's own pharmacology (issue 17).
 
-Rows that the model misses (Karpova 2011's erasure, Bedi 2009's dose threshold) are named in KNOWN_MISSES with the reason; every other row
-must be within its band, and the named ones must still be evaluated (not skipped)."""
+Rows that the model misses (Karpova 2011's erasure, Bedi 2009's dose threshold) are named in
+KNOWN_MISSES with the reason; every other row must be within its band, and the named ones must still
+be evaluated (not skipped)."""
 
 import math
 
