@@ -581,6 +581,17 @@ ARM_DOSE_KEYS = ("drug", "amount_mg", "amount_mg_per_kg", "time_h", "route", "sa
 DAILY_KEYS = ("drug", "amount_mg", "from_day", "to_day", "times_per_day", "salt")
 
 
+def _drug_tables(c: _Checker, raw, where: str, keys: tuple[str, ...]):
+    """(key path, table, drug name) of each table of an array of tables that names a drug."""
+    for j, d in enumerate(_array_of_tables(c, raw, where)):
+        w = f"{where}.{j}"
+        c.table({"d": d}, "d", keys, w)
+        drug = c.string(d, "drug", w, "").lower()
+        if not drug:
+            c.fail(f"{w}.drug", "missing (required)")
+        yield w, d, drug
+
+
 def _validate_arms(c: _Checker, raw) -> tuple:
     from sim.protocol import Arm, ArmDose, DailyDose
 
@@ -594,12 +605,7 @@ def _validate_arms(c: _Checker, raw) -> tuple:
         if name in (x.name for x in arms):
             c.fail(f"{where}.name", f"arm {name!r} is declared twice")
         doses = []
-        for j, d in enumerate(_array_of_tables(c, a.get("dose", []), f"{where}.dose")):
-            w = f"{where}.dose.{j}"
-            c.table({"d": d}, "d", ARM_DOSE_KEYS, w)
-            drug = c.string(d, "drug", w, "").lower()
-            if not drug:
-                c.fail(f"{w}.drug", "missing (required)")
+        for w, d, drug in _drug_tables(c, a.get("dose", []), f"{where}.dose", ARM_DOSE_KEYS):
             if ("amount_mg" in d) == ("amount_mg_per_kg" in d):
                 c.fail(w, "give exactly one of amount_mg or amount_mg_per_kg")
             sessions = d.get("sessions", [])
@@ -613,12 +619,7 @@ def _validate_arms(c: _Checker, raw) -> tuple:
                                  c.choice(d, "salt", w, SALTS, "hcl"),
                                  c.number(d, "probability", w, 1.0, minimum=0.0, maximum=1.0), tuple(sessions)))
         daily = []
-        for j, d in enumerate(_array_of_tables(c, a.get("daily", []), f"{where}.daily")):
-            w = f"{where}.daily.{j}"
-            c.table({"d": d}, "d", DAILY_KEYS, w)
-            drug = c.string(d, "drug", w, "").lower()
-            if not drug:
-                c.fail(f"{w}.drug", "missing (required)")
+        for w, d, drug in _drug_tables(c, a.get("daily", []), f"{where}.daily", DAILY_KEYS):
             from_day = c.number(d, "from_day", w, 0.0, minimum=0.0, maximum=3650.0)
             to_day = c.number(d, "to_day", w, None, minimum=from_day, maximum=3650.0)
             daily.append(DailyDose(drug, c.number(d, "amount_mg", w, _REQUIRED, minimum=0.0), from_day, to_day,
