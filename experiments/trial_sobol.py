@@ -23,8 +23,9 @@ from pathlib import Path
 import numpy as np
 
 import sim
-from sim import outcomes, runner
+from sim import outcomes
 from sim import protocol as proto
+from sim import trial as runner
 
 EXPERIMENT = Path(__file__).with_name("phase3_trial.toml")
 # name: (low, high, where it acts)
@@ -40,12 +41,12 @@ RANGES = {
 
 
 def capture_drives(size: int):
-    """Run the trial once; return (protocol, experiment, {arm: drives}, strength)."""
-    captured = {}
+    """Run the trial once; return (protocol, experiment, {"arms": [drives of each arm], "strength"})."""
+    captured = {"arms": []}
     original = runner.arm_amygdala
 
     def keep(exp, protocol, drives, strength=None):
-        captured["placebo" if "placebo" not in captured else "mdma"] = drives
+        captured["arms"].append(drives)
         captured["protocol"], captured["strength"] = protocol, strength
         return original(exp, protocol, drives, strength)
 
@@ -69,16 +70,18 @@ def advantage(x: dict, protocol, exp, captured) -> float:
     mappings = tuple(replace(m, gain=gains[m.signal]) if m.signal in gains and m.target != "learn_gain" else m
                      for m in mappings)
     trials, idx, weeks = proto.trials(p), proto.visit_index(p), proto.visit_weeks(p)
-    model = runner.amygdala_model(exp)
+    from sim.runner import amygdala_model
+
+    model = amygdala_model(exp)
     n = exp.cohort_size
     base = outcomes.baseline_scores(n, exp.caps5_baseline_mean, exp.caps5_baseline_sd, exp.seed)
-    change = {}
-    for arm in ("placebo", "mdma"):
-        res = run_trials(model, trials, captured[arm], initial=runner.initial_weights(captured["strength"], n),
+    change = []
+    for drives in captured["arms"]:   # arm 0: placebo, arm 1: MDMA
+        res = run_trials(model, trials, drives, initial=runner.initial_weights(captured["strength"], n),
                          members=n, rule=rule, mappings=mappings)
         final = outcomes.visit_scores(res.fear_response[:, idx], base, weeks, exp.seed)[:, -1]
-        change[arm] = float((final - base).mean())
-    return change["placebo"] - change["mdma"]
+        change.append(float((final - base).mean()))
+    return change[0] - change[1]
 
 
 def main(argv=None):
