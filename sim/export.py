@@ -5,7 +5,8 @@ pure-Python body (``py_func``) with sympy symbols in place of the state vector `
 parameter vector ``p``, and with ``max``, ``min``, ``abs`` and ``math`` bound to their sympy
 counterparts (numba kernels the fragment calls, such as the rate laws, are traced the same way). What
 the fragment adds to ``dydt`` is then the symbolic right-hand side, and each mechanism's output
-functions, called with symbols, give the observables. A fragment that branches on time or on
+functions, called with symbols (numpy-written ones with object arrays and np.maximum etc. bound to sympy),
+give the observables. A fragment that branches on time or on
 a state (a drinking period ``if 0 <= t < duration``, a guard ``x / c if c > 1e-12 else 0``) is traced once
 per path through its branches (every symbolic comparison is a decision, enumerated depth first) and the
 paths are joined into a ``Piecewise``.
@@ -260,6 +261,47 @@ def _traced(fn, cache: dict):
     return new
 
 
+def _numpy_shim():
+    """numpy for object arrays of sympy expressions: ``asarray(x, float)`` keeps the objects."""
+    shim = types.SimpleNamespace(**{k: getattr(np, k) for k in dir(np) if not k.startswith("__")})
+
+    def asarray(a, dtype=None, **kw):
+        return np.asarray(a, dtype=object if dtype in (float, np.float64) else dtype, **kw)
+
+    shim.asarray = asarray
+    sp = _sympy()
+    shim.maximum = np.frompyfunc(lambda a, b: sp.Max(a, b), 2, 1)
+    shim.minimum = np.frompyfunc(lambda a, b: sp.Min(a, b), 2, 1)
+    shim.abs = np.frompyfunc(sp.Abs, 1, 1)
+    shim.exp = np.frompyfunc(sp.exp, 1, 1)
+    shim.log = np.frompyfunc(sp.log, 1, 1)
+    shim.sqrt = np.frompyfunc(sp.sqrt, 1, 1)
+    for name in ("sin", "cos", "tanh"):
+        setattr(shim, name, np.frompyfunc(getattr(sp, name), 1, 1))
+    return shim
+
+
+def _numpy_traced(fn, cache: dict):
+    """An output function with ``np`` replaced by :func:`_numpy_shim` (and the plain functions it calls)."""
+    if fn in cache:
+        return cache[fn]
+    glb = dict(fn.__globals__)
+    if "np" in glb:
+        glb["np"] = _numpy_shim()
+    for name in fn.__code__.co_names:
+        value = fn.__globals__.get(name)
+        if isinstance(value, types.FunctionType) and value.__module__.startswith("sim."):
+            glb[name] = _numpy_traced(value, cache)
+    closure = fn.__closure__
+    if closure:
+        closure = tuple(types.CellType(_numpy_traced(c.cell_contents, cache))
+                        if isinstance(c.cell_contents, types.FunctionType)
+                        and c.cell_contents.__module__.startswith("sim.") else c for c in closure)
+    new = types.FunctionType(fn.__code__, glb, fn.__name__, fn.__defaults__, closure)
+    cache[fn] = new
+    return new
+
+
 def symbolic(model, params: np.ndarray | None = None) -> SymbolicModel:
     """Trace every mechanism of ``model`` (a :class:`sim.model.Model`); ``params`` (p,) the values
     (default: the model's defaults)."""
@@ -288,7 +330,13 @@ def symbolic(model, params: np.ndarray | None = None) -> SymbolicModel:
         par = {p.name: ps[q0 + i] for i, p in enumerate(m.parameters)}
         for out in m.outputs:
             try:
-                expr = out.compute(own, par)
+                try:
+                    expr = out.compute(own, par)
+                except TypeError:  # written with numpy (np.stack, np.asarray(x, float)): object arrays
+                    expr = _numpy_traced(out.compute, {})({k: np.array(v, dtype=object) for k, v in own.items()},
+                                                          {k: np.array(v, dtype=object) for k, v in par.items()})
+                if isinstance(expr, np.ndarray):
+                    expr = expr.item()
                 expr = sp.sympify(expr)
             except Exception as exc:  # numpy-only output functions (clip, where): not exported
                 skipped[out.name] = f"{type(exc).__name__}: {exc}"
