@@ -12,5 +12,6 @@ writes ``results/<suite>.json`` (timings, ratios, machine facts, versions):
 - :mod:`benchmarks.cascade_model`: the same on the whole 36-state human cascade.
 - :mod:`benchmarks.sweep_scaling`: ``sim sweep`` with 1 and 2 workers on the PK + monoamine cascade.
 - :mod:`benchmarks.coba_vs_brian2`: the spiking amygdala's COBA engine vs Brian2 (where installed).
+- :mod:`benchmarks.scaling`: time and peak memory of `sim sweep` and a `sim run` cohort against N (log-log).
 - :mod:`benchmarks.trial`: a 1,000-patient-per-arm virtual trial with the rate amygdala.
 """

@@ -16,7 +16,16 @@ def run(quick: bool = False, out_dir=DEFAULT_OUT, full: bool = False) -> dict:
     full: time every scipy member at N = 10,000 instead of extrapolating from a subset (slow).
     out_dir: folder for the ``<suite>.json`` result files.
     """
-    from benchmarks import cascade_model, cli_startup, coba_vs_brian2, pk_model, solver_vs_scipy, sweep_scaling, trial
+    from benchmarks import (
+        cascade_model,
+        cli_startup,
+        coba_vs_brian2,
+        pk_model,
+        scaling,
+        solver_vs_scipy,
+        sweep_scaling,
+        trial,
+    )
 
     if quick and full:
         raise ValueError("--quick and --full exclude each other")
@@ -24,7 +33,7 @@ def run(quick: bool = False, out_dir=DEFAULT_OUT, full: bool = False) -> dict:
     results = {}
     for name, suite in (("solver_vs_scipy", solver_vs_scipy), ("pk_model", pk_model), ("cascade_model", cascade_model),
                         ("sweep_scaling", sweep_scaling), ("coba_vs_brian2", coba_vs_brian2),
-                        ("trial", trial), ("cli_startup", cli_startup)):
+                        ("trial", trial), ("cli_startup", cli_startup), ("scaling", scaling)):
         if results:
             print()
         results[name] = suite.run(quick=quick, full=full, out_dir=out_dir)

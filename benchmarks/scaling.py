@@ -1,0 +1,160 @@
+"""Scaling at size: wall time and peak memory of `sim sweep` and of a `sim run` cohort against N.
+
+Workload: an MDMA dose (120 mg, then 60 mg at 2 h), 48 h with output every 10 min (289 times), the
+whole model an MDMA experiment builds; sweeps draw four PK factors by Latin hypercube. Each point is
+one `python -m sim ...` process (one worker: ``--workers 1``, so the memory is one process's and the
+time is not shared between workers); its wall time and peak resident memory (``ru_maxrss`` from
+``wait4``, the largest process of the tree) are recorded.
+
+Series: ``sim sweep`` with summaries only (``--summaries-only``), ``sim sweep`` with the time courses,
+and a ``sim run`` cohort (``[cohort] size = N``), each at N = 10^3 and 10^4 (``--full`` adds 10^5;
+``--quick`` runs 10^2 and 10^3). The slope of log(time) and of log(peak RSS) against log(N) between
+the points is printed and written to ``scaling.json``, with a log-log figure ``scaling.png``:
+a slope of 1 is linear, 0 is flat. Sizes not run are not extrapolated here; the JSON says which ran.
+
+Timings on a shared machine are disturbed by other load: compare the slopes, and rerun to see the
+spread.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+BODY = """
+[experiment]
+name = "scaling-benchmark"
+duration_h = 48.0
+output_interval_min = 10.0
+seed = 11
+
+[[dose]]
+drug = "mdma"
+amount_mg = 120.0
+
+[[dose]]
+drug = "mdma"
+amount_mg = 60.0
+time_h = 2.0
+"""
+
+SWEEP = """
+[sweep]
+method = "lhs"
+samples = {n}
+
+[sweep.factors]
+"pk.ka" = [0.5, 2.0]
+"pk.cl_2d6" = [0.5, 2.0]
+"pk.cl_other" = [0.5, 2.0]
+"pk.body_weight_kg" = [0.7, 1.4]
+"""
+
+COHORT = """
+[cohort]
+size = {n}
+"""
+
+
+def _timed(cmd, cwd) -> dict:
+    """Run ``cmd``; wall time, peak RSS (MB) of the largest process in its tree, exit status, stderr tail."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]))
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    stderr = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return {"wall_s": wall, "peak_rss_mb": usage.ru_maxrss / 1024.0, "rc": proc.returncode,
+            "stderr": stderr.strip().splitlines()[-1:] if stderr.strip() else []}
+
+
+def point(kind: str, n: int, folder: Path) -> dict:
+    """One measurement: ``kind`` in sweep_summaries | sweep_time_courses | run_cohort."""
+    toml = folder / f"{kind}_{n}.toml"
+    out = folder / f"{kind}_{n}.h5"
+    py = [sys.executable, "-m", "sim"]
+    if kind.startswith("sweep"):
+        toml.write_text(BODY + SWEEP.format(n=n))
+        cmd = py + ["sweep", str(toml), "-o", str(out), "--workers", "1", "--force"]
+        if kind == "sweep_summaries":
+            cmd.append("--summaries-only")
+    else:
+        toml.write_text(BODY + COHORT.format(n=n))
+        cmd = py + ["run", str(toml), "-o", str(out), "--force", "--quiet"]
+    res = _timed(cmd, folder)
+    res.update(kind=kind, n=n, file_mb=out.stat().st_size / 1e6 if out.exists() else None)
+    if out.exists():
+        out.unlink()
+    return res
+
+
+def slopes(points: list[dict], key: str) -> list[float]:
+    """d log(key) / d log(N) between consecutive sizes."""
+    ok = sorted((p for p in points if p["rc"] == 0), key=lambda p: p["n"])
+    return [float(np.log(b[key] / a[key]) / np.log(b["n"] / a["n"])) for a, b in zip(ok, ok[1:], strict=False)]
+
+
+def figure(series: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
+    for kind, pts in series.items():
+        ok = [p for p in pts if p["rc"] == 0]
+        if not ok:
+            continue
+        n = [p["n"] for p in ok]
+        axes[0].loglog(n, [p["wall_s"] for p in ok], "o-", label=kind.replace("_", " "))
+        axes[1].loglog(n, [p["peak_rss_mb"] for p in ok], "o-", label=kind.replace("_", " "))
+    axes[0].set(xlabel="runs N", ylabel="wall time (s)", title="time")
+    axes[1].set(xlabel="runs N", ylabel="peak RSS (MB)", title="peak memory")
+    axes[0].legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
+    sizes = [100, 1000] if quick else [1000, 10_000] + ([100_000] if full else [])
+    out_dir = Path(out_dir) if out_dir is not None else Path(__file__).resolve().parent / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    series = {}
+    with tempfile.TemporaryDirectory(prefix="scaling_") as tmp:
+        folder = Path(tmp)
+        point("sweep_summaries", 10, folder)  # warm the numba cache outside the measurements
+        for kind in ("sweep_summaries", "sweep_time_courses", "run_cohort"):
+            series[kind] = []
+            for n in sizes:
+                p = point(kind, n, folder)
+                series[kind].append(p)
+                print(f"  {kind:<20} N={n:>7}: {p['wall_s']:8.1f} s  peak RSS {p['peak_rss_mb']:8.1f} MB"
+                      + (f"  file {p['file_mb']:.1f} MB" if p["file_mb"] else "")
+                      + (f"  rc {p['rc']} {p['stderr']}" if p["rc"] else ""), flush=True)
+    result = {"suite": "scaling", "sizes": sizes, "quick": quick, "full": full,
+              "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "series": series,
+              "slopes": {k: {"time": slopes(v, "wall_s"), "peak_rss": slopes(v, "peak_rss_mb")}
+                         for k, v in series.items()}}
+    for k, s in result["slopes"].items():
+        print(f"  slope {k:<20} time {', '.join(f'{x:.2f}' for x in s['time'])}   "
+              f"peak RSS {', '.join(f'{x:.2f}' for x in s['peak_rss'])}")
+    (out_dir / "scaling.json").write_text(json.dumps(result, indent=2) + "\n")
+    figure(series, out_dir / "scaling.png")
+    print(f"  wrote {out_dir / 'scaling.json'} and scaling.png")
+    return result
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(REPO_ROOT))
+    run(quick="--quick" in sys.argv[1:], full="--full" in sys.argv[1:])
