@@ -36,7 +36,8 @@ def test_sim_run_refuses_a_cohort_that_cannot_fit_in_memory(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "sim", "run", str(toml), "-o", str(tmp_path / "x.h5")],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
-    lines = proc.stderr.strip().splitlines()
+    # the once-only compile notice may precede the refusal on a machine with empty caches
+    lines = [x for x in proc.stderr.strip().splitlines() if not x.startswith("sim: compiling kernels")]
     assert len(lines) == 1, proc.stderr
     assert "huge.toml" in lines[0] and "cohort.size" in lines[0] and "sim sweep" in lines[0]
     assert "GB" in lines[0] and "Traceback" not in proc.stderr
