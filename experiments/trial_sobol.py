@@ -70,7 +70,7 @@ def advantage(x: dict, protocol, exp, captured) -> float:
     mappings = tuple(replace(m, gain=gains[m.signal]) if m.signal in gains and m.target != "learn_gain" else m
                      for m in mappings)
     trials, idx, weeks = proto.trials(p), proto.visit_index(p), proto.visit_weeks(p)
-    from sim.runner import amygdala_model
+    from sim.probes import amygdala_model
 
     model = amygdala_model(exp)
     n = exp.cohort_size

@@ -82,7 +82,7 @@ def _precheck(exp) -> None:
     from sim.assembly import build_model, model_for
     from sim.cohort import parameter_matrix
     from sim.dosing import dose_events
-    from sim.runner import first_session
+    from sim.trial import first_session
 
     exp = replace(exp, cohort_size=min(exp.cohort_size, 64))  # names and ranges: a few runs tell
     if exp.protocol is not None:

@@ -189,8 +189,9 @@ def simulate(base: Experiment, points: list[Point]) -> tuple[np.ndarray, dict[st
     from sim.assembly import model_for
     from sim.cohort import parameter_matrix
     from sim.dosing import dose_events
+    from sim.probes import probe_trials
     from sim.protocol import SSRI_DAILY_MG
-    from sim.runner import probe_trials, time_grid
+    from sim.runner import time_grid
     from sim.simulate import Problem, SolverSettings, solve
     from sim.trial import ssri_steady_state
     from sim.units import mg_to_umol

@@ -439,7 +439,7 @@ def assemble(exp, run: int = 0) -> Assembled:
     from sim.assembly import model_for
     from sim.cohort import parameter_matrix
     from sim.dosing import dose_events
-    from sim.runner import first_session
+    from sim.trial import first_session
 
     if exp.protocol is not None:
         exp = first_session(exp)

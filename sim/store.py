@@ -17,7 +17,7 @@ Layout::
                      caps5_baseline, caps5_final, diagnosis_final (bool), fear_followup; (N, V) per
                      assessment visit, with /outcomes/visit (V,) and visit_week (V,)
     /amygdala/spikes spikes a spiking amygdala kept for rasters (``[amygdala] model = "spiking"`` only; a
-                     bounded sample: some runs, probe trials and cells, sim.runner.SPIKE_*), one entry
+                     bounded sample: some runs, probe trials and cells, sim.probes.SPIKE_*), one entry
                      per spike, sorted by run, trial, time:
                        time_s (S,) float32  s, relative to the cue (CS) onset of the spike's probe trial;
                                             the dimension scale of the spike arrays

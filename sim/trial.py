@@ -41,15 +41,60 @@ from sim.cohort import parameter_matrix, prior_ssri, trauma_strength
 from sim.config import Experiment
 from sim.errors import ConfigError
 from sim.model import Model
+from sim.probes import TRIAL_LONG_NAMES, amygdala_model
 from sim.protocol import Arm
 from sim.result import Result
-from sim.runner import TRIAL_LONG_NAMES, amygdala_model, protocol_of, with_rate_model
 from sim.solver import Events
 from sim.units import mg_to_umol, salt_to_base_fraction
 
 SESSION_STEP_H = 10.0 / 60.0   # output step of a drug session's pharmacology
 BETWEEN_STEP_H = 1.0           # output step between sessions (background medication only)
 STRETCH_H = 168.0              # longest stretch solved at once between sessions (bounds memory)
+
+
+# ---- the protocol of an experiment, and its first drug session for `sim run` -----------------------
+
+def protocol_of(exp: Experiment):
+    """The :class:`sim.protocol.Protocol` of ``[protocol]`` (its settings overridden as the file says)."""
+    from sim import protocol as proto
+
+    spec = exp.protocol
+    if spec is None:
+        raise ConfigError(f"{exp.source_path}: protocol: `sim trial` needs a [protocol] table")
+    try:
+        return proto.make(spec.name, **spec.overrides)
+    except ValueError as exc:
+        raise ConfigError(f"{exp.source_path}: protocol: {exc}") from None
+
+
+def first_session(exp: Experiment) -> Experiment:
+    """``sim run`` on a protocol experiment: the pharmacology of the first drug session of the arm named by
+    ``[protocol] arm`` (every dose it may take there, optional ones included) over the run's
+    ``duration_h``; ``sim trial`` runs the whole protocol for every arm. Background medication and the
+    cohort options of a trial (prior SSRI use, trauma-memory strength) are not applied here."""
+    from dataclasses import replace
+
+    from sim import protocol as proto
+    from sim.config import Dose
+
+    protocol = protocol_of(exp)
+    if exp.doses:
+        raise ConfigError(f"{exp.source_path}: dose: [protocol] gives the doses; remove the [[dose]] tables")
+    arm = next(a for a in (exp.arms or proto.default_arms(protocol)) if a.name == exp.protocol.arm)
+    doses = tuple(Dose(d.drug, d.time_h, d.route, amount_mg=d.amount_mg, amount_mg_per_kg=d.amount_mg_per_kg,
+                       salt=d.salt)
+                  for d in arm.doses if (not d.sessions or 1 in d.sessions) and d.probability > 0
+                  and d.time_h <= exp.duration_h)
+    return replace(exp, doses=doses)
+
+
+def with_rate_model(exp: Experiment) -> Experiment:
+    """``exp`` with the rate amygdala (the one a trial runs)."""
+    from dataclasses import replace
+
+    from sim.config import Amygdala
+
+    return exp if exp.amygdala.model == "rate" else replace(exp, amygdala=Amygdala(model="rate"))
 
 
 def arms_of(exp: Experiment, protocol) -> tuple[Arm, ...]:

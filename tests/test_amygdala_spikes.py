@@ -14,8 +14,8 @@ from sim.amygdala import SpikingModel, Trial, conditioned_weights, run_trials, s
 from sim.amygdala import params as P
 from sim.amygdala.circuit import build_circuit, population_of
 from sim.amygdala.model import SpikeRecorder
+from sim.probes import SPIKE_CELLS
 from sim.result import Result
-from sim.runner import SPIKE_CELLS
 
 ROOT = Path(__file__).resolve().parent.parent
 GALLERY = ROOT / "experiments" / "amygdala_spiking.toml"
