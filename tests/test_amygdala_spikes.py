@@ -139,7 +139,9 @@ def test_mdma_lowers_the_cue_evoked_cem_spikes_near_its_peak(spiking_file):
     assert fear[0] == pytest.approx(1.0, abs=0.1) and fear[1] < 0.9 and fear[2] < 1.0
     cue = [plots.spike_counts(spiking_file, "cem", k)[1] for k in range(3)]
     assert cue[1] < 0.9 * cue[0]
-    assert _rate(spiking_file, "ba_fear", 1)[0] < 0.7 * _rate(spiking_file, "ba_fear", 0)[0]
+    # 5-HT1A opens a K+ conductance on BA principal cells (Rainnie 1999): their firing before the cue falls
+    # clearly near the drug's peak (no published size in vivo; the property, not a calibration, is tested)
+    assert _rate(spiking_file, "ba_fear", 1)[0] < 0.85 * _rate(spiking_file, "ba_fear", 0)[0]
 
 
 def test_binned_rates_match_the_counts(spiking_file):
