@@ -19,6 +19,7 @@ from sim.validation.physiology import PHYSIOLOGY_INTERACTION_TARGETS, PHYSIOLOGY
 from sim.validation.pk import PK_TARGETS
 from sim.validation.sodium import SODIUM_TARGETS
 from sim.validation.species import SPECIES_TARGETS
+from sim.validation.ssri_trial import SSRI_TRIAL_TARGETS
 from sim.validation.transmitters import INTERACTION_TARGETS, TRANSMITTER_TARGETS
 from sim.validation.trial import TRIAL_TARGETS
 
@@ -39,6 +40,7 @@ def _amygdala_targets():
 SUITES["amygdala"] = _amygdala_targets()
 SUITES["trial"] = TRIAL_TARGETS
 SUITES["extinction"] = EXTINCTION_TARGETS
+SUITES["ssri_trial"] = SSRI_TRIAL_TARGETS
 
 
 def evaluate(suites=None, progress: bool = False) -> list[tuple[Target, float, bool]]:
