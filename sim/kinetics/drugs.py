@@ -249,6 +249,22 @@ register(Drug(
     },
 ))
 
+# Single enantiomers: dosed into the enantiomer states of MDMA's PK (sim/kinetics/pk.py: gut_s/gut_r,
+# depot_s/depot_r), where they join the racemate's compartments with their own hepatic clearance. Their
+# actions are MDMA's: the terminals and receptors read brain MDMA (S + R) with the racemate's potencies.
+# Reason: no same-assay release EC50s per enantiomer were found. What is published is qualitative: in rat
+# whole-brain synaptosomes S-(+)-MDMA released more [3H]5-HT than R-(-)-MDMA at 1 uM, not at 10 uM
+# (Nichols et al. 1982 J Med Chem 25:530); in rat brain slices 5-HT release showed no stereoselectivity,
+# DA release was S-selective (Johnson, Hoffman & Nichols 1986 Eur J Pharmacol 132:269); R-MDMA is a much
+# weaker DA releaser (Curry et al. 2018 Neuropharmacology 128:196). No ratio was carried across.
+_ENANTIOMER_NOTE = ("potencies: the racemate's (Pifl et al. 2005); no same-assay enantiomer EC50s at hand (S more "
+                    "potent at DA release, Johnson et al. 1986 Eur J Pharmacol 132:269; check)")
+for _name, _label in (("s_mdma", "S-(+)-MDMA (esmidomafetamine)"), ("r_mdma", "R-(-)-MDMA (levo-MDMA)")):
+    register(Drug(
+        _name, f"{_label} given alone; PK: the enantiomer states of sim/kinetics/pk.py; " + _ENANTIOMER_NOTE,
+        pk_mechanism="pk", transporters=dict(PIFL_2005_MDMA),
+        molar_mass=193.25, hcl_molar_mass=229.70))   # as the racemate (sim/units.py)
+
 _MDA_PK_HUMAN = DrugPK(
     ka=0.66, f_oral=1.0, v=560.0, cl=24.0, fu=0.7,
     source="assumed: as the MDA metabolite in pk.py (v_mda, cl_mda; Mas et al. 1999) with MDMA's "

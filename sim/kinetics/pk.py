@@ -47,7 +47,7 @@ from sim.units import MOLAR_MASS_G_PER_MOL
 
 # Order of states in the state vector (offsets from the mechanism's first state).
 GUT, DEPOT, CENTRAL, PERIPHERAL, BRAIN, CYP2D6, MDA, URINE, HHMA, OTHER, MDA_OUT, D_CENTRAL, D_PERIPHERAL, D_BRAIN, \
-    D_URINE = range(15)
+    D_URINE, GUT_S, GUT_R, DEPOT_S, DEPOT_R, D_MDA = range(20)
 
 STATES = (
     State("gut", "umol", "MDMA in the gut lumen awaiting absorption"),
@@ -65,6 +65,11 @@ STATES = (
     State("d_peripheral", "umol", "R- minus S-MDMA in peripheral tissue (signed)"),
     State("d_brain", "umol", "R- minus S-MDMA in brain tissue (signed)"),
     State("d_urine", "umol", "R- minus S-MDMA excreted unchanged (cumulative, signed)"),
+    State("gut_s", "umol", "S-(+)-MDMA dosed alone, in the gut lumen awaiting absorption"),
+    State("gut_r", "umol", "R-(-)-MDMA dosed alone, in the gut lumen awaiting absorption"),
+    State("depot_s", "umol", "S-(+)-MDMA dosed alone at a parenteral injection site"),
+    State("depot_r", "umol", "R-(-)-MDMA dosed alone at a parenteral injection site"),
+    State("d_mda", "umol", "R- minus S-MDA in MDA's distribution volume (signed)"),
 )
 
 # Order of parameters in the parameter vector (offsets from the mechanism's first parameter).
@@ -98,8 +103,12 @@ def pk_rhs(t, y, p, dydt, s, q, x):
     vbr = p[q + VBR]  # brain volume does not scale with body weight
     vmda = p[q + VMDA] * vscale
 
-    gut = max(y[s + GUT], 0.0)
-    depot = max(y[s + DEPOT], 0.0)
+    gut_s = max(y[s + GUT_S], 0.0)
+    gut_r = max(y[s + GUT_R], 0.0)
+    depot_s = max(y[s + DEPOT_S], 0.0)
+    depot_r = max(y[s + DEPOT_R], 0.0)
+    gut = max(y[s + GUT], 0.0) + gut_s + gut_r      # all MDMA awaiting absorption (racemic + single enantiomers)
+    depot = max(y[s + DEPOT], 0.0) + depot_s + depot_r
     central = max(y[s + CENTRAL], 0.0)
     peripheral = max(y[s + PERIPHERAL], 0.0)
     brain = max(y[s + BRAIN], 0.0)
@@ -114,16 +123,29 @@ def pk_rhs(t, y, p, dydt, s, q, x):
     inactivation = p[q + KINACT] * c_liver_unbound / (p[q + KI] + c_liver_unbound)
     kdeg = math.log(2.0) / p[q + T_HALF_2D6]
 
+    # enantiomers: D = R - S in each MDMA compartment (racemic doses add none; see module docstring).
+    # Each enantiomer has its own intrinsic clearance (S: CL x 2/(1+r), R: r x that), so a hepatic route
+    # clears the mixture at CL x g with g = 2 (1 - f_R + r f_R) / (1 + r): g = 1 for the racemate.
+    d_share = y[s + D_CENTRAL] / central if central > 1e-12 else 0.0
+    f_r = 0.5 * (1.0 + min(max(d_share, -1.0), 1.0))
+    g_2d6 = 2.0 * (1.0 - f_r + p[q + RS2D6] * f_r) / (1.0 + p[q + RS2D6])
+    g_other = 2.0 * (1.0 - f_r + p[q + RSOTHER] * f_r) / (1.0 + p[q + RSOTHER])
+
     renal = p[q + CLR] * cscale * cp
     # saturable (Michaelis-Menten) CYP2D6 route; unbound concentration against Km
-    by_2d6 = p[q + CL2D6] * cscale * p[q + CAPACITY] * enzyme * cp / (1.0 + p[q + FU] * cp / p[q + KM2D6])
-    other = p[q + CLOTHER] * cscale * cp
-    to_mda = p[q + CLMDA_F] * cscale * cp
+    by_2d6 = (g_2d6 * p[q + CL2D6] * cscale * p[q + CAPACITY] * enzyme * cp
+              / (1.0 + p[q + FU] * cp / p[q + KM2D6]))
+    other = g_other * p[q + CLOTHER] * cscale * cp
+    to_mda = g_other * p[q + CLMDA_F] * cscale * cp
     to_peripheral = p[q + QP] * cscale * (cp - peripheral / vp)
     to_brain = p[q + QBR] * cscale * (cp - brain / (vbr * p[q + KPBR]))
 
-    dydt[s + GUT] += -absorption
-    dydt[s + DEPOT] += -injection
+    dydt[s + GUT] += -p[q + KA] * max(y[s + GUT], 0.0)
+    dydt[s + DEPOT] += -p[q + KA_DEPOT] * max(y[s + DEPOT], 0.0)
+    dydt[s + GUT_S] += -p[q + KA] * gut_s
+    dydt[s + GUT_R] += -p[q + KA] * gut_r
+    dydt[s + DEPOT_S] += -p[q + KA_DEPOT] * depot_s
+    dydt[s + DEPOT_R] += -p[q + KA_DEPOT] * depot_r
     dydt[s + CENTRAL] += (absorption + p[q + F_DEPOT] * injection - renal - by_2d6 - other - to_mda
                           - to_peripheral - to_brain)
     dydt[s + PERIPHERAL] += to_peripheral
@@ -137,11 +159,8 @@ def pk_rhs(t, y, p, dydt, s, q, x):
     dydt[s + OTHER] += other + (1.0 - p[q + F_DEPOT]) * injection
     dydt[s + MDA_OUT] += mda_out
 
-    # enantiomers: D = R - S in each MDMA compartment (racemic doses add none; see module docstring)
     d_c = y[s + D_CENTRAL]
-    d_share = d_c / central if central > 1e-12 else 0.0
     d_share = min(max(d_share, -1.0), 1.0)
-    f_r = 0.5 * (1.0 + d_share)
     a = p[q + RS2D6]
     weight = a * f_r + (1.0 - f_r)
     share_r = a * f_r / weight if weight > 0.0 else 0.5
@@ -150,11 +169,15 @@ def pk_rhs(t, y, p, dydt, s, q, x):
     share_r_o = b * f_r / weight_o if weight_o > 0.0 else 0.5
     d_per = p[q + QP] * cscale * (d_c / vc - y[s + D_PERIPHERAL] / vp)
     d_br = p[q + QBR] * cscale * (d_c / vc - y[s + D_BRAIN] / (vbr * p[q + KPBR]))
-    dydt[s + D_CENTRAL] += (-renal * d_share - (other + to_mda) * (2.0 * share_r_o - 1.0)
+    # a single-enantiomer dose enters as R (+) or S (-) in D
+    d_in = p[q + KA] * (gut_r - gut_s) + p[q + F_DEPOT] * p[q + KA_DEPOT] * (depot_r - depot_s)
+    dydt[s + D_CENTRAL] += (d_in - renal * d_share - (other + to_mda) * (2.0 * share_r_o - 1.0)
                             - by_2d6 * (2.0 * share_r - 1.0) - d_per - d_br)
     dydt[s + D_PERIPHERAL] += d_per
     dydt[s + D_BRAIN] += d_br
     dydt[s + D_URINE] += renal * d_share
+    # MDA keeps the configuration of the MDMA it came from; its elimination is not stereoselective (assumed)
+    dydt[s + D_MDA] += to_mda * (2.0 * share_r_o - 1.0) - mda_out * (y[s + D_MDA] / mda if mda > 1e-12 else 0.0)
 
 
 def _volume(par, name):
@@ -175,6 +198,12 @@ def _enantiomer(sign):
     return compute
 
 
+def _mda_enantiomer(sign):
+    def compute(st, par):
+        return 0.5 * (st["mda"] + sign * st["d_mda"]) / _volume(par, "v_mda") * MOLAR_MASS_G_PER_MOL["mda"]
+    return compute
+
+
 def _brain_mdma(st, par):
     return st["brain"] / par["v_brain"]
 
@@ -188,12 +217,17 @@ OUTPUTS = (
     Output("plasma_mda", "ng/mL", "plasma MDA concentration", _plasma_mda),
     Output("plasma_s_mdma", "ng/mL", "plasma S-(+)-MDMA (plasma_mdma = S + R)", _enantiomer(-1.0)),
     Output("plasma_r_mdma", "ng/mL", "plasma R-(-)-MDMA (plasma_mdma = S + R)", _enantiomer(+1.0)),
+    Output("plasma_s_mda", "ng/mL", "plasma S-(+)-MDA (plasma_mda = S + R)", _mda_enantiomer(-1.0)),
+    Output("plasma_r_mda", "ng/mL", "plasma R-(-)-MDA (plasma_mda = S + R)", _mda_enantiomer(+1.0)),
     Output("brain_mdma", "uM", "MDMA concentration in brain tissue", _brain_mdma),
     Output("cyp2d6_activity", "1", "active hepatic CYP2D6, fraction of baseline", _cyp2d6),
 )
 
 DOSE_TARGETS = {("mdma", "oral"): "gut", ("mdma", "iv"): "central", ("mdma", "sc"): "depot",
-                ("mdma", "ip"): "depot"}
+                ("mdma", "ip"): "depot",
+                # single enantiomers (library entries s_mdma, r_mdma): oral and parenteral
+                ("s_mdma", "oral"): "gut_s", ("s_mdma", "sc"): "depot_s", ("s_mdma", "ip"): "depot_s",
+                ("r_mdma", "oral"): "gut_r", ("r_mdma", "sc"): "depot_r", ("r_mdma", "ip"): "depot_r"}
 
 _CAL = "calibrated: fitted to Mas et al. 1999 JPET 290:136 (Cmax, tmax, t1/2 at 75 and 125 mg) and " \
        "de la Torre et al. 2000 Br J Clin Pharmacol 49:104 (AUC ratio) by tools/calibrate_pk.py human"
@@ -203,28 +237,28 @@ def _human_parameters() -> tuple[Parameter, ...]:
     p = Parameter
     return (
         p("body_weight_kg", 70.0, "kg", "assumed: reference adult", "body weight", 0.01, 300.0),
-        p("ka", 0.657, "1/h", _CAL, "oral absorption rate constant", 0.01, 50.0),
+        p("ka", 0.68, "1/h", _CAL, "oral absorption rate constant", 0.01, 50.0),
         p("ka_depot", 3.0, "1/h", "assumed: s.c. absorption faster than oral (no human data)",
           "absorption rate from an injection depot", 0.01, 500.0),
         p("f_depot", 1.0, "1", "assumed: complete parenteral absorption", "depot bioavailability", 0.0, 1.0),
-        p("v_central", 137.0, "L", _CAL, "apparent central volume (V/F) at 70 kg", 1.0, 5000.0),
-        p("v_peripheral", 321.0, "L", _CAL, "apparent peripheral volume at 70 kg", 1.0, 5000.0),
+        p("v_central", 122.4, "L", _CAL, "apparent central volume (V/F) at 70 kg", 1.0, 5000.0),
+        p("v_peripheral", 222.2, "L", _CAL, "apparent peripheral volume at 70 kg", 1.0, 5000.0),
         p("q_peripheral", 40.0, "L/h", "assumed: distribution phase not resolved in Mas 1999 (not fitted)",
           "intercompartmental clearance at 70 kg", 0.1, 1000.0),
         p("cl_renal", 12.0, "L/h", "derived: ~20 % of the dose excreted unchanged x CL/F ~55 L/h "
           "(de la Torre et al. 2004 Ther Drug Monit 26:137; Fallon et al. 1999 Clin Chem 45:1058)",
           "renal clearance at 70 kg", 0.0, 200.0),
-        p("cl_2d6", 127.0, "L/h", _CAL, "CYP2D6 demethylenation clearance, extensive metaboliser, "
+        p("cl_2d6", 150.7, "L/h", _CAL, "CYP2D6 demethylenation clearance, extensive metaboliser, "
           "fully active enzyme, 70 kg", 0.0, 20000.0),
-        p("cl_other", 10.95, "L/h", _CAL, "clearance by other hepatic routes (CYP1A2/2B6/2C19/3A4)",
+        p("cl_other", 25.17, "L/h", _CAL, "clearance by other hepatic routes (CYP1A2/2B6/2C19/3A4)",
           0.0, 1000.0),
-        p("cl_mda_formation", 5.46, "L/h", _CAL + "; MDA/MDMA AUC 8-9 % (Mas 1999)",
+        p("cl_mda_formation", 8.91, "L/h", _CAL + "; MDA/MDMA AUC 8-9 % (Mas 1999)",
           "N-demethylation to MDA (CYP1A2/2B6; Meyer et al. 2008 Drug Metab Dispos 36:2345)", 0.0, 1000.0),
         p("cyp2d6_capacity", 1.0, "1", "CYP2D6 phenotype (PHENOTYPE_CAPACITY; Gaedigk et al. 2008)",
           "capacity of the CYP2D6 route relative to an extensive metaboliser", 0.0, 5.0),
         p("kinact", 18.0, "1/h", "Van et al. 2006 J Psychopharmacol 20:834: 0.31 /min (5-fold dilution; "
           "range 0.20-0.58 /min)", "maximal CYP2D6 inactivation rate", 0.0, 1000.0),
-        p("ki_unbound", 48.8, "uM", _CAL + ". In vitro unbound KI is 2.2-6.4 uM (Van et al. 2006 J "
+        p("ki_unbound", 37.74, "uM", _CAL + ". In vitro unbound KI is 2.2-6.4 uM (Van et al. 2006 J "
           "Psychopharmacol 20:834); the in vivo value is ~8x higher, as expected if unbound hepatocyte "
           "MDMA is below unbound plasma MDMA", "unbound MDMA for half-maximal inactivation (in vivo)", 1e-3, 1000.0),
         p("fu_plasma", 0.7, "1", "assumed: 20-40 % plasma protein binding commonly quoted (check: "
@@ -250,11 +284,11 @@ def _human_parameters() -> tuple[Parameter, ...]:
           "MDA clearance at 70 kg", 0.01, 1000.0),
         p("km_2d6", 1000.0, "uM", "assumed: no saturation at clinical concentrations in humans (the dose "
           "dependence is carried by the fitted in vivo KI)", "unbound MDMA at half-maximal CYP2D6 rate", 1e-3, 1e4),
-        p("r_s_2d6", 0.45, "1", "calibrated with r_s_other: S-MDMA t1/2 5.1 h after 125 mg racemic (Straumann et al. "
+        p("r_s_2d6", 0.589, "1", "calibrated with r_s_other: S-MDMA t1/2 5.1 h after 125 mg racemic (Straumann et al. "
           "2025 Neuropsychopharmacology 50:362) and R:S AUC 2.4 after 40 mg (Fallon et al. 1999 Clin Chem 45:1058); "
           "both rows are marked fitted. CYP2D6 prefers S-MDMA",
           "CYP2D6 intrinsic clearance of R- relative to S-MDMA", 1e-3, 10.0),
-        p("r_s_other", 0.08, "1", "calibrated with r_s_2d6 (same two rows): the other hepatic routes (CYP1A2/2B6/"
+        p("r_s_other", 0.0722, "1", "calibrated with r_s_2d6 (same two rows): the other hepatic routes (CYP1A2/2B6/"
           "2C19/3A4, N-demethylation to MDA) taken as S-selective too; with CYP2D6 alone selective the two rows "
           "cannot both hold (CYP2D6 is largely inactivated at 125 mg; check)",
           "intrinsic clearance of R- relative to S-MDMA by the other hepatic routes", 1e-3, 10.0),

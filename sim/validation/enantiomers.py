@@ -13,18 +13,43 @@ import math
 import numpy as np
 
 from sim.targets import Target
-from sim.validation.common import _simulate, _window
+from sim.validation.common import _experiment, _simulate, _simulate_doses, _window
 
 
-def enantiomer_half_life(name, dose_mg, t0=8.0, t1=24.0):
+def enantiomer_half_life(name, dose_mg, t0=8.0, t1=24.0, **kw):
     """Terminal half-life (h) of ``plasma_s_mdma`` or ``plasma_r_mdma`` from a log-linear fit, t0-t1 h."""
-    t, out = _simulate(((dose_mg, 0.0),), 48.0)
+    t, out = _simulate(((dose_mg, 0.0),), 48.0, **kw)
     tw, cw = _window(t, out[name], t0, t1)
     return math.log(2.0) / -np.polyfit(tw, np.log(cw), 1)[0]
 
 
-def auc_r_to_s(dose_mg, t1=24.0):
+def alone_half_life(drug, dose_mg, t0=8.0, t1=24.0):
+    """Terminal half-life (h) of one enantiomer given alone (``s_mdma`` or ``r_mdma``, mg of the HCl salt)."""
+    t, out = _simulate_doses(((drug, dose_mg, 0.0, "oral", False, "hcl"),), 48.0, "human", 2.0)
+    tw, cw = _window(t, out[f"plasma_{drug}"], t0, t1)
+    return math.log(2.0) / -np.polyfit(tw, np.log(cw), 1)[0]
+
+
+def urinary_r_to_s(dose_mg, t1=24.0):
+    """R- over S-MDMA excreted unchanged in urine by ``t1`` h after a racemic dose."""
+    from sim.runner import run
+
+    res = run(_experiment([(dose_mg, 0.0)], t1))
+    urine, d = res["pk.urine"][0, -1], res["pk.d_urine"][0, -1]
+    return float((urine + d) / (urine - d))
+
+
+def auc_mda_s_to_r(dose_mg, t1=24.0):
+    """S- over R-MDA plasma AUC0-t1 after a racemic dose: their urinary ratio if MDA's renal clearance is not
+    stereoselective (assumed)."""
     t, out = _simulate(((dose_mg, 0.0),), 48.0)
+    tw, s = _window(t, out["plasma_s_mda"], 0.0, t1)
+    _, r = _window(t, out["plasma_r_mda"], 0.0, t1)
+    return float(np.trapezoid(s, tw) / np.trapezoid(r, tw))
+
+
+def auc_r_to_s(dose_mg, t1=24.0, **kw):
+    t, out = _simulate(((dose_mg, 0.0),), 48.0, **kw)
     tw, r = _window(t, out["plasma_r_mdma"], 0.0, t1)
     _, s = _window(t, out["plasma_s_mdma"], 0.0, t1)
     return float(np.trapezoid(r, tw) / np.trapezoid(s, tw))
@@ -44,4 +69,15 @@ ENANTIOMER_TARGETS = (
            FALLON + " band +/-1 SD", False, lambda: enantiomer_half_life("plasma_r_mdma", 40.0)),
     Target("enantiomers", "S-MDMA half-life after 40 mg racemic", "3.6 +/- 0.9", 2.7, 4.5, "h",
            FALLON + " band +/-1 SD", False, lambda: enantiomer_half_life("plasma_s_mdma", 40.0)),
+    Target("enantiomers", "S-MDMA half-life, 125 mg S-MDMA alone", "4.1", 3.28, 4.92, "h", STRAUMANN, False,
+           lambda: alone_half_life("s_mdma", 125.0)),
+    Target("enantiomers", "R-MDMA half-life, 125 mg R-MDMA alone", "12", 9.6, 14.4, "h", STRAUMANN, False,
+           lambda: alone_half_life("r_mdma", 125.0)),
+    Target("enantiomers", "R-MDMA half-life, 250 mg R-MDMA alone", "14", 11.2, 16.8, "h", STRAUMANN, False,
+           lambda: alone_half_life("r_mdma", 250.0)),
+    Target("enantiomers", "R:S MDMA excreted unchanged in 24-h urine after 40 mg racemic", "21.4 % / 9.3 % = 2.30",
+           1.84, 2.76, "1", FALLON + " band +/-20 % (no SD at hand)", False, lambda: urinary_r_to_s(40.0)),
+    Target("enantiomers", "S:R MDA in 24-h urine after 40 mg racemic (plasma AUC0-24 ratio)", "1.4 % / 1.0 % = 1.4",
+           1.12, 1.68, "1", FALLON + " band +/-20 % (no SD at hand); MDA renal clearance taken as not "
+           "stereoselective", False, lambda: auc_mda_s_to_r(40.0)),
 )
