@@ -1,11 +1,11 @@
 """Fit the few calibrated PK parameters to their published targets (run by hand; prints the values).
 
-Human: ka, v_central, v_peripheral, cl_2d6, cl_other, ki_unbound (in vivo) to Mas et al. 1999 (Cmax, tmax, t1/2 at
-75 and 125 mg) and de la Torre et al. 2000 (AUC0-24 ratio 125/75 mg); cl_mda_formation and cl_mda to
-the MDA/MDMA AUC ratio (Mas 1999) and an MDA tmax of ~6 h (cl_mda is held at the value that puts MDA's
-half-life in Mas 1999's 16-28 h); r_s_2d6 and r_s_other (R's intrinsic clearance
-relative to S's) with them, to Straumann et al. 2025 (S-MDMA t1/2 after 125 mg racemic) and Fallon et al. 1999
-(R:S AUC0-24 after 40 mg). Rat (ka_depot 3 /h, kinact and km_2d6 held):
+Human: ka, v_central, v_peripheral, cl_2d6, cl_other, ki_unbound (in vivo) to Mas et al. 1999 (Cmax, tmax,
+t1/2 at 75 and 125 mg) and de la Torre et al. 2000 (AUC0-24 ratio 125/75 mg); cl_mda_formation to the MDA/MDMA
+AUC ratio (Mas 1999) and an MDA tmax of ~6 h (cl_mda is held at the value that puts MDA's half-life in Mas
+1999's 16-28 h); r_s_2d6, r_s_other and r_s_mda (R's intrinsic clearance relative to S's) with them, to
+Straumann et al. 2025 (S-MDMA t1/2 after 125 mg racemic) and Fallon et al. 1999 (R:S AUC0-24 and S-MDA:R-MDA
+in 24-h urine after 40 mg). Rat (ka_depot 3 /h, kinact and km_2d6 held):
 v_central, cl_2d6, cl_renal, cl_mda_formation, ki_unbound to Baumann et al. 2009 (Cmax and t1/2 at 2 mg/kg
 i.p., AUC ratio 10/2 mg/kg i.p.) and Concheiro et al. 2014 (Cmax at the sampling times after 2.5 mg/kg s.c.,
 AUC ratios 5/2.5 and 10/2.5 mg/kg s.c., ~12 % of the dose to MDA). Everything else
@@ -23,7 +23,7 @@ from sim.validation import enantiomers as e
 from sim.validation import pk as v
 
 HUMAN = ("pk.ka", "pk.v_central", "pk.v_peripheral", "pk.cl_2d6", "pk.cl_other", "pk.ki_unbound", "pk.cl_mda_formation",
-         "pk.r_s_2d6", "pk.r_s_other")   # pk.cl_mda: held (set to the MDA half-life row, 16-28 h)
+         "pk.r_s_2d6", "pk.r_s_other", "pk.r_s_mda")   # pk.cl_mda: held (set to the MDA half-life row, 16-28 h)
 RAT = ("pk.v_central", "pk.cl_2d6", "pk.cl_renal", "pk.cl_mda_formation", "pk.ki_unbound")
 MDA_ROUTES = ("pk.mda", "pk.mda_eliminated")
 ALL_ROUTES = (*MDA_ROUTES, "pk.hhma", "pk.other", "pk.urine", "pk.central", "pk.peripheral", "pk.brain", "pk.depot")
@@ -51,6 +51,7 @@ def human_residuals(x):
         # enantiomers after racemic doses: Straumann et al. 2025 (S t1/2 5.1 h), Fallon et al. 1999 (R:S AUC 2.4)
         (e.enantiomer_half_life("plasma_s_mdma", 125.0, **kw) - 5.1) / 1.02,
         (e.auc_r_to_s(40.0, **kw) - 2.4) / 0.48,
+        (e.auc_mda_s_to_r(40.0, **kw) - 1.4) / 0.28,   # Fallon 1999: S-MDA 1.4 %, R-MDA 1.0 % in 24-h urine
     ]
     v._simulate.cache_clear()
     return np.array(r)

@@ -19,17 +19,23 @@ This is what makes MDMA kinetics nonlinear: larger and repeated doses remove mor
 clearance. Volumes scale with (body weight / 70 kg)^1 and clearances and flows with ^0.75.
 Parameters are *apparent oral* values (F folded in) unless stated; see ``HUMAN``, ``RAT`` and ``MOUSE``.
 
-Enantiomers. MDMA is dosed as the racemate; CYP2D6 demethylenates S-(+)-MDMA faster than R-(-)-MDMA
+Enantiomers. Racemic MDMA is half S-(+)-, half R-(-)-MDMA; CYP2D6 demethylenates S faster than R
 (Fallon et al. 1999 Clin Chem 45:1058; Straumann et al. 2025 Neuropsychopharmacology 50:362), so plasma
 becomes R-rich and R outlasts S. The model carries the difference ``D = R - S`` in the central,
-peripheral and brain compartments and in urine (racemic doses add equal amounts, so D starts at 0 for
-any route); ``R = (total + D) / 2``. Distribution and renal clearance are not stereoselective (assumed);
-each hepatic flux of the total is shared between the enantiomers in proportion to ``r x R`` and ``S``
-(R's intrinsic clearance relative to S's: ``r_s_2d6`` for CYP2D6, ``r_s_other`` for the other routes and
-MDA formation), so the calibrated racemic kinetics are unchanged and the enantiomer split is a
-decomposition of them. Outputs ``plasma_s_mdma`` and
-``plasma_r_mdma`` sum to ``plasma_mdma``. Not modelled: single-enantiomer doses, MDA enantiomers,
-enantiomer-specific potencies downstream (the terminals and receptors see racemic MDMA).
+peripheral and brain compartments, in urine and in MDA (``d_mda``); ``R = (total + D) / 2``. Racemic
+doses add equal amounts (D unchanged); a single enantiomer (library entries ``s_mdma``, ``r_mdma``) is
+dosed into its own gut or depot state (``gut_s``, ``gut_r``, ``depot_s``, ``depot_r``) and enters D with
+its sign. Distribution, renal clearance, CYP2D6 inactivation and MDA elimination are not stereoselective
+(assumed). Each hepatic route has an intrinsic clearance per enantiomer, R's being ``r`` times S's
+(``r_s_2d6`` for CYP2D6, ``r_s_other`` for the other routes, ``r_s_mda`` for N-demethylation to MDA),
+normalised so that a 50:50 mixture is cleared at the route's ``cl_*``::
+
+    flux_S = cl 2/(1+r) C_S,   flux_R = r cl 2/(1+r) C_R,   total = cl C g,   g = 2 (1 - f_R + r f_R)/(1 + r)
+
+with ``f_R = R / (R + S)`` in plasma (g = 1 for the racemate, falls as plasma turns R-rich). MDA keeps
+the configuration of the MDMA it is formed from. Outputs ``plasma_s_mdma`` + ``plasma_r_mdma`` =
+``plasma_mdma`` and ``plasma_s_mda`` + ``plasma_r_mda`` = ``plasma_mda``. The terminals and receptors
+see brain MDMA (S + R) with the racemate's potencies (no same-assay enantiomer potencies: drugs.py).
 
 Every amount that leaves a compartment lands in an accumulator state, so the mass balance
 ``dose = sum of all MDMA-derived amounts`` closes to solver tolerance (tests check it).
@@ -77,10 +83,10 @@ PARAMETER_NAMES = (
     "body_weight_kg", "ka", "ka_depot", "f_depot", "v_central", "v_peripheral", "q_peripheral",
     "cl_renal", "cl_2d6", "cl_other", "cl_mda_formation", "cyp2d6_capacity", "kinact", "ki_unbound",
     "fu_plasma", "q_hepatic", "cyp2d6_half_life", "v_brain", "q_brain", "kp_brain", "v_mda", "cl_mda", "km_2d6",
-    "r_s_2d6", "r_s_other",
+    "r_s_2d6", "r_s_other", "r_s_mda",
 )
 (BW, KA, KA_DEPOT, F_DEPOT, VC, VP, QP, CLR, CL2D6, CLOTHER, CLMDA_F, CAPACITY, KINACT, KI, FU, QH, T_HALF_2D6,
- VBR, QBR, KPBR, VMDA, CLMDA, KM2D6, RS2D6, RSOTHER) = range(len(PARAMETER_NAMES))
+ VBR, QBR, KPBR, VMDA, CLMDA, KM2D6, RS2D6, RSOTHER, RSMDA) = range(len(PARAMETER_NAMES))
 
 REFERENCE_WEIGHT_KG = 70.0
 VOLUME_EXPONENT = 1.0  # allometric exponents: Anderson & Holford 2008 Annu Rev Pharmacol Toxicol 48:303
@@ -130,13 +136,14 @@ def pk_rhs(t, y, p, dydt, s, q, x):
     f_r = 0.5 * (1.0 + min(max(d_share, -1.0), 1.0))
     g_2d6 = 2.0 * (1.0 - f_r + p[q + RS2D6] * f_r) / (1.0 + p[q + RS2D6])
     g_other = 2.0 * (1.0 - f_r + p[q + RSOTHER] * f_r) / (1.0 + p[q + RSOTHER])
+    g_mda = 2.0 * (1.0 - f_r + p[q + RSMDA] * f_r) / (1.0 + p[q + RSMDA])
 
     renal = p[q + CLR] * cscale * cp
     # saturable (Michaelis-Menten) CYP2D6 route; unbound concentration against Km
     by_2d6 = (g_2d6 * p[q + CL2D6] * cscale * p[q + CAPACITY] * enzyme * cp
               / (1.0 + p[q + FU] * cp / p[q + KM2D6]))
     other = g_other * p[q + CLOTHER] * cscale * cp
-    to_mda = g_other * p[q + CLMDA_F] * cscale * cp
+    to_mda = g_mda * p[q + CLMDA_F] * cscale * cp
     to_peripheral = p[q + QP] * cscale * (cp - peripheral / vp)
     to_brain = p[q + QBR] * cscale * (cp - brain / (vbr * p[q + KPBR]))
 
@@ -167,17 +174,20 @@ def pk_rhs(t, y, p, dydt, s, q, x):
     b = p[q + RSOTHER]
     weight_o = b * f_r + (1.0 - f_r)
     share_r_o = b * f_r / weight_o if weight_o > 0.0 else 0.5
+    m = p[q + RSMDA]
+    weight_m = m * f_r + (1.0 - f_r)
+    share_r_m = m * f_r / weight_m if weight_m > 0.0 else 0.5
     d_per = p[q + QP] * cscale * (d_c / vc - y[s + D_PERIPHERAL] / vp)
     d_br = p[q + QBR] * cscale * (d_c / vc - y[s + D_BRAIN] / (vbr * p[q + KPBR]))
     # a single-enantiomer dose enters as R (+) or S (-) in D
     d_in = p[q + KA] * (gut_r - gut_s) + p[q + F_DEPOT] * p[q + KA_DEPOT] * (depot_r - depot_s)
-    dydt[s + D_CENTRAL] += (d_in - renal * d_share - (other + to_mda) * (2.0 * share_r_o - 1.0)
+    dydt[s + D_CENTRAL] += (d_in - renal * d_share - other * (2.0 * share_r_o - 1.0) - to_mda * (2.0 * share_r_m - 1.0)
                             - by_2d6 * (2.0 * share_r - 1.0) - d_per - d_br)
     dydt[s + D_PERIPHERAL] += d_per
     dydt[s + D_BRAIN] += d_br
     dydt[s + D_URINE] += renal * d_share
     # MDA keeps the configuration of the MDMA it came from; its elimination is not stereoselective (assumed)
-    dydt[s + D_MDA] += to_mda * (2.0 * share_r_o - 1.0) - mda_out * (y[s + D_MDA] / mda if mda > 1e-12 else 0.0)
+    dydt[s + D_MDA] += to_mda * (2.0 * share_r_m - 1.0) - mda_out * (y[s + D_MDA] / mda if mda > 1e-12 else 0.0)
 
 
 def _volume(par, name):
@@ -230,35 +240,36 @@ DOSE_TARGETS = {("mdma", "oral"): "gut", ("mdma", "iv"): "central", ("mdma", "sc
                 ("r_mdma", "oral"): "gut_r", ("r_mdma", "sc"): "depot_r", ("r_mdma", "ip"): "depot_r"}
 
 _CAL = "calibrated: fitted to Mas et al. 1999 JPET 290:136 (Cmax, tmax, t1/2 at 75 and 125 mg) and " \
-       "de la Torre et al. 2000 Br J Clin Pharmacol 49:104 (AUC ratio) by tools/calibrate_pk.py human"
+       "de la Torre et al. 2000 Br J Clin Pharmacol 49:104 (AUC ratio) by tools/calibrate_pk.py human, jointly with " \
+       "the enantiomer parameters r_s_*"
 
 
 def _human_parameters() -> tuple[Parameter, ...]:
     p = Parameter
     return (
         p("body_weight_kg", 70.0, "kg", "assumed: reference adult", "body weight", 0.01, 300.0),
-        p("ka", 0.68, "1/h", _CAL, "oral absorption rate constant", 0.01, 50.0),
+        p("ka", 0.713, "1/h", _CAL, "oral absorption rate constant", 0.01, 50.0),
         p("ka_depot", 3.0, "1/h", "assumed: s.c. absorption faster than oral (no human data)",
           "absorption rate from an injection depot", 0.01, 500.0),
         p("f_depot", 1.0, "1", "assumed: complete parenteral absorption", "depot bioavailability", 0.0, 1.0),
-        p("v_central", 122.4, "L", _CAL, "apparent central volume (V/F) at 70 kg", 1.0, 5000.0),
-        p("v_peripheral", 222.2, "L", _CAL, "apparent peripheral volume at 70 kg", 1.0, 5000.0),
+        p("v_central", 123.6, "L", _CAL, "apparent central volume (V/F) at 70 kg", 1.0, 5000.0),
+        p("v_peripheral", 227.2, "L", _CAL, "apparent peripheral volume at 70 kg", 1.0, 5000.0),
         p("q_peripheral", 40.0, "L/h", "assumed: distribution phase not resolved in Mas 1999 (not fitted)",
           "intercompartmental clearance at 70 kg", 0.1, 1000.0),
         p("cl_renal", 12.0, "L/h", "derived: ~20 % of the dose excreted unchanged x CL/F ~55 L/h "
           "(de la Torre et al. 2004 Ther Drug Monit 26:137; Fallon et al. 1999 Clin Chem 45:1058)",
           "renal clearance at 70 kg", 0.0, 200.0),
-        p("cl_2d6", 150.7, "L/h", _CAL, "CYP2D6 demethylenation clearance, extensive metaboliser, "
+        p("cl_2d6", 163.3, "L/h", _CAL, "CYP2D6 demethylenation clearance, extensive metaboliser, "
           "fully active enzyme, 70 kg", 0.0, 20000.0),
-        p("cl_other", 25.17, "L/h", _CAL, "clearance by other hepatic routes (CYP1A2/2B6/2C19/3A4)",
+        p("cl_other", 28.8, "L/h", _CAL, "clearance by other hepatic routes (CYP1A2/2B6/2C19/3A4)",
           0.0, 1000.0),
-        p("cl_mda_formation", 8.91, "L/h", _CAL + "; MDA/MDMA AUC 8-9 % (Mas 1999)",
+        p("cl_mda_formation", 5.79, "L/h", _CAL + "; MDA/MDMA AUC 8-9 % (Mas 1999)",
           "N-demethylation to MDA (CYP1A2/2B6; Meyer et al. 2008 Drug Metab Dispos 36:2345)", 0.0, 1000.0),
         p("cyp2d6_capacity", 1.0, "1", "CYP2D6 phenotype (PHENOTYPE_CAPACITY; Gaedigk et al. 2008)",
           "capacity of the CYP2D6 route relative to an extensive metaboliser", 0.0, 5.0),
         p("kinact", 18.0, "1/h", "Van et al. 2006 J Psychopharmacol 20:834: 0.31 /min (5-fold dilution; "
           "range 0.20-0.58 /min)", "maximal CYP2D6 inactivation rate", 0.0, 1000.0),
-        p("ki_unbound", 37.74, "uM", _CAL + ". In vitro unbound KI is 2.2-6.4 uM (Van et al. 2006 J "
+        p("ki_unbound", 37.53, "uM", _CAL + ". In vitro unbound KI is 2.2-6.4 uM (Van et al. 2006 J "
           "Psychopharmacol 20:834); the in vivo value is ~8x higher, as expected if unbound hepatocyte "
           "MDMA is below unbound plasma MDMA", "unbound MDMA for half-maximal inactivation (in vivo)", 1e-3, 1000.0),
         p("fu_plasma", 0.7, "1", "assumed: 20-40 % plasma protein binding commonly quoted (check: "
@@ -278,20 +289,26 @@ def _human_parameters() -> tuple[Parameter, ...]:
           "Metab Dispos 24:1262, second-hand; check)", "brain:plasma partition coefficient", 0.01, 100.0),
         p("v_mda", 560.0, "L", "assumed: as MDMA (no human MDA volume published)", "MDA apparent volume at 70 kg",
           1.0, 5000.0),
-        p("cl_mda", 24.0, "L/h", "calibrated: MDA t1/2 16-28 h (Mas 1999, second-hand; check) with v_mda: 18 h "
-          "(that row is marked fitted). Formation from systemic MDMA only then puts MDA's tmax ~10 h after MDMA's, "
+        p("cl_mda", 24.0, "L/h", "calibrated: MDA t1/2 16-28 h (Mas 1999, second-hand; check) with v_mda "
+          "(that row is marked fitted). Formation from systemic MDMA only then puts MDA's tmax late after MDMA's, "
           "later than the ~5-7 h reported (presystemic N-demethylation is not modelled)",
           "MDA clearance at 70 kg", 0.01, 1000.0),
         p("km_2d6", 1000.0, "uM", "assumed: no saturation at clinical concentrations in humans (the dose "
           "dependence is carried by the fitted in vivo KI)", "unbound MDMA at half-maximal CYP2D6 rate", 1e-3, 1e4),
-        p("r_s_2d6", 0.589, "1", "calibrated with r_s_other: S-MDMA t1/2 5.1 h after 125 mg racemic (Straumann et al. "
-          "2025 Neuropsychopharmacology 50:362) and R:S AUC 2.4 after 40 mg (Fallon et al. 1999 Clin Chem 45:1058); "
-          "both rows are marked fitted. CYP2D6 prefers S-MDMA",
+        p("r_s_2d6", 0.552, "1", "calibrated with r_s_other, r_s_mda and the racemic parameters (tools/calibrate_pk.py "
+          "human): "
+          "S-MDMA t1/2 5.1 h after 125 mg racemic (Straumann et al. 2025 Neuropsychopharmacology 50:362) and R:S AUC "
+          "2.4 after 40 mg (Fallon et al. 1999 Clin Chem 45:1058); both rows are marked fitted. CYP2D6 prefers "
+          "S-MDMA",
           "CYP2D6 intrinsic clearance of R- relative to S-MDMA", 1e-3, 10.0),
-        p("r_s_other", 0.0722, "1", "calibrated with r_s_2d6 (same two rows): the other hepatic routes (CYP1A2/2B6/"
-          "2C19/3A4, N-demethylation to MDA) taken as S-selective too; with CYP2D6 alone selective the two rows "
-          "cannot both hold (CYP2D6 is largely inactivated at 125 mg; check)",
+        p("r_s_other", 0.0535, "1", "calibrated with r_s_2d6 (same two rows): the other hepatic routes (CYP1A2/2B6/"
+          "2C19/3A4) taken as S-selective too; with CYP2D6 alone selective the two rows cannot both hold (CYP2D6 "
+          "is largely inactivated at 125 mg; check)",
           "intrinsic clearance of R- relative to S-MDMA by the other hepatic routes", 1e-3, 10.0),
+        p("r_s_mda", 0.315, "1", "calibrated with r_s_2d6 and r_s_other: S-MDA:R-MDA 1.4 in 24-h urine after 40 mg "
+          "racemic (Fallon et al. 1999 Clin Chem 45:1058; 1.4 % and 1.0 % of the dose), with R:S MDMA exposure 2.4 "
+          "(r ~ 1 / (1.4 x 2.4)); that row is marked fitted",
+          "N-demethylation (MDA formation) clearance of R- relative to S-MDMA", 1e-3, 10.0),
     )
 
 
@@ -328,8 +345,9 @@ def _rat_parameters() -> tuple[Parameter, ...]:
         "km_2d6": (1000.0, "uM", "assumed: as human (no saturation); with Concheiro 2014 in the fit, the "
                                  "non-linearity is carried by the inactivation (ki_unbound), not by saturation"),
         "cl_mda": (300.0, "L/h", "calibrated: MDA t1/2 > 2 h (Baumann 2009)"),
-        "r_s_2d6": (0.45, "1", "assumed: the human value (no rat enantiomer data used)"),
-        "r_s_other": (0.08, "1", "assumed: the human value (no rat enantiomer data used)"),
+        "r_s_2d6": (0.552, "1", "assumed: the human value (no rat enantiomer data used)"),
+        "r_s_other": (0.0535, "1", "assumed: the human value (no rat enantiomer data used)"),
+        "r_s_mda": (0.315, "1", "assumed: the human value (no rat enantiomer data used)"),
     }
     out = []
     for name in PARAMETER_NAMES:
