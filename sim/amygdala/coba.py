@@ -40,6 +40,29 @@ BLOCK = 64  # cells per block of the vectorised membrane update
 _FOREVER = 2**30  # refractory steps of the padding cells (and the limit of the int32 counter)
 
 
+@njit(inline="always")
+def _advance_block(b0, v, ge, gi, rl, a, g0, i0, v_th, e_e, e_i, de, di):
+    """Advance the BLOCK cells from ``b0`` by one step (branch-free, SIMD): V of free cells, refractory
+    steps left and the conductances' decay; returns how many crossed threshold. Inlined into both
+    kernels, so the arithmetic is the same in the serial and the threaded one."""
+    hits = 0
+    for k in range(BLOCK):
+        i = b0 + k
+        vi = v[i]
+        gei = ge[i]
+        gii = gi[i]
+        r = rl[i]
+        dv = a * (i0 - g0 * vi + gei * (e_e - vi) + gii * (e_i - vi))
+        free = np.float64(r <= 0)
+        vn = vi + free * dv
+        v[i] = vn
+        rl[i] = r - np.int32(1)
+        hits += np.int64(vn > v_th)
+        ge[i] = gei * de
+        gi[i] = gii * di
+    return hits
+
+
 @njit(cache=True)
 def _coba_steps(v, ge, gi, rl, a, g0, i0, v_th, v_reset, ref_steps, indptr, indices, weights, inhibitory,
                 n_steps, dt, tau_e, tau_i, e_e, e_i, counts, spiked):
@@ -60,21 +83,7 @@ def _coba_steps(v, ge, gi, rl, a, g0, i0, v_th, v_reset, ref_steps, indptr, indi
         ns = 0
         for b in range(nb):
             b0 = b * BLOCK
-            hits = 0
-            for k in range(BLOCK):
-                i = b0 + k
-                vi = v[i]
-                gei = ge[i]
-                gii = gi[i]
-                r = rl[i]
-                dv = a * (i0 - g0 * vi + gei * (e_e - vi) + gii * (e_i - vi))
-                free = np.float64(r <= 0)
-                vn = vi + free * dv
-                v[i] = vn
-                rl[i] = r - np.int32(1)
-                hits += np.int64(vn > v_th)
-                ge[i] = gei * de
-                gi[i] = gii * di
+            hits = _advance_block(b0, v, ge, gi, rl, a, g0, i0, v_th, e_e, e_i, de, di)
             if hits:
                 for i in range(b0, b0 + BLOCK):
                     if rl[i] < 0 and v[i] > v_th:
@@ -195,21 +204,7 @@ def _coba_worker(t, n_threads, lo, hi, v, ge, gi, rl, a, g0, i0, v_th, v_reset, 
         par = step & 1
         ns = 0
         for b0 in range(lo, hi, BLOCK):
-            hits = 0
-            for k in range(BLOCK):
-                i = b0 + k
-                vi = v[i]
-                gei = ge[i]
-                gii = gi[i]
-                r = rl[i]
-                dv = a * (i0 - g0 * vi + gei * (e_e - vi) + gii * (e_i - vi))
-                free = np.float64(r <= 0)
-                vn = vi + free * dv
-                v[i] = vn
-                rl[i] = r - np.int32(1)
-                hits += np.int64(vn > v_th)
-                ge[i] = gei * de
-                gi[i] = gii * di
+            hits = _advance_block(b0, v, ge, gi, rl, a, g0, i0, v_th, e_e, e_i, de, di)
             if hits:
                 for i in range(b0, b0 + BLOCK):
                     if rl[i] < 0 and v[i] > v_th:

@@ -153,15 +153,19 @@ def mechanism(species: str, drug_inputs, oxytocin_state: str | None = None,
               *(d.state for d in drug_inputs), *((oxytocin_state,) if oxytocin_state else ()))
     labels = [d.label for d in drug_inputs]
 
+    def ligands(rec, st, par):
+        """(endogenous agonist uM, every ligand's concentration stacked) for receptor ``rec``."""
+        if rec.ligand == "oxytocin":
+            endo = st[oxytocin_state] / um_to_pm(1.0)
+        else:
+            endo = st[inputs[LIGAND_INPUT[rec.ligand]]]
+        return endo, np.stack([endo, *(st[d.state] * par[f"{d.label}_scale"] for d in drug_inputs)])
+
     def occupancy(name):
         rec = catalogue.get(name)
 
         def compute(st, par):
-            if rec.ligand == "oxytocin":
-                endo = st[oxytocin_state] / um_to_pm(1.0)
-            else:
-                endo = st[inputs[LIGAND_INPUT[rec.ligand]]]
-            conc = np.stack([endo, *(st[d.state] * par[f"{d.label}_scale"] for d in drug_inputs)])
+            endo, conc = ligands(rec, st, par)
             k = np.stack(np.broadcast_arrays(par[f"{name}_k_{rec.ligand}"],
                                              *(par[f"{name}_{lab}_k"] for lab in labels), endo))[:-1]
             e = np.stack(np.broadcast_arrays(np.ones_like(endo), *(par[f"{name}_{lab}_efficacy"] for lab in labels),
@@ -173,11 +177,7 @@ def mechanism(species: str, drug_inputs, oxytocin_state: str | None = None,
         rec = catalogue.get(name)
 
         def compute(st, par):
-            if rec.ligand == "oxytocin":
-                endo = st[oxytocin_state] / um_to_pm(1.0)
-            else:
-                endo = st[inputs[LIGAND_INPUT[rec.ligand]]]
-            conc = np.stack([endo, *(st[d.state] * par[f"{d.label}_scale"] for d in drug_inputs)])
+            endo, conc = ligands(rec, st, par)
             tau = par[f"{name}_tau"]
             k = np.stack(np.broadcast_arrays(par[f"{name}_ka_{rec.ligand}"],
                                              *(par[f"{name}_{lab}_ka"] for lab in labels), endo))[:-1]
