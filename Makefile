@@ -15,9 +15,11 @@ $(STAMP): setup.cfg pyproject.toml
 # numba compiles each kernel on first use and caches it on disk: one short run compiles what a `sim run`
 # needs (the solver kernel and the default model) once, with a notice, before the demo or the tests
 warm-cache: $(STAMP)
+	mkdir -p results
 	$(BIN)/sim run experiments/single_dose.toml -o results/.warm-cache.h5 --force
 
 demo: $(STAMP) warm-cache
+	mkdir -p results
 	$(BIN)/sim run experiments/demo.toml -o results/demo.h5 --force
 	$(BIN)/sim plot results/demo.h5 --kind cascade -o results/demo.png --force
 	$(BIN)/sim plot results/demo.h5 --kind amygdala -o results/demo_amygdala.png --force
@@ -51,6 +53,7 @@ gallery: $(STAMP)
 
 # the offline teaching page: sliders over a grid of runs precomputed by the engine (a few minutes on two cores)
 explorer: $(STAMP)
+	mkdir -p results
 	$(BIN)/sim explore -o results/explorer.html --force
 
 # the three small figures embedded in README.md ("For teaching")
