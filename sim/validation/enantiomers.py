@@ -6,8 +6,9 @@ S's (``pk.r_s_2d6``, ``pk.r_s_other``, ``pk.r_s_mda``) are fitted, with the race
 Straumann's S half-life after the racemate, Fallon's R:S AUC ratio and Fallon's S-MDA:R-MDA urinary ratio.
 Everything else is a prediction: R half-lives after the racemate, Fallon's half-lives at 40 mg, the
 half-lives after S- or R-MDMA given alone, and Fallon's urinary R:S MDMA ratio. Fallon's urinary values are
-compared as ratios, which do not depend on whether they are percentages of the racemic or of each
-enantiomer's dose. Fallon's S half-life at 40 mg stays a known miss, just above its band.
+compared as ratios: the abstract gives them as "% of the dose" (R-MDMA 21.4 +/- 11.6, S-MDMA 9.3 +/- 4.9,
+S-MDA 1.4 +/- 0.5, R-MDA 1.0 +/- 0.3), which may mean the racemic dose or each enantiomer's half of it; the
+ratios do not depend on which. Fallon's S half-life at 40 mg stays a known miss, just above its band.
 """
 
 from __future__ import annotations
@@ -80,8 +81,9 @@ ENANTIOMER_TARGETS = (
     Target("enantiomers", "R-MDMA half-life, 250 mg R-MDMA alone", "14", 11.2, 16.8, "h", STRAUMANN, False,
            lambda: alone_half_life("r_mdma", 250.0)),
     Target("enantiomers", "R:S MDMA excreted unchanged in 24-h urine after 40 mg racemic", "21.4 % / 9.3 % = 2.30",
-           1.84, 2.76, "1", FALLON + " band +/-20 % (no SD at hand)", False, lambda: urinary_r_to_s(40.0)),
+           1.84, 2.76, "1", FALLON + " band +/-20 % (SDs of the ratio not published)", False,
+           lambda: urinary_r_to_s(40.0)),
     Target("enantiomers", "S:R MDA in 24-h urine after 40 mg racemic (plasma AUC0-24 ratio)", "1.4 % / 1.0 % = 1.4",
-           1.12, 1.68, "1", FALLON + " band +/-20 % (no SD at hand); MDA renal clearance taken as not "
+           1.12, 1.68, "1", FALLON + " band +/-20 % (SDs of the ratio not published); MDA renal clearance taken as not "
            "stereoselective; fitted: pk.r_s_mda", True, lambda: auc_mda_s_to_r(40.0)),
 )
