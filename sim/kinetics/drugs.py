@@ -256,7 +256,7 @@ register(Drug(
 # whole-brain synaptosomes S-(+)-MDMA released more [3H]5-HT than R-(-)-MDMA at 1 uM, not at 10 uM
 # (Nichols et al. 1982 J Med Chem 25:530); in rat brain slices 5-HT release showed no stereoselectivity,
 # DA release was S-selective (Johnson, Hoffman & Nichols 1986 Eur J Pharmacol 132:269); R-MDMA is a much
-# weaker DA releaser (Curry et al. 2018 Neuropharmacology 128:196). No ratio was carried across.
+# weaker DA releaser (Curry et al. 2018 Neuropharmacology 128:196; check). No ratio was carried across.
 _ENANTIOMER_NOTE = ("potencies: the racemate's (Pifl et al. 2005); no same-assay enantiomer EC50s at hand (S more "
                     "potent at DA release, Johnson et al. 1986 Eur J Pharmacol 132:269; check)")
 for _name, _label in (("s_mdma", "S-(+)-MDMA (esmidomafetamine)"), ("r_mdma", "R-(-)-MDMA (levo-MDMA)")):
