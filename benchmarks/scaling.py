@@ -28,36 +28,12 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.sweep_scaling import DOSING, FACTORS
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-BODY = """
-[experiment]
-name = "scaling-benchmark"
-duration_h = 48.0
-output_interval_min = 10.0
-seed = 11
-
-[[dose]]
-drug = "mdma"
-amount_mg = 120.0
-
-[[dose]]
-drug = "mdma"
-amount_mg = 60.0
-time_h = 2.0
-"""
-
-SWEEP = """
-[sweep]
-method = "lhs"
-samples = {n}
-
-[sweep.factors]
-"pk.ka" = [0.5, 2.0]
-"pk.cl_2d6" = [0.5, 2.0]
-"pk.cl_other" = [0.5, 2.0]
-"pk.body_weight_kg" = [0.7, 1.4]
-"""
+BODY = DOSING.format(name="scaling-benchmark")
+SWEEP = '\n[sweep]\nmethod = "lhs"\nsamples = {n}\n' + FACTORS
 
 COHORT = """
 [cohort]

@@ -19,9 +19,10 @@ import h5py
 import sim
 from sim.sweep import run_sweep
 
-EXPERIMENT = """
+# the workload shared with benchmarks/scaling.py: two doses over 48 h, output every 10 min, four factors
+DOSING = """
 [experiment]
-name = "sweep-benchmark"
+name = "{name}"
 duration_h = 48.0
 output_interval_min = 10.0
 seed = 11
@@ -34,20 +35,16 @@ amount_mg = 120.0
 drug = "mdma"
 amount_mg = 60.0
 time_h = 2.0
-
-[output]
-states = false
-
-[sweep]
-method = "lhs"
-samples = {samples}
-
+"""
+FACTORS = """
 [sweep.factors]
 "pk.ka" = [0.5, 2.0]
 "pk.cl_2d6" = [0.5, 2.0]
 "pk.cl_other" = [0.5, 2.0]
 "pk.body_weight_kg" = [0.7, 1.4]
 """
+EXPERIMENT = (DOSING.format(name="sweep-benchmark") + '\n[output]\nstates = false\n\n[sweep]\nmethod = "lhs"\n'
+              "samples = {samples}\n" + FACTORS)
 
 
 def _timed_sweep(samples: int, workers: int, chunk_runs: int, folder: Path) -> dict:

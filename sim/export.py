@@ -480,21 +480,19 @@ def to_sbml(a: Assembled) -> str:
                   "concentrations in uM unless a unit note says otherwise. Research and teaching simulator, not "
                   "clinical guidance.")
     y0, later = _initial_with_doses(a)
-    for name, s, unit, v in zip(sym.state_names, sym.state_symbols, sym.state_units, y0, strict=True):
+    def add_parameter(ident, name, value, constant, note):
         p = model.createParameter()
-        p.setId(str(s))
+        p.setId(ident)
         p.setName(name)
-        p.setConstant(False)
-        p.setValue(float(v))
-        _notes(p, f"state; unit: {unit}")
+        p.setConstant(constant)
+        p.setValue(float(value))
+        _notes(p, note)
+
+    for name, s, unit, v in zip(sym.state_names, sym.state_symbols, sym.state_units, y0, strict=True):
+        add_parameter(str(s), name, v, False, f"state; unit: {unit}")
     for name, s, v, unit, src in zip(sym.parameter_names, sym.parameter_symbols, sym.parameter_values,
                                      sym.parameter_units, sym.parameter_sources, strict=True):
-        p = model.createParameter()
-        p.setId(str(s))
-        p.setName(name)
-        p.setConstant(True)
-        p.setValue(float(v))
-        _notes(p, f"unit: {unit}; source: {src}")
+        add_parameter(str(s), name, v, True, f"unit: {unit}; source: {src}")
     for out, expr in sym.outputs.items():
         p = model.createParameter()
         p.setId(_ident(out))

@@ -18,6 +18,17 @@ def experiment_text(doses: str = "", *, duration: float = 6.0, species: str = "h
             f"output_interval_min = {interval_min}\n{extra}\n{doses}")
 
 
+# a one-hour run with one MDMA dose, as a file's text (CLI tests: bad input, faults)
+SHORT_RUN = """[experiment]
+name = "{name}"
+duration_h = 1.0
+output_interval_min = 15.0
+[[dose]]
+drug = "mdma"
+amount_mg = {mg}
+"""
+
+
 def experiment(doses: str = "", *, overrides: dict | None = None, source: str = "test.toml", **kw):
     """A validated experiment (keywords as :func:`experiment_text`; ``overrides`` as ``--set``)."""
     from sim.config import parse_experiment

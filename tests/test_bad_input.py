@@ -6,18 +6,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SHORT_RUN
 
 from sim.cli import default_name, main
 
 ROOT = Path(__file__).resolve().parent.parent
-BASE = """[experiment]
-name = "short"
-duration_h = 1.0
-output_interval_min = 15.0
-[[dose]]
-drug = "mdma"
-amount_mg = 125.0
-"""
+BASE = SHORT_RUN.format(name="short", mg=125.0)
 
 
 def run_cli(argv, capsys):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import SHORT_RUN
 
 import sim
 from sim import store
@@ -17,16 +18,7 @@ from sim.sweep import run_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 PHASE3 = ROOT / "experiments" / "phase3_trial.toml"
-RUN = """[experiment]
-name = "faults"
-duration_h = 1.0
-output_interval_min = 15.0
-[[dose]]
-drug = "mdma"
-amount_mg = 100.0
-[cohort]
-size = 2
-"""
+RUN = SHORT_RUN.format(name="faults", mg=100.0) + "[cohort]\nsize = 2\n"
 SWEEP = RUN.replace("[cohort]\nsize = 2\n", "") + """
 [sweep]
 method = "lhs"

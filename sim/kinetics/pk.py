@@ -312,6 +312,20 @@ def _human_parameters() -> tuple[Parameter, ...]:
     )
 
 
+def _preset(base: dict, values: dict, carry=lambda p: p) -> tuple[Parameter, ...]:
+    """A species preset: ``base`` (name -> Parameter) with ``values`` (name -> (value, unit, source))
+    replacing some entries (the allowed range widened to hold the new value); ``carry`` maps the others."""
+    out = []
+    for name in PARAMETER_NAMES:
+        b = base[name]
+        if name in values:
+            v, unit, src = values[name]
+            out.append(Parameter(name, v, unit, src, b.description, min(b.lower, v), max(b.upper, v)))
+        else:
+            out.append(carry(b))
+    return tuple(out)
+
+
 def _rat_parameters() -> tuple[Parameter, ...]:
     """Rat preset: same equations, rat values (per 0.3 kg animal unless stated)."""
     human = {p.name: p for p in _human_parameters()}
@@ -349,15 +363,7 @@ def _rat_parameters() -> tuple[Parameter, ...]:
         "r_s_other": (0.0535, "1", "assumed: the human value (no rat enantiomer data used)"),
         "r_s_mda": (0.315, "1", "assumed: the human value (no rat enantiomer data used)"),
     }
-    out = []
-    for name in PARAMETER_NAMES:
-        base = human[name]
-        if name in values:
-            v, unit, src = values[name]
-            out.append(Parameter(name, v, unit, src, base.description, base.lower, base.upper))
-        else:
-            out.append(base)
-    return tuple(out)
+    return _preset(human, values)
 
 
 def _mouse_parameters() -> tuple[Parameter, ...]:
@@ -377,18 +383,12 @@ def _mouse_parameters() -> tuple[Parameter, ...]:
         "v_brain": (0.00045, "L", "assumed: adult mouse brain ~0.4-0.5 g"),
         "ka_depot": (3.0, "1/h", "assumed: as the rat's i.p. absorption (half-life ~14 min)"),
     }
-    out = []
-    for name in PARAMETER_NAMES:
-        base = rat[name]
-        if name in values:
-            v, unit, src = values[name]
-            out.append(Parameter(name, v, unit, src, base.description, min(base.lower, v), base.upper))
-        elif base.status in ("calibrated", "measured", "unverified"):
-            out.append(Parameter(name, base.value, base.unit, scaled + f" (rat: {base.source})", base.description,
-                                 base.lower, base.upper, status="derived"))
-        else:
-            out.append(base)
-    return tuple(out)
+    def carried(base):  # a rat value measured or fitted in rats: derived for the mouse
+        if base.status not in ("calibrated", "measured", "unverified"):
+            return base
+        return Parameter(base.name, base.value, base.unit, scaled + f" (rat: {base.source})", base.description,
+                         base.lower, base.upper, status="derived")
+    return _preset(rat, values, carried)
 
 
 def _check_layout(params: tuple[Parameter, ...]) -> tuple[Parameter, ...]:
