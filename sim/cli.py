@@ -143,7 +143,8 @@ def _compile_notice(args) -> None:
         _note(args, f"compiling kernels, once, ~{COMPILE_S} s (later runs load them from the cache)")
 
 
-COMPILE_S = 15  # a first `sim run` compiles only the kernels it uses: 13 s of CPU measured with empty caches (issue 21)
+# seconds a first `sim run` spends compiling the kernels it uses (order of magnitude, for the notice)
+COMPILE_S = 15
 
 
 def _failed_runs(result) -> int:
