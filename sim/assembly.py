@@ -14,6 +14,7 @@ serotonin,          human, rat, mouse        monoamine terminals; see every drug
 dopamine,
 norepinephrine
 receptors           human, rat, mouse        occupancy and operational response of every receptor
+trkb                human, rat, mouse        direct drug binding to TrkB (only when a dosed drug binds it)
 oxytocin            human, rat, mouse        5-HT1A-driven release, plasma and central oxytocin
 physiology          human                    heart rate, blood pressure, body temperature
 rodent_temperature  rat, mouse               core temperature with the ambient temperature
@@ -48,6 +49,7 @@ from sim.kinetics import drugs as library
 from sim.kinetics.terminal import DrugInput
 from sim.model import Mechanism, Model
 from sim.receptors import mechanism as receptors
+from sim.receptors import trkb
 
 ALL_SPECIES = ("human", "rat", "mouse")
 
@@ -116,6 +118,11 @@ def _norepinephrine(a: Assembly):
 def _receptors(a: Assembly):
     baseline = a.mechanism("oxytocin").parameter("central_baseline").value
     return receptors.mechanism(a.species, a.inputs, "oxytocin.central", baseline)
+
+
+@register("trkb")
+def _trkb(a: Assembly):
+    return trkb.mechanism(a.species, a.inputs)
 
 
 @register("oxytocin")

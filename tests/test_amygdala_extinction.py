@@ -12,12 +12,10 @@ from sim import validate
 from sim.validation import extinction as ext
 
 KNOWN_MISSES = {
-    # chronic fluoxetine (with the autoreceptor desensitisation of the pharmacology) raises 5-HT2A
-    # occupancy by only ~0.01-0.03 in the mouse, too little plasticity state for extinction to erase fear;
-    # the missing route is probably antidepressants' direct TrkB activation (Casarotto et al. 2021 Cell
-    # 184:1299), not modelled
+    # with fluoxetine's direct TrkB binding the plasticity state lets extinction erase the cue pathways
+    # active in context B (no spontaneous recovery), but the CS x context-A pathway that carries renewal
+    # is not active during extinction in B and keeps its strength
     "Karpova 2011: chronic fluoxetine + extinction, renewal in A / conditioned",
-    "Karpova 2011: chronic fluoxetine + extinction, recovery in B / conditioned",
     # the model's 5-HT1A damping already lowers the cue response at 0.75 mg/kg (dose-response shallower
     # than Bedi's threshold)
     "Bedi 2009: acute cue response at 0.75 mg/kg, MDMA / no drug",

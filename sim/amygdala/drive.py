@@ -47,7 +47,10 @@ SIGNALS = ("occupancy_5ht1a", "occupancy_5ht2a", "occupancy_alpha2", "occupancy_
 # plasma cortisol (where the pharmacology has it) acts on consolidation only (sim.amygdala.plasticity), as a
 # fold change over the run's pre-dose value (not clipped to [-1, 1])
 FOLD_SIGNALS = ("plasma_cortisol",)
-ALL_SIGNALS = SIGNALS + FOLD_SIGNALS
+# direct drug binding to TrkB (an output only where a dosed drug binds it, sim/receptors/trkb.py) acts on the
+# plasticity state only
+TRKB_SIGNALS = ("occupancy_trkb",)
+ALL_SIGNALS = SIGNALS + TRKB_SIGNALS + FOLD_SIGNALS
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ MAPPINGS = (
             "(McGaugh 2004 Annu Rev Neurosci 27:1)"),
 )
 # 5-HT2A's route to learning is the plasticity state (BDNF/TrkB) of sim.amygdala.plasticity, not a mapping.
-PLASTICITY_SIGNALS = ("occupancy_5ht2a", "plasma_cortisol")
+PLASTICITY_SIGNALS = ("occupancy_5ht2a", "occupancy_trkb", "plasma_cortisol")
 
 
 @dataclass(frozen=True)

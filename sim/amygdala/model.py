@@ -342,12 +342,13 @@ class _PlasticityState:
                 continue
             col = max(j0 + j, 0)
             s2a = self._signal("occupancy_5ht2a", col)
+            trkb = self._signal("occupancy_trkb", col)
             cort = rule.k_cortisol * np.maximum(self._signal("plasma_cortisol", col), 0.0)
-            active = np.abs(self.bdnf).max() > 1e-4 or np.any(s2a) or np.any(cort)
+            active = np.abs(self.bdnf).max() > 1e-4 or np.any(s2a) or np.any(trkb) or np.any(cort)
             n = int(np.ceil((b - a) / self.STEP_H)) if active else 1
             h = (b - a) / n
             for _ in range(n):
-                new = plasticity.bdnf_step(self.bdnf, s2a, h, rule)
+                new = plasticity.bdnf_step(self.bdnf, s2a, h, rule, trkb)
                 stable, labile = plasticity.elapse(stable, labile, h, rule, 0.5 * (self.bdnf + new) + cort)
                 self.bdnf = new
         self.t = max(self.t, t_h)

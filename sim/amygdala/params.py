@@ -181,6 +181,11 @@ PLASTICITY = {
                         "5-HT2A activation (a 0.1 rise doubles it at steady state); direction from Young et al. "
                         "2015 Transl Psychiatry 5:e634 (MDMA-enhanced extinction needs amygdala BDNF) and Vaidya "
                         "et al. 1997 (5-HT2A induces cortical BDNF)", lower=0.0),
+    "k_trkb": Parameter("k_trkb", 1.0, "1", "assumed: BDNF/TrkB signalling above baseline at full occupancy of "
+                        "TrkB by an allosteric potentiator (a doubling, the order of the in vivo TrkB phosphorylation "
+                        "rises after antidepressants: +32 % with imipramine even without BDNF, Rantamaki et al. 2011 "
+                        "PLoS One 6:e20567; potentiation of BDNF-induced TrkB signalling, Casarotto et al. 2021 Cell "
+                        "184:1299)", lower=0.0),
     "k_cortisol": Parameter("k_cortisol", 0.5, "1", "assumed: plasticity state added per fold rise of plasma "
                             "cortisol over its pre-dose value; direction from de Quervain et al. 2011 PNAS "
                             "108:6621 (cortisol before exposure enhances extinction retention)", lower=0.0),

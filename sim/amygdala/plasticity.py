@@ -28,7 +28,9 @@ during exposure; Milad & Quirk 2002 Nature 420:70). ``M`` is the neuromodulatory
 
 Plasticity state B (BDNF/TrkB signalling above baseline, dimensionless) and consolidation::
 
-    dB/dt = (k_bdnf * s(t) - B) / tau_bdnf,   s = change of 5-HT2A activation from the pre-dose value
+    dB/dt = (k_bdnf * s(t) + k_trkb * theta(t) - B) / tau_bdnf
+        s = change of 5-HT2A activation from the pre-dose value
+        theta = share of TrkB bound by drugs that bind it directly (occupancy_trkb, sim/receptors/trkb.py)
     P = B + k_cortisol * c(t),                 c = fold rise of plasma cortisol over its pre-dose value
                                                (rises only: the circadian fall after a morning dose is no drug effect)
     between trials: f = 1 - exp(-dt / tau_consolidation);  S += kappa * f * L;  L *= (1 - f)
@@ -39,8 +41,11 @@ so serotonergic 5-HT2A drive and glucocorticoids strengthen the consolidation of
 et al. 2015: MDMA-enhanced extinction needs amygdala BDNF; de Quervain et al. 2011 PNAS 108:6621),
 and a sustained high state lets extinction depotentiate the fear memory itself (eps; Karpova et al.
 2011 Science 334:1731: chronic fluoxetine plus extinction erases fear, no spontaneous recovery or
-renewal). Consolidating extinction needs TrkB signalling at all (a dominant-negative TrkB in the
-amygdala blocks it, Chhatwal et al. 2006 Nat Neurosci 9:870): a TrkB block holds B at 0 and
+renewal). Antidepressants also raise B without serotonin: they bind TrkB directly and potentiate BDNF
+signalling (Casarotto et al. 2021 Cell 184:1299), which the pipeline delivers as theta (which drug binds,
+its K_d and brain accumulation are drug-library data); ``k_trkb = 0`` removes that route (its ablation).
+Consolidating extinction needs TrkB signalling at all (a dominant-negative TrkB in the amygdala blocks it,
+Chhatwal et al. 2006 Nat Neurosci 9:870): a TrkB block holds B at 0 and
 kappa_ext at 0, while ``k_bdnf = 0`` removes only the 5-HT2A route into B (the ablation of the
 trial). Fear memory is kept (no forgetting); extinction memory fades,
 so fear returns with time (Quirk 2002) and in another context (renewal).
@@ -71,6 +76,7 @@ class Rule:
     eta_context: float
     tau_bdnf: float
     k_bdnf: float
+    k_trkb: float
     k_cortisol: float
     il_learning: bool = True     # False: the IL->ITC pathway does not learn (ablation)
     trkb_block: bool = False     # True: TrkB/BDNF block: B held at 0, extinction does not consolidate
@@ -153,11 +159,12 @@ def elapse(stable, labile, dt_h, rule: Rule, state=0.0):
     return stable, labile
 
 
-def bdnf_step(bdnf, drive_5ht2a, dt_h, rule: Rule):
-    """B after ``dt_h`` hours with the 5-HT2A change ``drive_5ht2a`` (E,) held constant (exact)."""
+def bdnf_step(bdnf, drive_5ht2a, dt_h, rule: Rule, trkb=0.0):
+    """B after ``dt_h`` hours with the 5-HT2A change ``drive_5ht2a`` and the TrkB occupancy ``trkb`` (E,) or
+    scalars held constant (exact)."""
     if rule.trkb_block:
         return np.zeros_like(np.asarray(bdnf, float))
-    target = rule.k_bdnf * np.asarray(drive_5ht2a, float)
+    target = rule.k_bdnf * np.asarray(drive_5ht2a, float) + rule.k_trkb * np.asarray(trkb, float)
     return target + (bdnf - target) * np.exp(-dt_h / rule.tau_bdnf)
 
 

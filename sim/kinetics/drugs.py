@@ -102,6 +102,35 @@ class Affinity:
 
 
 @dataclass(frozen=True)
+class TrkBBinding:
+    """Direct binding to TrkB, the BDNF receptor: an allosteric potentiator of BDNF signalling that binds the
+    transmembrane domain of TrkB dimers (Casarotto et al. 2021 Cell 184:1299).
+
+    ``kd_um`` is the binding constant (uM) against the drug's *total* brain-tissue concentration (the site lies
+    in the membrane, where these lipophilic amines accumulate), which the pipeline takes as
+    ``brain_plasma_ratio`` (total brain tissue : total plasma at steady state) times the total plasma level
+    (:mod:`sim.receptors.trkb`). A drug without an entry has no TrkB binding (none reported)."""
+
+    kd_um: float
+    brain_plasma_ratio: float
+    source: str                 # of kd_um
+    ratio_source: str           # of brain_plasma_ratio
+    status: str = "unverified"  # of kd_um (sim.params.STATUSES)
+
+    def __post_init__(self):
+        from sim.params import STATUSES
+
+        if not (self.kd_um > 0 and math.isfinite(self.kd_um)):
+            raise ValueError("a TrkB K_d must be positive and finite")
+        if not (self.brain_plasma_ratio > 0 and math.isfinite(self.brain_plasma_ratio)):
+            raise ValueError("a brain:plasma ratio must be positive and finite")
+        if not (self.source and self.ratio_source):
+            raise ValueError("TrkB binding needs a source for K_d and for the brain:plasma ratio")
+        if self.status not in STATUSES:
+            raise ValueError(f"TrkB binding status {self.status!r} not one of {', '.join(STATUSES)}")
+
+
+@dataclass(frozen=True)
 class DrugPK:
     """Generic PK of a dosed drug (one compartment, first-order absorption; 70-kg values).
 
@@ -165,6 +194,7 @@ class Drug:
     molar_mass: float | None = None        # g/mol of the base; registered into sim/units.py if given
     hcl_molar_mass: float | None = None    # g/mol of the hydrochloride (salt = "hcl" doses)
     pk_mechanism: str = "generic"          # "generic": comedication.py from ``pk``; else the named PK mechanism
+    trkb: TrkBBinding | None = None        # direct TrkB binding (None: none reported; sim/receptors/trkb.py)
 
     def potency(self, target: str, species: str) -> Potency | None:
         override = self.species_transporters.get(species, {})
@@ -306,6 +336,14 @@ register(Drug(
 ))
 
 _PROZAC = "Prozac (fluoxetine) US prescribing information, Clinical Pharmacology"
+CASAROTTO_2021 = "Casarotto et al. 2021 Cell 184:1299"
+# Direct TrkB binding is reported for fluoxetine, imipramine and ketamine (Casarotto 2021) and for LSD and psilocin
+# (Moliner 2023); none is reported for MDMA, MDA, norfluoxetine or the other library drugs, so they have none here.
+KARSON_1993 = ("Karson et al. 1993 J Neuropsychiatry Clin Neurosci 5:322 (19F MRS in 22 patients: brain fluoxetine + "
+               "norfluoxetine up to 10.7 ug/mL, apparent brain:plasma 20:1, 'roughly parallel to brain antidepressant "
+               "concentration ratios in animal studies'; Renshaw et al. 1992 Am J Psychiatry 149:1592 found 2.6 (SD "
+               "1.0) in 8 patients, MRS seeing only mobile drug). Rodents: the same ratio, assumed from Karson's "
+               "remark")
 register(Drug(
     "norfluoxetine", "norfluoxetine: fluoxetine's active N-demethylated metabolite, an SSRI of similar potency",
     transporters={"sert": Potency(0.0013, _B, "Wong et al. 1993 Neuropsychopharmacology 8:337 (S-norfluoxetine Ki "
@@ -343,6 +381,10 @@ register(Drug(
                       metabolite="norfluoxetine", f_metabolite=0.5,
                       metabolite_source="assumed: half of the rat clearance forms norfluoxetine (Caccia et al. "
                                         "1990; check)")},
+    trkb=TrkBBinding(2.0, 20.0, CASAROTTO_2021 + ": fluoxetine binds the transmembrane domain of TRKB dimers with "
+                     "low-micromolar affinity (Fig. 2; Moliner et al. 2023 Nat Neurosci 26:1032: LSD and psilocin bind "
+                     "~1,000-fold more tightly, nanomolar); K_d taken 2 uM, the figure's exact value not checked here",
+                     KARSON_1993),
 ))
 
 register(Drug(

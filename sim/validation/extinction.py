@@ -9,11 +9,12 @@ direction and a minimum size (stated per row; the studies report freezing or ski
 figures, not a number the model's fear response maps onto).
 
 Species: rodent rows use the ``mouse`` preset (the ``rat`` preset where a pharmacology lacks it; the
-row's label says which); mg/kg doses are scaled by the preset's body weight. Known misses: Karpova
-2011's erasure (chronic fluoxetine raises 5-HT2A occupancy by only ~0.01-0.03 in the model, even with
-the autoreceptor desensitisation, so the plasticity state stays low) and Bedi 2009's threshold (the
-5-HT1A damping already lowers the cue response at 0.75 mg/kg). Waiting on the pharmacology: an
-oxytocin dose route (Acheson 2013, not in the suite until a dosable oxytocin exists).
+row's label says which); mg/kg doses are scaled by the preset's body weight. Chronic fluoxetine reaches the
+plasticity state by two routes, both from the pharmacology: its small 5-HT2A change and its direct binding
+to TrkB (drug-library data, :mod:`sim.receptors.trkb`); :func:`karpova` can switch the second off (the
+ablation). Known misses: Karpova 2011's renewal (the erasure the plasticity state allows depotentiates the
+cue pathways active during extinction in B, not the CS x context-A pathway that carries renewal) and Bedi
+2009's threshold (the 5-HT1A damping already lowers the cue response at 0.75 mg/kg).
 """
 
 from __future__ import annotations
@@ -83,31 +84,36 @@ def young_recall(drug: bool, trkb_block: bool = False) -> float:
 
 # ---- Karpova et al. 2011: chronic fluoxetine and extinction (mice) ----------------------------------------
 
-KARPOVA_MG_PER_KG_DAY = 10.0      # fluoxetine, oral, daily (drinking water ~0.08 mg/mL gives ~10-20 mg/kg/day)
-KARPOVA_DAYS = 30
-KARPOVA_EXTINCTION_DAYS = (21.0, 22.0)
-KARPOVA_TEST_DAY = 29.0
+KARPOVA_MG_PER_KG_DAY = 10.0      # fluoxetine in the drinking water (~0.08 mg/mL gives ~10-20 mg/kg/day)
+KARPOVA_PORTIONS = 8              # drinking water: the daily intake spread over the day (every 3 h)
+KARPOVA_EXTINCTION_DAYS = (14.0, 15.0)   # Fig. 2 protocol I: two weeks of fluoxetine after conditioning
+KARPOVA_TEST_DAY = 22.0                  # a week after extinction: spontaneous recovery, then renewal
+KARPOVA_DAYS = 23                        # fluoxetine continues to the tests
 
 
 @cache
-def karpova(fluoxetine: bool, extinction_on: bool) -> dict[str, float]:
-    """Conditioning in A on day 0, daily fluoxetine (or water) from day 0, extinction (2 x 10 CS in B) on
-    days 21-22, tests a week later: spontaneous recovery in B, renewal in A. Fear responses relative to
-    the conditioned one."""
-    from sim.amygdala import conditioning, extinction, probe
+def karpova(fluoxetine: bool, extinction_on: bool, trkb_route: bool = True) -> dict[str, float]:
+    """Conditioning in A on day 0, fluoxetine in the drinking water (or water) from day 0, extinction (2 x 10 CS
+    in B) on days 14-15, tests a week later: spontaneous recovery in B, renewal in A (Karpova 2011 Fig. 2,
+    protocol I). Fear responses relative to the conditioned one. ``trkb_route=False`` is the ablation of the
+    drug's direct TrkB binding (``k_trkb = 0``; its 5-HT2A route stays)."""
+    from sim.amygdala import conditioning, extinction, probe, run_trials
+    from sim.amygdala.plasticity import Rule
 
     drive = None
     if fluoxetine:
-        doses = tuple(("fluoxetine", KARPOVA_MG_PER_KG_DAY, 24.0 * d, "oral", True, "hcl")
-                      for d in range(KARPOVA_DAYS))
+        step = 24.0 / KARPOVA_PORTIONS
+        doses = tuple(("fluoxetine", KARPOVA_MG_PER_KG_DAY / KARPOVA_PORTIONS, step * k, "oral", True, "hcl")
+                      for k in range(KARPOVA_DAYS * KARPOVA_PORTIONS))
         drive = _drive(doses, 24.0 * KARPOVA_DAYS, rodent_species(), 60.0)
-    trials = conditioning(5) + probe(20.0 * 24.0, "A")
+    trials = conditioning(5) + probe(KARPOVA_EXTINCTION_DAYS[0] * 24.0 - 1.0, "A")
     if extinction_on:
         for d in KARPOVA_EXTINCTION_DAYS:
             trials += extinction(10, 24.0 * d, "B")
     t = 24.0 * KARPOVA_TEST_DAY
     trials += probe(t, "B") + probe(t + 2.0, "A")
-    fr = _run(trials, drive).fear_response[0]
+    rule = Rule.default() if trkb_route else Rule.default(k_trkb=0.0)
+    fr = run_trials(_model(), trials, drive=drive, rule=rule).fear_response[0]
     cond = fr[5]
     return {"recovery_b": fr[-2] / cond, "renewal_a": fr[-1] / cond}
 
