@@ -97,9 +97,7 @@ def _roadrunner_vs_sim(name, run):
     observables = {o for o in res.outputs if o not in a.sym.state_names}  # save_states adds the states
     assert observables <= set(a.sym.outputs), "every output of sim run is exported"
     outputs = sorted(observables)
-    # every k-th time of the run's grid (about 100 points): libRoadRunner root-finds on every piecewise
-    # condition, and its CVODE stalls on the PK guard `central > 1e-12` just after a dose when asked for
-    # output every minute (CV_TOO_MUCH_WORK at t ~ 1e-9 h); the comparison points are the run's own times
+    # every k-th time of the run's grid (about 100 points), so the comparison points are the run's own times
     k = max(1, (len(res.time) - 1) // 100)
     while (len(res.time) - 1) % k:
         k -= 1
@@ -109,13 +107,7 @@ def _roadrunner_vs_sim(name, run):
     return {o: (data[:, j + 1], res[o][run][keep]) for j, o in enumerate(outputs)}, a
 
 
-# The enantiomer-resolved human PK (S/R shares of the pools, guarded where a pool is empty) stalls
-# libRoadRunner's CVODE just after an oral dose (error-test failures at t ~ 1e-6 h); the symbolic RHS and
-# Jacobian still equal the compiled ones (tests above). Known gap, not a pass: to be fixed in the export.
-_STALLS = pytest.mark.xfail(reason="libRoadRunner's CVODE stalls on the enantiomer-share guards of the human "
-                                   "PK just after an oral dose", strict=False)
-EXPERIMENTS = [pytest.param("single_dose", marks=_STALLS), "ssri_pretreatment",
-               pytest.param("poor_metabolizer", marks=_STALLS), "rat_microdialysis"]
+EXPERIMENTS = ["single_dose", "ssri_pretreatment", "poor_metabolizer", "rat_microdialysis"]
 
 
 @pytest.mark.parametrize("name", EXPERIMENTS)
@@ -134,7 +126,6 @@ def test_sbml_in_libroadrunner_matches_sim_run(name):
             assert err < 1e-4, f"{name} run {run} {out}: {err:.2e} of its peak"
 
 
-@_STALLS
 def test_antimony_describes_the_same_model():
     antimony = pytest.importorskip("antimony")
     roadrunner = pytest.importorskip("roadrunner")

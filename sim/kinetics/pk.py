@@ -132,7 +132,9 @@ def pk_rhs(t, y, p, dydt, s, q, x):
     # enantiomers: D = R - S in each MDMA compartment (racemic doses add none; see module docstring).
     # Each enantiomer has its own intrinsic clearance (S: CL x 2/(1+r), R: r x that), so a hepatic route
     # clears the mixture at CL x g with g = 2 (1 - f_R + r f_R) / (1 + r): g = 1 for the racemate.
-    d_share = y[s + D_CENTRAL] / central if central > 1e-12 else 0.0
+    # (|D| <= central; the floor only matters for an empty pool, where every flux the share scales is ~0,
+    # and keeps the expression free of a branch that an exported model's integrator would root-find on)
+    d_share = y[s + D_CENTRAL] / max(central, 1e-12)
     f_r = 0.5 * (1.0 + min(max(d_share, -1.0), 1.0))
     g_2d6 = 2.0 * (1.0 - f_r + p[q + RS2D6] * f_r) / (1.0 + p[q + RS2D6])
     g_other = 2.0 * (1.0 - f_r + p[q + RSOTHER] * f_r) / (1.0 + p[q + RSOTHER])
@@ -187,7 +189,7 @@ def pk_rhs(t, y, p, dydt, s, q, x):
     dydt[s + D_BRAIN] += d_br
     dydt[s + D_URINE] += renal * d_share
     # MDA keeps the configuration of the MDMA it came from; its elimination is not stereoselective (assumed)
-    dydt[s + D_MDA] += to_mda * (2.0 * share_r_m - 1.0) - mda_out * (y[s + D_MDA] / mda if mda > 1e-12 else 0.0)
+    dydt[s + D_MDA] += to_mda * (2.0 * share_r_m - 1.0) - mda_out * y[s + D_MDA] / max(mda, 1e-12)
 
 
 def _volume(par, name):
