@@ -10,6 +10,7 @@ mechanism           species                  what it is
 ==================  =======================  ===========================================================
 pk                  human, rat, mouse        MDMA's nonlinear PK with MDA (sim/kinetics/pk.py)
 (one per drug)      where the drug has PK    generic PK of every other dosed drug and its metabolites
+intranasal          human                    an intranasal oxytocin dose into the oxytocin pools (when dosed)
 serotonin,          human, rat, mouse        monoamine terminals; see every drug present
 dopamine,
 norepinephrine
@@ -37,6 +38,7 @@ from sim.kinetics import (
     comedication,
     dopamine,
     endocrine,
+    intranasal,
     norepinephrine,
     oxytocin,
     physiology,
@@ -62,6 +64,7 @@ class Assembly:
     species: str
     drugs: tuple[str, ...]
     inputs: list[DrugInput]
+    pk_mechanisms: tuple[str, ...] = ()   # dedicated PK mechanisms the dosed drugs name (besides "pk")
     _built: dict[str, Mechanism | tuple[Mechanism, ...]] = field(default_factory=dict)
 
     def mechanism(self, name: str) -> Mechanism:
@@ -97,6 +100,11 @@ def _pk(a: Assembly):
 @register("drugs")
 def _drugs(a: Assembly):
     return tuple(comedication.mechanism(d, a.species) for d in a.drugs)
+
+
+@register("intranasal")
+def _intranasal(a: Assembly):
+    return intranasal.mechanism(a.species) if "intranasal" in a.pk_mechanisms else ()
 
 
 @register("serotonin")
@@ -166,12 +174,14 @@ def build_model(species: str, drugs=None) -> Model:
             _MODELS[key] = Model([pk.SPECIES[species]])
         return _MODELS[key]
     extra = library.generic_pk(drugs, species)
-    key = (species, extra)
+    dedicated = tuple(sorted({library.LIBRARY[d].pk_mechanism for d in drugs if d in library.LIBRARY} -
+                             {"generic", "pk"}))
+    key = (species, extra, dedicated)
     if key not in _MODELS:
         inputs = pk.brain_inputs(pk.SPECIES[species])
         inputs += [DrugInput("mda_dosed" if d == "mda" else d, d, f"{d}.brain", 1.0,
                              "unit: the drug's brain state is unbound uM") for d in extra]
-        a = Assembly(species, extra, inputs)
+        a = Assembly(species, extra, inputs, dedicated)
         mechanisms = []
         for entry in REGISTRY.values():
             if species in entry.species:

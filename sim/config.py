@@ -15,7 +15,7 @@ from typing import Any
 from sim.errors import ConfigError, closest, nearest
 
 SPECIES = ("human", "rat", "mouse")
-ROUTES = ("oral", "iv", "ip", "sc")
+ROUTES = ("oral", "iv", "ip", "sc", "intranasal")
 SALTS = ("hcl", "base")
 PHENOTYPES = ("poor", "intermediate", "extensive", "ultrarapid")
 AMYGDALA_MODELS = ("none", "rate", "spiking")

@@ -16,6 +16,11 @@ KNOWN_MISSES = {
     # active in context B (no spontaneous recovery), but the CS x context-A pathway that carries renewal
     # is not active during extinction in B and keeps its strength
     "Karpova 2011: chronic fluoxetine + extinction, renewal in A / conditioned",
+    # 24 IU intranasally puts ~0.005 % of the dose into the CSF: central oxytocin rises by a few pg/mL and
+    # OXTR occupancy by ~0.003, too little to change extinction; the model has no route by which oxytocin
+    # raises early-extinction startle
+    "Acheson 2013: oxytocin 24 IU intranasal, extinction recall 24 h later",
+    "Acheson 2013: the same, first block of extinction",
     # the model's 5-HT1A damping already lowers the cue response at 0.75 mg/kg (dose-response shallower
     # than Bedi's threshold)
     "Bedi 2009: acute cue response at 0.75 mg/kg, MDMA / no drug",

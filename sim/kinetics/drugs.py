@@ -509,6 +509,12 @@ register(Drug(
     molar_mass=226.27,
 ))
 
+register(Drug(
+    "oxytocin", "the neuropeptide oxytocin, dosed intranasally: it joins the endogenous plasma and central pools "
+    "and acts on OXTR as released oxytocin does (PK: sim/kinetics/intranasal.py, human; 1 IU ~ 1.68 ug)",
+    pk_mechanism="intranasal", molar_mass=1007.2,   # PubChem CID 439302
+))
+
 register(Drug("placebo", "inert: no PK, no targets"))
 
 

@@ -28,6 +28,7 @@ YOUNG = "Young et al. 2015 Transl Psychiatry 5:e634"
 KARPOVA = "Karpova et al. 2011 Science 334:1731"
 VIZELI = "Vizeli et al. 2022 Front Pharmacol 13:906639"
 BEDI = "Bedi et al. 2009 Psychopharmacology 207:73"
+ACHESON = "Acheson et al. 2013 Psychopharmacology 229:199"
 
 
 def rodent_species() -> str:
@@ -138,6 +139,32 @@ def vizeli(drug: bool) -> dict[str, float]:
     return {"during": float(fr[5:5 + VIZELI_CS].mean()), "recall": float(fr[-1])}
 
 
+# ---- Acheson et al. 2013: intranasal oxytocin 24 IU 45 min before extinction (healthy humans) ---------------
+
+ACHESON_IU = 24.0
+ACHESON_EXTINCTION_H = 0.75   # spray after acquisition, extinction 45 min later
+ACHESON_CS = 16               # CS+ presentations in extinction (assumed, as for Vizeli; the paper's count unchecked)
+ACHESON_EARLY = 4             # "earliest stage of extinction": the first block (assumed 4 CS)
+
+
+@cache
+def acheson(drug: bool) -> dict[str, float]:
+    """Conditioning, then oxytocin 24 IU intranasally (or placebo) at t = 0 after acquisition, extinction (B) 45 min
+    later, recall 24 h after extinction (B, drug-free). Mean fear response in the first block of extinction and at
+    recall."""
+    from sim.amygdala import conditioning, extinction, probe
+    from sim.kinetics.intranasal import UG_PER_IU
+
+    # placebo: the same pipeline without a dose, so both arms carry the drug-free course (circadian cortisol)
+    dose = (("oxytocin", ACHESON_IU * UG_PER_IU * 1e-3, 0.0, "intranasal", False, "base"),) if drug else ()
+    drive = _drive(dose, 30.0, "human")
+    t0 = ACHESON_EXTINCTION_H
+    trials = (conditioning(5, t0_h=-0.5) + extinction(ACHESON_CS, t0, "B", iti_s=20.0)
+              + probe(t0 + 24.0, "B"))
+    fr = _run(trials, drive).fear_response[0]
+    return {"early": float(fr[5:5 + ACHESON_EARLY].mean()), "recall": float(fr[-1])}
+
+
 # ---- Bedi et al. 2009: acute amygdala response to threat (humans) ------------------------------------------
 
 BEDI_TEST_H = 1.5   # scan near the subjective peak (assumed ~1.5 h after the dose)
@@ -178,6 +205,12 @@ EXTINCTION_TARGETS = (
            "lower", 0.0, 0.95, "1", VIZELI, False, lambda: vizeli(True)["during"] / vizeli(False)["during"]),
     Target("extinction", "Vizeli 2022: recall 23 h later (drug-free), MDMA / placebo", "lower", 0.0, 0.95, "1",
            VIZELI, False, lambda: vizeli(True)["recall"] / vizeli(False)["recall"]),
+    Target("extinction", "Acheson 2013: oxytocin 24 IU intranasal, extinction recall 24 h later, oxytocin / placebo",
+           "lower (better recall)", 0.0, 0.95, "1", ACHESON, False,
+           lambda: acheson(True)["recall"] / acheson(False)["recall"]),
+    Target("extinction", "Acheson 2013: the same, first block of extinction, oxytocin / placebo",
+           "not lower (startle higher early)", 1.0, math.inf, "1", ACHESON, False,
+           lambda: acheson(True)["early"] / acheson(False)["early"]),
     Target("extinction", "Bedi 2009: acute cue response at 1.5 mg/kg, MDMA / no drug", "lowered", 0.0, 0.9, "1",
            BEDI, False, lambda: bedi_ratio(1.5)),
     Target("extinction", "Bedi 2009: acute cue response at 0.75 mg/kg, MDMA / no drug", "not lowered", 0.9,
