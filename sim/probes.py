@@ -58,16 +58,16 @@ def amygdala_model(exp: Experiment):
 
 def probe_trials(exp: Experiment, time_h: np.ndarray, outputs: dict, status: np.ndarray, recorder=None):
     """Trauma-cue probe trials at ``[amygdala] probes_h`` for every run, driven by that run's receptor
-    occupancies relative to its pre-dose value at t = 0 (:func:`sim.amygdala.drives_from_outputs`
-    with ``relative=True``). All runs go through the model together (the rate model batches them).
-    Runs whose solve failed get NaN. Returns (trials, units, long names), each array (run, trial).
-    ``recorder`` (spiking model): a :class:`sim.amygdala.model.SpikeRecorder` that keeps some spikes."""
+    responses relative to its pre-dose value at t = 0 (:func:`sim.amygdala.drives_from_outputs`). All
+    runs go through the model together (the rate model batches them). Runs whose solve failed get NaN.
+    Returns (trials, units, long names), each array (run, trial). ``recorder`` (spiking model): a
+    :class:`sim.amygdala.model.SpikeRecorder` that keeps some spikes."""
     from sim.amygdala import Trial, conditioned_weights, drives_from_outputs, run_trials
 
     cfg = exp.amygdala
     n_runs = len(status)
-    drives = drives_from_outputs(time_h, outputs, relative=True)
-    if len(drives) != n_runs:  # no occupancy outputs (rat has them too; kept for safety): drug-free
+    drives = drives_from_outputs(time_h, outputs)
+    if len(drives) != n_runs:  # no response outputs (every species has them; kept for safety): drug-free
         drives = [None] * n_runs
     ok = np.asarray(status) == 0
     drives = [d if ok[r] else None for r, d in enumerate(drives)]

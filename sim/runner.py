@@ -88,7 +88,7 @@ def run(exp: Experiment) -> Result:
         a = exp.amygdala
         attrs["amygdala"] = json.dumps({"model": a.model, "context": a.context, "conditioned": a.conditioned,
                                         "learn": a.learn, **({"scale": a.scale} if a.model == "spiking" else {}),
-                                        "drive": "occupancy relative to each run's value at t = 0"})
+                                        "drive": "receptor response relative to each run's value at t = 0"})
     return Result(
         time=t_eval, outputs=outputs, units=units, long_names=long_names, **simulate.parameter_fields(model, params),
         status=info.status, events=dose_table, attrs=attrs,

@@ -356,9 +356,9 @@ def trial_mechanisms(protocol):
 
     dropped = set()
     if not protocol.oxytocin:
-        dropped.add("occupancy_oxtr")
+        dropped.add("response_oxtr")
     if not protocol.ht1a_damping:
-        dropped.add("occupancy_5ht1a")
+        dropped.add("response_5ht1a")
     mappings = tuple(m for m in MAPPINGS if m.signal not in dropped)
     eta_ext = Rule.default().eta_ext * protocol.extinction_scale
     off = {**({} if protocol.cortisol else {"k_cortisol": 0.0}), **({} if protocol.bdnf_route else {"k_bdnf": 0.0})}

@@ -46,14 +46,14 @@ def test_timed_array_samples_and_holds():
     assert ta(0.0) == 0.0 and ta(0.49) == 0.0 and ta(0.5) == 1.0 and ta(1.2) == 2.0 and ta(9.0) == 2.0
     assert np.array_equal(ta(np.array([0.1, 0.6])), [0.0, 1.0])
     with pytest.raises(ValueError):
-        Drive(occupancy_made_up=0.3)
+        Drive(occupancy_5ht1a=0.3)   # occupancy is reported, never a drive
 
 
 def test_drive_is_the_only_coupling_and_follows_its_time_course():
-    d = Drive(occupancy_5ht1a=TimedArray([0.0, 0.8, 0.0], 1.0))
+    d = Drive(response_5ht1a=TimedArray([0.0, 2.0, 0.0], 1.0))
     assert modulation(d, 0.5).g_k.sum() == 0.0
     on = modulation(d, 1.5)
-    assert on.g_k[P.LA_PC] == pytest.approx(0.8 * 3.0) and on.g_k[P.LA_PV] == 0.0
+    assert on.g_k[P.LA_PC] == pytest.approx(2.0 * P.DRIVE["5ht1a_g_k_pc"].value) and on.g_k[P.LA_PV] == 0.0
     assert modulation(None, 3.0).vector().tolist() == NO_MODULATION.vector().tolist()
 
 
@@ -66,25 +66,25 @@ def _rates(drive, conditioned=True, context="A"):
 
 
 @pytest.mark.parametrize("signal, pop, window, sign", [
-    ("occupancy_5ht1a", P.LA_PC, 0, -1),     # Rainnie 1999: K+ current inhibits principal cells
-    ("occupancy_5ht2a", P.LA_PV, 0, +1),     # Bocchio 2015: PV cells excited...
-    ("occupancy_5ht2a", P.LA_PC, 0, -1),     # ...and principal cells inhibited through them
-    ("occupancy_alpha2", P.BA_FEAR, 0, -1),  # Buffalari & Grace 2007: spontaneous BLA firing falls
-    ("occupancy_d1", P.LA_PC, 0, +1),        # Kroner 2005: D1 raises principal excitability
-    ("occupancy_oxtr", P.CEL_OFF, 0, +1),    # Huber 2005: CeL GABA cells excited...
-    ("occupancy_oxtr", P.CEM, 0, -1),        # ...and CeM output inhibited
+    ("response_5ht1a", P.LA_PC, 0, -1),     # Rainnie 1999: K+ current inhibits principal cells
+    ("response_5ht2a", P.LA_PV, 0, +1),     # Bocchio 2015: PV cells excited...
+    ("response_5ht2a", P.LA_PC, 0, -1),     # ...and principal cells inhibited through them
+    ("response_alpha2", P.BA_FEAR, 0, -1),  # Buffalari & Grace 2007: spontaneous BLA firing falls
+    ("response_d1", P.LA_PC, 0, +1),        # Kroner 2005: D1 raises principal excitability
+    ("response_oxtr", P.CEL_OFF, 0, +1),    # Huber 2005: CeL GABA cells excited...
+    ("response_oxtr", P.CEM, 0, -1),        # ...and CeM output inhibited
 ])
 def test_neuromodulator_directions(signal, pop, window, sign):
     base = _rates(None)[window][pop]
-    mod = _rates(Drive({signal: 0.6}))[window][pop]
+    mod = _rates(Drive({signal: P.DRIVE_REFERENCE}))[window][pop]
     assert np.sign(mod - base) == sign, (signal, base, mod)
 
 
 def test_beta_potentiates_evoked_but_not_spontaneous_firing():
     rb0, rc0 = _rates(None)
-    rb1, rc1 = _rates(Drive(occupancy_beta=0.6))
+    rb1, rc1 = _rates(Drive(response_beta=2 * P.DRIVE_REFERENCE))
     assert rb1[P.LA_PC] == pytest.approx(rb0[P.LA_PC], rel=1e-9)
-    assert rc1[P.LA_PC] - rb1[P.LA_PC] > 1.1 * (rc0[P.LA_PC] - rb0[P.LA_PC])
+    assert rc1[P.LA_PC] - rb1[P.LA_PC] > 1.05 * (rc0[P.LA_PC] - rb0[P.LA_PC])
 
 
 # ---- kernels vs NumPy twins --------------------------------------------------------------------
@@ -94,7 +94,7 @@ def test_rate_kernel_matches_numpy_twin():
     circ = build_circuit()
     rng = np.random.default_rng(2)
     weights = 1.0 + rng.uniform(0, 1.5, (3, P.N_PLASTIC))
-    mods = [NO_MODULATION, modulation(Drive(occupancy_5ht1a=0.5, occupancy_oxtr=0.7), 0.0),
+    mods = [NO_MODULATION, modulation(Drive(response_5ht1a=3.0, response_oxtr=3.0), 0.0),
             Modulation(i_ext=rng.normal(0, 20, P.N_POP), cs_gain=1.3)]
     lb, lc = Trial(0.0, context="B", il=0.5).levels()
     fast = rate.simulate_trials(circ, lb, lc, weights, mods)
@@ -175,7 +175,7 @@ def test_consolidation_and_forgetting():
 
 def test_ensemble_members_are_independent():
     trials = conditioning(3) + extinction(4, 24.0, "B")
-    drives = [None, Drive(occupancy_oxtr=0.8), None]
+    drives = [None, Drive(response_oxtr=3.0), None]
     res = run_trials(RateModel(), trials, drive=drives, members=3)
     single = run_trials(RateModel(), trials)
     np.testing.assert_allclose(res.fear_response[0], single.fear_response[0], rtol=1e-12)
@@ -266,7 +266,7 @@ def _extinction_then_recall(drive, rule=None, n=6):
 def test_damping_fear_expression_does_not_lower_what_is_learned():
     # 5-HT1A opens a K+ conductance on BLA principal cells (Rainnie 1999): the cue response during
     # extinction falls, the expected outcome (read drug-free from the weights) does not
-    damped = _extinction_then_recall(Drive(occupancy_5ht1a=TimedArray([0.0] * 24 + [0.5] * 2 + [0.0], 1.0)))
+    damped = _extinction_then_recall(Drive(response_5ht1a=TimedArray([0.0] * 24 + [4.0] * 2 + [0.0], 1.0)))
     plain = _extinction_then_recall(None)
     assert damped.fear_response[0, 0] < 0.9 * plain.fear_response[0, 0]
     np.testing.assert_allclose(damped.expectation[0, 0], plain.expectation[0, 0], rtol=1e-12)
@@ -274,7 +274,7 @@ def test_damping_fear_expression_does_not_lower_what_is_learned():
 
 
 def test_5ht2a_plasticity_state_strengthens_extinction_and_trkb_block_abolishes_it():
-    s2a = Drive(occupancy_5ht2a=TimedArray([0.0] * 24 + [0.1] * 4 + [0.0], 1.0))
+    s2a = Drive(response_5ht2a=TimedArray([0.0] * 24 + [3.0] * 4 + [0.0], 1.0))
     plain = _extinction_then_recall(None).fear_response[0, -1]
     res = _extinction_then_recall(s2a)
     assert res.bdnf[0, 1] > 0.0 and res.bdnf[0, 0] == 0.0                # B follows its drive with a delay
@@ -324,8 +324,9 @@ def test_drives_from_pharmacology_outputs():
     from sim.amygdala.drive import drives_from_outputs
 
     t = np.arange(0.0, 6.0, 0.5)
-    occ = np.vstack([np.zeros(t.size), np.where(t >= 2.0, 0.6, 0.0)])
-    drives = drives_from_outputs(t, {"occupancy_oxtr": occ, "plasma_mdma": occ * 100})
-    assert len(drives) == 2 and set(drives[1].signals) == {"occupancy_oxtr"}
+    resp = np.vstack([np.ones(t.size), np.where(t >= 2.0, 1.6, 1.0)])        # E/E0: 1 at baseline
+    drives = drives_from_outputs(t, {"response_oxtr": resp, "occupancy_oxtr": resp - 0.9, "plasma_mdma": resp * 100})
+    assert len(drives) == 2 and set(drives[1].signals) == {"response_oxtr"}   # occupancy is never read
+    assert drives[1].at(3.0)["response_oxtr"] == pytest.approx(0.6)           # s = E/E_ref - 1
     assert modulation(drives[1], 1.0).i_ext[P.CEL_OFF] == 0.0
     assert modulation(drives[1], 3.0).i_ext[P.CEL_OFF] > 0.0 and modulation(drives[0], 3.0).i_ext.sum() == 0.0

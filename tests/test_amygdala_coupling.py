@@ -1,5 +1,5 @@
 """The amygdala inside `sim run`: [amygdala] config, probe trials driven by the cascade's receptor
-occupancies (relative to each run's pre-dose value), /trials in HDF5, `sim plot --kind amygdala`."""
+responses (relative to each run's pre-dose value), /trials in HDF5, `sim plot --kind amygdala`."""
 
 from __future__ import annotations
 
@@ -86,15 +86,30 @@ def test_config_defaults_and_cli_error(tmp_path, capsys):
 def test_drive_is_relative_to_each_runs_pre_dose_value(rate_result):
     res = rate_result
     assert res["occupancy_5ht1a"][0, 0] > 0.1     # endogenous 5-HT tone: not zero without drug
-    drives = drives_from_outputs(res.time, res.outputs, relative=True)
+    drives = drives_from_outputs(res.time, res.outputs)
     placebo, mdma = drives[0], drives[1]
+    assert not any(k.startswith("occupancy_") for k in mdma.signals)   # occupancy is reported, never read
     # receptor signals at steady state: rounding only (plasma cortisol follows its circadian rhythm)
     assert all(abs(v) < 1e-12 for k, v in placebo.at(1.0).items() if k in SIGNALS)
     np.testing.assert_allclose(modulation(placebo, 1.0).vector(), modulation(None, 1.0).vector(), atol=1e-9)
-    assert all(v == 0.0 for v in mdma.at(0.0).values()) and mdma.at(1.0)["occupancy_5ht1a"] > 0.2
+    assert all(v == 0.0 for v in mdma.at(0.0).values()) and mdma.at(1.0)["response_5ht1a"] > 1.0
     assert mdma.at(1.0)["plasma_cortisol"] > placebo.at(1.0)["plasma_cortisol"]   # MDMA raises cortisol
-    absolute = drives_from_outputs(res.time, res.outputs)[0]          # the old, absolute reading
-    assert absolute.at(1.0)["occupancy_5ht1a"] == pytest.approx(res["occupancy_5ht1a"][0, 0])
+    k = int(np.searchsorted(res.time, 1.0))
+    # s = E/E_ref - 1; from a drug-free start E_ref is the drug-free E0, so both references agree
+    drug_free_ref = drives_from_outputs(res.time, res.outputs, relative=False)[1]
+    assert mdma.at(1.0)["response_5ht1a"] == pytest.approx(res["response_5ht1a"][1, k] - 1.0, rel=1e-9)
+    assert drug_free_ref.at(1.0)["response_5ht1a"] == pytest.approx(mdma.at(1.0)["response_5ht1a"], rel=1e-9)
+
+
+def test_drive_reference_change_is_the_order_of_a_clinical_peak(rate_result):
+    """The drive gains are stated at the reference change params.DRIVE_REFERENCE: at a 125 mg MDMA peak the
+    receptors that carry the drive respond within a factor of three of it (E/E_ref - 1)."""
+    from sim.amygdala import params as P
+
+    res = rate_result
+    for name in ("response_5ht1a", "response_5ht2a", "response_alpha2", "response_oxtr"):
+        peak = res[name][1::2].max(1) / res[name][1::2, 0] - 1.0
+        assert (peak > P.DRIVE_REFERENCE / 3).all() and (peak < 3 * P.DRIVE_REFERENCE).all(), (name, peak)
 
 
 def test_placebo_stays_at_one_and_mdma_lowers_fear_at_peak(rate_result):

@@ -111,7 +111,7 @@ def test_occupancy_outputs_follow_transmitters_and_drugs():
     # the amygdala reads every drive signal that the run has among its outputs
     drive = drives_from_outputs(res.time, res.outputs)[0]
     assert set(drive.signals) == {s for s in ALL_SIGNALS if s in res.outputs}
-    assert {s for s in SIGNALS if s.startswith("occupancy_")} <= set(drive.signals)
+    assert set(SIGNALS) <= set(drive.signals)
 
 
 def test_blockers_occupy_their_receptors():
@@ -150,7 +150,7 @@ def test_njit_signal_states_match_numpy_response_in_the_cascade():
 def test_5ht1a_response_uses_the_low_affinity_constant_and_occupancy_the_binding_one():
     """5-HT at 5-HT1A: the operational K_A (uncoupled, low-affinity state) is ~110x the high-affinity binding
     K (Assie et al. 1999), so the response keeps rising between 0.75 and 1.5 mg/kg MDMA (oxytocin dose
-    dependence) while ``occupancy_5ht1a`` (what the amygdala reads) keeps the binding K."""
+    dependence) while ``occupancy_5ht1a`` (reported only: what PET measures) keeps the binding K."""
     rec = catalogue.get("5ht1a")
     assert rec.k_response_um == pytest.approx(110 * rec.k_um, rel=0.01) and rec.ka_source
     for name in ("5ht2a", "alpha1", "beta1"):
@@ -171,11 +171,14 @@ def _consumers(model):
 def test_every_receptor_consumer_reads_responses_relative_to_baseline():
     """The convention (sim/receptors/mechanism.py): occupancy from binding K is reported, never consumed;
     every consumer reads a response relative to its drug-free baseline (1 = baseline). Walks every mechanism
-    of the full human cascade and every amygdala drive signal that names a receptor."""
+    of the full human cascade (oxytocin, physiology, endocrine, ...) and every signal the amygdala reads:
+    its drive mappings, its plasticity state's inputs and what ``drives_from_outputs`` turns into a drive."""
+    from sim.amygdala import drive as amygdala_drive
+
     everything = tuple(d for d in drugs.LIBRARY if drugs.dosable(d, "human") and d != "placebo")
     model = build_model("human", everything)
     consumers = _consumers(model)
-    assert {m for m, _ in consumers} >= {"oxytocin", "physiology"}
+    assert {m for m, _ in consumers} >= {"oxytocin", "physiology", "endocrine"}
     receptor_states = [n for n in model.state_names if n.startswith("receptors.")]
     assert all(n.startswith("receptors.signal_") for n in receptor_states)  # the only receptor states: responses
     assert all(name in receptor_states for _, name in consumers)
@@ -185,11 +188,31 @@ def test_every_receptor_consumer_reads_responses_relative_to_baseline():
     model.rhs(0.0, y0, model.default_parameters(), dydt)
     idx = [model.state_index(n) for n in receptor_states]
     assert np.all(y0[idx] == 1.0) and np.abs(dydt[idx]).max() < 1e-12
-    # the amygdala reads response_<receptor> where the receptors provide one: every receptor it names has one
+    # the amygdala: every receptor signal it reads (mappings and plasticity state) is a response_<receptor>
+    # output of the cascade, never an occupancy
     outputs = {o.name for m in model.mechanisms for o in m.outputs}
-    for sig in SIGNALS:
-        if sig.startswith("occupancy_"):
-            assert "response_" + sig.removeprefix("occupancy_") in outputs, sig
+    receptors = set(catalogue.RECEPTOR_NAMES) | {"beta"}
+    read = ({m.signal for m in amygdala_drive.MAPPINGS} | set(amygdala_drive.PLASTICITY_SIGNALS)
+            | set(amygdala_drive.SIGNALS))
+    # one exception, named: drug binding to TrkB (sim/receptors/trkb.py), a site with no endogenous ligand, whose
+    # drug-free share bound is 0, so the share is itself the change from the drug-free state
+    for sig in read - {"occupancy_trkb"}:
+        assert not sig.startswith("occupancy_"), sig
+        if sig.removeprefix("response_") in receptors:
+            assert sig.startswith("response_") and sig in outputs, sig
+        else:
+            assert sig in amygdala_drive.HORMONE_SIGNALS, sig
+    # ... relative to baseline: a drug-free state is no drive, whatever the outputs' absolute values; a
+    # response at twice its reference is a change of +1; occupancy outputs are ignored
+    t = np.arange(0.0, 3.0, 1.0)
+    fake = {name: np.full((1, t.size), 1.0) for name in outputs if name.startswith("response_")}
+    fake.update({name: np.full((1, t.size), 0.4) for name in outputs if name.startswith("occupancy_")})
+    fake.pop("occupancy_trkb", None)
+    drug_free = amygdala_drive.drives_from_outputs(t, fake)[0]
+    assert set(drug_free.signals) == set(amygdala_drive.SIGNALS)
+    assert all(v == 0.0 for v in drug_free.at(2.0).values())
+    doubled = {k: np.where(t >= 1.0, 2.0, 1.0)[None] * v for k, v in fake.items()}
+    assert all(v == pytest.approx(1.0) for v in amygdala_drive.drives_from_outputs(t, doubled)[0].at(2.0).values())
 
 
 def test_response_outputs_are_one_drug_free_and_the_beta_route_carries_mdma():

@@ -2,7 +2,7 @@
 
 Populations (LA principal and PV cells, BA fear and extinction neurons and PV cells, ITC, CeL
 ON/OFF, CeM) and their wiring are in :mod:`sim.amygdala.params`; :mod:`sim.amygdala.drive` is the
-only place where receptor occupancies enter; :mod:`sim.amygdala.plasticity` holds the learning
+only place where receptor responses enter; :mod:`sim.amygdala.plasticity` holds the learning
 rule; :mod:`sim.amygdala.model` runs trials on either model and returns per-trial ``bla_rate``,
 ``cem_rate`` (Hz) and ``fear_response`` (1 = untreated trauma-cue response).
 
@@ -19,7 +19,6 @@ from sim.amygdala.drive import (
     Mapping,
     TimedArray,
     drives_from_outputs,
-    mdma_like,
     modulation,
 )
 from sim.amygdala.model import (
@@ -38,4 +37,4 @@ from sim.amygdala.params import POPULATIONS, all_parameters
 __all__ = ["MAPPINGS", "NO_DRIVE", "NO_MODULATION", "POPULATIONS", "SIGNALS", "Circuit", "Drive", "Mapping",
            "Modulation", "RateModel", "SpikingModel", "TimedArray", "Trial", "TrialResult", "all_parameters",
            "build_circuit", "conditioned_weights", "conditioning", "drives_from_outputs", "extinction",
-           "mdma_like", "modulation", "probe", "run_trials"]
+           "modulation", "probe", "run_trials"]

@@ -341,7 +341,7 @@ class _PlasticityState:
             if b <= a:
                 continue
             col = max(j0 + j, 0)
-            s2a = self._signal("occupancy_5ht2a", col)
+            s2a = self._signal("response_5ht2a", col)
             trkb = self._signal("occupancy_trkb", col)
             cort = rule.k_cortisol * np.maximum(self._signal("plasma_cortisol", col), 0.0)
             active = np.abs(self.bdnf).max() > 1e-4 or np.any(s2a) or np.any(trkb) or np.any(cort)

@@ -177,9 +177,10 @@ PLASTICITY = {
     "tau_bdnf": Parameter("tau_bdnf", 12.0, "h", "assumed: BDNF/TrkB signalling follows its serotonergic drive "
                           "within hours and returns within a day (BDNF mRNA induction by a 5-HT2A agonist peaks "
                           "within hours, Vaidya et al. 1997 J Neurosci 17:2785)"),
-    "k_bdnf": Parameter("k_bdnf", 10.0, "1", "assumed: BDNF/TrkB signalling above baseline per unit change of "
-                        "5-HT2A activation (a 0.1 rise doubles it at steady state); direction from Young et al. "
-                        "2015 Transl Psychiatry 5:e634 (MDMA-enhanced extinction needs amygdala BDNF) and Vaidya "
+    "k_bdnf": Parameter("k_bdnf", 0.33, "1", "assumed: BDNF/TrkB signalling above baseline per unit change of "
+                        "the 5-HT2A response (s = E/E_ref - 1; a 5-HT2A signal four times its tone gives B ~1, "
+                        "doubling BDNF/TrkB signalling at steady state); direction from Young et al. 2015 "
+                        "Transl Psychiatry 5:e634 (MDMA-enhanced extinction needs amygdala BDNF) and Vaidya "
                         "et al. 1997 (5-HT2A induces cortical BDNF)", lower=0.0),
     "k_trkb": Parameter("k_trkb", 1.0, "1", "assumed: BDNF/TrkB signalling above baseline at full occupancy of "
                         "TrkB by an allosteric potentiator (a doubling, the order of the in vivo TrkB phosphorylation "
@@ -189,6 +190,55 @@ PLASTICITY = {
     "k_cortisol": Parameter("k_cortisol", 0.5, "1", "assumed: plasticity state added per fold rise of plasma "
                             "cortisol over its pre-dose value; direction from de Quervain et al. 2011 PNAS "
                             "108:6621 (cortisol before exposure enhances extinction retention)", lower=0.0),
+}
+
+# ---- drive gains: receptor response -> circuit (sim.amygdala.drive) ----------------------------
+# Each gain is per unit of response change s = E/E_ref - 1 (a receptor signalling twice its pre-dose tone
+# has s = 1). The directions are from the sources in sim.amygdala.drive.MAPPINGS; the sizes are assumed,
+# each stated as the effect at the reference change DRIVE_REFERENCE (a receptor signalling at four times
+# its tone, the order of the monoamine and oxytocin receptor responses at the peak of a clinical MDMA
+# dose; tests/test_amygdala_coupling.py checks that order against the cascade).
+DRIVE_REFERENCE = 3.0
+_AT_REF = f"at the reference change s = {DRIVE_REFERENCE:g}"
+DRIVE = {
+    "5ht1a_g_k_pc": Parameter(
+        "5ht1a_g_k_pc", 0.3, "nS per unit response change",
+        f"assumed: {_AT_REF} 0.9 nS of K+ conductance on BLA principal cells, a hyperpolarisation of "
+        "~2-3 mV near threshold (g_L 10 nS, E_K -90 mV), the few-mV 5-HT1A hyperpolarisation of BLA "
+        "projection neurons reported by Rainnie 1999 J Neurophysiol 82:69",
+        "5-HT1A K+ conductance on LA/BA principal cells per unit 5-HT1A response change"),
+    "5ht2a_i_ext_pv": Parameter(
+        "5ht2a_i_ext_pv", 1.3, "pA per unit response change",
+        f"assumed: {_AT_REF} ~4 pA into LA/BA PV interneurons, a few Hz more firing (Bocchio et al. 2015 "
+        "Neuropsychopharmacology 40:3015: 5-HT2A agonism raises BA PV interneuron firing; no dose-response)",
+        "5-HT2A depolarising current into LA/BA PV interneurons per unit 5-HT2A response change"),
+    "alpha2_bg_scale_pc": Parameter(
+        "alpha2_bg_scale_pc", 0.015, "1 per unit response change",
+        f"assumed: {_AT_REF} ~5 % less spontaneous afferent drive to BLA principal cells, a fall of "
+        "spontaneous firing of tens of percent (Buffalari & Grace 2007 J Neurosci 27:12358: clonidine "
+        "lowers spontaneous BLA firing)",
+        "fall of the spontaneous afferent scale of BLA principal cells per unit alpha2 response change"),
+    "beta_cs_gain": Parameter(
+        "beta_cs_gain", 0.025, "1 per unit response change",
+        f"assumed: {_AT_REF} a ~7 % larger CS drive (Buffalari & Grace 2007: beta-adrenergic signalling "
+        "supports evoked BLA responses; the size is not given there)",
+        "rise of the CS afferent gain per unit beta response change"),
+    "d1_i_ext_pc": Parameter(
+        "d1_i_ext_pc", 0.25, "pA per unit response change",
+        f"assumed: {_AT_REF} <1 pA into BLA principal cells, a small rise of excitability (Kroner et al. "
+        "2005 J Neurophysiol 93:1598: D1 activation increases BLA projection-neuron excitability)",
+        "D1 depolarising current into BLA principal cells per unit D1 response change"),
+    "oxtr_i_ext_cel_off": Parameter(
+        "oxtr_i_ext_cel_off", 4.0, "pA per unit response change",
+        f"assumed: {_AT_REF} 12 pA into CeL PKCdelta+ (OFF) cells, enough to raise their firing several-fold "
+        "and inhibit CeM output (Huber, Veinante & Stoop 2005 Science 308:245: an OXTR agonist excites CeL "
+        "GABAergic neurons and lowers CeM firing)",
+        "oxytocin depolarising current into CeL OFF cells per unit OXTR response change"),
+    "beta_learn_gain": Parameter(
+        "beta_learn_gain", 0.025, "1 per unit response change",
+        f"assumed: {_AT_REF} ~7 % faster learning (McGaugh 2004 Annu Rev Neurosci 27:1: beta-adrenergic "
+        "signalling in the BLA facilitates memory consolidation; the size is not given there)",
+        "rise of the learning-rate gain per unit beta response change"),
 }
 
 NETWORK = {

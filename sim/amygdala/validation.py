@@ -81,20 +81,51 @@ def _cue_trial_rates(drive: Drive | None, model="rate", conditioned=True):
     return rb[0], rc[0]
 
 
-def drive_ratio(signal: str, occupancy: float, population: int, window: str = "baseline") -> float:
-    """Rate with ``signal`` at ``occupancy`` / rate without (rate model, conditioned, context A)."""
+MDMA_MG, MDMA_PEAK_H = 125.0, 1.5   # a clinical dose, read near its subjective peak (Bedi 2009's scan time)
+
+
+@cache
+def mdma_signal(signal: str) -> float:
+    """One receptor's drive signal (E/E_ref - 1) 125 mg oral MDMA gives at 1.5 h, through the model's own
+    pharmacology (human cascade, response relative to the pre-dose value)."""
+    from sim.amygdala.drive import drives_from_outputs
+    from sim.validation.common import _simulate_doses
+
+    t, out = _simulate_doses((("mdma", MDMA_MG, 0.0, "oral", False, "hcl"),), 2.0 * MDMA_PEAK_H, "human", 10.0)
+    return drives_from_outputs(t, {k: v[None] for k, v in out.items()})[0].at(MDMA_PEAK_H)[signal]
+
+
+@cache
+def agonist_signal(signal: str) -> float:
+    """The drive signal (E/E0 - 1) of a saturating full-agonist application, as in the slice and
+    iontophoresis studies the mappings' directions come from: the receptor's own operational model
+    (sim/receptors/response.py) at 1000 x K_A of its endogenous agonist, relative to its drug-free
+    response r0 (human receptor parameters)."""
+    from sim.assembly import build_model
+    from sim.receptors import catalogue
+    from sim.receptors.response import operational_np
+
+    name = signal.removeprefix("response_")
+    par = build_model("human", ()).parameter
+    ka = par(f"receptors.{name}_ka_{catalogue.get(name).ligand}").value
+    e = operational_np([1000.0 * ka], [ka], [par(f"receptors.{name}_tau").value])
+    return float(e / par(f"receptors.{name}_r0").value - 1.0)
+
+
+def drive_ratio(signal: str, value: float, population: int, window: str = "baseline") -> float:
+    """Rate with ``signal`` at ``value`` / rate without (rate model, conditioned, context A)."""
     i = 0 if window == "baseline" else 1
-    on = _cue_trial_rates(Drive({signal: occupancy}))[i][population]
+    on = _cue_trial_rates(Drive({signal: value}))[i][population]
     off = _cue_trial_rates(None)[i][population]
     return on / off
 
 
-def evoked_ratio(signal: str, occupancy: float, population: int) -> float:
-    """Cue-evoked rise (cue minus pre-cue) with the signal / without."""
+def evoked_ratio(signal: str, value: float, population: int) -> float:
+    """Cue-evoked rise (cue minus pre-cue) with ``signal`` at ``value`` / without."""
     def rise(d):
         rb, rc = _cue_trial_rates(d)
         return rc[population] - rb[population]
-    return rise(Drive({signal: occupancy})) / rise(None)
+    return rise(Drive({signal: value})) / rise(None)
 
 
 _REC = "in vivo recordings (rodent), docs/targets.md soft check"
@@ -133,19 +164,19 @@ AMYGDALA_TARGETS = (
     Target("amygdala", "spontaneous recovery: fear 10 d after extinction / before (rate)", "~1 by day 10", 0.7,
            1.3, "1", "Quirk 2002 Learn Mem 9:402", True,
            lambda: fear_story()["late_b"] / fear_story()["late_before"]),
-    Target("amygdala", "oxytocin (OXTR 0.5): spontaneous CeM rate, with / without", "lowers", 0.0, 0.8, "1",
+    Target("amygdala", "OXTR agonist (saturating): spontaneous CeM rate, with / without", "lowers", 0.0, 0.8, "1",
            "Huber, Veinante & Stoop 2005 Science 308:245", False,
-           lambda: drive_ratio("occupancy_oxtr", 0.5, P.CEM)),
-    Target("amygdala", "5-HT2A 0.5: LA interneuron rate, with / without", "raises", 1.02, math.inf, "1",
-           "Bocchio et al. 2015 Neuropsychopharmacology 40:3015", False,
-           lambda: drive_ratio("occupancy_5ht2a", 0.5, P.LA_PV)),
-    Target("amygdala", "5-HT2A 0.5: LA principal rate (via interneurons), with / without", "lowers", 0.0, 0.95,
-           "1", "Bocchio et al. 2015; Rainnie 1999 J Neurophysiol 82:69", False,
-           lambda: drive_ratio("occupancy_5ht2a", 0.5, P.LA_PC)),
-    Target("amygdala", "alpha2 0.5: spontaneous LA principal rate, with / without", "lowers", 0.0, 0.9, "1",
-           "Buffalari & Grace 2007 J Neurosci 27:12358", False,
-           lambda: drive_ratio("occupancy_alpha2", 0.5, P.LA_PC)),
-    Target("amygdala", "beta 0.5: cue-evoked LA principal rise, with / without", "raises", 1.1, math.inf, "1",
-           "Buffalari & Grace 2007 J Neurosci 27:12358", False,
-           lambda: evoked_ratio("occupancy_beta", 0.5, P.LA_PC)),
+           lambda: drive_ratio("response_oxtr", agonist_signal("response_oxtr"), P.CEM)),
+    Target("amygdala", "5-HT2A agonist (saturating): LA interneuron rate, with / without", "raises", 1.02, math.inf,
+           "1", "Bocchio et al. 2015 Neuropsychopharmacology 40:3015", False,
+           lambda: drive_ratio("response_5ht2a", agonist_signal("response_5ht2a"), P.LA_PV)),
+    Target("amygdala", "5-HT2A agonist (saturating): LA principal rate (via interneurons), with / without", "lowers",
+           0.0, 0.95, "1", "Bocchio et al. 2015; Rainnie 1999 J Neurophysiol 82:69", False,
+           lambda: drive_ratio("response_5ht2a", agonist_signal("response_5ht2a"), P.LA_PC)),
+    Target("amygdala", "alpha2 agonist (saturating): spontaneous LA principal rate, with / without", "lowers", 0.0,
+           0.9, "1", "Buffalari & Grace 2007 J Neurosci 27:12358", False,
+           lambda: drive_ratio("response_alpha2", agonist_signal("response_alpha2"), P.LA_PC)),
+    Target("amygdala", "MDMA 125 mg, beta response at 1.5 h: cue-evoked LA principal rise, with / without",
+           "raises", 1.1, math.inf, "1", "Buffalari & Grace 2007 J Neurosci 27:12358", False,
+           lambda: evoked_ratio("response_beta", mdma_signal("response_beta"), P.LA_PC)),
 )
