@@ -16,10 +16,11 @@ each as numbers (a printed table and a JSON file) and figures:
 
 Per variant: the CAPS-5 advantage of the MDMA arm (placebo change minus MDMA change, points, with a 95 %
 interval from the two arms' SDs), Cohen's d, the responder shares of both arms, the mean follow-up
-fear_response of both arms, and the first drug session's pharmacology in the MDMA arm (peak rise of
-OXTR occupancy, of 5-HT1A occupancy and of extracellular 5-HT from the session's pre-dose value; plasma
-MDMA AUC). Exposure by CYP2D6 phenotype: the session's plasma MDMA and MDA AUC (0-24 h) and Cmax of the
-same cohort at 120 + 60 mg, by phenotype, as the poor / extensive metaboliser ratio of medians.
+fear_response of both arms, and the first drug session's pharmacology in the MDMA arm (peak rise of OXTR
+response and of 5-HT1A response (E/E_ref - 1, the amygdala's drive) and of extracellular 5-HT from the
+session's pre-dose value; plasma MDMA AUC). Exposure by CYP2D6 phenotype: the session's plasma MDMA and MDA
+AUC (0-24 h) and Cmax of the same cohort at 120 + 60 mg, by phenotype, as the poor / extensive metaboliser
+ratio of medians.
 
     .venv/bin/python experiments/trial_mechanisms.py [--size 200] [-o results/trial_mechanisms]
 
@@ -85,8 +86,9 @@ def run_variant(size: int, overrides: dict) -> dict:
     }
     t = res.time
     courses = {}
-    for name in ("occupancy_oxtr", "occupancy_5ht1a", "ec_serotonin"):
-        rise = res[name][drug] - res[name][drug][:, :1]
+    for name in ("response_oxtr", "response_5ht1a", "ec_serotonin"):
+        ref = res[name][drug][:, :1]
+        rise = res[name][drug] / ref - 1.0 if name.startswith("response_") else res[name][drug] - ref
         courses[name] = rise.mean(0)
         out[f"session1_peak_rise_{name}"] = float(rise.max(1).mean())
     out["session1_auc_plasma_mdma_ng_h_ml"] = float(_auc(t, res["plasma_mdma"][drug]).mean())
@@ -160,7 +162,7 @@ def figures(results: dict, sessions: dict, t, exposure_res, t_exp, exp_courses, 
     styles = {"full": ("#1f4e9c", "-"), "ssri_citalopram": ("#c0392b", "-"),
               "ssri_paroxetine": ("#e67e22", "--"), "ssri_fluoxetine": ("#8e44ad", ":")}
     for col, (name, label, unit) in enumerate((
-            ("occupancy_oxtr", "B  Central OXTR occupancy, rise from pre-dose", "fraction of receptors"),
+            ("response_oxtr", "B  Central OXTR response, change from pre-dose", "E/E_ref - 1"),
             ("ec_serotonin", "C  Extracellular 5-HT, rise from pre-dose", "nM"))):
         ax = fig.add_subplot(grid[1, col])
         for k in ssri_keys:
@@ -232,10 +234,10 @@ def table(results: dict, exposure_res: dict) -> str:
         drop = f"{100 * m['drop_10']:.0f} / {100 * p['drop_10']:.0f} %"
         fear = f"{m['fear_followup']:.3f}/{p['fear_followup']:.3f}"
         lines.append(f"{VARIANTS[k][0]:<28} {adv:>22} {r['cohens_d']:>6.2f} {nodx:>18} {drop:>20} {fear:>12} "
-                     f"{r['session1_peak_rise_occupancy_oxtr']:>7.3f} {r['session1_peak_rise_ec_serotonin']:>9.2f} "
+                     f"{r['session1_peak_rise_response_oxtr']:>7.3f} {r['session1_peak_rise_ec_serotonin']:>9.2f} "
                      f"{r['session1_auc_plasma_mdma_ng_h_ml']:>6.0f}")
-    lines.append("F: mean follow-up fear_response; dOXTR, d5-HT: mean peak rise in drug session 1 (MDMA arm); "
-                 "AUC: its plasma MDMA AUC 0-10 h (ng h/mL)")
+    lines.append("F: mean follow-up fear_response; dOXTR (response, E/E_ref - 1), d5-HT: mean peak rise in drug "
+                 "session 1 (MDMA arm); AUC: its plasma MDMA AUC 0-10 h (ng h/mL)")
     base = results.get("full")
     if base:
         for k, r in results.items():

@@ -30,13 +30,13 @@ from sim import trial as runner
 EXPERIMENT = Path(__file__).with_name("phase3_trial.toml")
 # name: (low, high, where it acts)
 RANGES = {
-    "k_bdnf": (5.0, 20.0, "plasticity state per unit 5-HT2A change"),
+    "k_bdnf": (0.165, 0.66, "plasticity state per unit 5-HT2A response change"),
     "tau_bdnf": (6.0, 24.0, "plasticity state time constant (h)"),
     "kappa_ext": (0.5, 0.9, "baseline consolidated share of extinction"),
     "arousal_half": (0.5, 2.0, "window of tolerance (fear response halving learning)"),
     "extinction_scale": (0.1, 0.4, "patients' extinction rate vs rodent"),
-    "gain_5ht1a": (1.5, 6.0, "5-HT1A K+ conductance per unit occupancy (nS)"),
-    "gain_oxtr": (75.0, 300.0, "oxytocin current into CeL OFF cells per unit occupancy (pA)"),
+    "gain_5ht1a": (0.15, 0.6, "5-HT1A K+ conductance per unit response change (nS)"),
+    "gain_oxtr": (2.0, 8.0, "oxytocin current into CeL OFF cells per unit response change (pA)"),
 }
 
 
@@ -66,7 +66,7 @@ def advantage(x: dict, protocol, exp, captured) -> float:
     mappings, rule = runner.trial_mechanisms(p)
     rule = replace(rule, k_bdnf=x["k_bdnf"], tau_bdnf=x["tau_bdnf"], kappa_ext=x["kappa_ext"],
                    arousal_half=x["arousal_half"])
-    gains = {"occupancy_5ht1a": x["gain_5ht1a"], "occupancy_oxtr": x["gain_oxtr"]}
+    gains = {"response_5ht1a": x["gain_5ht1a"], "response_oxtr": x["gain_oxtr"]}
     mappings = tuple(replace(m, gain=gains[m.signal]) if m.signal in gains and m.target != "learn_gain" else m
                      for m in mappings)
     trials, idx, weeks = proto.trials(p), proto.visit_index(p), proto.visit_weeks(p)

@@ -510,7 +510,7 @@ def test_extinction_under_mdma_is_easier_but_does_not_last_longer():
     assert [list(s) for s in sessions] == [[0], list(range(1, 11)), [11]]
     session = fear[:, 1:11]
     np.testing.assert_allclose(fear[:, 0], 1.0, atol=1e-6)  # before the drug acts
-    assert session[1, 0] < 0.8 < 0.9 < session[0, 0]  # lower from the first extinction trial under MDMA
+    assert session[1, 0] < 0.85 < 0.9 < session[0, 0]  # clearly lower from the first extinction trial under MDMA
     assert np.all(session[1, :6] < session[0, :6]) and np.all(session[:, -1] < 0.1)
     test = fear[:, -1]
     assert test[0] > 0.5 and test[1] > 0.2  # spontaneous recovery two days later, in both arms

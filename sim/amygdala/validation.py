@@ -98,18 +98,16 @@ def mdma_signal(signal: str) -> float:
 @cache
 def agonist_signal(signal: str) -> float:
     """The drive signal (E/E0 - 1) of a saturating full-agonist application, as in the slice and
-    iontophoresis studies the mappings' directions come from: the receptor's own operational model
-    (sim/receptors/response.py) at 1000 x K_A of its endogenous agonist, relative to its drug-free
-    response r0 (human receptor parameters)."""
+    iontophoresis studies the mappings' directions come from, from the receptor's own operational
+    parameters (human): with one full agonist at a concentration far above K_A the operational model
+    (sim/receptors/response.py) gives E/Em = tau / (1 + tau), and the drug-free response is E0/Em = r0, so
+    s = tau / ((1 + tau) r0) - 1."""
     from sim.assembly import build_model
-    from sim.receptors import catalogue
-    from sim.receptors.response import operational_np
 
     name = signal.removeprefix("response_")
-    par = build_model("human", ()).parameter
-    ka = par(f"receptors.{name}_ka_{catalogue.get(name).ligand}").value
-    e = operational_np([1000.0 * ka], [ka], [par(f"receptors.{name}_tau").value])
-    return float(e / par(f"receptors.{name}_r0").value - 1.0)
+    model = build_model("human", ())
+    tau = model.parameter(f"receptors.{name}_tau").value
+    return tau / ((1.0 + tau) * model.parameter(f"receptors.{name}_r0").value) - 1.0
 
 
 def drive_ratio(signal: str, value: float, population: int, window: str = "baseline") -> float:

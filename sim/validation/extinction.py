@@ -12,9 +12,8 @@ Species: rodent rows use the ``mouse`` preset (the ``rat`` preset where a pharma
 row's label says which); mg/kg doses are scaled by the preset's body weight. Chronic fluoxetine reaches the
 plasticity state by two routes, both from the pharmacology: its small 5-HT2A change and its direct binding
 to TrkB (drug-library data, :mod:`sim.receptors.trkb`); :func:`karpova` can switch the second off (the
-ablation). Known misses: Karpova 2011's renewal (the erasure the plasticity state allows depotentiates the
-cue pathways active during extinction in B, not the CS x context-A pathway that carries renewal) and Bedi
-2009's threshold (the 5-HT1A damping already lowers the cue response at 0.75 mg/kg).
+ablation). Known miss: Karpova 2011's renewal (the erasure the plasticity state allows depotentiates the
+cue pathways active during extinction in B, not the CS x context-A pathway that carries renewal).
 """
 
 from __future__ import annotations
