@@ -77,3 +77,18 @@ def test_acheson_rows_compare_with_a_drug_free_run_of_the_same_pipeline():
     assert on["early"] == pytest.approx(off["early"], rel=1e-3)
     rows = [t for t in ext.EXTINCTION_TARGETS if t.quantity.startswith("Acheson 2013")]
     assert len(rows) == 2 and not any(t.fitted for t in rows)
+
+
+def test_human_placebo_arms_run_the_drug_free_pipeline():
+    """The drug-free human run has a course of its own (circadian cortisol feeds the plasticity state), so a
+    placebo arm without any drive would not be a placebo: Acheson's and Vizeli's placebo arms go through the
+    pipeline without a dose."""
+    from sim.amygdala import conditioning, extinction, probe
+
+    free = ext._drive((), 30.0, "human")
+    assert np.ptp(free.values("plasma_cortisol", np.arange(0.0, 30.0, 0.5))) > 0.05
+    t0 = ext.VIZELI_EXTINCTION_H
+    trials = (conditioning(5, t0_h=t0 - 24.0) + extinction(ext.VIZELI_CS, t0, "B", iti_s=20.0)
+              + probe(t0 + 23.0, "B"))
+    assert ext.vizeli(False)["recall"] == pytest.approx(float(ext._run(trials, free).fear_response[0, -1]))
+    assert ext.vizeli(False)["recall"] != pytest.approx(float(ext._run(trials, None).fear_response[0, -1]))

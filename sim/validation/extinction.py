@@ -131,7 +131,8 @@ def vizeli(drug: bool) -> dict[str, float]:
     (B, drug-free). Mean fear response during extinction and at recall."""
     from sim.amygdala import conditioning, extinction, probe
 
-    drive = _drive((("mdma", VIZELI_MG, 0.0, "oral", False, "hcl"),), 30.0, "human") if drug else None
+    # placebo: the same pipeline without a dose (both arms carry the drug-free circadian cortisol course)
+    drive = _drive((("mdma", VIZELI_MG, 0.0, "oral", False, "hcl"),) if drug else (), 30.0, "human")
     t0 = VIZELI_EXTINCTION_H
     trials = conditioning(5, t0_h=t0 - 24.0) + extinction(VIZELI_CS, t0, "B", iti_s=20.0) + probe(t0 + 23.0, "B")
     fr = _run(trials, drive).fear_response[0]
