@@ -12,8 +12,9 @@ Species: rodent rows use the ``mouse`` preset (the ``rat`` preset where a pharma
 row's label says which); mg/kg doses are scaled by the preset's body weight. Chronic fluoxetine reaches the
 plasticity state by two routes, both from the pharmacology: its small 5-HT2A change and its direct binding
 to TrkB (drug-library data, :mod:`sim.receptors.trkb`); :func:`karpova` can switch the second off (the
-ablation). A placebo or vehicle arm is the same pipeline without a dose (:func:`_drive` of no doses): the
-drug-free human run has a course of its own (circadian cortisol reaches the plasticity state). Known misses:
+ablation). A human placebo arm is the same pipeline without a dose (:func:`_drive` of no doses): the drug-free
+human run has a course of its own (circadian cortisol reaches the plasticity state); the rodents' drug-free
+drive is zero (no cortisol signal), so their vehicle arms run without one. Known misses:
 Karpova 2011's renewal (the erasure the plasticity state allows depotentiates the cue pathways active
 during extinction in B, not the CS x context-A pathway that carries renewal) and both Acheson 2013 rows
 (24 IU intranasally brings ~0.005 % of the dose to the CSF pool, too little oxytocin at OXTR to change
