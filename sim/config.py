@@ -23,6 +23,7 @@ PRECISIONS = ("float32", "float64")
 DISTRIBUTIONS = ("lognormal", "normal", "uniform", "categorical", "cycle")
 SWEEP_METHODS = ("grid", "lhs", "sobol")
 SOLVER_METHODS = ("rodas4", "bdf")  # keys of sim.solver.ensemble.SOLVERS
+JACOBIANS = ("analytic", "finite-difference")  # sim.simulate.SolverSettings.jacobian
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ class Experiment:
     atol: float = 1e-9
     max_steps: int = 200_000
     solver_method: str = "rodas4"
+    solver_jacobian: str = "analytic"
     precision: str = "float32"
     save_states: bool = True
     source_text: str = ""
@@ -127,7 +129,8 @@ class Experiment:
 
     def solver_settings(self) -> dict[str, Any]:
         """The [solver] settings as recorded in result files."""
-        return {"method": self.solver_method, "rtol": self.rtol, "atol": self.atol, "max_steps": self.max_steps}
+        return {"method": self.solver_method, "rtol": self.rtol, "atol": self.atol, "max_steps": self.max_steps,
+                "jacobian": self.solver_jacobian}
 
 
 # ---- reading and overriding -----------------------------------------------------------------
@@ -397,8 +400,9 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
                         or not v[0] < v[1]):
                     c.fail(f"sweep.{part}.{k}", f"must be [low, high] with low < high, got {v!r}")
 
-    solver = c.table(data, "solver", ("method", "rtol", "atol", "max_steps"), "solver")
+    solver = c.table(data, "solver", ("method", "rtol", "atol", "max_steps", "jacobian"), "solver")
     solver_method = c.choice(solver, "method", "solver", SOLVER_METHODS, "rodas4")
+    solver_jacobian = c.choice(solver, "jacobian", "solver", JACOBIANS, "analytic")
     rtol = c.number(solver, "rtol", "solver", 1e-6, positive=True, maximum=0.1)
     atol = c.number(solver, "atol", "solver", 1e-9, positive=True)
     max_steps = c.integer(solver, "max_steps", "solver", 200_000, 10, 10**9)
@@ -423,6 +427,7 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
         cohort_size=size, cohort_vary=vary, sweep=dict(sweep), protocol=protocol, arms=arms,
         caps5_baseline_mean=caps_mean, caps5_baseline_sd=caps_sd, trauma_strength_cv=trauma_cv,
         prior_ssri_fraction=ssri_fraction, rtol=rtol, atol=atol, max_steps=max_steps, solver_method=solver_method,
+        solver_jacobian=solver_jacobian,
         precision=precision, save_states=save_states, source_text=text, source_path=source,
         overrides=overrides,
     )

@@ -68,6 +68,7 @@ class SymbolicModel:
     output_units: dict = field(default_factory=dict)
     skipped_outputs: dict = field(default_factory=dict)
     time: object = None
+    assumed: list = field(default_factory=list)  # parameter relations the tracing decided (see _Paths)
     _jacobian: object = None
 
     def jacobian(self):
@@ -110,6 +111,7 @@ def _parameter_class():
             return obj
 
         def __int__(self):
+            _Paths.assumed.append(sp.Eq(sp.floor(self), int(self._value), evaluate=False))
             return int(self._value)
 
         __index__ = __int__
@@ -117,7 +119,10 @@ def _parameter_class():
         # a branch on a parameter's value (a switch such as ``if k_inact > 0``) takes the numeric value
         def _numeric(self, other, op):
             if isinstance(other, int | float):
-                return op(self._value, other)
+                relation = _RELATIONS[op.__name__](self, other)
+                value = op(self._value, other)
+                _Paths.assumed.append(relation if value else sp.Not(relation))
+                return value
             return _Condition(_RELATIONS[op.__name__](self, other))
 
         def __gt__(self, other):
@@ -142,12 +147,15 @@ class _Paths:
 
     forced: list = []
     taken: list = []
+    assumed: list = []  # parameter-only decisions (switches, counts): the traced form holds where these do
 
     @classmethod
     def decide(cls, relation) -> bool:
         free = relation.free_symbols
         if all(hasattr(sym, "_value") for sym in free):  # parameters only: a switch, decided by the values
-            return bool(relation.subs({sym: sym._value for sym in free}))
+            value = bool(relation.subs({sym: sym._value for sym in free}))
+            cls.assumed.append(relation if value else _sympy().Not(relation))
+            return value
         k = len(cls.taken)
         value = cls.forced[k] if k < len(cls.forced) else True
         cls.taken.append((relation, value))
@@ -313,6 +321,7 @@ def symbolic(model, params: np.ndarray | None = None) -> SymbolicModel:
     t = _time_symbol()
     dydt = [sp.Integer(0)] * model.n_states
     cache: dict = {}
+    _Paths.assumed = []
     for m in model.mechanisms:
         fragment = _traced(m.rhs, cache)
         x = tuple(model.state_index(name) for name in m.inputs) or (-1,)
@@ -322,6 +331,7 @@ def symbolic(model, params: np.ndarray | None = None) -> SymbolicModel:
             dydt = [a + b for a, b in zip(dydt, added, strict=True)]
         except TypeError as exc:
             raise ExportError(f"mechanism {m.name!r}: its equations cannot be traced symbolically ({exc})") from None
+    assumed = list(dict.fromkeys(_Paths.assumed))
     outputs, units, skipped = {}, {}, {}
     for m in model.mechanisms:
         s0, q0 = model.state_offset[m.name], model.parameter_offset[m.name]
@@ -347,9 +357,82 @@ def symbolic(model, params: np.ndarray | None = None) -> SymbolicModel:
         state_names=list(model.state_names), state_symbols=ys, state_units=list(model.state_units),
         initial=model.initial_state(), parameter_names=list(model.parameter_names), parameter_symbols=ps,
         parameter_values=values, parameter_units=[p.unit for p in model.parameters],
-        parameter_sources=[p.source for p in model.parameters], rhs=[sp.expand(e, deep=False) if False else e
-                                                                    for e in dydt],
-        outputs=outputs, output_units=units, skipped_outputs=skipped, time=t)
+        parameter_sources=[p.source for p in model.parameters], rhs=dydt,
+        outputs=outputs, output_units=units, skipped_outputs=skipped, time=t, assumed=assumed)
+
+
+# ---- the analytic Jacobian as a numba module ----------------------------------------------------
+
+def _code_printer(sym: SymbolicModel):
+    """sympy -> numba-compilable Python: states as ``y[i]``, parameters as ``p[i]``, time as ``t``."""
+    sp = _sympy()
+    from sympy.printing.pycode import PythonCodePrinter
+
+    names = {s: f"y[{i}]" for i, s in enumerate(sym.state_symbols)}
+    names.update({s: f"p[{i}]" for i, s in enumerate(sym.parameter_symbols)})
+    names[sym.time] = "t"
+
+    class Numba(PythonCodePrinter):
+        def _print_Symbol(self, expr):
+            return names.get(expr, expr.name)
+
+        def _print_Float(self, expr):
+            return repr(float(expr))
+
+        def _print_Rational(self, expr):
+            return repr(float(expr))
+
+        def _print_Heaviside(self, expr):  # d max(a, b) / d a; the kink itself takes one side
+            x = self._print(expr.args[0])
+            return f"(1.0 if {x} > 0.0 else 0.0)"
+
+        def _print_Piecewise(self, expr):
+            text = "0.0"
+            for value, cond in reversed(expr.args):
+                v = f"float({self._print(value)})"
+                text = v if cond is sp.true else f"({v} if {self._print(cond)} else {text})"
+            return text
+
+        def _print_Max(self, expr):
+            return f"max({', '.join(self._print(a) for a in expr.args)})"
+
+        def _print_Min(self, expr):
+            return f"min({', '.join(self._print(a) for a in expr.args)})"
+
+        def _print_floor(self, expr):
+            return f"math.floor({self._print(expr.args[0])})"
+
+    return Numba({"fully_qualified_modules": True})
+
+
+def jacobian_source(sym: SymbolicModel, header: str = "") -> str:
+    """A Python module (numba) with the analytic Jacobian of ``sym``:
+
+    - ``jac(t, y, p, J)`` writes every entry of the sparsity pattern (common subexpressions computed once);
+    - ``PATTERN``, the (row, column) pairs it writes (all other entries are identically zero);
+    - ``applies(params)``, True if every row of ``params`` (N, p) takes the same parameter-only branches
+      (switches such as ``k > 0``, counts) as the parameters the form was traced with, i.e. where it holds.
+    """
+    sp = _sympy()
+    jac = sym.jacobian()
+    entries = [(i, j, jac[i, j]) for i in range(jac.shape[0]) for j in range(jac.shape[1]) if jac[i, j] != 0]
+    temps, reduced = sp.cse([e for _, _, e in entries], symbols=sp.numbered_symbols("_c"), optimizations=None)
+    printer = _code_printer(sym)
+    lines = [f'"""{header or "Analytic Jacobian generated by sim.export.jacobian_source."}', "",
+             'Do not edit: regenerated when any mechanism changes."""', "", "import math", "",
+             "import numpy as np", "from numba import njit", "", "from sim.solver.signatures import JAC_SIGNATURE",
+             "", f"PATTERN = {[(i, j) for i, j, _ in entries]!r}", "", "",
+             "@njit(cache=True)", "def applies(params):", "    for m in range(params.shape[0]):",
+             "        p = params[m]"]
+    for relation in sym.assumed:
+        lines.append(f"        if not ({printer.doprint(relation)}):")
+        lines.append("            return False")
+    lines += ["    return True", "", "", "@njit(JAC_SIGNATURE, cache=True)", "def jac(t, y, p, J):"]
+    for name, expr in temps:
+        lines.append(f"    {name} = {printer.doprint(expr)}")
+    for (i, j, _), expr in zip(entries, reduced, strict=True):
+        lines.append(f"    J[{i}, {j}] = {printer.doprint(expr)}")
+    return "\n".join(lines) + "\n"
 
 
 # ---- infix text shared by SBML (libsbml's L3 parser) and Antimony -----------------------------

@@ -192,13 +192,17 @@ class Model:
                          f"{self.parameter_offset[m.name]}, {x!r})")
         return "\n".join(lines) + "\n"
 
-    def _load_generated(self):
-        source = self.generated_source()
-        digest = hashlib.sha256(source.encode())
+    def source_key(self) -> str:
+        """Hash of the generated module and of every mechanism's source file: names generated code."""
+        digest = hashlib.sha256(self.generated_source().encode())
         for m in self.mechanisms:
             fn = getattr(m.rhs, "py_func", m.rhs)
             digest.update(inspect.getsource(sys.modules[fn.__module__]).encode())
-        key = digest.hexdigest()[:16]
+        return digest.hexdigest()[:16]
+
+    def _load_generated(self):
+        source = self.generated_source()
+        key = self.source_key()
         folder = cache_folder() / "models"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"model_{key}.py"

@@ -4,7 +4,8 @@ Every simulation (a run, a cohort, a trial's drug sessions, an SSRI pre-load, a 
 :class:`Problem`: the model, one parameter row per ensemble member, the output times, the dose events
 (state jumps at exact times), the start states and the solver settings. :func:`solve` is the only
 caller of :func:`sim.solver.solve_ensemble` outside the solver package, so every path integrates with
-the same options (autonomous right-hand side, Jacobian sparsity detected and verified where it pays).
+the same options (autonomous right-hand side; the analytic Jacobian with its sparsity pattern where it can be
+generated, else finite differences on a pattern detected and verified where it pays).
 """
 
 from __future__ import annotations
@@ -19,16 +20,19 @@ from sim.solver import Events, SolverInfo, solve_ensemble
 
 @dataclass(frozen=True)
 class SolverSettings:
-    """``[solver]`` of an experiment: method (rodas4 | bdf), tolerances, step limit per member."""
+    """``[solver]`` of an experiment: method (rodas4 | bdf), tolerances, step limit per member, and the
+    Jacobian: "analytic" (generated from the model's symbolic form, :mod:`sim.analytic`; finite
+    differences where it cannot be had) or "finite-difference"."""
 
     method: str = "rodas4"
     rtol: float = 1e-6
     atol: float = 1e-9
     max_steps: int = 200_000
+    jacobian: str = "analytic"
 
     @classmethod
     def of(cls, exp) -> SolverSettings:
-        return cls(exp.solver_method, exp.rtol, exp.atol, exp.max_steps)
+        return cls(exp.solver_method, exp.rtol, exp.atol, exp.max_steps, exp.solver_jacobian)
 
 
 @dataclass(frozen=True)
@@ -72,9 +76,16 @@ def solve(problem: Problem) -> Trajectory:
     model, params = problem.model, problem.params
     y0 = problem.y0 if problem.y0 is not None else np.tile(model.initial_state(), (params.shape[0], 1))
     s = problem.solver
+    jac, pattern = None, problem.jac_sparsity
+    if s.jacobian == "analytic":
+        from sim.analytic import analytic_jacobian
+
+        found = analytic_jacobian(model, params)
+        if found is not None:
+            jac, pattern = found
     states, info = solve_ensemble(model.rhs, y0, params, problem.t_eval, problem.events, rtol=s.rtol, atol=s.atol,
-                                  autonomous=True, max_steps=s.max_steps, return_info=True,
-                                  jac_sparsity=problem.jac_sparsity, method=s.method)
+                                  autonomous=True, max_steps=s.max_steps, return_info=True, jac=jac,
+                                  jac_sparsity=pattern, method=s.method)
     return Trajectory(problem, np.asarray(problem.t_eval, float), states, info)
 
 

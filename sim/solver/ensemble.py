@@ -105,7 +105,8 @@ def solve_ensemble(rhs, y0, params, t_eval, events=None, rtol=1e-6, atol=1e-9, *
     t_eval : (T,) strictly increasing output times; the run spans ``t_eval[0]..t_eval[-1]``.
     events : :class:`Events` or rows ``(time, state_index, amount)``; jumps applied at exact times.
     rtol, atol : scalars or (n,) arrays.
-    jac : optional @njit ``jac(t, y, p, J)``; else forward differences.
+    jac : optional @njit ``jac(t, y, p, J)`` writing at least every entry of ``jac_sparsity`` (J starts at
+        zero and keeps what it is given); else forward differences.
     autonomous : True if rhs does not depend on t (saves one RHS call per step).
     save_idx : state indices to keep in the output (default: all).
     return_info : also return a :class:`SolverInfo` (status and step counters per member).
@@ -113,7 +114,8 @@ def solve_ensemble(rhs, y0, params, t_eval, events=None, rtol=1e-6, atol=1e-9, *
         :func:`detect_sparsity`). The forward-difference Jacobian then perturbs groups of columns
         that share no row in one RHS call each (:func:`color_columns`) and treats entries outside
         the pattern as zero: a pattern missing a true nonzero gives a wrong Jacobian (slower steps,
-        possibly failures), never a wrong tolerance test. Ignored when ``jac`` is given.
+        possibly failures), never a wrong tolerance test. With ``jac`` the pattern only plans the
+        sparse LU of the iteration matrix ("auto" then means dense).
         ``"auto"``: for ensembles of at least 32 members and 12 states, detect the pattern along
         probe members' trajectories and keep it only if the probes' results then agree with the
         dense path (:func:`sim.solver.sparsity.auto_sparsity`); otherwise dense.
@@ -170,8 +172,8 @@ def solve_ensemble(rhs, y0, params, t_eval, events=None, rtol=1e-6, atol=1e-9, *
                   sub_counts, sub_status, *jacobian_groups(pattern, n))
         return sub_out, sub_counts, sub_status
 
-    if has_jac:
-        jac_sparsity = None
+    if has_jac and isinstance(jac_sparsity, str):
+        jac_sparsity = None  # nothing to detect: a given Jacobian with a given pattern plans a sparse LU
     elif isinstance(jac_sparsity, str):
         if jac_sparsity != "auto":
             raise ValueError(f"jac_sparsity must be an (n, n) pattern, 'auto' or None, got {jac_sparsity!r}")
