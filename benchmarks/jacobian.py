@@ -10,7 +10,9 @@ at 0 h), rtol 1e-6 and atol 1e-9, the same members.
   sparsity pattern (sparse LU), as ``sim run`` now does by default.
 - NDF finite-difference: the same call without ``jac``, on the pattern ``jac_sparsity="auto"`` detects and
   verifies for these members (found once, before the timing): the previous default path of ``sim run``.
-- RODAS4 analytic / finite-difference: the same pair for the one-step method.
+- NDF finite-difference, dense: one RHS call per column (what ``sim run`` does for fewer than 32 runs,
+  where no pattern is detected).
+- RODAS4 analytic / finite-difference / dense: the same for the one-step method (``sim run``'s default).
 - libRoadRunner (CVODE; optional): the model exported by :mod:`sim.export` as SBML, one RoadRunner per
   member (loading and JIT compiling the model are not timed), ``simulate`` over the same grid.
 - scipy LSODA: ``solve_ivp`` per member with the compiled RHS (restarting at each dose).
@@ -114,8 +116,10 @@ def table(label, model, n_members, n_timed, repeat=3) -> list[dict]:
     solves = {
         "NDF analytic": dict(method="bdf", jac=jac, jac_sparsity=pattern),
         "NDF finite-difference": dict(method="bdf", jac_sparsity=fd_pattern),
+        "NDF finite-difference, dense": dict(method="bdf", jac_sparsity=None),
         "RODAS4 analytic": dict(method="rodas4", jac=jac, jac_sparsity=pattern),
         "RODAS4 finite-difference": dict(method="rodas4", jac_sparsity=fd_pattern),
+        "RODAS4 finite-difference, dense": dict(method="rodas4", jac_sparsity=None),
     }
     rows, ref = [], None
     for name, options in solves.items():
@@ -176,10 +180,10 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
         numba.set_num_threads(threads)
     print(f"jacobian: 48 h, output every minute, rtol {RTOL:g}, atol {ATOL:g}; one thread; "
           f"{n_members} members (libRoadRunner and LSODA: {n_timed}); load average {load:.1f} at the start")
-    print(f"  {'model':<20} {'method':<26} {'per member (ms)':>15} {'x NDF FD':>9} {'steps':>7} "
+    print(f"  {'model':<20} {'method':<32} {'per member (ms)':>15} {'x NDF FD':>9} {'steps':>7} "
           f"{'RHS calls':>9} {'Jacobians':>9} {'vs NDF analytic':>15}")
     for r in rows:
-        print(f"  {r['model']:<20} {r['method']:<26} {r['per_member_ms']:>15.2f} {r['x_ndf_fd']:>9.2f} "
+        print(f"  {r['model']:<20} {r['method']:<32} {r['per_member_ms']:>15.2f} {r['x_ndf_fd']:>9.2f} "
               f"{r.get('steps', float('nan')):>7.0f} {r.get('rhs_calls', float('nan')):>9.0f} "
               f"{r.get('jacobians', float('nan')):>9.0f} {r['max_rel_vs_ndf_analytic']:>15.1e}")
     result = {"suite": "jacobian", "quick": quick, "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

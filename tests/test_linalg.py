@@ -152,3 +152,24 @@ def test_sparse_lu_refuses_a_small_pivot_so_the_caller_can_pivot():
     ok, x, _ = factor_and_solve(a, np.ones(2))
     assert ok
     np.testing.assert_allclose(a @ x, np.ones(2), atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_solve_over_the_factors_nonzeros_equals_the_dense_solve(seed):
+    from sim.solver.linalg import lu_factor, lu_nonzeros, lu_solve, lu_solve_nonzeros
+
+    rng = np.random.default_rng(seed)
+    n = 30
+    a = np.where(rng.random((n, n)) < 0.1, rng.standard_normal((n, n)), 0.0) + np.diag(rng.uniform(0.1, 2.0, n))
+    lu, piv = a.copy(), np.empty(n, dtype=np.int64)
+    assert lu_factor(lu, piv)
+    lower = np.empty(n * n + n + 1, dtype=np.int64)
+    upper = np.empty(n * n + n + 1, dtype=np.int64)
+    lu_nonzeros(lu, lower, upper)
+    assert upper[n] - (n + 1) + lower[n] - (n + 1) < n * (n - 1)  # fewer entries than the dense triangles
+    b = rng.standard_normal(n)
+    x, y = b.copy(), b.copy()
+    lu_solve(lu, piv, x)
+    lu_solve_nonzeros(lu, piv, lower, upper, y)
+    assert np.array_equal(x, y)
+    np.testing.assert_allclose(a @ y, b, atol=1e-10)

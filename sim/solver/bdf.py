@@ -34,7 +34,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from sim.solver.jacobian import UROUND, factor_w, fd_jacobian, solve_w
+from sim.solver.jacobian import PLAN_MISSES, UROUND, factor_w, fd_jacobian, solve_w
 from sim.solver.status import Status
 from sim.solver.stepping import ENSEMBLE_SIGNATURE, all_finite, apply_due, fail_rows, initial_step, write_due
 
@@ -147,6 +147,10 @@ def integrate_member_bdf(rhs, jac, has_jac, y0, p, t_eval, ev_time, ev_index, ev
     jmat = np.zeros((n, n))
     wmat = np.zeros((n, n))
     piv = np.empty(n, dtype=np.int64)
+    lower = np.empty(n * n + n + 1, dtype=np.int64)  # nonzeros of a dense LU's factors
+    upper = np.empty(n * n + n + 1, dtype=np.int64)
+    plan = f_pos  # the sparse-LU plan, while its pivots pass
+    plan_misses = 0
     newton_tol = 0.03
     for i in range(n):
         newton_tol = min(newton_tol, math.sqrt(rtol[i]))
@@ -224,7 +228,12 @@ def integrate_member_bdf(rhs, jac, has_jac, y0, p, t_eval, ev_time, ev_index, ev
                 scale[i] = 1.0 / (atol[i] + rtol[i] * abs(s))
             if not lu_ok:
                 stats[_LU] += 1
-                ok, dense = factor_w(jmat, inv_c, wmat, piv, f_pos, lc_ptr, lc_rows, ur_ptr, ur_cols)
+                ok, dense = factor_w(jmat, inv_c, wmat, piv, plan, lc_ptr, lc_rows, ur_ptr, ur_cols, lower, upper)
+                if plan.size > 0:
+                    # a plan whose pivots keep failing is dropped for the rest of this member's run
+                    plan_misses = plan_misses + 1 if dense else 0
+                    if plan_misses >= PLAN_MISSES:
+                        plan = f_pos[:0]
                 if not ok:
                     n_singular += 1
                     if n_singular > 5:
@@ -257,7 +266,7 @@ def integrate_member_bdf(rhs, jac, has_jac, y0, p, t_eval, ev_time, ev_index, ev
                         f_pred[i] = fy[i]
                 for i in range(n):
                     dy[i] = fy[i] - (psi[i] + dv[i]) * inv_c
-                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, dy)
+                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, lower, upper, dy)
                 dy_norm = _rms(dy, scale)
                 if it > 0:
                     rate = dy_norm / dy_norm_old if dy_norm_old > 0.0 else 0.0

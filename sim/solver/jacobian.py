@@ -8,10 +8,12 @@ import math
 
 from numba import njit
 
-from sim.solver.linalg import lu_factor, lu_solve, sparse_lu_factor, sparse_lu_solve
+from sim.solver.linalg import lu_factor, lu_nonzeros, lu_solve_nonzeros, sparse_lu_factor, sparse_lu_solve
 
 UROUND = 2.220446049250313e-16
 SQRT_UROUND = math.sqrt(UROUND)
+# consecutive factorisations whose sparse plan fell back to the pivoted LU before a member stops trying it
+PLAN_MISSES = 3
 
 
 @njit(cache=True)
@@ -50,12 +52,14 @@ def fd_jacobian(rhs, t, y, p, f0, h, rtol, atol, g_ptr, g_cols, c_ptr, r_idx, ys
 
 
 @njit(cache=True)
-def factor_w(jmat, fac, wmat, piv, f_pos, lc_ptr, lc_rows, ur_ptr, ur_cols):
+def factor_w(jmat, fac, wmat, piv, f_pos, lc_ptr, lc_rows, ur_ptr, ur_cols, lower, upper):
     """Factor ``W = fac * I - J`` in ``wmat``; returns ``(ok, dense)``.
 
     With a sparse-LU plan (``f_pos`` not empty) W is assembled on its fill pattern and factored
     without pivoting; if a pivot fails the threshold test, or without a plan, W is rebuilt in full and
-    factored with partial pivoting (``dense`` True). ``ok`` False: W is singular to working precision.
+    factored with partial pivoting (``dense`` True), and where its factors are nonzero is recorded in
+    ``lower`` and ``upper`` (:func:`sim.solver.linalg.lu_nonzeros`) for the solves. ``ok`` False: W is
+    singular to working precision.
     """
     n = jmat.shape[0]
     if f_pos.size > 0:
@@ -71,13 +75,16 @@ def factor_w(jmat, fac, wmat, piv, f_pos, lc_ptr, lc_rows, ur_ptr, ur_cols):
         for j in range(n):
             wmat[i, j] = -jmat[i, j]
         wmat[i, i] += fac
-    return lu_factor(wmat, piv), True
+    if not lu_factor(wmat, piv):
+        return False, True
+    lu_nonzeros(wmat, lower, upper)
+    return True, True
 
 
 @njit(cache=True)
-def solve_w(lu, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, b):
+def solve_w(lu, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, lower, upper, b):
     """Solve ``W x = b`` in place from the factors of :func:`factor_w`."""
     if dense:
-        lu_solve(lu, piv, b)
+        lu_solve_nonzeros(lu, piv, lower, upper, b)
     else:
         sparse_lu_solve(lu, lr_ptr, lr_cols, ur_ptr, ur_cols, b)

@@ -71,6 +71,54 @@ def lu_solve(lu, piv, b):
         b[i] = s / lu[i, i]
 
 
+@njit(cache=True)
+def lu_nonzeros(lu, lower, upper):
+    """Record where the factors of :func:`lu_factor` are nonzero, row by row, so that
+    :func:`lu_solve_nonzeros` touches only those entries (a model's factors are mostly zeros).
+
+    ``lower`` and ``upper`` are int64 arrays of at least ``n + 1 + n * n``: row pointers in the first
+    ``n + 1`` entries, then the column indices of L (``j < i``) and of U (``j > i``) row by row.
+    """
+    n = lu.shape[0]
+    a = n + 1
+    b = n + 1
+    lower[0] = a
+    upper[0] = b
+    for i in range(n):
+        for j in range(i):
+            if lu[i, j] != 0.0:
+                lower[a] = j
+                a += 1
+        lower[i + 1] = a
+        for j in range(i + 1, n):
+            if lu[i, j] != 0.0:
+                upper[b] = j
+                b += 1
+        upper[i + 1] = b
+
+
+@njit(cache=True)
+def lu_solve_nonzeros(lu, piv, lower, upper, b):
+    """:func:`lu_solve` over the nonzeros recorded by :func:`lu_nonzeros` (same result)."""
+    n = lu.shape[0]
+    for k in range(n):
+        p = piv[k]
+        if p != k:
+            tmp = b[k]
+            b[k] = b[p]
+            b[p] = tmp
+    for i in range(n):
+        s = b[i]
+        for c in range(lower[i], lower[i + 1]):
+            s -= lu[i, lower[c]] * b[lower[c]]
+        b[i] = s
+    for i in range(n - 1, -1, -1):
+        s = b[i]
+        for c in range(upper[i], upper[i + 1]):
+            s -= lu[i, upper[c]] * b[upper[c]]
+        b[i] = s / lu[i, i]
+
+
 def lu_solve_reference(a, b):
     """NumPy twin used in tests."""
     return np.linalg.solve(a, b)

@@ -26,7 +26,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from sim.solver.jacobian import factor_w, fd_jacobian, solve_w
+from sim.solver.jacobian import PLAN_MISSES, factor_w, fd_jacobian, solve_w
 from sim.solver.signatures import JAC_SIGNATURE
 from sim.solver.status import Status
 from sim.solver.stepping import ENSEMBLE_SIGNATURE, all_finite, apply_due, fail_rows, initial_step, write_due
@@ -159,6 +159,10 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
     jmat = np.zeros((n, n))
     wmat = np.zeros((n, n))
     piv = np.empty(n, dtype=np.int64)
+    lower = np.empty(n * n + n + 1, dtype=np.int64)  # nonzeros of a dense LU's factors
+    upper = np.empty(n * n + n + 1, dtype=np.int64)
+    plan = f_pos  # the sparse-LU plan, while its pivots pass
+    plan_misses = 0
 
     t = t_eval[0]
     t_end = t_eval[n_out - 1]
@@ -212,7 +216,12 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
             while True:
                 fac = 1.0 / (h * GAMMA)
                 stats[_LU] += 1
-                ok, dense = factor_w(jmat, fac, wmat, piv, f_pos, lc_ptr, lc_rows, ur_ptr, ur_cols)
+                ok, dense = factor_w(jmat, fac, wmat, piv, plan, lc_ptr, lc_rows, ur_ptr, ur_cols, lower, upper)
+                if plan.size > 0:
+                    # a plan whose pivots keep failing is dropped for the rest of this member's run
+                    plan_misses = plan_misses + 1 if dense else 0
+                    if plan_misses >= PLAN_MISSES:
+                        plan = f_pos[:0]
                 if not ok:
                     n_singular += 1
                     if n_singular > 5:
@@ -225,7 +234,7 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
                 hd = h * D1
                 for i in range(n):
                     k1[i] = f0[i] + hd * ft[i]
-                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, k1)
+                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, lower, upper, k1)
                 # stage 2
                 for i in range(n):
                     yarg[i] = y[i] + A21 * k1[i]
@@ -233,7 +242,7 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
                 hd = h * D2
                 for i in range(n):
                     k2[i] = fy[i] + hd * ft[i] + (C21 * k1[i]) * inv_h
-                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, k2)
+                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, lower, upper, k2)
                 # stage 3
                 for i in range(n):
                     yarg[i] = y[i] + A31 * k1[i] + A32 * k2[i]
@@ -241,7 +250,7 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
                 hd = h * D3
                 for i in range(n):
                     k3[i] = fy[i] + hd * ft[i] + (C31 * k1[i] + C32 * k2[i]) * inv_h
-                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, k3)
+                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, lower, upper, k3)
                 # stage 4
                 for i in range(n):
                     yarg[i] = y[i] + A41 * k1[i] + A42 * k2[i] + A43 * k3[i]
@@ -249,14 +258,14 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
                 hd = h * D4
                 for i in range(n):
                     k4[i] = fy[i] + hd * ft[i] + (C41 * k1[i] + C42 * k2[i] + C43 * k3[i]) * inv_h
-                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, k4)
+                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, lower, upper, k4)
                 # stage 5 (at t + h)
                 for i in range(n):
                     yarg[i] = y[i] + A51 * k1[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i]
                 rhs(t + h, yarg, p, fy)
                 for i in range(n):
                     k5[i] = fy[i] + (C51 * k1[i] + C52 * k2[i] + C53 * k3[i] + C54 * k4[i]) * inv_h
-                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, k5)
+                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, lower, upper, k5)
                 # stage 6 at the embedded solution
                 for i in range(n):
                     yarg[i] += k5[i]
@@ -264,7 +273,7 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
                 for i in range(n):
                     k6[i] = fy[i] + (C61 * k1[i] + C62 * k2[i] + C63 * k3[i] + C64 * k4[i]
                                      + C65 * k5[i]) * inv_h
-                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, k6)
+                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, lower, upper, k6)
                 for i in range(n):
                     ynew[i] = yarg[i] + k6[i]
                 stats[_RHS] += 5
