@@ -20,6 +20,7 @@ def run(quick: bool = False, out_dir=DEFAULT_OUT, full: bool = False) -> dict:
         cascade_model,
         cli_startup,
         coba_vs_brian2,
+        jacobian,
         pk_model,
         scaling,
         solver_vs_scipy,
@@ -32,6 +33,7 @@ def run(quick: bool = False, out_dir=DEFAULT_OUT, full: bool = False) -> dict:
     t0 = time.perf_counter()
     results = {}
     for name, suite in (("solver_vs_scipy", solver_vs_scipy), ("pk_model", pk_model), ("cascade_model", cascade_model),
+                        ("jacobian", jacobian),
                         ("sweep_scaling", sweep_scaling), ("coba_vs_brian2", coba_vs_brian2),
                         ("trial", trial), ("cli_startup", cli_startup), ("scaling", scaling)):
         if results:
