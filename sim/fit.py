@@ -1,12 +1,26 @@
 """``sim fit``: estimate chosen model parameters from a user's data by weighted least squares.
 
-Data (CSV, one observation per line, header required)::
+Data (CSV, one observation per line, header required; lines starting with ``#`` are comments)::
 
-    time_h, output, value[, sd][, run]
+    time_h, output, value[, sd][, run][, metric, t0_h, t1_h][, over_output, over_run]
 
 ``output`` is a model output (``plasma_mdma``, ``ec_serotonin``, ...) in that output's unit; ``sd`` the
 observation's standard deviation (same unit); ``run`` the run of the experiment it belongs to (default
-0; an experiment with a cohort or dose arms has several runs, and the fitted values apply to all of them).
+0; an experiment with a cohort has several runs, e.g. one per dose with ``dist = "cycle"``, and the fitted
+values apply to all of them).
+
+Summary rows (the ``metric`` column; empty or ``value`` is a plain row, the output at ``time_h``) describe the
+output of one run over the window ``t0_h``..``t1_h`` (default: the whole run) on the experiment's output
+grid, as a study's table reports it:
+
+- ``cmax``: the largest value; ``tmax``: the time (h) of the largest value (the first, if tied);
+- ``auc``: the trapezoidal area (output unit x h);
+- ``half_life``: ln 2 / -k (h), k the slope of a least-squares line through ln(output) against time.
+
+With ``over_output`` and/or ``over_run`` the row is a ratio: the metric divided by the same metric (same
+window) of ``over_output`` (default: the row's output) in ``over_run`` (default: the row's run), e.g. an
+AUC ratio between two doses or a metabolite-to-parent AUC ratio. ``time_h`` is not used by summary rows
+(leave it empty).
 
 Model. Each fitted parameter theta_j is estimated on a log scale, x_j = ln theta_j, within bounds
 from the parameter's declared range (``Parameter.lower``/``upper``) intersected with
@@ -56,6 +70,41 @@ class Data:
     sd_given: bool
     path: str = ""
     sha256: str = ""
+    metric: np.ndarray | None = None       # "value" (plain row) or a summary metric (METRICS)
+    t0: np.ndarray | None = None           # summary window (h); t1 = inf: to the end of the run
+    t1: np.ndarray | None = None
+    over_output: np.ndarray | None = None  # ratio rows: "" where not a ratio
+    over_run: np.ndarray | None = None     # ratio rows: -1 where not a ratio
+
+    def __post_init__(self):
+        n = len(self.value)
+        if self.metric is None:
+            self.metric = np.array(["value"] * n, dtype=object)
+        if self.t0 is None:
+            self.t0 = np.zeros(n)
+        if self.t1 is None:
+            self.t1 = np.full(n, np.inf)
+        if self.over_output is None:
+            self.over_output = np.array([""] * n, dtype=object)
+        if self.over_run is None:
+            self.over_run = np.full(n, -1, np.int64)
+
+    @property
+    def plain(self) -> np.ndarray:
+        """Rows that are an output's value at ``time_h`` (not summary metrics)."""
+        return self.metric == "value"
+
+    @property
+    def ratio(self) -> np.ndarray:
+        return (self.over_output != "") | (self.over_run >= 0)
+
+    def outputs(self) -> set:
+        """Every output the rows need (ratio denominators included)."""
+        return set(self.output) | {o for o in self.over_output if o}
+
+
+METRICS = ("value", "cmax", "tmax", "auc", "half_life")
+_COLUMNS = ("time_h", "output", "value", "sd", "run", "metric", "t0_h", "t1_h", "over_output", "over_run")
 
 
 def read_data(path) -> Data:
@@ -72,45 +121,83 @@ def read_data(path) -> Data:
     if not rows:
         raise SimInputError(f"{path}: empty; expected a header time_h,output,value[,sd][,run] and data lines")
     header = [h.strip() for h in rows[0]]
-    allowed = ("time_h", "output", "value", "sd", "run")
     for h in header:
-        if h not in allowed:
-            raise SimInputError(f"{path}: line 1: unknown column {h!r}; allowed: {', '.join(allowed)}")
-    for h in ("time_h", "output", "value"):
+        if h not in _COLUMNS:
+            raise SimInputError(f"{path}: line 1: unknown column {h!r}; allowed: {', '.join(_COLUMNS)}")
+    required = ("output", "value") if "metric" in header else ("time_h", "output", "value")
+    for h in required:
         if h not in header:
             raise SimInputError(f"{path}: line 1: column {h!r} is missing (need time_h, output, value[, sd][, run])")
     col = {h: i for i, h in enumerate(header)}
     if len(rows) < 2:
         raise SimInputError(f"{path}: no data lines after the header")
-    out = {h: [] for h in allowed}
+    out = {h: [] for h in _COLUMNS}
     for k, row in enumerate(rows[1:], start=2):
         if len(row) != len(header):
             raise SimInputError(f"{path}: line {k}: {len(row)} fields, the header has {len(header)}")
-        out["output"].append(row[col["output"]].strip())
-        for h, kind in (("time_h", float), ("value", float), ("sd", float), ("run", int)):
-            if h not in col:
-                continue
-            cell = row[col[h]].strip()
+        cells = {h: row[i].strip() for h, i in col.items()}
+        metric = cells.get("metric", "") or "value"
+        if metric not in METRICS:
+            raise SimInputError(f"{path}: line {k}: column metric: {metric!r}; allowed: {', '.join(METRICS)}")
+        out["metric"].append(metric)
+        out["output"].append(cells["output"])
+        out["over_output"].append(cells.get("over_output", ""))
+        defaults = {"time_h": "nan" if metric != "value" else None, "sd": "1", "run": "0", "t0_h": "0",
+                    "t1_h": "inf", "over_run": "-1"}
+        for h, kind in (("time_h", float), ("value", float), ("sd", float), ("run", int), ("t0_h", float),
+                        ("t1_h", float), ("over_run", int)):
+            cell = cells.get(h, "")
+            if cell == "" and defaults.get(h) is not None:
+                cell = defaults[h]
             try:
                 v = kind(cell)
             except ValueError:
                 raise SimInputError(f"{path}: line {k}: column {h}: {cell!r} is not a"
                                     f"{'n integer' if kind is int else ' number'}") from None
-            if kind is float and not np.isfinite(v):
+            if kind is float and not np.isfinite(v) and not (h == "t1_h" and v == np.inf) \
+                    and not (h == "time_h" and metric != "value"):
                 raise SimInputError(f"{path}: line {k}: column {h}: {cell!r} is not finite")
-            if h == "time_h" and v < 0:
-                raise SimInputError(f"{path}: line {k}: column time_h: {v} < 0 (times are h since the start)")
+            if h in ("time_h", "t0_h") and v < 0:
+                raise SimInputError(f"{path}: line {k}: column {h}: {v} < 0 (times are h since the start)")
             if h == "sd" and v <= 0:
                 raise SimInputError(f"{path}: line {k}: column sd: {v} must be > 0")
             if h == "run" and v < 0:
                 raise SimInputError(f"{path}: line {k}: column run: {v} must be >= 0")
+            if h == "over_run" and v < -1:
+                raise SimInputError(f"{path}: line {k}: column over_run: {v} must be >= 0")
             out[h].append(v)
+        if out["t1_h"][-1] <= out["t0_h"][-1]:
+            raise SimInputError(f"{path}: line {k}: columns t0_h, t1_h: the window must have t0_h < t1_h")
+        if metric == "value" and (out["over_output"][-1] or out["over_run"][-1] >= 0):
+            raise SimInputError(f"{path}: line {k}: columns over_output, over_run: a ratio needs a summary metric "
+                                f"({', '.join(METRICS[1:])})")
     n = len(out["output"])
-    return Data(time_h=np.array(out["time_h"], float), output=np.array(out["output"], dtype=object),
-                value=np.array(out["value"], float),
+    obj = lambda key: np.array(out[key], dtype=object)  # noqa: E731
+    return Data(time_h=np.array(out["time_h"], float), output=obj("output"), value=np.array(out["value"], float),
                 sd=np.array(out["sd"], float) if "sd" in col else np.ones(n),
-                run=np.array(out["run"], np.int64) if "run" in col else np.zeros(n, np.int64),
-                sd_given="sd" in col, path=str(path), sha256=hashlib.sha256(raw).hexdigest())
+                run=np.array(out["run"], np.int64), sd_given="sd" in col, path=str(path),
+                sha256=hashlib.sha256(raw).hexdigest(), metric=obj("metric"), t0=np.array(out["t0_h"], float),
+                t1=np.array(out["t1_h"], float), over_output=obj("over_output"),
+                over_run=np.array(out["over_run"], np.int64))
+
+
+def summary(metric: str, t: np.ndarray, values: np.ndarray, t0: float, t1: float) -> np.ndarray:
+    """A summary metric of ``values`` (M, T) on the times ``t`` (T,) within t0..t1 (see the module docstring)."""
+    keep = (t >= t0 - 1e-9) & (t <= t1 + 1e-9)
+    tw, cw = t[keep], values[:, keep]
+    if tw.size < 2:
+        raise SimInputError(f"summary window {t0:g}..{t1:g} h holds {tw.size} output time(s); need 2 or more")
+    if metric == "cmax":
+        return cw.max(axis=1)
+    if metric == "tmax":
+        return tw[np.argmax(cw, axis=1)]
+    if metric == "auc":
+        return np.trapezoid(cw, tw, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.log(cw)
+        dt = tw - tw.mean()
+        slope = (logs - logs.mean(axis=1, keepdims=True)) @ dt / (dt @ dt)
+        return np.log(2.0) / -slope
 
 
 def _output_names(model) -> list[str]:
@@ -134,7 +221,7 @@ class Problem:
         self.exp, self.data, self.names = exp, data, list(names)
         candidates = [build_model(exp.species)] if all(d.drug == "mdma" for d in exp.doses) else []
         candidates.append(model_for(exp))
-        wanted = set(data.output)
+        wanted = data.outputs()
         for model in candidates:
             if wanted <= set(_output_names(model)) and all(model.has_parameter(n) for n in self.names):
                 break
@@ -152,12 +239,15 @@ class Problem:
         self.model = model
         self.base = parameter_matrix(exp, model)
         self.n_runs = self.base.shape[0]
-        if data.run.max() >= self.n_runs:
-            raise SimInputError(f"{data.path}: column run: {int(data.run.max())} but the experiment has "
-                                f"{self.n_runs} run(s) (0..{self.n_runs - 1})")
-        if data.time_h.max() > exp.duration_h + 1e-9:
-            raise SimInputError(f"{data.path}: column time_h: {data.time_h.max()} h is after the experiment's "
-                                f"duration_h = {exp.duration_h}")
+        for column, runs in (("run", data.run), ("over_run", data.over_run)):
+            if runs.max() >= self.n_runs:
+                raise SimInputError(f"{data.path}: column {column}: {int(runs.max())} but the experiment has "
+                                    f"{self.n_runs} run(s) (0..{self.n_runs - 1})")
+        plain = data.plain
+        late = max(np.max(data.time_h[plain], initial=0.0), np.max(data.t0[~plain], initial=0.0))
+        if late > exp.duration_h + 1e-9:
+            raise SimInputError(f"{data.path}: column {'time_h' if plain.any() else 't0_h'}: {late} h is after the "
+                                f"experiment's duration_h = {exp.duration_h}")
         self.index = np.array([model.parameter_index(n) for n in self.names])
         self.theta0 = self.base[0, self.index].copy()
         lower, upper = [], []
@@ -169,8 +259,13 @@ class Problem:
             lower.append(max(p.lower, t0 / span, 1e-300))
             upper.append(min(p.upper, t0 * span))
         self.lower, self.upper = np.log(lower), np.log(upper)
-        self.t_eval = np.unique(np.concatenate([[0.0], data.time_h]))
-        self.t_index = np.searchsorted(self.t_eval, data.time_h)
+        times = [[0.0], data.time_h[plain]]
+        if not plain.all():  # summary metrics are taken on the experiment's own output grid
+            from sim.runner import time_grid
+
+            times.append(time_grid(exp))
+        self.t_eval = np.unique(np.concatenate(times))
+        self.t_index = np.searchsorted(self.t_eval, np.where(plain, data.time_h, 0.0))
         self.evaluations = 0
 
     def simulate(self, theta: np.ndarray, t_eval: np.ndarray, outputs=None):
@@ -188,7 +283,7 @@ class Problem:
         settings = simulate.SolverSettings(self.exp.solver_method, FIT_RTOL, FIT_ATOL, self.exp.max_steps)
         traj = simulate.solve(simulate.Problem(self.model, params, t_eval, events, settings, jac_sparsity=None))
         self.evaluations += m
-        wanted = set(outputs if outputs is not None else self.data.output)
+        wanted = set(outputs if outputs is not None else self.data.outputs())
         out = {k: v[0].reshape(m, n, -1) for k, v in traj.outputs().items() if k in wanted}
         return out, traj.status.reshape(m, n)
 
@@ -197,10 +292,20 @@ class Problem:
         out, status = self.simulate(theta, self.t_eval)
         d = self.data
         pred = np.empty((out[next(iter(out))].shape[0], len(d.value)))
-        for name in set(d.output):
-            rows = np.flatnonzero(d.output == name)
+        for name in set(d.output[d.plain]):
+            rows = np.flatnonzero((d.output == name) & d.plain)
             pred[:, rows] = out[name][:, d.run[rows], self.t_index[rows]]
-        pred[status[:, d.run] != 0] = np.nan
+        for i in np.flatnonzero(~d.plain):
+            t1 = min(d.t1[i], self.exp.duration_h)
+            pred[:, i] = summary(d.metric[i], self.t_eval, out[d.output[i]][:, d.run[i]], d.t0[i], t1)
+            if d.ratio[i]:
+                other = d.over_output[i] or d.output[i]
+                run = d.over_run[i] if d.over_run[i] >= 0 else d.run[i]
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    pred[:, i] /= summary(d.metric[i], self.t_eval, out[other][:, run], d.t0[i], t1)
+        failed = status[:, d.run] != 0
+        failed |= (status[:, np.where(d.over_run >= 0, d.over_run, d.run)] != 0)
+        pred[failed] = np.nan
         return pred
 
     def residuals_many(self, x: np.ndarray) -> np.ndarray:
@@ -378,8 +483,8 @@ def best_fit_result(problem: Problem, res: FitResult):
     from sim.runner import time_grid
 
     exp = problem.exp
-    t = np.unique(np.concatenate([time_grid(exp), problem.data.time_h]))
-    names = sorted(set(problem.data.output))
+    t = np.unique(np.concatenate([time_grid(exp), problem.data.time_h[problem.data.plain]]))
+    names = sorted(problem.data.outputs())
     out, status = problem.simulate(res.estimate[None], t, outputs=names)
     units = {nm: u for m in problem.model.mechanisms for o in m.outputs
              for nm, u in [(o.name, o.unit)] if nm in names}
@@ -410,15 +515,17 @@ def plot(problem: Problem, res: FitResult, curve, path) -> None:
     import matplotlib.pyplot as plt
 
     d = problem.data
-    names = sorted(set(d.output))
+    names = sorted(set(d.output[d.plain])) or sorted(d.outputs())
     fig, axes = plt.subplots(len(names), 1, figsize=(7, 2.8 * len(names)), squeeze=False)
     for ax, name in zip(axes[:, 0], names, strict=True):
-        rows = d.output == name
-        for run in sorted(set(d.run[rows])):
+        rows = (d.output == name) & d.plain
+        summarised = set(d.run) | set(d.over_run[d.over_run >= 0])  # summary rows only: every run they use
+        for run in sorted(set(d.run[rows]) if rows.any() else summarised):
             sel = rows & (d.run == run)
             colour = f"C{run % 10}"
-            ax.errorbar(d.time_h[sel], d.value[sel], yerr=d.sd[sel] if d.sd_given else None, fmt="o", ms=4,
-                        color=colour, label=f"data, run {run}")
+            if sel.any():
+                ax.errorbar(d.time_h[sel], d.value[sel], yerr=d.sd[sel] if d.sd_given else None, fmt="o", ms=4,
+                            color=colour, label=f"data, run {run}")
             ax.plot(curve.time, curve[name][run], color=colour, label=f"fit, run {run}")
         ax.set_ylabel(f"{name} ({curve.units.get(name, '')})")
         ax.legend(fontsize=7)
@@ -440,7 +547,8 @@ def fit_tables(problem: Problem, res: FitResult, multistart: int) -> dict:
                        "profile_open_high": res.profile_open[:, 1], "initial": res.initial,
                        "lower_bound": res.lower, "upper_bound": res.upper},
         "rows": {"time_h": d.time_h, "output": d.output.astype(str), "value": d.value, "sd": d.sd, "run": d.run,
-                 "prediction": res.prediction, "residual": res.residual},
+                 "metric": d.metric.astype(str), "t0_h": d.t0, "t1_h": d.t1, "over_output": d.over_output.astype(str),
+                 "over_run": d.over_run, "prediction": res.prediction, "residual": res.residual},
         "starts": {"start": res.starts, "end": res.ends, "chi2": res.start_chi2},
         "profiles": res.profiles,
         "attrs": {"chi2": res.chi2, "n_rows": res.n_rows, "n_parameters": len(res.names), "sd_given": int(d.sd_given),

@@ -108,6 +108,10 @@ def test_sim_fit_cli_writes_fit_file_and_figure(synthetic, tmp_path, capsys):
     ("time_h,output,value\n1,plasma_mdma,abc\n", "line 2: column value"),
     ("time_h,output,value,sd\n1,plasma_mdma,3,0\n", "column sd"),
     ("time_h,output,value\n-1,plasma_mdma,3\n", "column time_h"),
+    ("metric,output,value\npeak,plasma_mdma,3\n", "column metric: 'peak'"),
+    ("metric,output,value,t0_h,t1_h\ncmax,plasma_mdma,3,5,2\n", "t0_h < t1_h"),
+    ("time_h,metric,output,value,over_run\n1,value,plasma_mdma,3,1\n", "a ratio needs a summary metric"),
+    ("metric,output,value\nvalue,plasma_mdma,3\n", "column time_h"),
 ])
 def test_bad_data_file_is_one_line(tmp_path, text, needle):
     path = tmp_path / "d.csv"
@@ -124,6 +128,8 @@ def test_bad_data_file_is_one_line(tmp_path, text, needle):
     ("time_h,output,value\n1,plasma_mdma,3\n", "pk.kx", "unknown parameter 'pk.kx'"),
     ("time_h,output,value,run\n1,plasma_mdma,3,4\n", "pk.ka", "column run"),
     ("time_h,output,value\n100,plasma_mdma,3\n", "pk.ka", "duration_h"),
+    ("metric,output,value,over_output\nauc,plasma_mda,3,plasma_mdmx\n", "pk.ka", "unknown output 'plasma_mdmx'"),
+    ("metric,output,value,over_run\nauc,plasma_mdma,3,2\n", "pk.ka", "column over_run"),
 ])
 def test_sim_fit_bad_input_exits_2(tmp_path, capsys, csv, fit_names, needle):
     data = tmp_path / "d.csv"
@@ -134,3 +140,77 @@ def test_sim_fit_bad_input_exits_2(tmp_path, capsys, csv, fit_names, needle):
     err = capsys.readouterr().err
     assert code == 2 and needle in err and err.count("\n") == 1
     assert not Path(tmp_path / "f.h5").exists()
+
+
+# ---- summary rows: the PK calibration (experiments/pk_calibration, tools/calibrate_pk.py) ----------------
+
+CALIBRATION = Path(__file__).resolve().parent.parent / "experiments" / "pk_calibration"
+HUMAN = ("pk.ka", "pk.v_central", "pk.v_peripheral", "pk.cl_2d6", "pk.cl_other", "pk.ki_unbound", "pk.cl_mda_formation",
+         "pk.r_s_2d6", "pk.r_s_other", "pk.r_s_mda")
+
+
+def _validation_metrics(overrides=()):
+    """The calibration's targets as the validation suite computes them (sim.validation), one value per row of
+    experiments/pk_calibration/human.csv, in its order: an independent definition of every summary row."""
+    from sim.validation import enantiomers as e
+    from sim.validation import pk as v
+
+    kw = {"overrides": tuple(overrides)}
+    try:
+        return np.array([
+            v.cmax(75.0, **kw), v.tmax(75.0, **kw), v.half_life(75.0, **kw),
+            v.cmax(125.0, **kw), v.tmax(125.0, **kw), v.half_life(125.0, **kw),
+            v.auc_ratio(125.0, 75.0, **kw),
+            v.auc(((125.0, 0.0),), "plasma_mda", **kw) / v.auc(((125.0, 0.0),), **kw),
+            v.tmax(125.0, "plasma_mda", **kw),
+            e.enantiomer_half_life("plasma_s_mdma", 125.0, **kw), e.auc_r_to_s(40.0, **kw),
+            e.auc_mda_s_to_r(40.0, **kw),
+        ])
+    finally:
+        v._simulate.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def calibration():
+    from sim.config import load_experiment
+
+    data = read_data(CALIBRATION / "human.csv")
+    return Problem(load_experiment(CALIBRATION / "human.toml"), data, list(HUMAN))
+
+
+def test_summary_rows_equal_the_validation_metrics(calibration):
+    """Cmax, tmax, half-lives, AUC ratios across doses and outputs: each summary row's prediction equals the
+    validation suite's metric (its own run at its own tolerances), at the defaults and at other values."""
+    d = calibration.data
+    assert list(d.metric) == ["cmax", "tmax", "half_life"] * 2 + ["auc", "auc", "tmax", "half_life", "auc", "auc"]
+    rng = np.random.default_rng(11)
+    for factors in (np.ones(len(HUMAN)), np.exp(0.2 * rng.standard_normal(len(HUMAN)))):
+        theta = calibration.theta0 * factors
+        got = calibration.predict(theta[None])[0]
+        want = _validation_metrics(zip(HUMAN, map(float, theta), strict=True))
+        is_tmax = d.metric == "tmax"
+        np.testing.assert_allclose(got[~is_tmax], want[~is_tmax], rtol=2e-3)
+        assert np.abs(got[is_tmax] - want[is_tmax]).max() <= 2.0 / 60 + 1e-9  # one step of the 2-min grid
+
+
+@pytest.mark.slow
+def test_sim_fit_reproduces_the_pk_calibration(calibration):
+    """tools/calibrate_pk.py's human fit is this `sim fit` call. From the shipped (calibrated) values it stays
+    where the calibration left them: each shipped value is inside the fit's 95 % interval, the objective
+    recomputed from the validation suite's metrics at the estimate equals the fit's chi2, and the fit
+    improves on the shipped values by less than one chi-square unit."""
+    import sys
+
+    sys.path.insert(0, str(CALIBRATION.parent.parent / "tools"))
+    import calibrate_pk
+
+    res = calibrate_pk.human_fit()
+    assert res.names == list(HUMAN)
+    inside = (res.wald_low <= calibration.theta0) & (calibration.theta0 <= res.wald_high)
+    assert inside.all(), [n for n, ok in zip(HUMAN, inside, strict=True) if not ok]
+    d = calibration.data
+    reference = (_validation_metrics(zip(HUMAN, map(float, res.estimate), strict=True)) - d.value) / d.sd
+    assert abs(float(reference @ reference) - res.chi2) < 0.05 * res.chi2 + 0.05
+    at_shipped = calibration.residuals(np.log(calibration.theta0))
+    assert res.chi2 <= float(at_shipped @ at_shipped) + 1e-9
+    assert float(at_shipped @ at_shipped) - res.chi2 < 1.0
