@@ -11,7 +11,9 @@ for:
   et al. 1992; 20, Karson et al. 1993), K_d (1-4 uM around Casarotto et al. 2021's low-micromolar binding),
   the gain ``k_trkb`` (0.5-2) and the daily dose (10-20 mg/kg/day, the range 0.08 mg/mL in the drinking
   water gives);
-- the dosing pattern: the daily amount as one bolus instead of spread over the day.
+- the dosing pattern: the daily amount as one bolus instead of spread over the day;
+- the time constant of the juvenile-like state J that lets extinction unlearn (``tau_juvenile``, 3.5-14 days
+  around its assumed week).
 
 This is a sensitivity table, not a fit: no value is chosen from it.
 
@@ -48,7 +50,7 @@ def rows(mg_per_kg_day=ext.KARPOVA_MG_PER_KG_DAY, portions=ext.KARPOVA_PORTIONS,
     res = run_trials(ext._model(), trials, drive=drive, rule=Rule.default(**rule))
     fr = res.fear_response[0]
     theta = drive.values("occupancy_trkb", np.arange(24.0 * 13, 24.0 * 14)).mean() if drive else 0.0
-    return fr[-2] / fr[5], fr[-1] / fr[5], theta, res.bdnf[0, 6:26].mean()
+    return fr[-2] / fr[5], fr[-1] / fr[5], theta, res.bdnf[0, 6:26].mean(), res.juvenile[0, 6:26].mean()
 
 
 def main():
@@ -69,12 +71,14 @@ def main():
         ("k_trkb 2", {"k_trkb": 2.0}),
         ("20 mg/kg/day", {"mg_per_kg_day": 20.0}),
         ("one bolus a day", {"portions": 1}),
+        ("tau_juvenile 3.5 days", {"tau_juvenile": 84.0}),
+        ("tau_juvenile 14 days", {"tau_juvenile": 336.0}),
     ]
     print(f"fluoxetine TrkB: K_d {b.kd_um} uM, brain:plasma {b.brain_plasma_ratio}; bands: recovery and renewal < 0.5")
-    print(f"{'variant':36s} {'recovery B':>10s} {'renewal A':>10s} {'theta':>7s} {'B ext.':>7s}")
+    print(f"{'variant':36s} {'recovery B':>10s} {'renewal A':>10s} {'theta':>7s} {'B ext.':>7s} {'J ext.':>7s}")
     for name, kw in variants:
-        rec, ren, theta, bdnf = rows(**kw)
-        print(f"{name:36s} {rec:10.3f} {ren:10.3f} {theta:7.3f} {bdnf:7.3f}")
+        rec, ren, theta, bdnf, juvenile = rows(**kw)
+        print(f"{name:36s} {rec:10.3f} {ren:10.3f} {theta:7.3f} {bdnf:7.3f} {juvenile:7.3f}")
 
 
 if __name__ == "__main__":

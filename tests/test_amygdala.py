@@ -294,12 +294,52 @@ def test_high_plasticity_state_lets_extinction_erase_fear():
     w = conditioned_weights()[None]
     stable, labile = w - 1.0, np.zeros_like(w)
     pre = plasticity.presynaptic(1.0, 0.0, 1.0, 0.0)
-    low = plasticity.learn(stable, labile, pre, 0.0, 1.0, 0.5, 1.0, rule, bdnf=0.0)
-    high = plasticity.learn(stable, labile, pre, 0.0, 1.0, 0.5, 1.0, rule, bdnf=3.0)
-    fear = list(P.FEAR_PATHWAYS)
+    low = plasticity.learn(stable, labile, pre, 0.0, 1.0, 0.5, 1.0, rule, juvenile=0.0)
+    high = plasticity.learn(stable, labile, pre, 0.0, 1.0, 0.5, 1.0, rule, juvenile=3.0)
+    fear, ext = list(P.FEAR_PATHWAYS), list(P.EXTINCTION_PATHWAYS)
     assert np.allclose(low[0, fear], 0.0) and (high[0, [P.W_CS_LA, P.W_LA_FEAR]] < 0).all()
+    # one prediction error, shared: what updates the fear memory does not also teach the extinction memory
+    eps = float(plasticity.erasure(3.0))
+    np.testing.assert_allclose(high[0, ext], (1.0 - eps) * low[0, ext], rtol=1e-12)
+    # the association is unlearned at its own (conditioning) rate
+    w_cs = w[0, P.W_CS_LA]
+    expected = -rule.eta_fear * plasticity.extinction_gate(1.0, 0.5, rule.arousal_half) * eps * (w_cs - 1.0)
+    assert high[0, P.W_CS_LA] == pytest.approx(expected, rel=1e-12)
     assert plasticity.kappa(np.array([0.0]), rule)[0, P.W_LA_EXT] == pytest.approx(rule.kappa_ext)
     assert plasticity.kappa(np.array([2.0]), rule)[0, P.W_LA_EXT] > rule.kappa_ext
+
+
+def test_the_juvenile_like_state_follows_b_slowly_and_exactly():
+    rule = plasticity.Rule.default()
+    b0, j0, s2a, trkb, h = np.array([0.4]), np.array([0.1]), 2.0, 0.3, 30.0
+    b, j, n = b0.copy(), j0.copy(), 30000
+    for _ in range(n):                                           # fine Euler of dB/dt, dJ/dt
+        target = rule.k_bdnf * s2a + rule.k_trkb * trkb
+        b, j = b + h / n * (target - b) / rule.tau_bdnf, j + h / n * (b - j) / rule.tau_juvenile
+    np.testing.assert_allclose(plasticity.juvenile_step(j0, b0, s2a, h, rule, trkb), j, rtol=1e-3)
+    # a day of drive moves J a little; weeks of it bring J to B
+    day = plasticity.juvenile_step(np.zeros(1), np.zeros(1), 3.0, 24.0, rule)[0]
+    weeks = plasticity.juvenile_step(np.zeros(1), np.zeros(1), 3.0, 24.0 * 42, rule)[0]
+    assert day < 0.1 * rule.k_bdnf * 3.0 and weeks > 0.95 * rule.k_bdnf * 3.0
+    assert plasticity.juvenile_step(j0, b0, s2a, h, plasticity.Rule.default(trkb_block=True), trkb)[0] == 0.0
+
+
+def _half_extinguished(fear):
+    """Index of the first extinction trial whose fear response is below half the first one's."""
+    return int(np.argmax(fear < 0.5 * fear[0]))
+
+
+def test_extinction_by_unlearning_is_as_fast_within_a_session_and_leaves_no_return_of_fear(monkeypatch):
+    """eps = 1 (juvenile-like: every omission updates the fear memory) against eps = 0 (adult, new learning):
+    within a session fear falls about as fast (juvenile and adult rats extinguish alike, Kim & Richardson
+    2008); a week later the adult's fear returns in both contexts, the juvenile-like one's does not."""
+    trials = conditioning(5) + extinction(20, 24.0, "B") + probe(24.0 * 8, "B") + probe(24.0 * 8 + 2.0, "A")
+    adult = run_trials(RateModel(), trials).fear_response[0]
+    monkeypatch.setattr(plasticity, "erasure", lambda b: np.ones_like(np.asarray(b, float)))
+    juvenile = run_trials(RateModel(), trials).fear_response[0]
+    assert abs(_half_extinguished(juvenile[5:25]) - _half_extinguished(adult[5:25])) <= 2
+    assert adult[-2] > 0.6 * adult[4] and adult[-1] > 0.6 * adult[4]         # recovery and renewal
+    assert juvenile[-2] < 0.25 * adult[-2] and juvenile[-1] < 0.5 * adult[-1]
 
 
 def test_learning_is_gated_by_neuromodulators():

@@ -12,10 +12,6 @@ from sim import validate
 from sim.validation import extinction as ext
 
 KNOWN_MISSES = {
-    # with fluoxetine's direct TrkB binding the plasticity state lets extinction erase the cue pathways
-    # active in context B (no spontaneous recovery), but the CS x context-A pathway that carries renewal
-    # is not active during extinction in B and keeps its strength
-    "Karpova 2011: chronic fluoxetine + extinction, renewal in A / conditioned",
     # 24 IU intranasally puts ~0.005 % of the dose into the CSF: central oxytocin rises by a few pg/mL and
     # OXTR occupancy by ~0.003, too little to change extinction; the model has no route by which oxytocin
     # raises early-extinction startle

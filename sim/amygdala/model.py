@@ -83,6 +83,7 @@ class TrialResult:
     labile: np.ndarray          # (member, plastic) at the end
     expectation: np.ndarray     # (member, trial) expected outcome V that taught (0 where nothing learned)
     bdnf: np.ndarray            # (member, trial) plasticity state B at the trial
+    juvenile: np.ndarray        # (member, trial) juvenile-like state J at the trial
 
     units = {"bla_rate": "Hz", "cem_rate": "Hz", "fear_response": "1"}
 
@@ -262,7 +263,7 @@ def run_trials(model: _Base, trials: list[Trial], drive: Drive | list[Drive] | N
     out = TrialResult(np.array([t.time_h for t in trials]), np.zeros((members, n_t)), np.zeros((members, n_t)),
                       np.zeros((members, n_t)), np.zeros((members, n_t, P.N_POP)),
                       np.zeros((members, n_t, P.N_POP)), np.zeros((members, n_t + 1, P.N_PLASTIC)),
-                      stable, labile, np.zeros((members, n_t)), np.zeros((members, n_t)))
+                      stable, labile, np.zeros((members, n_t)), np.zeros((members, n_t)), np.zeros((members, n_t)))
     state = _PlasticityState(drives, trials, rule, members)
     recorder = getattr(model, "recorder", None)  # spike recording (SpikingModel), told the trial index
     no_mod = NO_MODULATION.vector()[:-1]
@@ -282,6 +283,7 @@ def run_trials(model: _Base, trials: list[Trial], drive: Drive | list[Drive] | N
         out.cem_rate[:, k] = rc[:, P.CEM]
         out.fear_response[:, k] = rc[:, P.CEM] / ref_cem
         out.bdnf[:, k] = state.bdnf
+        out.juvenile[:, k] = state.juvenile
         if learn and tr.learn:
             # the expected outcome is read from the learned weights, not from drug-altered expression
             modulated = any(not np.array_equal(m.vector()[:-1], no_mod) for m in mods)
@@ -291,22 +293,23 @@ def run_trials(model: _Base, trials: list[Trial], drive: Drive | list[Drive] | N
             pre = plasticity.presynaptic(tr.cs, *lb[1:])
             gain = np.array([m.learn_gain for m in mods]) * np.ones(members)
             labile = plasticity.learn(stable, labile, pre, float(tr.us), expectation, out.fear_response[:, k],
-                                      gain, rule, state.bdnf)
+                                      gain, rule, state.juvenile)
     out.weights[:, n_t] = plasticity.weights(stable, labile)
     out.stable, out.labile = stable, labile
     return out
 
 
 class _PlasticityState:
-    """The plasticity state B of every member (:mod:`sim.amygdala.plasticity`) and the consolidation
-    between trials. The drives' 5-HT2A change and cortisol fold change are sample-and-hold signals,
-    so between their breakpoints they are constant and B is updated exactly; consolidation, which B
-    gates, is stepped at most ``STEP_H`` hours at a time while B or its inputs are not zero."""
+    """The plasticity state B and the juvenile-like state J of every member (:mod:`sim.amygdala.plasticity`)
+    and the consolidation between trials. The drives' 5-HT2A change and cortisol fold change are
+    sample-and-hold signals, so between their breakpoints they are constant and B and J are updated
+    exactly; consolidation, which B gates, is stepped at most ``STEP_H`` hours at a time while B or its
+    inputs are not zero."""
 
     STEP_H = 1.0
 
     def __init__(self, drives, trials, rule: plasticity.Rule, members: int):
-        self.rule, self.bdnf = rule, np.zeros(members)
+        self.rule, self.bdnf, self.juvenile = rule, np.zeros(members), np.zeros(members)
         t_trials = np.array([t.time_h for t in trials]) if trials else np.zeros(1)
         self.t = float(t_trials[0])
         lo, hi = t_trials[0], t_trials[-1]
@@ -349,6 +352,7 @@ class _PlasticityState:
             h = (b - a) / n
             for _ in range(n):
                 new = plasticity.bdnf_step(self.bdnf, s2a, h, rule, trkb)
+                self.juvenile = plasticity.juvenile_step(self.juvenile, self.bdnf, s2a, h, rule, trkb)
                 stable, labile = plasticity.elapse(stable, labile, h, rule, 0.5 * (self.bdnf + new) + cort)
                 self.bdnf = new
         self.t = max(self.t, t_h)

@@ -177,6 +177,12 @@ PLASTICITY = {
     "tau_bdnf": Parameter("tau_bdnf", 12.0, "h", "assumed: BDNF/TrkB signalling follows its serotonergic drive "
                           "within hours and returns within a day (BDNF mRNA induction by a 5-HT2A agonist peaks "
                           "within hours, Vaidya et al. 1997 J Neurosci 17:2785)"),
+    "tau_juvenile": Parameter("tau_juvenile", 168.0, "h", "assumed: the juvenile-like state that lets extinction "
+                              "erase fear (dematuration of PV interneurons and their perineuronal nets) follows "
+                              "sustained BDNF/TrkB signalling over about a week: antidepressants need weeks to "
+                              "reopen it (Karpova et al. 2011 Science 334:1731: 2-3 weeks of fluoxetine; Maya "
+                              "Vetencourt et al. 2008 Science 320:385: 4 weeks); the week is an order, not a "
+                              "measured time constant", lower=1.0),
     "k_bdnf": Parameter("k_bdnf", 0.33, "1", "assumed: BDNF/TrkB signalling above baseline per unit change of "
                         "the 5-HT2A response (s = E/E_ref - 1; a 5-HT2A signal four times its tone gives B ~1, "
                         "doubling BDNF/TrkB signalling at steady state); direction from Young et al. 2015 "

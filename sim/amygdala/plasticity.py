@@ -5,10 +5,12 @@ Each plastic pathway ``k`` (:data:`sim.amygdala.params.PLASTIC`) has a multiplie
 
     fear pathways (CS->LA, LA->BA_fear, context->BA_fear), CS paired with the US:
         dL_k = eta_fear * M * us * pre_k * (w_max - w_k)
-    extinction pathways (LA->BA_ext, context->BA_ext, IL->ITC), CS without the US:
-        dL_k = eta_ext * M * G * (1 - us) * pre_k * (w_max - w_k)
-    erasure of the fear pathways by the same event, in a high plasticity state:
-        dL_k -= eta_ext * M * G * (1 - us) * pre_k * (w_k - 1) * eps(B),   eps(B) = B+ / (1 + B+)
+    a CS without the US is a prediction error (gated: G); a share eps(J) of it updates the fear memory
+    itself and the rest teaches a new extinction memory, eps(J) = J+ / (1 + J+):
+    extinction pathways (LA->BA_ext, context->BA_ext, IL->ITC), new learning:
+        dL_k = eta_ext * M * G * (1 - us) * pre_k * (w_max - w_k) * (1 - eps(J))
+    fear pathways, erasure (depotentiation of the CS-US association at its own learning rate):
+        dL_k = -eta_fear * M * G * (1 - us) * pre_k * (w_k - 1) * eps(J)
     G = V / (1 + (a / a_half)^2)
     V = expected outcome: the fear memory's prediction of the US given the CS and the context, read
         from the learned weights (the cue response of BA fear neurons of the same circuit WITHOUT
@@ -16,6 +18,23 @@ Each plastic pathway ``k`` (:data:`sim.amygdala.params.PLASTIC`) has a multiplie
         prediction error that teaches extinction (Rescorla & Wagner 1972; the US omission signal of
         extinction, Milad & Quirk 2012 Annu Rev Psychol 63:129)
     a = arousal: the trial's expressed fear response (CeM cue response with the drug, 1 = untreated)
+
+J is the juvenile-like state of the circuit (below); eps is the share of the omission assigned to the
+fear memory rather than to a new memory (the latent-cause account of extinction: Gershman, Blei & Niv
+2010 Psychol Rev 117:197); both shares are driven by the one prediction error V, so learning stops,
+whichever memory learned, once the CS no longer predicts the US (Rescorla & Wagner 1972). In the adult
+state (eps ~ 0) extinction is new learning, partly bound to the context it was learned in, while the
+CS-US association is kept: fear returns with time and in the conditioning context (Bouton 2004 Learn Mem
+11:485). In a high plasticity state extinction unlearns the association itself, and what is unlearned is
+gone in every context: juvenile rats extinguish by unlearning, with no renewal or reinstatement (Kim &
+Richardson 2008 J Neurosci 28:1282); juvenile extinction erases fear, and adult extinction does once
+perineuronal nets are removed (Gogolla et al. 2009 Science 325:1258); extinction can reverse the
+conditioning-induced potentiation of CS->LA synapses (Lin et al. 2003 J Neurosci 23:1574; Mao, Hsiao &
+Gean 2006 J Neurosci 26:8892; Kim et al. 2007 PNAS 104:20955). The association is unlearned at the rate
+it is learned (eta_fear: the same synapses, potentiated by the US, depotentiated by its omission), so
+extinction by unlearning alone (eps = 1) lowers the expressed fear within a session about as fast as
+adult extinction by new learning does, as juvenile and adult rats extinguish alike within a session (Kim
+& Richardson 2008; tests/test_amygdala.py checks this).
 
 Expression and learning are separate: a drug that damps fear expression (5-HT1A on BLA principal
 cells, oxytocin on CeL) lowers a without lowering V, so it widens the window of tolerance and the
@@ -26,9 +45,11 @@ predicts nothing (naive weights, V = 0) teaches nothing. Contextual fear pathway
 ones (Vlachos et al. 2011), CS x IL level for IL->ITC (IL/vmPFC learns only when it is engaged
 during exposure; Milad & Quirk 2002 Nature 420:70). ``M`` is the neuromodulatory learning gain.
 
-Plasticity state B (BDNF/TrkB signalling above baseline, dimensionless) and consolidation::
+Plasticity state B (BDNF/TrkB signalling above baseline, dimensionless), juvenile-like state J and
+consolidation::
 
     dB/dt = (k_bdnf * s(t) + k_trkb * theta(t) - B) / tau_bdnf
+    dJ/dt = (B - J) / tau_juvenile
         s = change of 5-HT2A activation from the pre-dose value
         theta = share of TrkB bound by drugs that bind it directly (occupancy_trkb, sim/receptors/trkb.py)
     P = B + k_cortisol * c(t),                 c = fold rise of plasma cortisol over its pre-dose value
@@ -37,18 +58,22 @@ Plasticity state B (BDNF/TrkB signalling above baseline, dimensionless) and cons
         kappa_fear = 1;  kappa_ext(P) = clip(1 - (1 - kappa_ext) exp(-P), 0, 1)
     extinction pathways only: S *= exp(-dt / tau_forget_ext)   (spontaneous recovery)
 
-so serotonergic 5-HT2A drive and glucocorticoids strengthen the consolidation of extinction (Young
-et al. 2015: MDMA-enhanced extinction needs amygdala BDNF; de Quervain et al. 2011 PNAS 108:6621),
-and a sustained high state lets extinction depotentiate the fear memory itself (eps; Karpova et al.
-2011 Science 334:1731: chronic fluoxetine plus extinction erases fear, no spontaneous recovery or
-renewal). Antidepressants also raise B without serotonin: they bind TrkB directly and potentiate BDNF
-signalling (Casarotto et al. 2021 Cell 184:1299), which the pipeline delivers as theta (which drug binds,
-its K_d and brain accumulation are drug-library data); ``k_trkb = 0`` removes that route (its ablation).
-Consolidating extinction needs TrkB signalling at all (a dominant-negative TrkB in the amygdala blocks it,
-Chhatwal et al. 2006 Nat Neurosci 9:870): a TrkB block holds B at 0 and
-kappa_ext at 0, while ``k_bdnf = 0`` removes only the 5-HT2A route into B (the ablation of the
-trial). Fear memory is kept (no forgetting); extinction memory fades,
-so fear returns with time (Quirk 2002) and in another context (renewal).
+so serotonergic 5-HT2A drive and glucocorticoids strengthen the consolidation of extinction (Young et
+al. 2015: MDMA-enhanced extinction needs amygdala BDNF; de Quervain et al. 2011 PNAS 108:6621), and a
+sustained high state lets extinction unlearn the fear memory itself (eps; Karpova et al. 2011 Science
+334:1731: chronic fluoxetine plus extinction erases fear, no spontaneous recovery or renewal). Erasure
+reads the slow state J, not B: the juvenile-like state is a remodelling of the circuit (dematuration of
+parvalbumin interneurons and their perineuronal nets) that weeks of sustained TrkB signalling bring
+about (Karpova 2011: two to three weeks of fluoxetine; Maya Vetencourt et al. 2008 Science 320:385: four
+weeks reopen visual-cortex plasticity), so a single drug session, which raises B for a day, moves J only
+a little, while chronic treatment brings J to B. Antidepressants also raise B without serotonin: they
+bind TrkB directly and potentiate BDNF signalling (Casarotto et al. 2021 Cell 184:1299), which the
+pipeline delivers as theta (which drug binds, its K_d and brain accumulation are drug-library data);
+``k_trkb = 0`` removes that route (its ablation). Consolidating extinction needs TrkB signalling at all
+(a dominant-negative TrkB in the amygdala blocks it, Chhatwal et al. 2006 Nat Neurosci 9:870): a TrkB
+block holds B and J at 0 and kappa_ext at 0, while ``k_bdnf = 0`` removes only the 5-HT2A route into B
+(the ablation of the trial). The fear memory does not fade (only unlearning lowers it); extinction
+memory fades, so fear returns with time (Quirk 2002) and in another context (renewal).
 """
 
 from __future__ import annotations
@@ -75,6 +100,7 @@ class Rule:
     tau_forget_ext: float
     eta_context: float
     tau_bdnf: float
+    tau_juvenile: float
     k_bdnf: float
     k_trkb: float
     k_cortisol: float
@@ -111,15 +137,16 @@ def presynaptic(cs, context_a, context_b, il):
     return pre
 
 
-def erasure(bdnf):
-    """eps(B) = B+ / (1 + B+): the share of an extinction event that also depotentiates fear pathways."""
-    b = np.maximum(np.asarray(bdnf, float), 0.0)
-    return b / (1.0 + b)
+def erasure(juvenile):
+    """eps(J) = J+ / (1 + J+): the share of an extinction event's prediction error that updates the fear memory
+    (depotentiates the fear pathways) rather than teaching the extinction pathways."""
+    j = np.maximum(np.asarray(juvenile, float), 0.0)
+    return j / (1.0 + j)
 
 
-def learn(stable, labile, pre, us, expectation, arousal, learn_gain, rule: Rule, bdnf=0.0):
+def learn(stable, labile, pre, us, expectation, arousal, learn_gain, rule: Rule, juvenile=0.0):
     """New labile weights after one trial; arrays (E, plastic); us, expectation, arousal, learn_gain and
-    bdnf (E,) or scalars."""
+    the juvenile-like state J (E,) or scalars."""
     w = 1.0 + stable + labile
     n = w.shape[0]
     us = np.broadcast_to(np.asarray(us, float), (n,))[:, None]
@@ -130,11 +157,11 @@ def learn(stable, labile, pre, us, expectation, arousal, learn_gain, rule: Rule,
         eta_scale[P.W_IL_ITC] = 0.0
     room = np.maximum(rule.w_max - w, 0.0)
     gate = np.broadcast_to(extinction_gate(expectation, arousal, rule.arousal_half), (n,))[:, None]
-    eps = np.broadcast_to(erasure(0.0 if rule.trkb_block else bdnf), (n,))[:, None]
+    eps = np.broadcast_to(erasure(0.0 if rule.trkb_block else juvenile), (n,))[:, None]
     d_fear = rule.eta_fear * m * us * pre * room * FEAR
-    event = rule.eta_ext * m * gate * (1.0 - us) * pre
-    d_ext = event * room * EXT
-    d_erase = -event * eps * np.maximum(w - 1.0, 0.0) * FEAR
+    omission = m * gate * (1.0 - us) * pre
+    d_ext = rule.eta_ext * omission * (1.0 - eps) * room * EXT
+    d_erase = -rule.eta_fear * omission * eps * np.maximum(w - 1.0, 0.0) * FEAR
     return labile + eta_scale * (d_fear + d_ext + d_erase)
 
 
@@ -159,13 +186,31 @@ def elapse(stable, labile, dt_h, rule: Rule, state=0.0):
     return stable, labile
 
 
+def _bdnf_target(drive_5ht2a, trkb, rule: Rule):
+    return rule.k_bdnf * np.asarray(drive_5ht2a, float) + rule.k_trkb * np.asarray(trkb, float)
+
+
 def bdnf_step(bdnf, drive_5ht2a, dt_h, rule: Rule, trkb=0.0):
     """B after ``dt_h`` hours with the 5-HT2A change ``drive_5ht2a`` and the TrkB occupancy ``trkb`` (E,) or
     scalars held constant (exact)."""
     if rule.trkb_block:
         return np.zeros_like(np.asarray(bdnf, float))
-    target = rule.k_bdnf * np.asarray(drive_5ht2a, float) + rule.k_trkb * np.asarray(trkb, float)
+    target = _bdnf_target(drive_5ht2a, trkb, rule)
     return target + (bdnf - target) * np.exp(-dt_h / rule.tau_bdnf)
+
+
+def juvenile_step(juvenile, bdnf, drive_5ht2a, dt_h, rule: Rule, trkb=0.0):
+    """J after ``dt_h`` hours from J = ``juvenile`` and B = ``bdnf`` with the inputs of :func:`bdnf_step` held
+    constant (exact: B relaxes exponentially to its target T, and J follows B)::
+
+        J(h) = T + (J0 - T) e^(-h/tau_j) + (B0 - T) tau_b / (tau_b - tau_j) (e^(-h/tau_b) - e^(-h/tau_j))
+    """
+    if rule.trkb_block:
+        return np.zeros_like(np.asarray(juvenile, float))
+    target = _bdnf_target(drive_5ht2a, trkb, rule)
+    tb, tj = rule.tau_bdnf, rule.tau_juvenile
+    ej, eb = np.exp(-dt_h / tj), np.exp(-dt_h / tb)
+    return target + (juvenile - target) * ej + (bdnf - target) * tb / (tb - tj) * (eb - ej)
 
 
 def weights(stable, labile):

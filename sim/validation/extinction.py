@@ -14,11 +14,9 @@ plasticity state by two routes, both from the pharmacology: its small 5-HT2A cha
 to TrkB (drug-library data, :mod:`sim.receptors.trkb`); :func:`karpova` can switch the second off (the
 ablation). A human placebo arm is the same pipeline without a dose (:func:`_drive` of no doses): the drug-free
 human run has a course of its own (circadian cortisol reaches the plasticity state); the rodents' drug-free
-drive is zero (no cortisol signal), so their vehicle arms run without one. Known misses:
-Karpova 2011's renewal (the erasure the plasticity state allows depotentiates the cue pathways active
-during extinction in B, not the CS x context-A pathway that carries renewal) and both Acheson 2013 rows
-(24 IU intranasally brings ~0.005 % of the dose to the CSF pool, too little oxytocin at OXTR to change
-extinction, and nothing in the model raises fear expression early in extinction).
+drive is zero (no cortisol signal), so their vehicle arms run without one. Known misses: both Acheson
+2013 rows (24 IU intranasally brings ~0.005 % of the dose to the CSF pool, too little oxytocin at OXTR to
+change extinction, and nothing in the model raises fear expression early in extinction).
 """
 
 from __future__ import annotations
