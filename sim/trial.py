@@ -13,7 +13,9 @@ Per arm:
 1. **Pharmacology.** An arm without background medication is simulated in its drug sessions only
    (``session_h`` each, output every :data:`SESSION_STEP_H`), each from the drug-free steady state (or,
    for patients who keep taking an SSRI, from its steady state; :func:`ssri_steady_state`); outside the
-   sessions its drive is zero. An arm with background medication is simulated without a break from day
+   sessions its drive is zero. An arm without doses (placebo) is simulated in the same sessions, drug-free:
+   every arm's drive is relative to the pre-dose state, and the drug-free course (circadian cortisol) is
+   part of it in every arm. An arm with background medication is simulated without a break from day
    0 to the follow-up, the drug sessions at the session step and the stretches between them every
    :data:`BETWEEN_STEP_H`, each stretch starting from the last one's end: the chronic drug's effect
    reaches every exposure, reminder and visit.
@@ -239,9 +241,9 @@ def session_pharmacology(exp, arm: Arm, protocol, model: Model, params, y0=None,
     from sim.amygdala import drives_from_outputs
 
     n = params.shape[0]
+    # an arm without doses (placebo) runs its sessions through the same pipeline: the drug-free course
+    # relative to the pre-dose state (circadian cortisol) reaches its patients as it reaches the drug arms'
     schedule = session_doses(exp, arm, protocol, model, params)
-    if not any(sd.target.size for sd in schedule) and ssri is None:
-        schedule = []  # nothing given: drug-free; one session is solved for the result's time courses
     status = np.zeros(n, np.int64)
     sessions = [[] for _ in range(n)]
     first, table = None, _DoseTable()
@@ -254,7 +256,7 @@ def session_pharmacology(exp, arm: Arm, protocol, model: Model, params, y0=None,
         if first is None:
             first = (t_eval, full)
         if sd is None:
-            break
+            break  # a protocol without drug sessions: one session is solved for the result's time courses
         status = np.where(status == 0, traj.status, status)
         outputs = {k: v[0] for k, v in full.items()}
         for r, drive in enumerate(drives_from_outputs(t_eval, outputs, relative=True)):

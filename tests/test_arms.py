@@ -89,3 +89,24 @@ def test_bad_arm_tables_name_the_key(table, key):
 def test_protocol_arm_must_name_a_declared_arm():
     with pytest.raises(ConfigError, match="protocol.arm"):
         sim.parse_experiment(THREE.read_text().replace('arm = "mdma_full"', 'arm = "mdma"'), "bad.toml")
+
+
+def test_placebo_sessions_run_the_same_drug_free_pipeline_as_drug_sessions():
+    """An arm without doses gets each session's drug-free course relative to its pre-dose state, as the drug
+    arms do (their drives carry the same course): with evening sessions cortisol rises over the session,
+    and the placebo arm's plasticity state sees that rise too."""
+    from sim.assembly import build_model
+    from sim.cohort import parameter_matrix
+    from sim.trial import arms_of, drugs_of, session_pharmacology, trial_protocol
+
+    text = PHASE3.read_text() + '\n[subject]\n"endocrine.clock_at_start_h" = 18.0\n'
+    exp = sim.parse_experiment(text, "evening.toml", SMALL)
+    protocol = trial_protocol(exp)
+    placebo, mdma = arms_of(exp, protocol)
+    model = build_model(exp.species, drugs_of((placebo, mdma), protocol, False))
+    params = parameter_matrix(exp, model)
+    drives = session_pharmacology(exp, placebo, protocol, model, params).drives
+    assert all(d is not None for d in drives)
+    s = protocol.drug_sessions[0].day * 24.0
+    cortisol = drives[0].values("plasma_cortisol", s + np.linspace(0.0, protocol.session_h, 49))
+    assert cortisol.max() > 0.05 and abs(cortisol[0]) < 1e-9
