@@ -286,7 +286,11 @@ register(Drug(
 # whole-brain synaptosomes S-(+)-MDMA released more [3H]5-HT than R-(-)-MDMA at 1 uM, not at 10 uM
 # (Nichols et al. 1982 J Med Chem 25:530); in rat brain slices 5-HT release showed no stereoselectivity,
 # DA release was S-selective (Johnson, Hoffman & Nichols 1986 Eur J Pharmacol 132:269); R-MDMA is a much
-# weaker DA releaser (Curry et al. 2018 Neuropharmacology 128:196; check). No ratio was carried across.
+# weaker DA releaser (Curry et al. 2018 Neuropharmacology 128:196; check). A second search (Setola et al. 2003
+# Mol Pharmacol 63:1223, Verrico et al. 2007, Acquas et al. 2007, Pitts et al. 2018, Pifl et al. 2005) found
+# no per-enantiomer EC50 that could be read: Setola 2003 is cited second-hand for rat-synaptosome release EC50s of
+# both enantiomers beside the racemate (one assay), but its table was not at hand; Pifl 2005 and Verrico 2007
+# tested the racemate only. No ratio was carried across.
 _ENANTIOMER_NOTE = ("potencies: the racemate's (Pifl et al. 2005); no same-assay enantiomer EC50s at hand (S more "
                     "potent at DA release, Johnson et al. 1986 Eur J Pharmacol 132:269; check)")
 for _name, _label in (("s_mdma", "S-(+)-MDMA (esmidomafetamine)"), ("r_mdma", "R-(-)-MDMA (levo-MDMA)")):

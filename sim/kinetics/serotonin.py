@@ -8,9 +8,20 @@ antagonists (pindolol, WAY-100635) remove the feedback on raphe firing. MDMA ina
 
 Human and rat share these values and the drug potencies (no species-specific terminal data are used);
 they differ in the PK (pk.py, drugs.py), so human exposure to MDMA lasts far longer than the rat's.
-Caution: the TPH inactivation constants are set from rat data at 10 mg/kg (~50 % loss, which the
-model reproduces). Humans use the same constants (``HUMAN_TPH``: marked assumed; no single-dose human
-data exist to test them): treat the human TPH and 5-HT store time course after MDMA as an extrapolation.
+Human TPH inactivation: the constants are set from rat data at 10 mg/kg (~50 % loss of TPH activity,
+which the model reproduces) and humans use them unchanged (``HUMAN_TPH``, status assumed). What supports
+carrying them over, and what does not:
+- TPH activity cannot be measured in living humans; no PET tracer of TPH, and no CSF 5-HIAA, plasma or
+  PET measurement after a single controlled dose, was found. The human CSF 5-HIAA studies (Ricaurte et al.
+  1990 Ann N Y Acad Sci 600:699; McCann et al. 1994 Neuropsychopharmacology 10:129) and the SERT-PET
+  studies are of repeated recreational users weeks after use, and measure lasting terminal loss, not the
+  acute, reversible enzyme inactivation modelled here: no validation row can be made of them.
+- The mechanism (oxidation of TPH by the drug inside the terminal, Stone et al. 1989) acts through SERT
+  substrate occupancy, which the model computes from human exposure and human-transporter potencies
+  (Pifl et al. 2005), so the human prediction inherits the rat's rate constant, not the rat's exposure.
+- Indirect human evidence is only qualitative: low mood and irritability some days after a dose
+  (Curran & Travill 1997 Addiction 92:821) are consistent with lowered 5-HT stores but do not size them.
+The human 5-HT store time course after MDMA (below baseline for days) is therefore an extrapolation.
 """
 
 from __future__ import annotations
@@ -63,10 +74,11 @@ GIVEN = {
 }
 
 
-HUMAN_TPH = ("assumed: the rat value carried to humans. No human measurement after a single dose was found: "
-             "TPH activity cannot be measured in living humans, and CSF 5-HIAA or SERT-PET studies are of "
-             "repeated recreational users (e.g. McCann et al. 1994 Neuropsychopharmacology 10:129), not of a "
-             "single dose; the human prediction (5-HT stores below baseline for days) is untested. Rat: ")
+HUMAN_TPH = ("assumed: the rat value carried to humans (see the module docstring). No human measurement after a "
+             "single dose exists: TPH activity cannot be measured in living humans, and the CSF 5-HIAA (Ricaurte "
+             "et al. 1990; McCann et al. 1994 Neuropsychopharmacology 10:129) and SERT-PET studies are of repeated "
+             "recreational users weeks after use (lasting terminal loss, not acute inactivation); the human "
+             "prediction (5-HT stores below baseline for days) is untested. Rat: ")
 
 
 def mechanism(species: str, drug_inputs) -> terminal.Mechanism:
