@@ -99,7 +99,8 @@ def _pk(a: Assembly):
 
 @register("drugs")
 def _drugs(a: Assembly):
-    return tuple(comedication.mechanism(d, a.species) for d in a.drugs)
+    return tuple(comedication.mechanism(d, a.species, comedication.cyp2d6_inhibitors(d, a.drugs, a.species))
+                 for d in a.drugs)
 
 
 @register("intranasal")

@@ -38,7 +38,8 @@ from dataclasses import dataclass, field
 from sim.receptors import catalogue
 
 TRANSPORTERS = ("sert", "dat", "net")
-ENZYMES = ("cyp11b1",)   # adrenal 11-beta-hydroxylase (cortisol synthesis; sim/kinetics/endocrine.py)
+ENZYMES = ("cyp11b1", "cyp2d6")   # adrenal 11-beta-hydroxylase (cortisol synthesis; sim/kinetics/endocrine.py);
+#                                  hepatic CYP2D6, competitive K_i (sim/kinetics/comedication.py)
 RECEPTORS = ("5ht1a",)
 MODES = ("substrate", "blocker")
 SPECIES = ("human", "rat", "mouse")
@@ -340,6 +341,10 @@ register(Drug(
 ))
 
 _PROZAC = "Prozac (fluoxetine) US prescribing information, Clinical Pharmacology"
+OTTON_1993 = ("Otton et al. 1993 Clin Pharmacol Ther 53:401 (human liver microsomes, dextromethorphan O-demethylation: "
+              "competitive K_i ~0.15-0.2 uM for fluoxetine and norfluoxetine; Crewe et al. 1992 Br J Clin Pharmacol "
+              "34:262, sparteine: 0.60 and 0.43 uM). Read as total plasma concentration, as paroxetine's driver "
+              "(sim/kinetics/comedication.py)")
 CASAROTTO_2021 = "Casarotto et al. 2021 Cell 184:1299"
 # Direct TrkB binding is reported for fluoxetine, imipramine and ketamine (Casarotto 2021) and for LSD and psilocin
 # (Moliner 2023); none is reported for MDMA, MDA, norfluoxetine or the other library drugs, so they have none here.
@@ -355,10 +360,10 @@ register(Drug(
                                               "weaker; check)"),
                   "net": Potency(0.4, _B, "assumed: weak at NET like fluoxetine (Tatsumi et al. 1997 for the parent)"),
                   "dat": Potency(4.0, _B, "assumed: weak at DAT like fluoxetine (Tatsumi et al. 1997 for the parent)")},
-    pk={"human": DrugPK(ka=1.0, f_oral=1.0, v=2450.0, cl=11.7, fu=0.05, keq_brain=0.5,
-                        source=f"{_PROZAC}: norfluoxetine t1/2 4-16 days; V as fluoxetine (Altamura et al. 1994); "
-                               "CL gives t1/2 ~6 days and, with f_metabolite 0.4, a steady-state norfluoxetine:"
-                               "fluoxetine ratio of ~1.2 (the label: similar plasma levels at steady state; check)",
+    enzymes={"cyp2d6": Potency(0.19, _B, OTTON_1993)},
+    pk={"human": DrugPK(ka=1.0, f_oral=1.0, v=1010.0, cl=2.9, fu=0.05, keq_brain=0.5,
+                        source=f"{_PROZAC}: norfluoxetine t1/2 4-16 days (7-15 d, Altamura et al. 1994 Clin "
+                               "Pharmacokinet 26:201); V as fluoxetine's; CL gives t1/2 ~10 days",
                         status="derived"),
         "rat": DrugPK(ka=1.0, f_oral=1.0, v=1400.0, cl=65.0, fu=0.05, keq_brain=1.0,
                       source="assumed: rat norfluoxetine t1/2 ~15 h, longer than the parent's ~5 h (Caccia et al. "
@@ -372,9 +377,16 @@ register(Drug(
                   "dat": Potency(3.6, _B, _TATSUMI)},
     affinities={"5ht2c": Affinity(0.072, 0.0, "Ni & Miledi 1997 PNAS 94:2036 (fluoxetine Ki ~72 nM at 5-HT2C; "
                                               "check); antagonist")},
-    pk={"human": DrugPK(ka=0.3, f_oral=0.72, v=2450.0, cl=35.0, fu=0.055, keq_brain=0.5,
-                        source="Altamura et al. 1994 Clin Pharmacokinet 26:201 (F ~72 %, Vd 20-40 L/kg, t1/2 "
-                               "1-4 d acute, 94.5 % bound; check)",
+    enzymes={"cyp2d6": Potency(0.17, _B, OTTON_1993)},
+    pk={"human": DrugPK(ka=0.3, f_oral=0.72, v=1010.0, cl=4.4, cl_2d6=14.2, km_2d6=0.17, fu=0.055, keq_brain=0.5,
+                        source="Altamura et al. 1994 Clin Pharmacokinet 26:201 (F ~72 %, t1/2 1-4 d acute, 94.5 % "
+                               "bound) and the Prozac label (Vd 20-45 L/kg; 40 mg once: peak 15-55 ng/mL at 6-8 h): "
+                               "V/F at the label's 20 L/kg (V = 0.72 x 1400 L), the only end that lets a 40-mg peak "
+                               "reach the label's range; cl + cl_2d6 give an acute t1/2 of ~2 days. CYP2D6 share of "
+                               "the acute clearance ~0.7 (assumed: CYP2D6 is the main route of N-demethylation, "
+                               "Margolis et al. 2000 Drug Metab Dispos 28:1187; Ring et al. 2001 J Pharmacol Exp Ther "
+                               "297:1044); km_2d6 = fluoxetine's own K_i at CYP2D6 (Otton et al. 1993)",
+                        status="derived",
                         metabolite="norfluoxetine", f_metabolite=0.4,
                         metabolite_source="assumed: N-demethylation (CYP2D6, CYP2C9) forms norfluoxetine; 0.4 of "
                                           "the clearance gives the label's similar steady-state levels (Prozac "

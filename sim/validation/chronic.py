@@ -39,6 +39,18 @@ def sert_occupancy(drug, mg, weeks=4):
     return float(out["sert_occupancy"][t >= 24.0 * (days - 1) - 1e-9].mean())
 
 
+def plasma_after(drug, mg, days, output):
+    """Trough of ``output`` (ng/mL) just before the next dose after ``days`` daily oral doses of ``mg`` (human)."""
+    t, out = _simulate_doses(daily(drug, mg, days), 24.0 * days, "human", 60.0)
+    return float(out[output][-1])
+
+
+def single_peak(drug, mg, output):
+    """Peak of ``output`` (ng/mL) over 48 h after one oral dose of ``mg`` (human)."""
+    t, out = _simulate_doses(daily(drug, mg, 1), 48.0, "human", 30.0)
+    return float(out[output].max())
+
+
 def time_course(days=(0, 1, 2, 3, 7, 14, 21)):
     """Rows (day, firing, autoreceptor sensitivity, SERT occupancy): day means under daily fluoxetine (rat)."""
     return [(d, day_mean("firing_serotonin", d), day_mean("autoreceptor_sensitivity_serotonin", d),
@@ -49,6 +61,8 @@ _CR = ("Czachura & Rasmussen 2000 Naunyn-Schmiedeberg's Arch Pharmacol 362:266 (
        "modelled at 10 mg/kg i.p.)")
 _MEYER = ("Meyer et al. 2004 Am J Psychiatry 161:826 ([11C]DASB PET, ~80 % SERT occupancy at minimum therapeutic "
           "doses after 4 weeks; band: +/-20 %)")
+_LABEL = ("Prozac (fluoxetine) prescribing information, Clinical Pharmacology (ranges observed in patients; band: the "
+          "range)")
 CHRONIC_TARGETS = (
     Target("chronic", "rat raphe 5-HT firing, first day of daily fluoxetine / drug-free", "suppressed", 0.0, 0.9,
            "1", _CR + "; band assumed: 'suppressed' read as at least 10 % below baseline", False,
@@ -66,5 +80,14 @@ CHRONIC_TARGETS = (
     *(Target("chronic", f"SERT occupancy after 4 weeks of {drug} {mg:g} mg/day", "~80 %", 0.64, 0.96, "1", _MEYER,
              False, (lambda d=drug, m=mg: sert_occupancy(d, m)))
       for drug, mg in (("citalopram", 20.0), ("fluoxetine", 20.0), ("sertraline", 50.0), ("paroxetine", 20.0))),
+    Target("chronic", "plasma fluoxetine peak after one 40 mg dose", "15-55", 15.0, 55.0, "ng/mL",
+           _LABEL + "; fitted: fluoxetine.v (V/F chosen at the label's 20 L/kg so that this peak is reached)", True,
+           lambda: single_peak("fluoxetine", 40.0, "plasma_fluoxetine")),
+    Target("chronic", "plasma fluoxetine after 30 days of 40 mg/day", "91-302", 91.0, 302.0, "ng/mL",
+           _LABEL + "; nonlinear: fluoxetine and norfluoxetine inhibit fluoxetine's CYP2D6 route (Otton et al. 1993 "
+           "K_i); without that inhibition the model gives less than half of this", False,
+           lambda: plasma_after("fluoxetine", 40.0, 30, "plasma_fluoxetine")),
+    Target("chronic", "plasma norfluoxetine after 30 days of 40 mg/day", "72-258", 72.0, 258.0, "ng/mL", _LABEL,
+           False, lambda: plasma_after("fluoxetine", 40.0, 30, "plasma_norfluoxetine")),
 )
 
