@@ -75,6 +75,7 @@ def _tolerance(value, n, what):
 
 
 SOLVERS = ("rodas4", "bdf")
+BACKENDS = ("cpu", "cuda")
 
 
 def ensemble_kernel(method: str, n_members: int):
@@ -94,7 +95,7 @@ def ensemble_kernel(method: str, n_members: int):
 
 def solve_ensemble(rhs, y0, params, t_eval, events=None, rtol=1e-6, atol=1e-9, *, jac=None,
                    autonomous=False, h_max=math.inf, max_steps=200_000, save_idx=None,
-                   return_info=False, jac_sparsity=None, method="rodas4"):
+                   return_info=False, jac_sparsity=None, method="rodas4", backend="cpu"):
     """Integrate ``dy/dt = rhs(t, y, p)`` for N parameter sets at once (RODAS4 or NDF).
 
     Parameters
@@ -124,6 +125,9 @@ def solve_ensemble(rhs, y0, params, t_eval, events=None, rtol=1e-6, atol=1e-9, *
         default) or ``"bdf"`` (variable-order NDF 1-5, :mod:`sim.solver.bdf`: reuses the Jacobian and
         its LU across steps, so long smooth runs cost fewer operations per step; ``autonomous`` is
         irrelevant to it).
+    backend : ``"cpu"`` (numba threads) or ``"cuda"``: RODAS4 with one member per GPU thread
+        (:mod:`sim.solver.cuda`; dense Jacobian and LU, ``jac_sparsity`` ignored; agrees with the CPU
+        path within the tolerances). Runs on numba's CUDA simulator where no GPU is present.
 
     Returns
     -------
@@ -160,6 +164,16 @@ def solve_ensemble(rhs, y0, params, t_eval, events=None, rtol=1e-6, atol=1e-9, *
     status = np.zeros(n_members, dtype=np.int64)
     rtol, atol = _tolerance(rtol, n, "rtol"), _tolerance(atol, n, "atol")
     y0, params = np.ascontiguousarray(y0), np.ascontiguousarray(params)
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
+    if backend == "cuda":
+        if method != "rodas4":
+            raise ValueError(f"backend 'cuda' integrates with rodas4 only, got method {method!r}")
+        from sim.solver.cuda import solve_members
+
+        out, counts, status = solve_members(rhs, jac if has_jac else None, autonomous, y0, params, t_eval, ev_time,
+                                            ev_index, ev_amount, rtol, atol, h_max, max_steps, save_idx)
+        return (out, SolverInfo(status, counts)) if return_info else out
 
     solve_all = ensemble_kernel(method, n_members)
 
