@@ -23,6 +23,7 @@ PRECISIONS = ("float32", "float64")
 DISTRIBUTIONS = ("lognormal", "normal", "uniform", "categorical", "cycle")
 SWEEP_METHODS = ("grid", "lhs", "sobol")
 SOLVER_METHODS = ("rodas4", "bdf")  # keys of sim.solver.ensemble.SOLVERS
+SOLVER_BACKENDS = ("cpu", "cuda")  # sim.solver.ensemble.BACKENDS
 JACOBIANS = ("analytic", "finite-difference")  # sim.simulate.SolverSettings.jacobian
 
 
@@ -121,6 +122,7 @@ class Experiment:
     max_steps: int = 200_000
     solver_method: str = "rodas4"
     solver_jacobian: str = "analytic"
+    solver_backend: str = "cpu"
     precision: str = "float32"
     save_states: bool = True
     source_text: str = ""
@@ -130,7 +132,7 @@ class Experiment:
     def solver_settings(self) -> dict[str, Any]:
         """The [solver] settings as recorded in result files."""
         return {"method": self.solver_method, "rtol": self.rtol, "atol": self.atol, "max_steps": self.max_steps,
-                "jacobian": self.solver_jacobian}
+                "jacobian": self.solver_jacobian, "backend": self.solver_backend}
 
 
 # ---- reading and overriding -----------------------------------------------------------------
@@ -400,9 +402,18 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
                         or not v[0] < v[1]):
                     c.fail(f"sweep.{part}.{k}", f"must be [low, high] with low < high, got {v!r}")
 
-    solver = c.table(data, "solver", ("method", "rtol", "atol", "max_steps", "jacobian"), "solver")
+    solver = c.table(data, "solver", ("method", "rtol", "atol", "max_steps", "jacobian", "backend"), "solver")
     solver_method = c.choice(solver, "method", "solver", SOLVER_METHODS, "rodas4")
     solver_jacobian = c.choice(solver, "jacobian", "solver", JACOBIANS, "analytic")
+    solver_backend = c.choice(solver, "backend", "solver", SOLVER_BACKENDS, "cpu")
+    if solver_backend == "cuda":
+        if solver_method != "rodas4":
+            c.fail("solver.backend", f"'cuda' integrates with method 'rodas4' only, got method {solver_method!r}")
+        from sim.solver.cuda import unavailable_reason
+
+        reason = unavailable_reason()
+        if reason:
+            c.fail("solver.backend", f"'cuda' cannot run here: {reason}")
     rtol = c.number(solver, "rtol", "solver", 1e-6, positive=True, maximum=0.1)
     atol = c.number(solver, "atol", "solver", 1e-9, positive=True)
     max_steps = c.integer(solver, "max_steps", "solver", 200_000, 10, 10**9)
@@ -427,7 +438,7 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
         cohort_size=size, cohort_vary=vary, sweep=dict(sweep), protocol=protocol, arms=arms,
         caps5_baseline_mean=caps_mean, caps5_baseline_sd=caps_sd, trauma_strength_cv=trauma_cv,
         prior_ssri_fraction=ssri_fraction, rtol=rtol, atol=atol, max_steps=max_steps, solver_method=solver_method,
-        solver_jacobian=solver_jacobian,
+        solver_jacobian=solver_jacobian, solver_backend=solver_backend,
         precision=precision, save_states=save_states, source_text=text, source_path=source,
         overrides=overrides,
     )

@@ -29,10 +29,11 @@ class SolverSettings:
     atol: float = 1e-9
     max_steps: int = 200_000
     jacobian: str = "analytic"
+    backend: str = "cpu"  # "cuda": one member per GPU thread (sim.solver.cuda)
 
     @classmethod
     def of(cls, exp) -> SolverSettings:
-        return cls(exp.solver_method, exp.rtol, exp.atol, exp.max_steps, exp.solver_jacobian)
+        return cls(exp.solver_method, exp.rtol, exp.atol, exp.max_steps, exp.solver_jacobian, exp.solver_backend)
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def solve(problem: Problem) -> Trajectory:
             jac, pattern = found
     states, info = solve_ensemble(model.rhs, y0, params, problem.t_eval, problem.events, rtol=s.rtol, atol=s.atol,
                                   autonomous=True, max_steps=s.max_steps, return_info=True, jac=jac,
-                                  jac_sparsity=pattern, method=s.method)
+                                  jac_sparsity=pattern, method=s.method, backend=s.backend)
     return Trajectory(problem, np.asarray(problem.t_eval, float), states, info)
 
 

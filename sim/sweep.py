@@ -158,6 +158,7 @@ class ChunkTask:
     dtype: str
     jac_sparsity: np.ndarray | None = None  # one pattern for every chunk (see ensemble_sparsity)
     method: str = "rodas4"  # solve_ensemble's method
+    backend: str = "cpu"  # solve_ensemble's backend
 
 
 def run_chunk(task: ChunkTask) -> tuple[int, int, dict[str, np.ndarray], np.ndarray]:
@@ -171,7 +172,7 @@ def run_chunk(task: ChunkTask) -> tuple[int, int, dict[str, np.ndarray], np.ndar
     numba.set_num_threads(1)  # parallelism comes from the workers
     model = build_model(task.species, task.drugs)
     events = Events(task.ev_time, task.ev_index, task.ev_amount)
-    settings = simulate.SolverSettings(task.method, task.rtol, task.atol, task.max_steps)
+    settings = simulate.SolverSettings(task.method, task.rtol, task.atol, task.max_steps, backend=task.backend)
     traj = simulate.solve(simulate.Problem(model, task.params, task.t_eval, events, settings,
                                            jac_sparsity=task.jac_sparsity))
     states, info = traj.states, traj.info
@@ -346,7 +347,7 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
         done = store.done()
         tasks = [ChunkTask(a, b, exp.species, drugs, params[a:b], ev_time[a:b], ev_index[a:b], ev_amount[a:b], t_eval,
                            exp.rtol, exp.atol, exp.max_steps, exp.save_states, summaries_only, exp.precision,
-                           pattern, exp.solver_method)
+                           pattern, exp.solver_method, exp.solver_backend)
                  for a in range(0, n_runs, chunk_runs) for b in [min(a + chunk_runs, n_runs)] if not done[a:b].all()]
         show = sys.stderr.isatty() if progress is None else progress
         if progress is not False:

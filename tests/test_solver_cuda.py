@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -27,7 +28,7 @@ params = np.tile(model.default_parameters(), (3, 1))
 params[1, model.parameter_index("pk.ka")] *= 2.0          # members differ: faster absorption,
 params[2, model.parameter_index("pk.body_weight_kg")] = 50.0  # a lighter subject
 gut = model.dose_target("mdma", "oral")
-events = Events.from_rows(json.loads(sys.argv[1]))
+events = Events.from_rows([(t, gut, amount) for t, amount in json.loads(sys.argv[1])])
 t_eval = np.linspace(0.0, 6.0, 13)
 kw = dict(rtol=1e-6, atol=1e-9, autonomous=True, return_info=True)
 y0 = model.initial_state()
@@ -53,49 +54,60 @@ def solve_pk(events):
 
 
 def scaled_difference(a, b, rtol=1e-6, atol=1e-9):
-    import numpy as np
-
     a, b = np.asarray(a), np.asarray(b)
     return float(np.max(np.abs(a - b) / (atol + rtol * np.abs(a))))
 
 
-@pytest.fixture(scope="module")
-def two_doses():
-    # 125 mg at 0 h and a 62.5 mg booster at 2 h (in micromol of the oral gut state: the model's unit)
-    import numpy as np  # noqa: F401
-
-    return [[0.0, "gut", 125.0], [2.0, "gut", 62.5]]
-
-
-def _rows(result, rows):
-    return [[t, result, a] for t, _, a in rows]
-
-
 def test_cuda_path_equals_cpu_path_on_pk_with_a_dose_event():
-    # the gut index is not known before the model is built: build it once in the child (first call)
-    probe = solve_pk([])
-    gut = probe["gut"]
-    res = solve_pk([[0.0, gut, 500.0], [2.0, gut, 250.0]])
+    # an oral dose at 0 h and a booster at 2 h (amounts in the gut state's unit)
+    res = solve_pk([[0.0, 500.0], [2.0, 250.0]])
     assert res["status"] == [0, 0, 0]
     # agreement within the tolerances (same method and error control; dense LU on the GPU)
     assert scaled_difference(res["cpu"], res["gpu"]) < 1.0
-    # the booster at 2 h is seen by both: central amount rises again after it in every member
-    import numpy as np
-
+    # the booster at 2 h is seen: the central amount rises again after it in every member
     gpu = np.asarray(res["gpu"])
     central = res["central"]
     assert np.all(gpu[:, 5, central] > gpu[:, 4, central])  # 2.5 h (after the booster) vs 2.0 h
     # the members differ (else the test would not see a member mix-up)
     assert np.ptp(gpu[:, 6, central]) > 0.01 * gpu[:, 6, central].max()
-    # drug-free run stays at the initial state on both paths
-    assert scaled_difference(probe["cpu"], probe["gpu"]) < 1.0
+    # the same step-size control: the step counts agree within a few steps
+    assert all(abs(a - b) <= 3 for a, b in zip(res["steps_cpu"], res["steps_gpu"], strict=True))
 
 
-def test_cuda_refused_without_gpu_or_simulator():
-    script = ("from sim.solver.cuda import unavailable_reason\n"
-              "import sys\nr = unavailable_reason()\nprint(r)\nsys.exit(0 if r else 3)")
-    proc = run_simulated(script, simulator="0")
-    if proc.returncode == 3:
+EXPERIMENT = """
+[experiment]
+name = "backend"
+duration_h = 1.0
+
+[[dose]]
+drug = "mdma"
+amount_mg = 125.0
+
+[solver]
+backend = {backend}
+"""
+
+
+def sim_run(tmp_path, backend, simulator):
+    toml = tmp_path / "exp.toml"
+    toml.write_text(EXPERIMENT.format(backend=backend))
+    env = dict(os.environ, NUMBA_ENABLE_CUDASIM=simulator, PYTHONPATH=str(REPO))
+    return subprocess.run([sys.executable, "-m", "sim", "run", str(toml), "-o", str(tmp_path / "x.h5")],
+                          capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
+
+
+def test_bad_backend_is_one_line_exit_2(tmp_path):
+    proc = sim_run(tmp_path, '"gpu"', "0")
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "exp.toml" in lines[0] and "solver.backend" in lines[0] and "cpu, cuda" in lines[0]
+
+
+def test_cuda_without_gpu_or_simulator_is_one_line_exit_2(tmp_path):
+    if run_simulated("from sim.solver.cuda import unavailable_reason as u; import sys; sys.exit(u() is None)",
+                     simulator="0").returncode == 1:
         pytest.skip("a CUDA GPU is present on this machine")
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "no CUDA GPU" in proc.stdout or "cannot be imported" in proc.stdout
+    proc = sim_run(tmp_path, '"cuda"', "0")
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "solver.backend" in lines[0] and "no CUDA GPU" in lines[0]
