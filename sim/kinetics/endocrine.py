@@ -7,7 +7,7 @@ States are relative to the drug-free level at the same clock time (1 = baseline)
     da/dt = k_acth ((1 + emax_acth D_h / (d50 + |D_h|)) c^-fb - a)               ACTH (pituitary)
     dc/dt = k_gc   (a (1 - I) - c),  I = imax C_inh / (IC50 + C_inh)           cortisol / corticosterone
     D_p   = v_1a (signal_5ht1a - 1) + v_2a (signal_5ht2a - 1)
-    dp/dt = k_prl  (1 + emax_prl D_p / (d50 + |D_p|) - p)                       prolactin
+    dp/dt = k_prl  ((1 + emax_prl D_p / (d50 + |D_p|)) p^-fb_p - p)             prolactin
     plasma_cortisol(t) = C0(t) c,   C0(t) = mesor + amplitude cos(2 pi (clock(t) - peak_clock) / 24)
 
 Routes (sources for each; the weights among them are assumptions: all three are driven by the same
@@ -21,7 +21,10 @@ MDMA-released transmitters, so the session time course cannot separate them):
 Glucocorticoid negative feedback on ACTH: production scales with c^-fb (fb = 0.5, assumed: a power law
 that is 1 at baseline), so blocking cortisol synthesis raises ACTH, as metyrapone does (Metopirone label:
 the compensatory ACTH rise is the basis of the metyrapone test), and an MDMA-driven cortisol rise damps
-its own ACTH drive. The relative states multiply a circadian baseline: an
+its own ACTH drive. Prolactin has a feedback of the same form (exponent ``prl_feedback``): prolactin
+excites the tuberoinfundibular dopamine neurons whose dopamine inhibits its release (short-loop
+feedback), so a sustained drive gives a prolactin peak that falls back while the drive lasts, rather
+than a plateau that lags the drive. The relative states multiply a circadian baseline: an
 approximation of an indirect-response model with circadian production (Chakraborty, Krzyzanski & Jusko
 1999 J Pharmacokinet Biopharm 27:23) that keeps every run at its own baseline when drug-free.
 
@@ -52,8 +55,8 @@ STATES = (
 PARAMETER_NAMES = ("acth_half_life", "gc_half_life", "prl_half_life", "emax_acth", "emax_prl", "d50",
                    "w_5ht1a_acth", "w_5ht2a_acth", "w_alpha1_acth", "w_5ht1a_prl", "w_5ht2a_prl",
                    "gc_mesor", "gc_amplitude", "gc_peak_clock_h", "clock_at_start_h", "prl_baseline", "feedback",
-                   "n_inhibitors")
-(TA, TG, TP, EA, EP, D50, W1A, W2A, WA1, V1A, V2A, MESOR, AMP, PEAK, CLOCK, PRL0, FB,
+                   "prl_feedback", "n_inhibitors")
+(TA, TG, TP, EA, EP, D50, W1A, W2A, WA1, V1A, V2A, MESOR, AMP, PEAK, CLOCK, PRL0, FB, FBP,
  NINH) = range(len(PARAMETER_NAMES))
 PER_INHIBITOR = 3   # imax, ic50 (uM), scale (state -> unbound uM)
 # inputs: x[0] signal_5ht1a, x[1] signal_5ht2a, x[2] signal_alpha1, x[3:] inhibitor effect-site states
@@ -77,7 +80,8 @@ def endocrine_rhs(t, y, p, dydt, s, q, x):
     feedback = max(y[s + GC], 1e-3) ** -p[q + FB]
     dydt[s + ACTH] += ln2 / p[q + TA] * ((1.0 + p[q + EA] * dh / (d50 + abs(dh))) * feedback - y[s + ACTH])
     dydt[s + GC] += ln2 / p[q + TG] * (max(y[s + ACTH], 0.0) * (1.0 - inhibition) - y[s + GC])
-    dydt[s + PRL] += ln2 / p[q + TP] * (1.0 + p[q + EP] * dp / (d50 + abs(dp)) - y[s + PRL])
+    prl_feedback = max(y[s + PRL], 1e-3) ** -p[q + FBP]
+    dydt[s + PRL] += ln2 / p[q + TP] * ((1.0 + p[q + EP] * dp / (d50 + abs(dp))) * prl_feedback - y[s + PRL])
     dydt[s + ELAPSED] += 1.0
 
 
@@ -159,6 +163,10 @@ def mechanism(species: str, inhibitors=()) -> Mechanism:
         given("prl_baseline", "ug/L", "drug-free plasma prolactin", 0.0, 1000.0),
         P("feedback", 0.5, "1", "assumed: glucocorticoid negative feedback on ACTH as a power law (exponent 0.5; "
           "no fitted value)", "exponent of the glucocorticoid feedback on ACTH production", 0.0, 5.0),
+        P("prl_feedback", 0.5, "1", "assumed: short-loop feedback of prolactin on its own release through the "
+          "tuberoinfundibular dopamine neurons (Freeman et al. 2000 Physiol Rev 80:1523; Ben-Jonathan & Hnasko 2001 "
+          "Endocr Rev 22:724), written as the glucocorticoid feedback is, with the same exponent (no fitted value)",
+          "exponent of prolactin's short-loop feedback on its own release", 0.0, 5.0),
         P("n_inhibitors", float(len(inhibitors)), "1", "derived: number of synthesis inhibitors (layout)",
           "cortisol synthesis inhibitors present", float(len(inhibitors)), float(len(inhibitors))),
     ]

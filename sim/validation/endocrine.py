@@ -65,6 +65,9 @@ ENDOCRINE_TARGETS = (
            lambda: peak_time("plasma_cortisol", (_mdma(1.5, 0.0, True),))),
     Target("endocrine", "peak plasma prolactin after 1.5 mg/kg / placebo", "raised", 1.2, INF, "1",
            _HARRIS + _UP, False, lambda: fold_over_placebo("plasma_prolactin", (_mdma(1.5, 0.0, True),))),
+    Target("endocrine", "time of the plasma prolactin peak after 1.5 mg/kg", "~2 h (near the subjective peak)", 1.0,
+           3.0, "h", _HARRIS + "; band assumed: +/- 1 h, as the cortisol row", False,
+           lambda: peak_time("plasma_prolactin", (_mdma(1.5, 0.0, True),))),
     Target("endocrine", "MDMA-evoked cortisol rise with / without metyrapone 750 mg (75 mg MDMA 1 h later)",
            "blocked", 0.0, 0.5, "1", "Kuypers et al. 2013 Br J Pharmacol 168:607; band assumed: 'blocks' read as "
            "less than half of the rise remaining", False, metyrapone_block),
