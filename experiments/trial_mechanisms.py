@@ -7,7 +7,8 @@ each as numbers (a printed table and a JSON file) and figures:
 - ablations, each a ``[protocol]`` switch: ``no_bdnf`` (the 5-HT2A -> BDNF/TrkB plasticity state off:
   TrkB block), ``no_oxytocin`` (OXTR on CeL), ``no_cortisol`` (glucocorticoid strengthening of
   consolidation; inert until the pharmacology model has plasma cortisol), ``no_il_learning`` (IL->ITC
-  plasticity), ``no_5ht1a`` (5-HT1A damping of BLA principal cells);
+  plasticity), ``no_5ht1a`` (5-HT1A damping of BLA principal cells), ``no_beta`` (the beta response on the
+  CS drive and on learning);
 - ``ssri_*``: every patient keeps taking an SSRI (20 mg/day) through the drug sessions
   (``[cohort] prior_ssri_fraction = 1``, ``[protocol] ssri_washout = false``): SERT is blocked, so
   less MDMA enters serotonin terminals (and paroxetine inactivates CYP2D6);
@@ -51,6 +52,7 @@ VARIANTS = {
     "no_cortisol": ("no cortisol", {"protocol.cortisol": False}),
     "no_il_learning": ("no IL learning", {"protocol.il_learning": False}),
     "no_5ht1a": ("no 5-HT1A damping", {"protocol.ht1a_damping": False}),
+    "no_beta": ("no beta-adrenergic route", {"protocol.beta_adrenergic": False}),
     "ssri_citalopram": ("SERT blocked (citalopram)", {**SSRI, "protocol.ssri": "citalopram"}),
     "ssri_paroxetine": ("SERT blocked (paroxetine)", {**SSRI, "protocol.ssri": "paroxetine"}),
     "ssri_fluoxetine": ("SERT blocked (fluoxetine)", {**SSRI, "protocol.ssri": "fluoxetine"}),

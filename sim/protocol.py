@@ -144,7 +144,8 @@ class Protocol:
     (the 5-HT2A route into the BDNF/TrkB plasticity state; off: ``k_bdnf = 0``, baseline TrkB
     intact), ``oxytocin`` (OXTR on CeL), ``ht1a_damping`` (5-HT1A K+ conductance on BLA principal
     cells), ``cortisol`` (glucocorticoid strengthening of consolidation; acts only when the
-    pharmacology model has ``plasma_cortisol``), ``il_learning`` (IL->ITC plasticity).
+    pharmacology model has ``plasma_cortisol``), ``il_learning`` (IL->ITC plasticity), ``beta_adrenergic``
+    (the beta response's gains on the CS drive and on learning).
 
     ``reminders_per_week`` (1/week, default 0 = off): everyday trauma reminders, drug-free cue trials
     of intensity ``reminder_cs`` in context ``reminder_context`` with learning on, at times
@@ -173,6 +174,7 @@ class Protocol:
     ht1a_damping: bool = True
     cortisol: bool = True
     il_learning: bool = True
+    beta_adrenergic: bool = True
     extinction_scale: float = 1.0
     visit_days: tuple[float, ...] = ()
 
@@ -205,6 +207,7 @@ OVERRIDABLE = {
     "ht1a_damping": ("bool", None, None),
     "cortisol": ("bool", None, None),
     "il_learning": ("bool", None, None),
+    "beta_adrenergic": ("bool", None, None),
     "extinction_scale": ("float", 0.0, 1.0),
     "visit_days": ("list", 0.0, 3650.0),
     "reminders_per_week": ("float", 0.0, 70.0),
@@ -246,7 +249,8 @@ def phase3(drug_days=(21.0, 49.0, 77.0), first_doses_mg=(80.0, 120.0, 120.0), su
            il_exposure=IL_EXPOSURE, reminders_per_week=0.0, reminder_cs=REMINDER_CS,
            reminder_context=REMINDER_CONTEXT, ssri="citalopram", ssri_dose_mg=None,
            ssri_washout=True, bdnf_route=True, oxytocin=True, ht1a_damping=True, cortisol=True,
-           il_learning=True, extinction_scale=EXTINCTION_SCALE, visit_days=VISIT_DAYS) -> Protocol:
+           il_learning=True, beta_adrenergic=True, extinction_scale=EXTINCTION_SCALE,
+           visit_days=VISIT_DAYS) -> Protocol:
     """MAPP1-like phase 3 protocol (see the module docstring). Assumed: preparatory sessions weekly
     before the first drug session (days 0, 7, 14), integration sessions 1, 7 and 14 days after each
     drug session, one exposure period of each non-drug session 0.5 h in, supplemental dose taken by
@@ -267,6 +271,7 @@ def phase3(drug_days=(21.0, 49.0, 77.0), first_doses_mg=(80.0, 120.0, 120.0), su
                     reminder_context=reminder_context, ssri=ssri, ssri_dose_mg=ssri_dose_mg,
                     ssri_washout=bool(ssri_washout), bdnf_route=bool(bdnf_route), oxytocin=bool(oxytocin),
                     ht1a_damping=bool(ht1a_damping), cortisol=bool(cortisol), il_learning=bool(il_learning),
+                    beta_adrenergic=bool(beta_adrenergic),
                     extinction_scale=extinction_scale,
                     visit_days=tuple(sorted(float(d) for d in visit_days if d <= followup_day)))
 

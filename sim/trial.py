@@ -361,6 +361,8 @@ def trial_mechanisms(protocol):
         dropped.add("response_oxtr")
     if not protocol.ht1a_damping:
         dropped.add("response_5ht1a")
+    if not protocol.beta_adrenergic:
+        dropped.add("response_beta")
     mappings = tuple(m for m in MAPPINGS if m.signal not in dropped)
     eta_ext = Rule.default().eta_ext * protocol.extinction_scale
     off = {**({} if protocol.cortisol else {"k_cortisol": 0.0}), **({} if protocol.bdnf_route else {"k_bdnf": 0.0})}

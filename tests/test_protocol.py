@@ -174,6 +174,17 @@ def test_mechanism_switches_change_only_the_drug_arm():
         assert (a["fear_followup"][~placebo] < b["fear_followup"][~placebo]).all(), key
 
 
+def test_each_mechanism_switch_removes_its_mappings():
+    from sim.trial import trial_mechanisms
+
+    full, _ = trial_mechanisms(proto.make("phase3"))
+    for key, signal in (("oxytocin", "response_oxtr"), ("ht1a_damping", "response_5ht1a"),
+                        ("beta_adrenergic", "response_beta")):
+        mappings, _ = trial_mechanisms(proto.make("phase3", **{key: False}))
+        assert signal in {m.signal for m in full} and signal not in {m.signal for m in mappings}, key
+        assert len(mappings) < len(full)
+
+
 def test_no_bond_gain_anywhere():
     assert "bond_gain" not in proto.OVERRIDABLE
     text = "".join(p.read_text() for p in (ROOT / "sim").rglob("*.py")) + PHASE3.read_text()
