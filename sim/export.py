@@ -72,12 +72,21 @@ class SymbolicModel:
     _jacobian: object = None
 
     def jacobian(self):
-        """d rhs / d y as a sympy Matrix (n x n); powers combined (x^n / x -> x^(n-1)) so that a Hill
-        term's derivative stays finite where its base is zero."""
+        """d rhs / d y as a sympy Matrix (n x n); powers with a symbolic exponent combined (x^n / x ->
+        x^(n-1)) so that a Hill term's derivative stays finite where its base is zero. Each right-hand side
+        is differentiated only by the states it contains."""
         sp = _sympy()
         if self._jacobian is None:
-            self._jacobian = sp.Matrix(self.rhs).jacobian(self.state_symbols).applyfunc(
-                lambda e: sp.powsimp(e, force=True) if e != 0 else e)
+            n = len(self.state_symbols)
+            jac = sp.zeros(n, n)
+            column = {s: j for j, s in enumerate(self.state_symbols)}
+            for i, expr in enumerate(self.rhs):
+                for s in expr.free_symbols & column.keys():
+                    d = expr.diff(s)
+                    if d != 0 and any(a.is_Pow and not a.exp.is_Number for a in sp.preorder_traversal(d)):
+                        d = sp.powsimp(d, force=True)
+                    jac[i, column[s]] = d
+            self._jacobian = jac
         return self._jacobian
 
     def jacobian_sparsity(self) -> np.ndarray:

@@ -280,7 +280,8 @@ class Problem:
         params[:, self.index] = np.repeat(theta, n, axis=0)
         derive_parameters(self.model, params)
         events, _ = dose_events(self.exp, self.model, params)
-        settings = simulate.SolverSettings(self.exp.solver_method, FIT_RTOL, FIT_ATOL, self.exp.max_steps)
+        settings = simulate.SolverSettings(self.exp.solver_method, FIT_RTOL, FIT_ATOL, self.exp.max_steps,
+                                           self.exp.solver_jacobian)
         traj = simulate.solve(simulate.Problem(self.model, params, t_eval, events, settings, jac_sparsity=None))
         self.evaluations += m
         wanted = set(outputs if outputs is not None else self.data.outputs())

@@ -159,6 +159,7 @@ class ChunkTask:
     jac_sparsity: np.ndarray | None = None  # one pattern for every chunk (see ensemble_sparsity)
     method: str = "rodas4"  # solve_ensemble's method
     backend: str = "cpu"  # solve_ensemble's backend
+    jacobian: str = "analytic"  # [solver] jacobian, decided once for the whole sweep
 
 
 def run_chunk(task: ChunkTask) -> tuple[int, int, dict[str, np.ndarray], np.ndarray]:
@@ -172,7 +173,8 @@ def run_chunk(task: ChunkTask) -> tuple[int, int, dict[str, np.ndarray], np.ndar
     numba.set_num_threads(1)  # parallelism comes from the workers
     model = build_model(task.species, task.drugs)
     events = Events(task.ev_time, task.ev_index, task.ev_amount)
-    settings = simulate.SolverSettings(task.method, task.rtol, task.atol, task.max_steps, backend=task.backend)
+    settings = simulate.SolverSettings(task.method, task.rtol, task.atol, task.max_steps, task.jacobian,
+                                       backend=task.backend)
     traj = simulate.solve(simulate.Problem(model, task.params, task.t_eval, events, settings,
                                            jac_sparsity=task.jac_sparsity))
     states, info = traj.states, traj.info
@@ -305,10 +307,18 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
                                 t_eval, Events(ev_time[probe_runs], ev_index[probe_runs], ev_amount[probe_runs]),
                                 exp.rtol, exp.atol, autonomous=True, max_steps=exp.max_steps, method=exp.solver_method)
 
+    # one Jacobian for all chunks: the analytic one only if it holds for every run (else no chunk's results
+    # would depend on which runs share its chunk, i.e. on the worker count)
+    jacobian = exp.solver_jacobian
+    if jacobian == "analytic":
+        from sim.analytic import analytic_jacobian
+
+        jacobian = "analytic" if analytic_jacobian(model, params) is not None else "finite-difference"
+
     # the layout of the results, from a one-run dry chunk
     probe = ChunkTask(0, 1, exp.species, drugs, params[:1], ev_time[:1], ev_index[:1], ev_amount[:1], t_eval[:2],
                       exp.rtol, exp.atol, exp.max_steps, exp.save_states, summaries_only, exp.precision,
-                      method=exp.solver_method)
+                      method=exp.solver_method, jacobian=jacobian)
     _, _, probe_arrays, _ = run_chunk(probe)
     units, long_names = _units(model, exp.save_states, summaries_only)
     shapes = {name: (n_runs,) if summaries_only else (n_runs, t_eval.size) for name in probe_arrays}
@@ -347,7 +357,7 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
         done = store.done()
         tasks = [ChunkTask(a, b, exp.species, drugs, params[a:b], ev_time[a:b], ev_index[a:b], ev_amount[a:b], t_eval,
                            exp.rtol, exp.atol, exp.max_steps, exp.save_states, summaries_only, exp.precision,
-                           pattern, exp.solver_method, exp.solver_backend)
+                           pattern, exp.solver_method, exp.solver_backend, jacobian)
                  for a in range(0, n_runs, chunk_runs) for b in [min(a + chunk_runs, n_runs)] if not done[a:b].all()]
         show = sys.stderr.isatty() if progress is None else progress
         if progress is not False:
