@@ -34,6 +34,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from sim.kinetics import (
     comedication,
     dopamine,
@@ -74,62 +76,102 @@ class Assembly:
         return self._built[name]
 
 
+Column = Callable[[str], np.ndarray]   # a qualified parameter name -> its value in every run
+Derive = Callable[[Assembly, Column], dict[str, np.ndarray]]
+
+
 @dataclass(frozen=True)
 class Entry:
+    """A registered mechanism: its builder, and optionally how its derived parameters follow from each run's
+    own parameters (``derive``: qualified name -> per-run values) and, for a PK mechanism, the factor from
+    each of its brain-drug states to unbound uM at the target in each run (``input_scales``: state ->
+    per-run values)."""
+
     name: str
     species: tuple[str, ...]
     build: Callable[[Assembly], Mechanism | Sequence[Mechanism]]
+    derive: Derive | None = None
+    input_scales: Callable[[Column], dict[str, np.ndarray]] | None = None
 
 
 REGISTRY: dict[str, Entry] = {}
 
 
-def register(name: str, species: tuple[str, ...] = ALL_SPECIES):
-    """Register ``build(assembly) -> Mechanism | [Mechanism, ...]`` as mechanism ``name`` for ``species``."""
+def register(name: str, species: tuple[str, ...] = ALL_SPECIES, derive: Derive | None = None,
+             input_scales: Callable[[Column], dict[str, np.ndarray]] | None = None):
+    """Register ``build(assembly) -> Mechanism | [Mechanism, ...]`` as mechanism ``name`` for ``species``,
+    with its derivation hooks (see :class:`Entry`)."""
     def deco(build):
-        REGISTRY[name] = Entry(name, tuple(species), build)
+        REGISTRY[name] = Entry(name, tuple(species), build, derive, input_scales)
         return build
     return deco
 
 
-@register("pk")
+def _body_weight(a: Assembly, col: Column, names) -> dict[str, np.ndarray]:
+    """Mechanisms that scale with body weight read the subject's (``pk.body_weight_kg``)."""
+    return {f"{n}.body_weight_kg": col("pk.body_weight_kg") for n in names}
+
+
+def _input_scales(consumer: str) -> Derive:
+    """A consumer of drug inputs (terminal, receptors, TrkB): each ``<label>_scale`` follows the run's PK
+    parameters through the ``input_scales`` of the mechanism that owns the drug's state."""
+    def derive(a: Assembly, col: Column) -> dict[str, np.ndarray]:
+        out = {}
+        for d in a.inputs:
+            owner = REGISTRY.get(d.state.partition(".")[0])
+            if owner is not None and owner.input_scales is not None:
+                out[f"{consumer}.{d.label}_scale"] = owner.input_scales(col)[d.state]
+        return out
+    return derive
+
+
+def _pk_input_scales(col: Column) -> dict[str, np.ndarray]:
+    """Unbound brain MDMA per unit of ``pk.brain`` (fu / (Kp V_brain), 1/L: unbound brain = unbound plasma)
+    and unbound MDA per unit of ``pk.mda`` (fu / V_mda with V_mda scaled to body weight, 1/L)."""
+    w = col("pk.body_weight_kg") / pk.REFERENCE_WEIGHT_KG
+    return {"pk.brain": col("pk.fu_plasma") / (col("pk.kp_brain") * col("pk.v_brain")),
+            "pk.mda": col("pk.fu_plasma") / (col("pk.v_mda") * w**pk.VOLUME_EXPONENT)}
+
+
+@register("pk", input_scales=_pk_input_scales)
 def _pk(a: Assembly):
     return pk.SPECIES[a.species]
 
 
-@register("drugs")
+@register("drugs", derive=lambda a, col: _body_weight(a, col, a.drugs))
 def _drugs(a: Assembly):
     return tuple(comedication.mechanism(d, a.species, comedication.cyp2d6_inhibitors(d, a.drugs, a.species))
                  for d in a.drugs)
 
 
-@register("intranasal")
+@register("intranasal", derive=lambda a, col: _body_weight(a, col, ["intranasal"] if "intranasal" in a.pk_mechanisms
+                                                               else []))
 def _intranasal(a: Assembly):
     return intranasal.mechanism(a.species) if "intranasal" in a.pk_mechanisms else ()
 
 
-@register("serotonin")
+@register("serotonin", derive=_input_scales("serotonin"))
 def _serotonin(a: Assembly):
     return serotonin.mechanism(a.species, a.inputs)
 
 
-@register("dopamine")
+@register("dopamine", derive=_input_scales("dopamine"))
 def _dopamine(a: Assembly):
     return dopamine.mechanism(a.species, a.inputs)
 
 
-@register("norepinephrine")
+@register("norepinephrine", derive=_input_scales("norepinephrine"))
 def _norepinephrine(a: Assembly):
     return norepinephrine.mechanism(a.species, a.inputs)
 
 
-@register("receptors")
+@register("receptors", derive=_input_scales("receptors"))
 def _receptors(a: Assembly):
     baseline = a.mechanism("oxytocin").parameter("central_baseline").value
     return receptors.mechanism(a.species, a.inputs, "oxytocin.central", baseline)
 
 
-@register("trkb")
+@register("trkb", derive=_input_scales("trkb"))
 def _trkb(a: Assembly):
     return trkb.mechanism(a.species, a.inputs)
 
@@ -156,7 +198,7 @@ def _endocrine(a: Assembly):
     return endocrine.mechanism(a.species, inhibitors)
 
 
-@register("water", species=("human",))
+@register("water", species=("human",), derive=lambda a, col: _body_weight(a, col, ["water"]))
 def _water(a: Assembly):
     return water.mechanism(a.species, a.mechanism("oxytocin").parameter("plasma_baseline").value)
 
@@ -183,13 +225,34 @@ def build_model(species: str, drugs=None) -> Model:
         inputs += [DrugInput("mda_dosed" if d == "mda" else d, d, f"{d}.brain", 1.0,
                              "unit: the drug's brain state is unbound uM") for d in extra]
         a = Assembly(species, extra, inputs, dedicated)
-        mechanisms = []
+        mechanisms, hooks = [], []
         for entry in REGISTRY.values():
             if species in entry.species:
                 built = a.mechanism(entry.name)
                 mechanisms += list(built) if isinstance(built, tuple) else [built]
+                if entry.derive is not None:
+                    hooks.append(entry.derive)
         _MODELS[key] = Model(mechanisms)
+        _DERIVED[id(_MODELS[key])] = (a, tuple(hooks))
     return _MODELS[key]
+
+
+# models built here (kept alive by _MODELS, so their ids stay theirs) -> their assembly and derivation hooks
+_DERIVED: dict[int, tuple[Assembly, tuple[Derive, ...]]] = {}
+
+
+def derive_parameters(model: Model, params: np.ndarray) -> None:
+    """Set, in place, every derived parameter of ``params`` (runs, parameters) from each run's own values
+    (after overrides and draws), by the derivation hooks of the model's mechanisms in registration order.
+    A model not built by :func:`build_model` has none."""
+    a, hooks = _DERIVED.get(id(model), (None, ()))
+
+    def col(name: str) -> np.ndarray:
+        return params[:, model.parameter_index(name)]
+    for hook in hooks:
+        for name, values in hook(a, col).items():
+            if model.has_parameter(name):
+                params[:, model.parameter_index(name)] = values
 
 
 def model_for(exp) -> Model:

@@ -1,10 +1,12 @@
 """Per-run parameters of a cohort: defaults, ``[subject]`` overrides, ``[cohort.vary]`` draws (parameters
-and dose amounts) and the parameters derived from each run's own values."""
+and dose amounts), then the parameters derived from each run's own values (the derivation hooks of the
+mechanisms, :func:`sim.assembly.derive_parameters`)."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.assembly import derive_parameters
 from sim.config import Experiment, Variation
 from sim.errors import ConfigError
 from sim.kinetics import pk
@@ -13,25 +15,6 @@ from sim.model import Model
 # [subject] keys that are not parameter names, and the parameter each one sets.
 SUBJECT_KEYS = {"body_weight_kg": "pk.body_weight_kg", "cyp2d6": "pk.cyp2d6_capacity",
                 "ambient_temperature_c": "physiology.ambient_temperature_c", "fluid_intake_l": "water.fluid_intake_l"}
-
-
-def derive_parameters(model: Model, params: np.ndarray) -> None:
-    """Set derived parameters in place from each run's own values (after overrides and draws): drug
-    input scales of the terminals and co-medication body weights follow the PK parameters."""
-    def col(name):
-        return params[:, model.parameter_index(name)]
-    bw = col("pk.body_weight_kg")
-    w = bw / pk.REFERENCE_WEIGHT_KG
-    mdma = col("pk.fu_plasma") / (col("pk.kp_brain") * col("pk.v_brain"))
-    mda = col("pk.fu_plasma") / (col("pk.v_mda") * w**pk.VOLUME_EXPONENT)
-    for name in model.parameter_names:
-        mech, _, short = name.partition(".")
-        if short == "mdma_scale":
-            params[:, model.parameter_index(name)] = mdma
-        elif short == "mda_scale":
-            params[:, model.parameter_index(name)] = mda
-        elif short == "body_weight_kg" and mech != "pk":
-            params[:, model.parameter_index(name)] = bw
 
 
 def _subject_value(model: Model, key: str, value, where: str) -> tuple[int, float]:

@@ -18,6 +18,9 @@ def experiment_text(doses: str = "", *, duration: float = 6.0, species: str = "h
             f"output_interval_min = {interval_min}\n{extra}\n{doses}")
 
 
+# one 100-mg oral MDMA dose, as a [[dose]] table
+DEFAULT_DOSE = '[[dose]]\ndrug = "mdma"\namount_mg = 100.0\n'
+
 # a one-hour run with one MDMA dose, as a file's text (CLI tests: bad input, faults)
 SHORT_RUN = """[experiment]
 name = "{name}"
@@ -27,6 +30,18 @@ output_interval_min = 15.0
 drug = "mdma"
 amount_mg = {mg}
 """
+
+
+def sweep_text(*, name: str = "sweep-test", duration: float = 12.0, interval_min: float = 15.0, samples: int = 24,
+               vary: str = 'body_weight_kg = { dist = "lognormal", cv = 0.2 }\n',
+               factors: str = '"pk.ka" = [0.5, 2.0]\n"pk.cl_2d6" = [0.5, 2.0]\n') -> str:
+    """The text of an LHS sweep over one 100-mg MDMA dose (50-150 mg) and the ``factors`` (multipliers
+    of parameter defaults), with ``vary`` as its ``[cohort.vary]`` table ("" for none)."""
+    return (experiment_text(DEFAULT_DOSE, name=name, duration=duration, interval_min=interval_min,
+                            extra="seed = 3\n")
+            + (f"\n[cohort.vary]\n{vary}" if vary else "")
+            + f'\n[sweep]\nmethod = "lhs"\nsamples = {samples}\n\n[sweep.ranges]\n"dose.0.amount_mg" = [50.0, 150.0]\n'
+            + f"\n[sweep.factors]\n{factors}")
 
 
 def experiment(doses: str = "", *, overrides: dict | None = None, source: str = "test.toml", **kw):

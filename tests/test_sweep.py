@@ -9,36 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import sweep_text
 
 import sim
 from sim.errors import ConfigError, StoreError
 from sim.sweep import run_sweep
 
-SWEEP = """
-[experiment]
-name = "sweep-test"
-duration_h = 12.0
-output_interval_min = 15.0
-seed = 3
-
-[[dose]]
-drug = "mdma"
-amount_mg = 100.0
-
-[cohort.vary]
-body_weight_kg = { dist = "lognormal", cv = 0.2 }
-
-[sweep]
-method = "lhs"
-samples = 24
-
-[sweep.ranges]
-"dose.0.amount_mg" = [50.0, 150.0]
-
-[sweep.factors]
-"pk.ka" = [0.5, 2.0]
-"pk.cl_2d6" = [0.5, 2.0]
-"""
+SWEEP = sweep_text()
 
 
 def load(text=SWEEP, **overrides):

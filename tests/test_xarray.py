@@ -6,7 +6,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pytest
-from conftest import experiment
+from conftest import DEFAULT_DOSE, experiment, sweep_text
 
 import sim
 from sim.errors import StoreError
@@ -19,7 +19,7 @@ pint = pytest.importorskip("pint")
 UREG = pint.UnitRegistry()
 
 REPO = Path(__file__).resolve().parent.parent
-DOSE = '[[dose]]\ndrug = "mdma"\namount_mg = 100.0\n'
+DOSE = DEFAULT_DOSE
 COHORT = """
 [cohort]
 size = 3
@@ -29,27 +29,8 @@ size = 3
 model = "rate"
 probes_h = [0, 1, 3]
 """
-SWEEP = """
-[experiment]
-name = "xr-sweep"
-duration_h = 4.0
-output_interval_min = 30.0
-seed = 3
-
-[[dose]]
-drug = "mdma"
-amount_mg = 100.0
-
-[sweep]
-method = "lhs"
-samples = 5
-
-[sweep.ranges]
-"dose.0.amount_mg" = [50.0, 150.0]
-
-[sweep.factors]
-"pk.ka" = [0.5, 2.0]
-"""
+SWEEP = sweep_text(name="xr-sweep", duration=4.0, interval_min=30.0, samples=5, vary="",
+                   factors='"pk.ka" = [0.5, 2.0]\n')
 
 
 @pytest.fixture(scope="module")
