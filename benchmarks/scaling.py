@@ -11,6 +11,9 @@ and a ``sim run`` cohort (``[cohort] size = N``), each at N = 10^3 and 10^4 (``-
 ``--quick`` runs 10^2 and 10^3). The slope of log(time) and of log(peak RSS) against log(N) between
 the points is printed and written to ``scaling.json``, with a log-log figure ``scaling.png``:
 a slope of 1 is linear, 0 is flat. Sizes not run are not extrapolated here; the JSON says which ran.
+``--sizes=1000,30000`` and ``--series=sweep_summaries`` choose the points; with ``--merge`` the new points
+are added to those of an earlier ``scaling.json`` in the output folder (same series and N replaced), so
+one long point can be measured alone and the figure still shows every series.
 
 Timings on a shared machine are disturbed by other load: compare the slopes, and rerun to see the
 spread.
@@ -102,23 +105,32 @@ def figure(series: dict, path: Path) -> None:
     plt.close(fig)
 
 
-def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
-    sizes = [100, 1000] if quick else [1000, 10_000] + ([100_000] if full else [])
+KINDS = ("sweep_summaries", "sweep_time_courses", "run_cohort")
+
+
+def run(quick: bool = False, full: bool = False, out_dir=None, sizes=None, kinds=KINDS, merge=False) -> dict:
+    if sizes is None:
+        sizes = [100, 1000] if quick else [1000, 10_000] + ([100_000] if full else [])
     out_dir = Path(out_dir) if out_dir is not None else Path(__file__).resolve().parent / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
-    series = {}
+    earlier = {}
+    if merge and (out_dir / "scaling.json").exists():
+        earlier = json.loads((out_dir / "scaling.json").read_text())["series"]
+    series = {k: [p for p in earlier.get(k, []) if k not in kinds or p["n"] not in sizes] for k in KINDS}
     with tempfile.TemporaryDirectory(prefix="scaling_") as tmp:
         folder = Path(tmp)
         point("sweep_summaries", 10, folder)  # warm the numba cache outside the measurements
-        for kind in ("sweep_summaries", "sweep_time_courses", "run_cohort"):
-            series[kind] = []
+        for kind in kinds:
             for n in sizes:
                 p = point(kind, n, folder)
+                p["timestamp"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
                 series[kind].append(p)
+                series[kind].sort(key=lambda q: q["n"])
                 print(f"  {kind:<20} N={n:>7}: {p['wall_s']:8.1f} s  peak RSS {p['peak_rss_mb']:8.1f} MB"
                       + (f"  file {p['file_mb']:.1f} MB" if p["file_mb"] else "")
                       + (f"  rc {p['rc']} {p['stderr']}" if p["rc"] else ""), flush=True)
-    result = {"suite": "scaling", "sizes": sizes, "quick": quick, "full": full,
+    series = {k: v for k, v in series.items() if v}
+    result = {"suite": "scaling", "sizes": sizes, "quick": quick, "full": full, "merged": bool(earlier),
               "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "series": series,
               "slopes": {k: {"time": slopes(v, "wall_s"), "peak_rss": slopes(v, "peak_rss_mb")}
                          for k, v in series.items()}}
@@ -133,4 +145,8 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(REPO_ROOT))
-    run(quick="--quick" in sys.argv[1:], full="--full" in sys.argv[1:])
+    args = sys.argv[1:]
+    opt = {a.split("=", 1)[0]: a.split("=", 1)[1] for a in args if "=" in a}
+    run(quick="--quick" in args, full="--full" in args, merge="--merge" in args,
+        sizes=[int(float(x)) for x in opt["--sizes"].split(",")] if "--sizes" in opt else None,
+        kinds=tuple(opt["--series"].split(",")) if "--series" in opt else KINDS)

@@ -77,6 +77,10 @@ def solve(problem: Problem) -> Trajectory:
     model, params = problem.model, problem.params
     y0 = problem.y0 if problem.y0 is not None else np.tile(model.initial_state(), (params.shape[0], 1))
     s = problem.solver
+    if s.backend == "cpu":  # a cold cache: the kernel compiles in a child process while this one does the model
+        from sim.solver.warmup import start
+
+        start(s.method, params.shape[0])
     jac, pattern = None, problem.jac_sparsity
     if s.jacobian == "analytic":
         from sim.analytic import analytic_jacobian

@@ -85,7 +85,10 @@ def ensemble_kernel(method: str, n_members: int):
     (the NDF module is not even imported by a RODAS4 run). Both give the same numbers per member."""
     import numba
 
+    from sim.solver.warmup import wait
+
     parallel = n_members > 1 and numba.get_num_threads() > 1
+    wait(method, parallel)  # a child process compiling this kernel (sim.solver.warmup), if one was started
     if method == "bdf":
         from sim.solver import bdf as module
     else:
