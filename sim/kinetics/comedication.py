@@ -171,7 +171,7 @@ def mechanism(drug_name: str, species: str, inhibitors=()) -> Mechanism:
         opk = library.pk_for(other, species)
         ki = library.get(other).enzymes["cyp2d6"]
         params += (Parameter(f"{other}_v", opk.v, "L", opk.source, f"{other}'s distribution volume at 70 kg "
-                             "(its central amount -> plasma concentration)", 0.1, 1e5),
+                             "(its central amount -> plasma concentration)", 0.1, 1e5, status=opk.status),
                    Parameter(f"{other}_cyp2d6_ki", ki.k_um, "uM", ki.source,
                              f"{other}'s K_i at CYP2D6 (competitive, total plasma concentration)", 1e-6, 1e6))
     # MDA is also MDMA's metabolite (pk.py's plasma_mda): a dosed MDA gets outputs of its own

@@ -385,8 +385,9 @@ register(Drug(
                                "reach the label's range; cl + cl_2d6 give an acute t1/2 of ~2 days. CYP2D6 share of "
                                "the acute clearance ~0.7 (assumed: CYP2D6 is the main route of N-demethylation, "
                                "Margolis et al. 2000 Drug Metab Dispos 28:1187; Ring et al. 2001 J Pharmacol Exp Ther "
-                               "297:1044); km_2d6 = fluoxetine's own K_i at CYP2D6 (Otton et al. 1993)",
-                        status="derived",
+                               "297:1044); km_2d6 = fluoxetine's own K_i at CYP2D6 (Otton et al. 1993). "
+                               "Calibrated because V was chosen with the 40-mg peak row (marked fitted)",
+                        status="calibrated",
                         metabolite="norfluoxetine", f_metabolite=0.4,
                         metabolite_source="assumed: N-demethylation (CYP2D6, CYP2C9) forms norfluoxetine; 0.4 of "
                                           "the clearance gives the label's similar steady-state levels (Prozac "
