@@ -20,6 +20,7 @@ def run(quick: bool = False, out_dir=DEFAULT_OUT, full: bool = False) -> dict:
         cascade_model,
         cli_startup,
         coba_vs_brian2,
+        gpu_ensemble,
         jacobian,
         pk_model,
         scaling,
@@ -35,7 +36,8 @@ def run(quick: bool = False, out_dir=DEFAULT_OUT, full: bool = False) -> dict:
     for name, suite in (("solver_vs_scipy", solver_vs_scipy), ("pk_model", pk_model), ("cascade_model", cascade_model),
                         ("jacobian", jacobian),
                         ("sweep_scaling", sweep_scaling), ("coba_vs_brian2", coba_vs_brian2),
-                        ("trial", trial), ("cli_startup", cli_startup), ("scaling", scaling)):
+                        ("trial", trial), ("cli_startup", cli_startup), ("scaling", scaling),
+                        ("gpu_ensemble", gpu_ensemble)):
         if results:
             print()
         results[name] = suite.run(quick=quick, full=full, out_dir=out_dir)

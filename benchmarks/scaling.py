@@ -16,7 +16,8 @@ are added to those of an earlier ``scaling.json`` in the output folder (same ser
 one long point can be measured alone and the figure still shows every series.
 
 Timings on a shared machine are disturbed by other load: compare the slopes, and rerun to see the
-spread.
+spread. The CPU time of the process tree (user + system) is much less disturbed than the wall time,
+so its slope is the better test of "linear in N".
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ size = {n}
 
 
 def _timed(cmd, cwd) -> dict:
-    """Run ``cmd``; wall time, peak RSS (MB) of the largest process in its tree, exit status, stderr tail."""
+    """Run ``cmd``; wall time, CPU time (user + system, its whole tree), peak RSS (MB) of the largest process
+    in its tree, exit status, stderr tail."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]))
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -53,7 +55,8 @@ def _timed(cmd, cwd) -> dict:
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return {"wall_s": wall, "peak_rss_mb": usage.ru_maxrss / 1024.0, "rc": proc.returncode,
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_rss_mb": usage.ru_maxrss / 1024.0,
+            "rc": proc.returncode,
             "stderr": stderr.strip().splitlines()[-1:] if stderr.strip() else []}
 
 
@@ -126,16 +129,19 @@ def run(quick: bool = False, full: bool = False, out_dir=None, sizes=None, kinds
                 p["timestamp"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
                 series[kind].append(p)
                 series[kind].sort(key=lambda q: q["n"])
-                print(f"  {kind:<20} N={n:>7}: {p['wall_s']:8.1f} s  peak RSS {p['peak_rss_mb']:8.1f} MB"
+                print(f"  {kind:<20} N={n:>7}: {p['wall_s']:8.1f} s  CPU {p['cpu_s']:8.1f} s  "
+                      f"peak RSS {p['peak_rss_mb']:8.1f} MB"
                       + (f"  file {p['file_mb']:.1f} MB" if p["file_mb"] else "")
                       + (f"  rc {p['rc']} {p['stderr']}" if p["rc"] else ""), flush=True)
     series = {k: v for k, v in series.items() if v}
     result = {"suite": "scaling", "sizes": sizes, "quick": quick, "full": full, "merged": bool(earlier),
               "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "series": series,
-              "slopes": {k: {"time": slopes(v, "wall_s"), "peak_rss": slopes(v, "peak_rss_mb")}
+              "slopes": {k: {"time": slopes(v, "wall_s"), "peak_rss": slopes(v, "peak_rss_mb"),
+                             "cpu": slopes([p for p in v if "cpu_s" in p], "cpu_s")}
                          for k, v in series.items()}}
     for k, s in result["slopes"].items():
         print(f"  slope {k:<20} time {', '.join(f'{x:.2f}' for x in s['time'])}   "
+              f"CPU {', '.join(f'{x:.2f}' for x in s['cpu'])}   "
               f"peak RSS {', '.join(f'{x:.2f}' for x in s['peak_rss'])}")
     (out_dir / "scaling.json").write_text(json.dumps(result, indent=2) + "\n")
     figure(series, out_dir / "scaling.png")

@@ -74,6 +74,36 @@ def test_cuda_path_equals_cpu_path_on_pk_with_a_dose_event():
     assert all(abs(a - b) <= 3 for a, b in zip(res["steps_cpu"], res["steps_gpu"], strict=True))
 
 
+CASCADE_SCRIPT = r"""
+import json
+import numpy as np
+from benchmarks.pk_model import dose_rows, load_model, subject_parameters
+from sim.analytic import analytic_jacobian
+from sim.solver import Events, solve_ensemble
+
+model = load_model(cascade=True)
+params = subject_parameters(model, 1)
+found = analytic_jacobian(model, params)
+jac = found[0] if found is not None else None
+kw = dict(rtol=1e-6, atol=1e-9, autonomous=True, return_info=True, jac=jac)
+t_eval = np.linspace(0.0, 0.5, 4)
+events = Events.from_rows(dose_rows(model))
+cpu, _ = solve_ensemble(model.rhs, model.initial_state(), params, t_eval, events, **kw)
+gpu, info = solve_ensemble(model.rhs, model.initial_state(), params, t_eval, events, backend="cuda", **kw)
+print(json.dumps({"cpu": cpu.tolist(), "gpu": gpu.tolist(), "status": info.status.tolist(),
+                  "jac": jac is not None}))
+"""
+
+
+def test_cuda_path_equals_cpu_path_on_the_whole_cascade_with_its_jacobian():
+    # every mechanism's fragment and the generated analytic Jacobian run as device functions
+    proc = run_simulated(CASCADE_SCRIPT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    res = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert res["status"] == [0]
+    assert scaled_difference(res["cpu"], res["gpu"]) < 1.0
+
+
 EXPERIMENT = """
 [experiment]
 name = "backend"
