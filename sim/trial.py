@@ -364,10 +364,9 @@ def trial_mechanisms(protocol):
     if not protocol.beta_adrenergic:
         dropped.add("response_beta")
     mappings = tuple(m for m in MAPPINGS if m.signal not in dropped)
-    eta_ext = Rule.default().eta_ext * protocol.extinction_scale
     off = {**({} if protocol.cortisol else {"k_cortisol": 0.0}), **({} if protocol.bdnf_route else {"k_bdnf": 0.0})}
-    rule = Rule.default(tau_forget_ext=protocol.tau_forget_ext_h, eta_ext=eta_ext, il_learning=protocol.il_learning,
-                        **off)
+    rule = Rule.default(tau_forget_ext=protocol.tau_forget_ext_h, omission_scale=protocol.extinction_scale,
+                        il_learning=protocol.il_learning, **off)
     return mappings, rule
 
 

@@ -309,19 +309,22 @@ def test_high_plasticity_state_lets_extinction_erase_fear():
     assert plasticity.kappa(np.array([2.0]), rule)[0, P.W_LA_EXT] > rule.kappa_ext
 
 
-def test_the_juvenile_like_state_follows_b_slowly_and_exactly():
+def test_the_juvenile_like_state_follows_drug_bound_trkb_slowly_and_exactly():
     rule = plasticity.Rule.default()
-    b0, j0, s2a, trkb, h = np.array([0.4]), np.array([0.1]), 2.0, 0.3, 30.0
-    b, j, n = b0.copy(), j0.copy(), 30000
-    for _ in range(n):                                           # fine Euler of dB/dt, dJ/dt
-        target = rule.k_bdnf * s2a + rule.k_trkb * trkb
-        b, j = b + h / n * (target - b) / rule.tau_bdnf, j + h / n * (b - j) / rule.tau_juvenile
-    np.testing.assert_allclose(plasticity.juvenile_step(j0, b0, s2a, h, rule, trkb), j, rtol=1e-3)
-    # a day of drive moves J a little; weeks of it bring J to B
-    day = plasticity.juvenile_step(np.zeros(1), np.zeros(1), 3.0, 24.0, rule)[0]
-    weeks = plasticity.juvenile_step(np.zeros(1), np.zeros(1), 3.0, 24.0 * 42, rule)[0]
-    assert day < 0.1 * rule.k_bdnf * 3.0 and weeks > 0.95 * rule.k_bdnf * 3.0
-    assert plasticity.juvenile_step(j0, b0, s2a, h, plasticity.Rule.default(trkb_block=True), trkb)[0] == 0.0
+    j0, trkb, h = np.array([0.1]), 0.3, 30.0
+    j, n = j0.copy(), 30000
+    for _ in range(n):                                           # fine Euler of dJ/dt
+        j = j + h / n * (rule.k_trkb * trkb - j) / rule.tau_juvenile
+    np.testing.assert_allclose(plasticity.juvenile_step(j0, h, rule, trkb), j, rtol=1e-3)
+    # a day of binding moves J a little; weeks of it bring J to k_trkb * theta
+    day = plasticity.juvenile_step(np.zeros(1), 24.0, rule, 0.6)[0]
+    weeks = plasticity.juvenile_step(np.zeros(1), 24.0 * 42, rule, 0.6)[0]
+    assert day < 0.2 * rule.k_trkb * 0.6 and weeks > 0.95 * rule.k_trkb * 0.6
+    assert plasticity.juvenile_step(j0, h, plasticity.Rule.default(trkb_block=True), trkb)[0] == 0.0
+    # serotonin's 5-HT2A route raises B, not J (Casarotto et al. 2021)
+    s2a = Drive(response_5ht2a=TimedArray([3.0] * 200, 1.0))
+    res = run_trials(RateModel(), probe(0.0, "B") + extinction(3, 24.0, "B"), drive=s2a, initial=conditioned_weights())
+    assert res.bdnf[0, 1] > 0.5 and (res.juvenile == 0).all()
 
 
 def _half_extinguished(fear):

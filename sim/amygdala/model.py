@@ -352,7 +352,7 @@ class _PlasticityState:
             h = (b - a) / n
             for _ in range(n):
                 new = plasticity.bdnf_step(self.bdnf, s2a, h, rule, trkb)
-                self.juvenile = plasticity.juvenile_step(self.juvenile, self.bdnf, s2a, h, rule, trkb)
+                self.juvenile = plasticity.juvenile_step(self.juvenile, h, rule, trkb)
                 stable, labile = plasticity.elapse(stable, labile, h, rule, 0.5 * (self.bdnf + new) + cort)
                 self.bdnf = new
         self.t = max(self.t, t_h)

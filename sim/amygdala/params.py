@@ -179,7 +179,7 @@ PLASTICITY = {
                           "within hours, Vaidya et al. 1997 J Neurosci 17:2785)"),
     "tau_juvenile": Parameter("tau_juvenile", 168.0, "h", "assumed: the juvenile-like state that lets extinction "
                               "erase fear (dematuration of PV interneurons and their perineuronal nets) follows "
-                              "sustained BDNF/TrkB signalling over about a week: antidepressants need weeks to "
+                              "a drug's sustained TrkB binding over about a week: antidepressants need weeks to "
                               "reopen it (Karpova et al. 2011 Science 334:1731: 2-3 weeks of fluoxetine; Maya "
                               "Vetencourt et al. 2008 Science 320:385: 4 weeks); the week is an order, not a "
                               "measured time constant", lower=1.0),

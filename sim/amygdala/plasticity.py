@@ -41,6 +41,9 @@ cells, oxytocin on CeL) lowers a without lowering V, so it widens the window of 
 same exposure teaches more; an overwhelming exposure (a >> a_half) teaches little. A cue that
 predicts nothing (naive weights, V = 0) teaches nothing. Contextual fear pathways learn at
 ``eta_context`` times the rate; extinction's contextual pathways at the full rate (Bouton 2004).
+``omission_scale`` (1 in rodents) scales what an omitted US teaches, in both of its shares: a subject who
+extinguishes slowly (patients with PTSD, Milad et al. 2009 Biol Psychiatry 66:1075) also unlearns slowly,
+since unlearning is calibrated to extinguish as fast as new learning does in the same subject.
 ``pre`` is the presynaptic activity: CS level for the cue pathways, CS x context for contextual
 ones (Vlachos et al. 2011), CS x IL level for IL->ITC (IL/vmPFC learns only when it is engaged
 during exposure; Milad & Quirk 2002 Nature 420:70). ``M`` is the neuromodulatory learning gain.
@@ -49,7 +52,7 @@ Plasticity state B (BDNF/TrkB signalling above baseline, dimensionless), juvenil
 consolidation::
 
     dB/dt = (k_bdnf * s(t) + k_trkb * theta(t) - B) / tau_bdnf
-    dJ/dt = (B - J) / tau_juvenile
+    dJ/dt = (k_trkb * theta(t) - J) / tau_juvenile
         s = change of 5-HT2A activation from the pre-dose value
         theta = share of TrkB bound by drugs that bind it directly (occupancy_trkb, sim/receptors/trkb.py)
     P = B + k_cortisol * c(t),                 c = fold rise of plasma cortisol over its pre-dose value
@@ -59,17 +62,19 @@ consolidation::
     extinction pathways only: S *= exp(-dt / tau_forget_ext)   (spontaneous recovery)
 
 so serotonergic 5-HT2A drive and glucocorticoids strengthen the consolidation of extinction (Young et
-al. 2015: MDMA-enhanced extinction needs amygdala BDNF; de Quervain et al. 2011 PNAS 108:6621), and a
-sustained high state lets extinction unlearn the fear memory itself (eps; Karpova et al. 2011 Science
-334:1731: chronic fluoxetine plus extinction erases fear, no spontaneous recovery or renewal). Erasure
-reads the slow state J, not B: the juvenile-like state is a remodelling of the circuit (dematuration of
-parvalbumin interneurons and their perineuronal nets) that weeks of sustained TrkB signalling bring
-about (Karpova 2011: two to three weeks of fluoxetine; Maya Vetencourt et al. 2008 Science 320:385: four
-weeks reopen visual-cortex plasticity), so a single drug session, which raises B for a day, moves J only
-a little, while chronic treatment brings J to B. Antidepressants also raise B without serotonin: they
-bind TrkB directly and potentiate BDNF signalling (Casarotto et al. 2021 Cell 184:1299), which the
-pipeline delivers as theta (which drug binds, its K_d and brain accumulation are drug-library data);
-``k_trkb = 0`` removes that route (its ablation). Consolidating extinction needs TrkB signalling at all
+al. 2015: MDMA-enhanced extinction needs amygdala BDNF; de Quervain et al. 2011 PNAS 108:6621).
+Antidepressants also raise B without serotonin: they bind TrkB directly and potentiate BDNF signalling
+(Casarotto et al. 2021 Cell 184:1299), which the pipeline delivers as theta (which drug binds, its K_d
+and brain accumulation are drug-library data); ``k_trkb = 0`` removes that route (its ablation).
+Sustained, that binding opens the juvenile-like state J in which extinction unlearns the fear memory
+itself (eps; Karpova et al. 2011 Science 334:1731: chronic fluoxetine plus extinction erases fear, no
+spontaneous recovery or renewal). J is a remodelling of the circuit (dematuration of parvalbumin
+interneurons and their perineuronal nets) that weeks of treatment bring about (Karpova 2011: two to
+three weeks of fluoxetine; Maya Vetencourt et al. 2008 Science 320:385: four weeks reopen visual-cortex
+plasticity), and it needs the drug's binding to TrkB: fluoxetine does not reopen plasticity in mice
+whose TrkB cannot bind it although it still blocks SERT (Casarotto 2021), so serotonin's 5-HT2A route
+into B does not drive J. A single drug session moves J little; drugs without reported TrkB binding
+(MDMA, sertraline in the library) leave it at 0. Consolidating extinction needs TrkB signalling at all
 (a dominant-negative TrkB in the amygdala blocks it, Chhatwal et al. 2006 Nat Neurosci 9:870): a TrkB
 block holds B and J at 0 and kappa_ext at 0, while ``k_bdnf = 0`` removes only the 5-HT2A route into B
 (the ablation of the trial). The fear memory does not fade (only unlearning lowers it); extinction
@@ -105,6 +110,7 @@ class Rule:
     k_trkb: float
     k_cortisol: float
     il_learning: bool = True     # False: the IL->ITC pathway does not learn (ablation)
+    omission_scale: float = 1.0  # how well the subject learns from an omitted US, in both of its shares (patients)
     trkb_block: bool = False     # True: TrkB/BDNF block: B held at 0, extinction does not consolidate
 
     @classmethod
@@ -159,7 +165,7 @@ def learn(stable, labile, pre, us, expectation, arousal, learn_gain, rule: Rule,
     gate = np.broadcast_to(extinction_gate(expectation, arousal, rule.arousal_half), (n,))[:, None]
     eps = np.broadcast_to(erasure(0.0 if rule.trkb_block else juvenile), (n,))[:, None]
     d_fear = rule.eta_fear * m * us * pre * room * FEAR
-    omission = m * gate * (1.0 - us) * pre
+    omission = rule.omission_scale * m * gate * (1.0 - us) * pre
     d_ext = rule.eta_ext * omission * (1.0 - eps) * room * EXT
     d_erase = -rule.eta_fear * omission * eps * np.maximum(w - 1.0, 0.0) * FEAR
     return labile + eta_scale * (d_fear + d_ext + d_erase)
@@ -199,18 +205,13 @@ def bdnf_step(bdnf, drive_5ht2a, dt_h, rule: Rule, trkb=0.0):
     return target + (bdnf - target) * np.exp(-dt_h / rule.tau_bdnf)
 
 
-def juvenile_step(juvenile, bdnf, drive_5ht2a, dt_h, rule: Rule, trkb=0.0):
-    """J after ``dt_h`` hours from J = ``juvenile`` and B = ``bdnf`` with the inputs of :func:`bdnf_step` held
-    constant (exact: B relaxes exponentially to its target T, and J follows B)::
-
-        J(h) = T + (J0 - T) e^(-h/tau_j) + (B0 - T) tau_b / (tau_b - tau_j) (e^(-h/tau_b) - e^(-h/tau_j))
-    """
+def juvenile_step(juvenile, dt_h, rule: Rule, trkb=0.0):
+    """J after ``dt_h`` hours from J = ``juvenile`` with the TrkB occupancy ``trkb`` (E,) or scalars held constant
+    (exact): J relaxes to k_trkb * theta over tau_juvenile."""
     if rule.trkb_block:
         return np.zeros_like(np.asarray(juvenile, float))
-    target = _bdnf_target(drive_5ht2a, trkb, rule)
-    tb, tj = rule.tau_bdnf, rule.tau_juvenile
-    ej, eb = np.exp(-dt_h / tj), np.exp(-dt_h / tb)
-    return target + (juvenile - target) * ej + (bdnf - target) * tb / (tb - tj) * (eb - ej)
+    target = rule.k_trkb * np.asarray(trkb, float)
+    return target + (juvenile - target) * np.exp(-dt_h / rule.tau_juvenile)
 
 
 def weights(stable, labile):
