@@ -280,11 +280,13 @@ def cmd_params(args) -> int:
     from sim.amygdala import drive
     from sim.amygdala.params import qualified_parameters
     from sim.assembly import build_model
+    from sim.kinetics.drugs import pk_parameters
     from sim.params import format_table, status_summary
 
     model = build_model(args.species, ())  # the MDMA cascade: PK and the three monoamine terminals
     table = [(n, model.parameter(n)) for n in model.parameter_names] + qualified_parameters()
     table += drive.parameters() + protocol.parameters() + outcomes.parameters()  # what decides a trial outcome
+    table += pk_parameters(args.species)  # every library drug's generic PK, per drug
     rows = [(n, p) for n, p in table if args.mechanism in (None, n.split(".")[0])]
     if not rows:
         from sim.errors import closest

@@ -136,33 +136,9 @@ def mechanism(drug_name: str, species: str, inhibitors=()) -> Mechanism:
     pk = library.pk_for(drug_name, species)
     if pk is None:
         raise KeyError(f"drug {drug_name!r} has no {species} PK in the library")
-    src = pk.source
-
-    def p(*args):  # the PK values share the entry's status
-        return Parameter(*args, status=pk.status if args[3] == src else "")
-    params = (
-        p("body_weight_kg", REFERENCE_BODY_WEIGHT_KG[species], "kg",
-          "derived: copied from pk.body_weight_kg by the runner", "body weight", 0.01, 300.0),
-        p("ka", pk.ka, "1/h", src, "oral absorption rate constant", 0.0, 100.0),
-        p("ka_depot", pk.ka_depot, "1/h", src, "absorption rate from an s.c./i.p. depot", 0.0, 1000.0),
-        p("f_oral", pk.f_oral, "1", src, "bioavailability of oral and depot doses", 0.0, 1.0),
-        p("v", pk.v, "L", src, "distribution volume at 70 kg", 0.1, 1e5),
-        p("cl", pk.cl, "L/h", src, "non-CYP2D6 clearance at 70 kg", 0.0, 1e4),
-        p("cl_2d6", pk.cl_2d6, "L/h", src, "CYP2D6 clearance at full enzyme activity, 70 kg", 0.0, 1e4),
-        p("km_2d6", pk.km_2d6, "uM", src, "total plasma concentration half-saturating the CYP2D6 route",
-          1e-6, 1e6),
-        p("fu", pk.fu, "1", src, "unbound fraction in plasma", 0.0, 1.0),
-        p("keq_brain", pk.keq_brain, "1/h", "assumed: brain equilibration within ~0.5-2 h",
-          "plasma-brain equilibration rate constant", 0.0, 100.0),
-        p("cyp2d6_ki", pk.cyp2d6_ki, "uM", pk.cyp2d6_source, "KI of CYP2D6 mechanism-based inactivation",
-          1e-6, 1e6),
-        p("cyp2d6_kinact", pk.cyp2d6_kinact, "1/h", pk.cyp2d6_source, "maximal CYP2D6 inactivation rate",
-          0.0, 1e4),
-        p("cyp2d6_driver", pk.cyp2d6_driver, "1", pk.cyp2d6_source,
-          "fraction of total plasma concentration driving inactivation", 0.0, 100.0),
-        p("f_metabolite", pk.f_metabolite, "1", pk.metabolite_source or "no active metabolite in the model",
-          f"molar share of the clearance forming {pk.metabolite or 'an active metabolite'}", 0.0, 1.0),
-    )
+    params = (Parameter("body_weight_kg", REFERENCE_BODY_WEIGHT_KG[species], "kg",
+                        "derived: copied from pk.body_weight_kg by the runner", "body weight", 0.01, 300.0),
+              *pk.parameters())
     n = float(len(inhibitors))   # layout, not physiology: bounds pin it so no override can change it
     params += (Parameter("n_inhibitors", n, "1", "derived: number of reversible CYP2D6 inhibitors present",
                          "drugs competing at this drug's CYP2D6 route (layout)", n, n),)

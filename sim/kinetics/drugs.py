@@ -35,6 +35,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from sim.params import STATUSES, Parameter, status_from_source
 from sim.receptors import catalogue
 
 TRANSPORTERS = ("sert", "dat", "net")
@@ -119,8 +120,6 @@ class TrkBBinding:
     status: str = "unverified"  # of kd_um (sim.params.STATUSES)
 
     def __post_init__(self):
-        from sim.params import STATUSES
-
         if not (self.kd_um > 0 and math.isfinite(self.kd_um)):
             raise ValueError("a TrkB K_d must be positive and finite")
         if not (self.brain_plasma_ratio > 0 and math.isfinite(self.brain_plasma_ratio)):
@@ -131,42 +130,69 @@ class TrkBBinding:
             raise ValueError(f"TrkB binding status {self.status!r} not one of {', '.join(STATUSES)}")
 
 
+# The generic PK's fields as parameters (sim/kinetics/comedication.py): unit, description, the range a user may
+# set, and where the value's source is read ("source": the entry's PK source, with the entry's status; any
+# other name: that field of the entry; else the text itself, whose leading keyword gives the status).
+PK_FIELDS = {
+    "ka": ("1/h", "oral absorption rate constant", 0.0, 100.0, "source"),
+    "ka_depot": ("1/h", "absorption rate from an s.c./i.p. depot", 0.0, 1000.0, "source"),
+    "f_oral": ("1", "bioavailability of oral and depot doses", 0.0, 1.0, "source"),
+    "v": ("L", "distribution volume at 70 kg", 0.1, 1e5, "source"),
+    "cl": ("L/h", "non-CYP2D6 clearance at 70 kg", 0.0, 1e4, "source"),
+    "cl_2d6": ("L/h", "CYP2D6 clearance at full enzyme activity, 70 kg", 0.0, 1e4, "source"),
+    "km_2d6": ("uM", "total plasma concentration half-saturating the CYP2D6 route", 1e-6, 1e6, "source"),
+    "fu": ("1", "unbound fraction in plasma", 0.0, 1.0, "source"),
+    "keq_brain": ("1/h", "plasma-brain equilibration rate constant", 0.0, 100.0,
+                  "assumed: brain equilibration within ~0.5-2 h"),
+    "cyp2d6_ki": ("uM", "KI of CYP2D6 mechanism-based inactivation", 1e-6, 1e6, "cyp2d6_source"),
+    "cyp2d6_kinact": ("1/h", "maximal CYP2D6 inactivation rate", 0.0, 1e4, "cyp2d6_source"),
+    "cyp2d6_driver": ("1", "fraction of total plasma concentration driving inactivation", 0.0, 100.0,
+                      "cyp2d6_source"),
+    "f_metabolite": ("1", "molar share of the clearance forming {metabolite}", 0.0, 1.0, "metabolite_source"),
+}
+
+
+_NO_SOURCE = {"metabolite_source": "no active metabolite in the model"}
+
+
 @dataclass(frozen=True)
 class DrugPK:
-    """Generic PK of a dosed drug (one compartment, first-order absorption; 70-kg values).
+    """Generic PK of a dosed drug in one species (one compartment, first-order absorption; 70-kg values):
+    the values of the parameters :data:`PK_FIELDS` declares (unit, description, range), their sources and
+    the status of the PK values; :meth:`parameters` gives them as :class:`sim.params.Parameter` s, which
+    the generic PK mechanism (sim/kinetics/comedication.py) is built from and ``sim params`` lists.
 
     Volumes scale with (BW/70)^1 and clearances with (BW/70)^0.75, as in pk.py. ``cl_2d6`` is the part
     of clearance through hepatic CYP2D6 (scaled by the shared enzyme state ``pk.cyp2d6`` and saturable
-    with ``km_2d6``, total plasma uM); ``cyp2d6_ki``/``cyp2d6_kinact`` make the drug a mechanism-based
+    with ``km_2d6``, total plasma); ``cyp2d6_ki``/``cyp2d6_kinact`` make the drug a mechanism-based
     inactivator of CYP2D6, driven by ``cyp2d6_driver`` x total plasma concentration. ``metabolite`` names
-an active metabolite (itself a library entry with its own PK and targets) formed from ``f_metabolite``
-of the clearance, in moles: dosing the drug brings the metabolite's mechanism along. ``status`` (measured |
-    derived | calibrated | assumed | unverified) describes the PK values; by default it is what the
-    source's leading keyword implies (:func:`sim.params.status_from_source`).
+    an active metabolite (itself a library entry with its own PK and targets) formed from ``f_metabolite``
+    of the clearance, in moles: dosing the drug brings the metabolite's mechanism along (a metabolite's own
+    entry can be written with :func:`metabolite_pk`). ``status`` (measured | derived | calibrated | assumed
+    | unverified) describes the PK values; by default it is what the source's leading keyword implies
+    (:func:`sim.params.status_from_source`).
     """
 
-    ka: float                    # 1/h, oral absorption
-    f_oral: float                # oral bioavailability (1 = apparent oral values)
-    v: float                     # L at 70 kg
-    cl: float                    # L/h at 70 kg, non-CYP2D6 clearance
-    fu: float                    # unbound fraction in plasma
+    ka: float
+    f_oral: float
+    v: float
+    cl: float
+    fu: float
     source: str
-    ka_depot: float = 3.0        # 1/h, s.c./i.p. absorption
-    keq_brain: float = 2.0       # 1/h, plasma-brain equilibration
-    cl_2d6: float = 0.0          # L/h at 70 kg, CYP2D6 clearance at full activity
-    km_2d6: float = 1e3          # uM (total plasma) for half-saturation of the CYP2D6 route
-    cyp2d6_ki: float = 1.0       # uM
-    cyp2d6_kinact: float = 0.0   # 1/h
-    cyp2d6_driver: float = 1.0   # fraction of total plasma concentration that reaches the enzyme
+    ka_depot: float = 3.0
+    keq_brain: float = 2.0
+    cl_2d6: float = 0.0
+    km_2d6: float = 1e3
+    cyp2d6_ki: float = 1.0
+    cyp2d6_kinact: float = 0.0
+    cyp2d6_driver: float = 1.0
     cyp2d6_source: str = "no CYP2D6 action"
     status: str = ""             # of the PK values (sim.params.STATUSES); default: from ``source``
     metabolite: str = ""         # library name of an active metabolite formed from this drug ("" = none)
-    f_metabolite: float = 0.0    # molar share of the clearance that forms the metabolite
+    f_metabolite: float = 0.0
     metabolite_source: str = ""
 
     def __post_init__(self):
-        from sim.params import STATUSES, status_from_source
-
         if not self.status:
             object.__setattr__(self, "status", status_from_source(self.source))
         if self.status not in STATUSES:
@@ -175,6 +201,26 @@ of the clearance, in moles: dosing the drug brings the metabolite's mechanism al
             raise ValueError("a metabolite needs 0 < f_metabolite <= 1, and f_metabolite > 0 needs a metabolite")
         if self.metabolite and not self.metabolite_source:
             raise ValueError("a metabolite needs a source for its formation")
+        self.parameters()   # every value within its range
+
+    def parameters(self) -> tuple[Parameter, ...]:
+        """The PK values as parameters, in :data:`PK_FIELDS` order."""
+        out = []
+        for name, (unit, description, lower, upper, where) in PK_FIELDS.items():
+            source = getattr(self, where, where) or _NO_SOURCE[where]
+            status = self.status if where == "source" else ""
+            out.append(Parameter(name, getattr(self, name), unit, source,
+                                 description.format(metabolite=self.metabolite or "an active metabolite"),
+                                 lower, upper, status))
+        return tuple(out)
+
+
+def metabolite_pk(parent: DrugPK, *, cl: float, source: str, status: str = "", **values) -> DrugPK:
+    """The PK of an active metabolite that shares its parent's distribution: the parent's absorption, volume,
+    binding and brain equilibration (used when the metabolite itself is dosed: complete oral availability),
+    its own clearance, no CYP2D6 route and no metabolite of its own; ``values`` override any field."""
+    return DrugPK(**{"ka": parent.ka, "f_oral": 1.0, "v": parent.v, "fu": parent.fu, "ka_depot": parent.ka_depot,
+                     "keq_brain": parent.keq_brain, **values}, cl=cl, source=source, status=status)
 
 
 @dataclass(frozen=True)
@@ -488,14 +534,23 @@ _SPROUSE = ("Sprouse et al. 1996 Neuropsychopharmacology 14:225 (Ki of desmethyl
             "uptake: 76, 420, 440 nM; rat synaptosomes)")
 _ZOLOFT = "Zoloft (sertraline) US prescribing information, Clinical Pharmacology"
 
+SERTRALINE_PK = DrugPK(
+    ka=0.3, f_oral=0.44, v=1400.0, cl=37.3, fu=0.015, keq_brain=0.5,
+    source=f"{_ZOLOFT}: bioavailability ~44 %, Vd > 20 L/kg, 98.5 % bound, t1/2 ~26 h, tmax 4.5-8.4 h; CL = ln 2 V / "
+           "26 h (derived)", status="unverified",
+    metabolite="desmethylsertraline", f_metabolite=0.7,
+    metabolite_source="assumed: N-demethylation is sertraline's principal route (Zoloft label; Obach et al. 2005 "
+                      "Drug Metab Dispos 33:262); 0.7 of the clearance gives a steady-state metabolite:parent ratio "
+                      "of ~1.8")
+
 register(Drug(
     "desmethylsertraline", "N-desmethylsertraline (norsertraline): sertraline's active metabolite, a weaker, less "
     "selective monoamine uptake inhibitor",
     transporters={"sert": Potency(0.076, _B, _SPROUSE), "net": Potency(0.420, _B, _SPROUSE),
                   "dat": Potency(0.440, _B, _SPROUSE)},
-    pk={"human": DrugPK(ka=0.3, f_oral=1.0, v=1400.0, cl=14.7, fu=0.015, keq_brain=0.5,
-                        source=f"{_ZOLOFT}: elimination half-life 62-104 h; assumed: the parent's volume (20 L/kg) "
-                               "and binding (98.5 %), so CL = ln 2 V / 66 h", status="assumed")},
+    pk={"human": metabolite_pk(SERTRALINE_PK, cl=14.7, status="assumed",
+                               source=f"{_ZOLOFT}: elimination half-life 62-104 h; assumed: the parent's volume "
+                                      "(20 L/kg) and binding (98.5 %), so CL = ln 2 V / 66 h")},
     molar_mass=292.20,
 ))
 
@@ -503,13 +558,7 @@ register(Drug(
     "sertraline", "selective serotonin reuptake inhibitor; forms the active metabolite desmethylsertraline",
     transporters={"sert": Potency(0.00029, _B, _TATSUMI), "net": Potency(0.420, _B, _TATSUMI),
                   "dat": Potency(0.025, _B, _TATSUMI)},
-    pk={"human": DrugPK(ka=0.3, f_oral=0.44, v=1400.0, cl=37.3, fu=0.015, keq_brain=0.5,
-                        source=f"{_ZOLOFT}: bioavailability ~44 %, Vd > 20 L/kg, 98.5 % bound, t1/2 ~26 h, tmax "
-                               "4.5-8.4 h; CL = ln 2 V / 26 h (derived)", status="unverified",
-                        metabolite="desmethylsertraline", f_metabolite=0.7,
-                        metabolite_source="assumed: N-demethylation is sertraline's principal route (Zoloft "
-                                          "label; Obach et al. 2005 Drug Metab Dispos 33:262); 0.7 of the "
-                                          "clearance gives a steady-state metabolite:parent ratio of ~1.8")},
+    pk={"human": SERTRALINE_PK},
     molar_mass=306.23, hcl_molar_mass=342.69,
 ))
 
@@ -557,6 +606,12 @@ def pk_for(name: str, species: str) -> DrugPK | None:
     return replace(base, source=f"derived: the {other} entry scaled allometrically to the {species}'s body weight "
                                 f"(Anderson & Holford 2008 Annu Rev Pharmacol Toxicol 48:303); {other}: {base.source}",
                    status="derived")
+
+
+def pk_parameters(species: str) -> list[tuple[str, Parameter]]:
+    """Every library drug's generic PK parameters in ``species`` (``<drug>.<field>``), for ``sim params``."""
+    return [(f"{name}.{p.name}", p) for name in sorted(LIBRARY) if LIBRARY[name].pk_mechanism == "generic"
+            and (pk := pk_for(name, species)) is not None for p in pk.parameters()]
 
 
 def with_metabolites(names, species: str) -> tuple[str, ...]:
