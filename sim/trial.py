@@ -236,6 +236,50 @@ def _grid(length_h: float, step_h: float) -> np.ndarray:
     return np.linspace(0.0, length_h, steps + 1)
 
 
+SHARE_SESSIONS = True  # False: solve every session of every patient (the reference path of the tests)
+
+
+def shared_session_solve(model: Model, params, t_eval, events: Events, settings, y0, solved: list):
+    """Every patient's session from ``y0`` with ``events`` (per patient), reusing the patients' rows of the
+    sessions already in ``solved`` (a list of (events, outputs, status), appended to) whose events are the
+    same: a session is a function of the patient's parameters, start state and doses only, and each member
+    of an ensemble solve is integrated on its own, so the reused rows are the numbers a new solve would
+    give. Only the patients with a new dose schedule are solved. Returns (outputs, status)."""
+    n = params.shape[0]
+    source = np.full((n, 2), -1, np.int64)   # (earlier session, its row) per patient
+    if SHARE_SESSIONS:
+        for k, (ev, _, _) in enumerate(solved):
+            if ev.time.shape != events.time.shape:
+                continue
+            same = ((source[:, 0] < 0) & np.all(ev.time == events.time, axis=1)
+                    & np.all(ev.index == events.index, axis=1) & np.all(ev.amount == events.amount, axis=1))
+            source[same] = np.stack([np.full(int(same.sum()), k), np.flatnonzero(same)], 1)
+    todo = np.flatnonzero(source[:, 0] < 0)
+    parts = []
+    if todo.size:
+        sub = Events(events.time[todo], events.index[todo], events.amount[todo])
+        traj = simulate.solve(simulate.Problem(model, params[todo], t_eval, sub, settings,
+                                               None if y0 is None else y0[todo]))
+        parts.append((todo, traj.outputs(), traj.status))
+    if todo.size == n:
+        full, status = parts[0][1], np.asarray(parts[0][2])
+    else:
+        template = parts[0][1] if parts else solved[0][1]
+        full = {k: (np.empty((n, *v.shape[1:]), v.dtype), unit, name) for k, (v, unit, name) in template.items()}
+        status = np.zeros(n, np.int64)
+        for k, (_, out, st) in enumerate(solved):
+            rows = np.flatnonzero(source[:, 0] == k)
+            for key, (v, _, _) in full.items():
+                v[rows] = out[key][0][source[rows, 1]]
+            status[rows] = st[source[rows, 1]]
+        for rows, out, st in parts:
+            for key, (v, _, _) in full.items():
+                v[rows] = out[key][0]
+            status[rows] = st
+    solved.append((events, full, status))
+    return full, status
+
+
 def session_pharmacology(exp, arm: Arm, protocol, model: Model, params, y0=None, ssri=None) -> ArmPharmacology:
     """An arm without background medication: its drug sessions, each from ``y0`` (default: drug-free)."""
     from sim.amygdala import drives_from_outputs
@@ -249,18 +293,18 @@ def session_pharmacology(exp, arm: Arm, protocol, model: Model, params, y0=None,
     first, table = None, _DoseTable()
     t_eval = _grid(protocol.session_h, SESSION_STEP_H)
     settings = simulate.SolverSettings.of(exp)
+    solved = []
     for sd in schedule or [None]:
-        traj = simulate.solve(simulate.Problem(model, params, t_eval, _session_events(sd, model, n, ssri), settings,
-                                               y0))
-        full = traj.outputs()
+        full, traj_status = shared_session_solve(model, params, t_eval, _session_events(sd, model, n, ssri),
+                                                 settings, y0, solved)
         if first is None:
             first = (t_eval, full)
         if sd is None:
             break  # a protocol without drug sessions: one session is solved for the result's time courses
-        status = np.where(status == 0, traj.status, status)
+        status = np.where(status == 0, traj_status, status)
         outputs = {k: v[0] for k, v in full.items()}
         for r, drive in enumerate(drives_from_outputs(t_eval, outputs, relative=True)):
-            sessions[r].append((sd.start_h, protocol.session_h, drive if traj.status[r] == 0 else None))
+            sessions[r].append((sd.start_h, protocol.session_h, drive if traj_status[r] == 0 else None))
         for j, (drug, route) in enumerate(zip(sd.drugs, sd.routes, strict=True)):
             rows = np.nonzero(sd.amounts_mg[:, j] > 0)[0]
             table.add(rows, sd.start_h + sd.times_h[rows, j], drug, route, sd.amounts_mg[rows, j])

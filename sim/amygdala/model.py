@@ -109,12 +109,15 @@ class RateModel(_Base):
     """Population rate model (:mod:`sim.amygdala.rate`), batched over members with numba."""
 
     name = "rate"
+    independent_members = True  # each member is integrated on its own (see _drug_free)
 
     def __init__(self, circuit: Circuit | None = None):
         self.circuit = circuit or build_circuit()
 
+    fast = True  # False: the member-by-member reference path (rate.simulate_trials(reference=True))
+
     def respond(self, levels_baseline, levels_cs, weights, mods):
-        return rate.simulate_trials(self.circuit, levels_baseline, levels_cs, weights, mods)
+        return rate.simulate_trials(self.circuit, levels_baseline, levels_cs, weights, mods, reference=not self.fast)
 
 
 @dataclass
@@ -286,8 +289,7 @@ def run_trials(model: _Base, trials: list[Trial], drive: Drive | list[Drive] | N
         out.juvenile[:, k] = state.juvenile
         if learn and tr.learn:
             # the expected outcome is read from the learned weights, not from drug-altered expression
-            modulated = any(not np.array_equal(m.vector()[:-1], no_mod) for m in mods)
-            rb0, rc0 = model.respond(lb, lc, w, [NO_MODULATION]) if modulated else (rb, rc)
+            rb0, rc0 = _drug_free(model, lb, lc, w, mods, no_mod, rb, rc)
             expectation = (rc0[:, P.BA_FEAR] - rb0[:, P.BA_FEAR]) / ref_fear
             out.expectation[:, k] = expectation
             pre = plasticity.presynaptic(tr.cs, *lb[1:])
@@ -297,6 +299,22 @@ def run_trials(model: _Base, trials: list[Trial], drive: Drive | list[Drive] | N
     out.weights[:, n_t] = plasticity.weights(stable, labile)
     out.stable, out.labile = stable, labile
     return out
+
+
+def _drug_free(model, lb, lc, w, mods, no_mod, rb, rc):
+    """The drug-free rates (for the expected outcome) given the drug-modulated ones ``rb, rc``: members
+    without modulation keep theirs. A model whose members are independent (``independent_members``:
+    the rate model) evaluates only the modulated members again; any other (the spiking model, whose
+    noise seeds follow the member's position in the call) evaluates all of them when any is modulated."""
+    modulated = np.array([not np.array_equal(m.vector()[:-1], no_mod) for m in mods])
+    if not modulated.any():
+        return rb, rc
+    if not getattr(model, "independent_members", False) or len(mods) != w.shape[0] or modulated.all():
+        return model.respond(lb, lc, w, [NO_MODULATION])
+    rows = np.flatnonzero(modulated)
+    rb0, rc0 = rb.copy(), rc.copy()
+    rb0[rows], rc0[rows] = model.respond(lb, lc, w[rows], [NO_MODULATION])
+    return rb0, rc0
 
 
 class _PlasticityState:

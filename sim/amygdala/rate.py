@@ -23,7 +23,7 @@ import numpy as np
 from numba import njit, prange
 
 from sim.amygdala import params as P
-from sim.amygdala.circuit import Circuit, Modulation, external_rate, recurrent_weights
+from sim.amygdala.circuit import MS, Circuit, Modulation, external_rate, recurrent_weights
 
 
 @njit(cache=True, parallel=True)
@@ -76,8 +76,113 @@ def run_rates(r0, j_e, j_i, v_e, v_i, ext_rate, c_m, g_l, e_l, t_ref, gain, thet
                 out[e, ph, b] = acc[b] / max(phase_steps[ph], 1)
 
 
+@njit(cache=True, parallel=True)
+def run_rates_sparse(r0, j_e, j_i, v_e, v_i, ext_rate, c_m, g_l, e_l, t_ref, gain, theta, noise, g_k, i_ext,
+                     phase_steps, dt, tau_r, e_e, e_i, e_k, tau_e, tau_i, w_ext, e_ptr, e_pre, i_ptr, i_pre, out):
+    """:func:`run_rates` summing only over the presynaptic populations that can contribute: for
+    population ``b``, the excitatory terms over ``e_pre[e_ptr[b]:e_ptr[b + 1]]`` and the inhibitory ones
+    over ``i_pre[i_ptr[b]:i_ptr[b + 1]]`` (:func:`presynaptic_lists`: every ``c`` whose conductance or
+    variance entry is non-zero in some member). The skipped terms are exact zeros (``0 * r``), so the
+    sums, taken in the same order, are the same numbers; each member is integrated on its own, so the
+    result does not depend on the number of threads."""
+    n_e, n_p = r0.shape
+    a = dt / tau_r
+    m_ext = w_ext * tau_e * 1e-3
+    s_ext = w_ext * w_ext * tau_e * 1e-3 / 2.0
+    for e in prange(n_e):
+        r = r0[e].copy()
+        drive = np.empty(n_p)
+        for ph in range(phase_steps.shape[0]):
+            acc = np.zeros(n_p)
+            for _ in range(phase_steps[ph]):
+                for b in range(n_p):
+                    ge = m_ext * ext_rate[e, ph, b]
+                    ve = s_ext * ext_rate[e, ph, b]
+                    gi = 0.0
+                    vi = 0.0
+                    for k in range(e_ptr[b], e_ptr[b + 1]):
+                        c = e_pre[k]
+                        ge += j_e[e, b, c] * r[c]
+                        ve += v_e[e, b, c] * r[c]
+                    for k in range(i_ptr[b], i_ptr[b + 1]):
+                        c = i_pre[k]
+                        gi += j_i[e, b, c] * r[c]
+                        vi += v_i[e, b, c] * r[c]
+                    gk = g_k[e, b]
+                    g_tot = g_l[b] + ge + gi + gk
+                    v = (g_l[b] * e_l[b] + ge * e_e + gi * e_i + gk * e_k + i_ext[e, b]) / g_tot
+                    tau_m = c_m[b] / g_tot
+                    s2 = (ve * ((e_e - v) / g_tot) ** 2 * tau_m / (tau_m + tau_e)
+                          + vi * ((e_i - v) / g_tot) ** 2 * tau_m / (tau_m + tau_i))
+                    sigma = max(noise[b] * np.sqrt(s2), 0.05)
+                    x = (v - theta[b]) / sigma
+                    if x > 30.0:
+                        raw = g_tot / g_l[b] * gain[b] * sigma * x
+                    else:
+                        raw = g_tot / g_l[b] * gain[b] * sigma * np.log1p(np.exp(x))
+                    drive[b] = raw / (1.0 + raw * t_ref[b] * 1e-3)
+                for b in range(n_p):
+                    r[b] += a * (drive[b] - r[b])
+                    acc[b] += r[b]
+            for b in range(n_p):
+                out[e, ph, b] = acc[b] / max(phase_steps[ph], 1)
+
+
+def presynaptic_lists(j, v):
+    """CSR lists (ptr (pop + 1,), pre) of the presynaptic populations ``c`` with ``j[:, b, c]`` or
+    ``v[:, b, c]`` non-zero in any member, in increasing ``c`` (the order :func:`run_rates` sums in)."""
+    nz = np.any(j != 0.0, axis=0) | np.any(v != 0.0, axis=0)
+    ptr = np.concatenate([[0], np.cumsum(nz.sum(axis=1))]).astype(np.int64)
+    return ptr, np.nonzero(nz)[1].astype(np.int64)
+
+
 def kernel_inputs(circ: Circuit, levels_baseline, levels_cs, weights, mods: list[Modulation]):
-    """Pack E members' inputs: weights (E, plastic), levels (E, channel) or (channel,), mods (E)."""
+    """Pack E members' inputs: weights (E, plastic), levels (E, channel) or (channel,), mods (E).
+
+    The same element-wise arithmetic as :func:`sim.amygdala.circuit.recurrent_weights` and
+    :func:`sim.amygdala.circuit.external_rate`, over all members at once."""
+    weights = np.atleast_2d(np.asarray(weights, float))
+    n_e = max(weights.shape[0], len(mods))
+    weights = np.broadcast_to(weights, (n_e, P.N_PLASTIC))
+    lb = np.broadcast_to(np.asarray(levels_baseline, float), (n_e, len(P.INPUT_CHANNELS)))
+    lc = np.broadcast_to(np.asarray(levels_cs, float), (n_e, len(P.INPUT_CHANNELS)))
+    mods = list(mods) if len(mods) == n_e else [mods[0]] * n_e
+    tau = np.where(circ.excitatory, circ.tau_e, circ.tau_i) * MS
+    w = circ.w * _multipliers(circ.plastic_rec, weights)
+    j = circ.k_in * w * tau[None, :]
+    j2 = circ.k_in * w * w * tau[None, :] / 2.0
+    exc = circ.excitatory[None, None, :]
+    g_k = np.stack([m.g_k for m in mods])
+    i_ext = np.stack([m.i_ext for m in mods])
+    bg_scale = np.stack([m.bg_scale for m in mods])
+    cs_gain = np.array([m.cs_gain for m in mods])
+    mult_in = _multipliers(circ.plastic_input, weights)
+    background = circ.k_bg * circ.nu_bg * bg_scale
+
+    def external(levels):
+        gain = np.ones((n_e, len(P.INPUT_CHANNELS)))
+        gain[:, P.CS] = cs_gain
+        per_channel = circ.k_input * circ.input_rate * levels[:, None, :] * gain[:, None, :] * mult_in
+        return background + per_channel.sum(axis=2)
+
+    eb, ec = external(lb), external(lc)
+    ext = np.stack([eb, eb, ec, ec], axis=1)
+    t = circ.cell_type
+    return dict(j_e=np.ascontiguousarray(j * exc), j_i=np.ascontiguousarray(j * ~exc),
+                v_e=np.ascontiguousarray(j2 * exc), v_i=np.ascontiguousarray(j2 * ~exc), ext_rate=ext,
+                c_m=circ.membrane[t, 0].copy(), g_l=circ.membrane[t, 1].copy(), e_l=circ.membrane[t, 2].copy(),
+                t_ref=circ.membrane[t, 5].copy(),
+                gain=circ.transfer[t, 0].copy(), theta=circ.transfer[t, 1].copy(),
+                noise=circ.transfer[t, 2].copy(), g_k=g_k, i_ext=i_ext)
+
+
+def _multipliers(index: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """:func:`sim.amygdala.circuit.plastic_multipliers` for every member: (E, *index.shape)."""
+    return np.where(index >= 0, weights[:, np.maximum(index, 0)], 1.0)
+
+
+def kernel_inputs_reference(circ: Circuit, levels_baseline, levels_cs, weights, mods: list[Modulation]):
+    """:func:`kernel_inputs` member by member through the circuit's own functions (tests)."""
     weights = np.atleast_2d(np.asarray(weights, float))
     n_e = max(weights.shape[0], len(mods))
     weights = np.broadcast_to(weights, (n_e, P.N_PLASTIC))
@@ -110,18 +215,25 @@ def _steps():
 
 
 def simulate_trials(circ: Circuit, levels_baseline, levels_cs, weights, mods: list[Modulation],
-                    kernel=None):
-    """E circuits' trials at once; returns ``(rates_baseline, rates_cs)``, each (E, pop) in Hz."""
-    k = kernel_inputs(circ, levels_baseline, levels_cs, weights, mods)
+                    kernel=None, reference: bool = False):
+    """E circuits' trials at once; returns ``(rates_baseline, rates_cs)``, each (E, pop) in Hz.
+
+    ``kernel``: a function with :func:`run_rates`'s signature (the NumPy twin in tests); default the
+    sparse kernel :func:`run_rates_sparse`. ``reference=True``: :func:`run_rates` on inputs packed member
+    by member (:func:`kernel_inputs_reference`), the path the fast one must reproduce."""
+    k = (kernel_inputs_reference if reference else kernel_inputs)(circ, levels_baseline, levels_cs, weights, mods)
     dt, steps = _steps()
     n_e = k["ext_rate"].shape[0]
     target = np.array([P.BASELINE_RATE[p].value for p in P.POPULATIONS])
     r0 = np.tile(target, (n_e, 1))
     out = np.zeros((n_e, 4, P.N_POP))
-    (kernel or run_rates)(r0, k["j_e"], k["j_i"], k["v_e"], k["v_i"], k["ext_rate"], k["c_m"], k["g_l"], k["e_l"],
-                          k["t_ref"], k["gain"], k["theta"], k["noise"], k["g_k"], k["i_ext"], steps, dt,
-                          P.NETWORK["tau_rate"].value, circ.e_e, circ.e_i, circ.e_k, circ.tau_e, circ.tau_i,
-                          circ.w_ext, out)
+    args = (r0, k["j_e"], k["j_i"], k["v_e"], k["v_i"], k["ext_rate"], k["c_m"], k["g_l"], k["e_l"],
+            k["t_ref"], k["gain"], k["theta"], k["noise"], k["g_k"], k["i_ext"], steps, dt,
+            P.NETWORK["tau_rate"].value, circ.e_e, circ.e_i, circ.e_k, circ.tau_e, circ.tau_i, circ.w_ext)
+    if kernel is not None or reference:
+        (kernel or run_rates)(*args, out)
+    else:
+        run_rates_sparse(*args, *presynaptic_lists(k["j_e"], k["v_e"]), *presynaptic_lists(k["j_i"], k["v_i"]), out)
     return out[:, 1], out[:, 3]
 
 
