@@ -82,13 +82,14 @@ def _precheck(exp) -> None:
     from sim.assembly import build_model, model_for
     from sim.cohort import parameter_matrix
     from sim.dosing import dose_events
+    from sim.kinetics.drugs import DEFAULT_DRUG
     from sim.trial import first_session
 
     exp = replace(exp, cohort_size=min(exp.cohort_size, 64))  # names and ranges: a few runs tell
     if exp.protocol is not None:
         if exp.doses:  # first_session names the conflict
             first_session(exp)
-        model = build_model(exp.species, ("mdma",))
+        model = build_model(exp.species, (DEFAULT_DRUG,))
         parameter_matrix(exp, model)
         return
     model = model_for(exp)
@@ -217,8 +218,9 @@ def cmd_trial(args) -> int:
 def _published_line(outcome) -> str:
     """The published reference line of :func:`sim.outcomes.format_table` (MAPP1), if it has one."""
     from sim import outcomes
+    from sim.kinetics.drugs import DEFAULT_ARMS
 
-    if list(outcome.get("arm_labels", ["placebo", "mdma"])) != ["placebo", "mdma"]:
+    if tuple(outcome.get("arm_labels", DEFAULT_ARMS)) != DEFAULT_ARMS:
         return ""
     table = outcomes.format_table(*outcomes.summarize(outcome["arm"], outcome["caps5_baseline"],
                                                       outcome["caps5_final"], outcome["diagnosis_final"]))

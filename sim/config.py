@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import ConfigError, closest, nearest
+from sim.kinetics.drugs import DEFAULT_DRUG
 
 SPECIES = ("human", "rat", "mouse")
 ROUTES = ("oral", "iv", "ip", "sc", "intranasal")
@@ -90,7 +91,7 @@ class ProtocolSpec:
     its sessions declared in the file."""
 
     name: str
-    arm: str = "mdma"
+    arm: str = DEFAULT_DRUG
     overrides: dict[str, Any] = field(default_factory=dict)
     sessions: tuple[SessionSpec, ...] = ()
 
@@ -444,7 +445,7 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
     )
 
 
-PROTOCOL_ARMS = ("mdma", "placebo")
+PROTOCOL_ARMS = (DEFAULT_DRUG, "placebo")
 TIME_DECIMALS = 9  # dose times are kept to 1e-9 h (3.6 us): a subnormal time would break the step control
 MAX_DURATION_H = 10 * 365 * 24.0  # ten years: beyond anything the model describes
 MAX_COHORT = 1_000_000
@@ -526,7 +527,7 @@ def _validate_protocol(c: _Checker, data: dict, arms: tuple = ()) -> ProtocolSpe
     if name not in PROTOCOLS:
         c.fail("protocol.name", f"unknown protocol {name!r} (known: {', '.join(PROTOCOLS)})")
     names = tuple(a.name for a in arms) or PROTOCOL_ARMS
-    arm = table.get("arm", names[-1] if arms else "mdma")
+    arm = table.get("arm", names[-1] if arms else DEFAULT_DRUG)
     if arm not in names:
         c.fail("protocol.arm", f"must be one of {', '.join(names)}, got {_clip(arm)}")
     sessions = _validate_sessions(c, table.get("session", []), SESSION_KINDS)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.kinetics.drugs import DEFAULT_ARMS
 from sim.params import Parameter
 
 CAPS5_MAX = 80.0
@@ -89,9 +90,9 @@ class ArmSummary:
     drop_10: float           # share with a >= 10-point drop
 
 
-def summarize(arm: np.ndarray, baseline, final, diagnosis, labels=("placebo", "mdma")) -> tuple[dict[str, ArmSummary],
+def summarize(arm: np.ndarray, baseline, final, diagnosis, labels=DEFAULT_ARMS) -> tuple[dict[str, ArmSummary],
                                                                                                    float]:
-    """Per-arm summaries by name (``labels[code]``; default: arm 0 = placebo, 1 = mdma) and Cohen's d of
+    """Per-arm summaries by name (``labels[code]``; default: :data:`sim.kinetics.drugs.DEFAULT_ARMS`) and Cohen's d of
     arm 1 against arm 0 (arm 0's change minus arm 1's over the pooled SD; positive when arm 1 improves
     more)."""
     arm = np.asarray(arm)

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.kinetics.drugs import DEFAULT_DRUG
 from sim.params import Parameter
 
 
@@ -103,9 +104,9 @@ class Arm:
 def default_arms(protocol) -> tuple[Arm, ...]:
     """The arms of a protocol without ``[[arm]]`` tables: ``placebo`` (the same therapy, no drug) and
     ``mdma`` (the protocol's own session doses, MDMA hydrochloride)."""
-    mdma = tuple(ArmDose("mdma", d.time_h, amount_mg=d.amount_mg, probability=d.probability, sessions=(k + 1,))
-                 for k, s in enumerate(protocol.drug_sessions) for d in s.doses)
-    return (Arm("placebo"), Arm("mdma", mdma))
+    doses = tuple(ArmDose(DEFAULT_DRUG, d.time_h, amount_mg=d.amount_mg, probability=d.probability,
+                          sessions=(k + 1,)) for k, s in enumerate(protocol.drug_sessions) for d in s.doses)
+    return (Arm("placebo"), Arm(DEFAULT_DRUG, doses))
 
 
 # Everyday trauma reminders (off unless reminders_per_week > 0). Assumed: a reminder met in daily life

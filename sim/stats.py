@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.kinetics.drugs import DEFAULT_ARMS
+
 CONFIDENCE = 0.95
 N_RESAMPLES = 2000
 DROP_POINTS = 10.0  # a ">= 10-point drop": the responder definition of the MAPP1 report (Mitchell 2021)
-DEFAULT_LABELS = {0: "placebo", 1: "mdma"}
+DEFAULT_LABELS = dict(enumerate(DEFAULT_ARMS))
 
 
 def interval(samples, statistic, *, seed: int, n_resamples: int = N_RESAMPLES,

@@ -47,6 +47,7 @@ import h5py
 import numpy as np
 
 from sim.errors import StoreError
+from sim.kinetics.drugs import DEFAULT_ARMS
 from sim.units import pint_unit
 
 FORMAT = "neuropharm-sim/2"
@@ -261,7 +262,7 @@ def _write_outcomes(f: h5py.File, run, outcomes: dict) -> None:
     own index coordinate ``<name>_index``."""
     group = f.create_group("outcomes")
     outcomes = dict(outcomes)
-    labels = outcomes.pop("arm_labels", ("placebo", "mdma"))
+    labels = outcomes.pop("arm_labels", DEFAULT_ARMS)
     n_visits = None
     if "visit_week" in outcomes:
         n_visits = len(np.asarray(outcomes["visit_week"]))
@@ -724,8 +725,8 @@ class atomic_target:  # noqa: N801 (used as a context manager, like open)
 
 def read_arm_labels(path) -> dict[int, str]:
     """Arm code -> name of a `sim trial` file: ``/outcomes/arm`` attribute ``labels`` (JSON) where
-    present, else the codes of :func:`sim.trial.run_trial` (0 = placebo, 1 = mdma)."""
-    labels = {0: "placebo", 1: "mdma"}
+    present, else the codes of :func:`sim.trial.run_trial` (:data:`sim.kinetics.drugs.DEFAULT_ARMS`)."""
+    labels = dict(enumerate(DEFAULT_ARMS))
     try:
         with h5py.File(path, "r") as f:
             raw = f["outcomes/arm"].attrs.get("labels") if "outcomes/arm" in f else None

@@ -42,6 +42,7 @@ from sim.assembly import build_model
 from sim.cohort import parameter_matrix, prior_ssri, trauma_strength
 from sim.config import Experiment
 from sim.errors import ConfigError
+from sim.kinetics.drugs import DEFAULT_DRUG
 from sim.model import Model
 from sim.probes import TRIAL_LONG_NAMES, amygdala_model
 from sim.protocol import Arm
@@ -109,7 +110,7 @@ def drugs_of(arms, protocol, continuing_ssri: bool) -> tuple[str, ...]:
     names = {d.drug for a in arms for d in a.doses} | {d.drug for a in arms for d in a.daily}
     if continuing_ssri:
         names.add(protocol.ssri)
-    return tuple(sorted(names - {"placebo"})) or ("mdma",)
+    return tuple(sorted(names - {"placebo"})) or (DEFAULT_DRUG,)
 
 
 @dataclass(frozen=True)

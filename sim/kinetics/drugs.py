@@ -258,6 +258,11 @@ _S, _B = "substrate", "blocker"
 
 LIBRARY: dict[str, Drug] = {}
 
+# The drug of a protocol's own sessions, and so of the default trial arms (placebo first, then this drug),
+# when an experiment names none: the therapy trials this project was built for (MAPP1, MDMA-assisted therapy).
+DEFAULT_DRUG = "mdma"
+DEFAULT_ARMS = ("placebo", DEFAULT_DRUG)
+
 
 def register(drug: Drug) -> Drug:
     """Add a drug to the library (names are lower case and unique)."""
