@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import ConfigError, closest, nearest
-from sim.kinetics.drugs import DEFAULT_DRUG
+from sim.kinetics.drugs import DEFAULT_DRUG, LIBRARY
 
 SPECIES = ("human", "rat", "mouse")
 ROUTES = ("oral", "iv", "ip", "sc", "intranasal")
@@ -454,17 +454,8 @@ MAX_OUTPUT_VALUES = 2e9  # per output: 8 GB in float32
 
 # ---- the ranges the model was validated for (warnings) and hard limits (refusals) ---------------
 
-# MDMA doses beyond which no simulation is meaningful: single oral doses of 40 mg/kg and above killed
-# rats (20-320 mg/kg tested; "An appraisal of the pharmacological and toxicological effects of a single
-# oral administration of MDMA in the rat", check), far above any human exposure described.
-MDMA_HARD_LIMIT_MG_PER_KG = 50.0
 REFERENCE_WEIGHT_KG = {"human": 70.0, "rat": 0.3, "mouse": 0.025}  # the PK presets' body weights (sim.kinetics.pk)
-# (low, high, unit, source): what the validation rows of `sim validate pk` cover
-VALIDATED_MDMA_DOSE = {
-    "human": (40.0, 150.0, "mg", "the human PK targets: Fallon 1999, Mas 1999, de la Torre 2000"),
-    "rat": (1.0, 20.0, "mg/kg", "the rat targets: Baumann 2009, Gudelsky & Nash 1996"),
-    "mouse": (1.0, 20.0, "mg/kg", "the mouse rows: Young 2015 (7.8 mg/kg i.p.); PK scaled from the rat"),
-}
+# validated dose ranges and hard limits are the drug library's (Drug.validated_doses, Drug.hard_limit_mg_per_kg)
 VALIDATED_BODY_WEIGHT = {
     "human": (50.0, 100.0, "assumed: adults of the PK targets, Mas 1999, de la Torre 2000"),
     "rat": (0.25, 0.45, "Baumann 2009: 300-400 g rats"),
@@ -481,14 +472,14 @@ def _weight(subject: dict, species: str) -> float:
 def _hard_limits(c: _Checker, doses, subject: dict, species: str, where: str = "dose") -> None:
     weight = _weight(subject, species)
     for i, d in enumerate(doses):
-        if d.drug != "mdma":
+        drug = LIBRARY.get(d.drug)
+        if drug is None or drug.hard_limit_mg_per_kg is None:
             continue
         per_kg = d.amount_mg_per_kg if d.amount_mg_per_kg is not None else d.amount_mg / weight
-        if per_kg > MDMA_HARD_LIMIT_MG_PER_KG:
+        if per_kg > drug.hard_limit_mg_per_kg:
             key = "amount_mg_per_kg" if d.amount_mg_per_kg is not None else "amount_mg"
             c.fail(f"{where}.{i}.{key}", f"{per_kg:.4g} mg/kg is beyond the hard limit of "
-                   f"{MDMA_HARD_LIMIT_MG_PER_KG:g} mg/kg (single oral MDMA doses from 40 mg/kg killed rats); "
-                   "refused")
+                   f"{drug.hard_limit_mg_per_kg:g} mg/kg ({drug.hard_limit_source}); refused")
 
 
 def range_warnings(exp: Experiment) -> list[str]:
@@ -496,10 +487,11 @@ def range_warnings(exp: Experiment) -> list[str]:
     out = []
     src = exp.source_path
     weight = _weight(exp.subject, exp.species)
-    low, high, unit, source = VALIDATED_MDMA_DOSE.get(exp.species, (0.0, math.inf, "mg", ""))
     for i, d in enumerate(exp.doses):
-        if d.drug != "mdma":
+        drug = LIBRARY.get(d.drug)
+        if drug is None or exp.species not in drug.validated_doses:
             continue
+        low, high, unit, source = drug.validated_doses[exp.species]
         if unit == "mg":
             value = d.amount_mg if d.amount_mg is not None else d.amount_mg_per_kg * weight
             key = "amount_mg" if d.amount_mg is not None else "amount_mg_per_kg"
@@ -507,7 +499,7 @@ def range_warnings(exp: Experiment) -> list[str]:
             value = d.amount_mg_per_kg if d.amount_mg_per_kg is not None else d.amount_mg / weight
             key = "amount_mg_per_kg" if d.amount_mg_per_kg is not None else "amount_mg"
         if not low <= value <= high:
-            out.append(f"{src}: dose.{i}.{key}: {value:.4g} {unit} of MDMA is outside the validated range "
+            out.append(f"{src}: dose.{i}.{key}: {value:.4g} {unit} of {d.drug.upper()} is outside the validated range "
                        f"{low:g}-{high:g} {unit} ({source}): extrapolation")
     low, high, source = VALIDATED_BODY_WEIGHT.get(exp.species, (0.0, math.inf, ""))
     if not low <= weight <= high:

@@ -242,6 +242,10 @@ class Drug:
     hcl_molar_mass: float | None = None    # g/mol of the hydrochloride (salt = "hcl" doses)
     pk_mechanism: str = "generic"          # "generic": comedication.py from ``pk``; else the named PK mechanism
     trkb: TrkBBinding | None = None        # direct TrkB binding (None: none reported; sim/receptors/trkb.py)
+    # doses the validation rows cover, per species: (low, high, unit "mg" | "mg/kg", source); outside: a warning
+    validated_doses: dict[str, tuple[float, float, str, str]] = field(default_factory=dict)
+    hard_limit_mg_per_kg: float | None = None   # a dose above it is refused (no simulation is meaningful)
+    hard_limit_source: str = ""
 
     def potency(self, target: str, species: str) -> Potency | None:
         override = self.species_transporters.get(species, {})
@@ -312,6 +316,15 @@ PIFL_2005_MDMA = {"net": Potency(0.64, _S, _PIFL), "sert": Potency(1.12, _S, _PI
 register(Drug(
     "mdma", "(+/-)-3,4-methylenedioxymethamphetamine; substrate-type releaser (PK: sim/kinetics/pk.py)",
     pk_mechanism="pk",
+    validated_doses={
+        "human": (40.0, 150.0, "mg", "the human PK targets: Fallon 1999, Mas 1999, de la Torre 2000"),
+        "rat": (1.0, 20.0, "mg/kg", "the rat targets: Baumann 2009, Gudelsky & Nash 1996"),
+        "mouse": (1.0, 20.0, "mg/kg", "the mouse rows: Young 2015 (7.8 mg/kg i.p.); PK scaled from the rat"),
+    },
+    # single oral doses of 40 mg/kg and above killed rats (20-320 mg/kg tested; "An appraisal of the
+    # pharmacological and toxicological effects of a single oral administration of MDMA in the rat", check), far
+    # above any human exposure described
+    hard_limit_mg_per_kg=50.0, hard_limit_source="single oral MDMA doses from 40 mg/kg killed rats",
     transporters=dict(PIFL_2005_MDMA),
     receptors={"5ht1a": Potency(12.0, _B, "Battaglia et al. 1988 Eur J Pharmacol 149:159 (micromolar; "
                                            "check) - negligible at brain concentrations")},
