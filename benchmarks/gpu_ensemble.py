@@ -32,7 +32,7 @@ DURATION_H, OUTPUT_MIN = 48.0, 10.0
 
 def gpu_reason() -> str | None:
     """None where a real GPU runs the kernel, else why not."""
-    from sim.solver.cuda import simulated, unavailable_reason
+    from sim.gpu import simulated, unavailable_reason
 
     if simulated():
         return "numba's CUDA simulator is on (NUMBA_ENABLE_CUDASIM=1): it is not a GPU"

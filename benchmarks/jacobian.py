@@ -76,7 +76,8 @@ def _roadrunner(model, params, doses, t_eval, n_timed):
         return None, None
     from dataclasses import replace
 
-    from sim.export import Assembled, symbolic, to_sbml
+    from sim.export import Assembled, to_sbml
+    from sim.symbolic import symbolic
 
     sym = symbolic(model, params[0])
     seconds, first = [], None

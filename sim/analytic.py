@@ -1,7 +1,7 @@
 """The analytic Jacobian of an assembled model, generated from its symbolic form and cached on disk.
 
-:func:`sim.export.symbolic` traces the mechanisms' own fragments into sympy (one source of truth for
-the RHS, the SBML export and this Jacobian); :func:`sim.export.jacobian_source` differentiates it and
+:func:`sim.symbolic.symbolic` traces the mechanisms' own fragments into sympy (one source of truth for
+the RHS, the SBML export and this Jacobian); :func:`sim.symbolic.jacobian_source` differentiates it and
 writes a numba module ``jac(t, y, p, J)`` with its sparsity pattern. The module is stored next to the
 generated RHS (:func:`sim.model.cache_folder`), named by the model's source hash, so a later run loads
 it without sympy and numba's on-disk cache serves its machine code.
@@ -69,7 +69,7 @@ def analytic_jacobian(model: Model, params: np.ndarray):
             return module.jac, _pattern(module, model.n_states)
     if not available():
         return None
-    from sim.export import ExportError, jacobian_source, symbolic
+    from sim.symbolic import ExportError, jacobian_source, symbolic
 
     try:
         sym = symbolic(model, params[0])

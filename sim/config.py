@@ -410,7 +410,7 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
     if solver_backend == "cuda":
         if solver_method != "rodas4":
             c.fail("solver.backend", f"'cuda' integrates with method 'rodas4' only, got method {solver_method!r}")
-        from sim.solver.cuda import unavailable_reason
+        from sim.gpu import unavailable_reason
 
         reason = unavailable_reason()
         if reason:

@@ -40,7 +40,7 @@ def _random_states(model, rng, k=4):
 
 @pytest.mark.parametrize("name", ["single_dose", "rat_microdialysis"])
 def test_symbolic_rhs_equals_the_compiled_rhs(name):
-    from sim.export import symbolic
+    from sim.symbolic import symbolic
 
     _, model, params = _model(name)
     sym = symbolic(model, params[0])
@@ -53,7 +53,7 @@ def test_symbolic_rhs_equals_the_compiled_rhs(name):
 
 @pytest.mark.parametrize("name", ["single_dose", "rat_microdialysis"])
 def test_analytic_jacobian_equals_finite_differences(name):
-    from sim.export import symbolic
+    from sim.symbolic import symbolic
 
     _, model, params = _model(name)
     p = params[0]
@@ -82,7 +82,7 @@ def test_analytic_jacobian_equals_finite_differences(name):
 
 def _roadrunner_vs_sim(name, run):
     roadrunner = pytest.importorskip("roadrunner")
-    from sim.export import _ident, assemble, to_sbml, validate_sbml
+    from sim.export import assemble, ident, to_sbml, validate_sbml
 
     exp = sim.load_experiment(REPO / "experiments" / f"{name}.toml", overrides=TIGHT)
     a = assemble(exp, run=run)
@@ -102,7 +102,7 @@ def _roadrunner_vs_sim(name, run):
     while (len(res.time) - 1) % k:
         k -= 1
     keep = np.arange(0, len(res.time), k)
-    data = rr.simulate(0.0, float(res.time[-1]), len(keep), ["time", *(_ident(o) for o in outputs)])
+    data = rr.simulate(0.0, float(res.time[-1]), len(keep), ["time", *(ident(o) for o in outputs)])
     np.testing.assert_allclose(data[:, 0], res.time[keep], atol=1e-9)
     return {o: (data[:, j + 1], res[o][run][keep]) for j, o in enumerate(outputs)}, a
 

@@ -28,7 +28,7 @@ def _model(name, **overrides):
 @pytest.mark.parametrize("name", ["single_dose", "rat_microdialysis"])
 def test_generated_jacobian_equals_the_symbolic_one_on_its_pattern(name):
     from sim.analytic import analytic_jacobian
-    from sim.export import symbolic
+    from sim.symbolic import symbolic
 
     _, model, params = _model(name)
     jac, pattern = analytic_jacobian(model, params)

@@ -134,7 +134,7 @@ def test_bad_backend_is_one_line_exit_2(tmp_path):
 
 
 def test_cuda_without_gpu_or_simulator_is_one_line_exit_2(tmp_path):
-    if run_simulated("from sim.solver.cuda import unavailable_reason as u; import sys; sys.exit(u() is None)",
+    if run_simulated("from sim.gpu import unavailable_reason as u; import sys; sys.exit(u() is None)",
                      simulator="0").returncode == 1:
         pytest.skip("a CUDA GPU is present on this machine")
     proc = sim_run(tmp_path, '"cuda"', "0")

@@ -27,11 +27,11 @@ one-thread-per-member kernels as in DiffEqGPU.jl (Utkarsh et al. 2024, Comput Me
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 from numba import float64, int64
 
+from sim.gpu import unavailable_reason
 from sim.solver import rodas4 as R
 from sim.solver.status import STAT_FIELDS, Status
 
@@ -41,28 +41,6 @@ except Exception:  # noqa: BLE001 - unavailable_reason() says why
     cuda = None
 
 THREADS_PER_BLOCK = 64
-
-
-def unavailable_reason() -> str | None:
-    """None if CUDA kernels can run here (a GPU, or numba's simulator), else why not, in one sentence."""
-    if cuda is None:
-        return "numba's CUDA target cannot be imported"
-    if simulated():
-        return None
-    try:
-        if cuda.is_available():
-            return None
-    except Exception:  # noqa: BLE001 - a broken driver is the same as no GPU here
-        pass
-    return ("no CUDA GPU was found (and numba's CUDA simulator is off: set NUMBA_ENABLE_CUDASIM=1 before "
-            "starting, or use backend = \"cpu\")")
-
-
-def simulated() -> bool:
-    """True when numba's CUDA simulator stands in for a GPU."""
-    from numba import config
-
-    return bool(getattr(config, "ENABLE_CUDASIM", 0)) or os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
 
 
 _KERNELS: dict = {}
