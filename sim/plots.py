@@ -399,7 +399,8 @@ def cascade_panels(results: list[Result]) -> list[Panel]:
     from sim.kinetics.drugs import LIBRARY  # co-medications are the library's drugs (not hormones)
 
     comed = sorted(n for n in have if n.startswith("plasma_") and n.removeprefix("plasma_") in LIBRARY
-                   and n not in ("plasma_mdma", "plasma_mda", "plasma_s_mdma", "plasma_r_mdma"))
+                   and n not in ("plasma_mdma", "plasma_mda", "plasma_s_mdma", "plasma_r_mdma",
+                                "plasma_oxytocin"))  # these have panels of their own
     if comed:
         panels.append(Panel(comed, "ng/mL", title="plasma " + (short_name(comed[0]) if len(comed) == 1
                                                               else "co-medications")))
