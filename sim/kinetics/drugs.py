@@ -152,7 +152,7 @@ PK_FIELDS = {
 }
 
 
-_NO_SOURCE = {"metabolite_source": "no active metabolite in the model"}
+_NO_SOURCE = {"metabolite_source": "assumed: no active metabolite in the model (f_metabolite 0)"}
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ class DrugPK:
     cyp2d6_ki: float = 1.0
     cyp2d6_kinact: float = 0.0
     cyp2d6_driver: float = 1.0
-    cyp2d6_source: str = "no CYP2D6 action"
+    cyp2d6_source: str = "assumed: no mechanism-based CYP2D6 inactivation (kinact 0, so KI and driver act on nothing)"
     status: str = ""             # of the PK values (sim.params.STATUSES); default: from ``source``
     metabolite: str = ""         # library name of an active metabolite formed from this drug ("" = none)
     f_metabolite: float = 0.0
