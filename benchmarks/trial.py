@@ -1,11 +1,20 @@
 """Virtual trial: `sim trial` on experiments/phase3_trial.toml with the rate amygdala, 1,000 patients per arm
-(100 with ``--quick``).
+(100 with ``--quick``), the fast path against the reference path in one run.
 
 Measures the wall time of :func:`sim.trial.run_trial` (both arms: three drug sessions' cascade per arm,
 then the amygdala over the whole protocol, ~28 cue trials per patient, and the outcome model) after a
-small warm-up run that loads the numba caches, and splits it into the pharmacology (the drug sessions'
-ensemble solves) and the amygdala (the trials of every patient in one batched call per arm; trials under
-drug are evaluated twice, with the drive and drug-free for the expected outcome). Writes ``trial.json``.
+small warm-up run that loads the numba caches, split into the pharmacology (the drug sessions' ensemble
+solves), the amygdala (the trials of every patient in one batched call per arm) and the rest (outcomes,
+packing the result). Two paths, same numbers (tests/test_trial_fast_path.py asserts it bit for bit):
+
+- ``reference``: every session of every patient solved; the rate model's inputs packed member by member
+  and the dense kernel; every member re-evaluated drug-free on trials under drug;
+- ``fast``: sessions with the same per-patient doses share one solve (the placebo arm's three sessions
+  are one); inputs packed for all members at once and the sparse kernel; only modulated members
+  re-evaluated drug-free.
+
+The machine's load average (``os.getloadavg``) is recorded with each figure: on a shared machine the
+absolute times move with it, the ratio less so. Writes ``trial.json``.
 """
 
 from __future__ import annotations
@@ -17,13 +26,15 @@ from pathlib import Path
 
 import sim
 from sim import outcomes, trial
+from sim.amygdala import RateModel
 
 EXPERIMENT = Path(__file__).resolve().parent.parent / "experiments" / "phase3_trial.toml"
 
 
-def _timed(size: int) -> dict:
+def _timed(size: int, reference: bool = False) -> dict:
     spent = {"cascade_s": 0.0, "amygdala_s": 0.0}
     originals = {"session_pharmacology": trial.session_pharmacology, "arm_amygdala": trial.arm_amygdala}
+    switches = {"share": trial.SHARE_SESSIONS, "fast": RateModel.fast, "indep": RateModel.independent_members}
 
     def wrap(name, key):
         def timed(*args, **kwargs):
@@ -36,29 +47,46 @@ def _timed(size: int) -> dict:
 
     trial.session_pharmacology = wrap("session_pharmacology", "cascade_s")
     trial.arm_amygdala = wrap("arm_amygdala", "amygdala_s")
+    if reference:
+        trial.SHARE_SESSIONS, RateModel.fast, RateModel.independent_members = False, False, False
     try:
         exp = sim.load_experiment(EXPERIMENT, {"cohort.size": size})
+        load = os.getloadavg()[0]
         t0 = time.perf_counter()
         _, o = trial.run_trial(exp)
         wall = time.perf_counter() - t0
     finally:
         trial.session_pharmacology = originals["session_pharmacology"]
         trial.arm_amygdala = originals["arm_amygdala"]
+        trial.SHARE_SESSIONS, RateModel.fast, RateModel.independent_members = switches.values()
     s, d = outcomes.summarize(o["arm"], o["caps5_baseline"], o["caps5_final"], o["diagnosis_final"])
-    return {"patients_per_arm": size, "wall_s": wall, **spent, "other_s": wall - sum(spent.values()),
-            "ms_per_patient": 1e3 * wall / (2 * size),
-            "caps5_advantage": s["placebo"].change_mean - s["mdma"].change_mean, "cohens_d": d}
+    return {"path": "reference" if reference else "fast", "patients_per_arm": size, "wall_s": wall, **spent,
+            "other_s": wall - sum(spent.values()), "ms_per_patient": 1e3 * wall / (2 * size),
+            "load_before": load, "load_after": os.getloadavg()[0],
+            "caps5_advantage": float(s["placebo"].change_mean - s["mdma"].change_mean), "cohens_d": float(d)}
 
 
 def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
     size = 100 if quick else 1000
     _timed(2)  # compile / load the numba caches
-    row = _timed(size)
-    print(f"Virtual trial: {size} patients per arm, phase3 protocol, rate amygdala ({os.cpu_count()} CPUs)")
-    print(f"  wall {row['wall_s']:.1f} s  (cascade {row['cascade_s']:.1f} s, amygdala {row['amygdala_s']:.1f} s, "
-          f"other {row['other_s']:.1f} s; {row['ms_per_patient']:.1f} ms per patient)")
-    print(f"  CAPS-5 advantage {row['caps5_advantage']:.1f} points, d {row['cohens_d']:.2f}")
-    result = {**row, "cpus": os.cpu_count(), "experiment": EXPERIMENT.name}
+    _timed(2, reference=True)
+    rows = [_timed(size, reference=True), _timed(size)]
+    threads = os.environ.get("NUMBA_NUM_THREADS", "default")
+    print(f"Virtual trial: {size} patients per arm, phase3 protocol, rate amygdala ({os.cpu_count()} CPUs, "
+          f"NUMBA_NUM_THREADS={threads})")
+    for row in rows:
+        print(f"  {row['path']:9s} wall {row['wall_s']:.1f} s  (cascade {row['cascade_s']:.1f} s, amygdala "
+              f"{row['amygdala_s']:.1f} s, other {row['other_s']:.1f} s; {row['ms_per_patient']:.1f} ms per "
+              f"patient; load average {row['load_before']:.1f} -> {row['load_after']:.1f})")
+    ref, fast = rows
+    same = bool(ref["caps5_advantage"] == fast["caps5_advantage"] and ref["cohens_d"] == fast["cohens_d"])
+    print(f"  fast / reference: wall {fast['wall_s'] / ref['wall_s']:.2f}, cascade "
+          f"{fast['cascade_s'] / ref['cascade_s']:.2f}, amygdala {fast['amygdala_s'] / ref['amygdala_s']:.2f}; "
+          f"CAPS-5 advantage {fast['caps5_advantage']:.2f} points, d {fast['cohens_d']:.3f} "
+          f"({'identical' if same else 'DIFFERENT'} in both paths)")
+    result = {"rows": rows, "fast_over_reference": fast["wall_s"] / ref["wall_s"], "identical": same,
+              "cpus": os.cpu_count(), "numba_threads": threads, "experiment": EXPERIMENT.name,
+              "wall_s": fast["wall_s"]}
     if out_dir is not None:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         (Path(out_dir) / "trial.json").write_text(json.dumps(result, indent=2))
