@@ -18,24 +18,12 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
-import sys
 
 import numpy as np
 
-from sim.model import Model, cache_folder
+from sim.model import Model, cache_folder, load_generated
 
 _LOADED: dict[str, dict[str, object]] = {}  # model source key -> {module file stem: module}
-
-
-def _load(path):
-    name = f"_sim_generated_{path.stem}"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return module
 
 
 def _pattern(module, n: int) -> np.ndarray:
@@ -63,7 +51,7 @@ def analytic_jacobian(model: Model, params: np.ndarray):
     if folder.is_dir():
         for path in sorted(folder.glob(f"jac_{key}_*.py")):
             if path.stem not in loaded:
-                loaded[path.stem] = _load(path)
+                loaded[path.stem] = load_generated(path)
     for module in loaded.values():
         if module.applies(params):
             return module.jac, _pattern(module, model.n_states)
@@ -84,7 +72,7 @@ def analytic_jacobian(model: Model, params: np.ndarray):
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(source)
         os.replace(tmp, path)
-    module = loaded[path.stem] = _load(path)
+    module = loaded[path.stem] = load_generated(path)
     if not module.applies(params):  # the members take different parameter branches
         return None
     return module.jac, _pattern(module, model.n_states)

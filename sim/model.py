@@ -88,6 +88,26 @@ def cache_folder() -> Path:
     return Path(base) / "neuropharm-sim"
 
 
+def write_generated(path, source: str) -> None:
+    """Write generated code once, atomically: rewriting would change the mtime and void numba's cache."""
+    if not path.exists():
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(source)
+        os.replace(tmp, path)
+
+
+def load_generated(path):
+    """Import the generated module at ``path`` once per process (named after its file)."""
+    name = f"_sim_generated_{path.stem}"
+    module = sys.modules.get(name)
+    if module is None:
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return module
+
+
 class Model:
     """Mechanisms laid out in one flat state vector and one flat parameter vector."""
 
@@ -206,15 +226,5 @@ class Model:
         folder = cache_folder() / "models"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"model_{key}.py"
-        if not path.exists():  # rewriting would change the mtime and void numba's cache
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(source)
-            os.replace(tmp, path)
-        module_name = f"_sim_generated_model_{key}"
-        module = sys.modules.get(module_name)
-        if module is None:
-            spec = importlib.util.spec_from_file_location(module_name, path)
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[module_name] = module
-            spec.loader.exec_module(module)
-        return module.rhs
+        write_generated(path, source)
+        return load_generated(path).rhs
