@@ -225,6 +225,9 @@ def run(quick: bool = False, full: bool = False, out_dir=None, threads=(1, 2)) -
     n = net["v"].size
     print(f"coba_vs_brian2: COBA {n} LIF ({net['n_exc']} exc), {net['pre'].size} synapses (2 %, no autapses), "
           f"dt {COBA['dt']} ms, {duration_ms / 1000:g} s, seed {SEED}; identical network in each simulator")
+    load = os.getloadavg()
+    print(f"  load average before the runs (1, 5, 15 min): {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
+          f"on {os.cpu_count()} CPUs (threads help only where each has a free core)")
 
     rows = []
     # engine: first call (cache load or JIT) on a tiny network, then the timed run
@@ -324,12 +327,14 @@ def run(quick: bool = False, full: bool = False, out_dir=None, threads=(1, 2)) -
                   if per_threads[2][key] > per_threads[1][key]]
         if slower:
             target_met = None  # oversubscribed cores: the 2-thread ratio measures waiting, not throughput
-            print(f"  {' and '.join(slower)} slower at 2 threads than at 1: the cores are busy with other work, "
-                  "so the 2-thread ratio is not a throughput comparison (goal undecided; rerun on a quiet machine)")
+            print(f"  {' and '.join(slower)} slower at 2 threads than at 1: the cores are busy with other work (or, "
+                  "on a virtual machine, in a slow spell), so the 2-thread ratio is not a throughput comparison "
+                  "(goal undecided; rerun on a quiet machine)")
 
     result = {
         "suite": "coba_vs_brian2", "quick": quick, "full": full,
         "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine_info(),
+        "load_average_before": list(load), "load_average_after": list(os.getloadavg()),
         "settings": {"seed": SEED, "duration_ms": duration_ms, "n": n, "n_exc": int(net["n_exc"]),
                      "n_synapses": int(net["pre"].size), "coba": COBA,
                      "brian2_refractory_ms": (round(COBA["t_ref"] / COBA["dt"]) + 1) * COBA["dt"],

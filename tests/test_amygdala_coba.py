@@ -53,3 +53,26 @@ def test_threaded_coba_kernel_state_matches_serial_after_a_run():
     for a, b in zip(*states, strict=True):
         assert np.array_equal(a, b)   # bit for bit, not within a tolerance
     assert states[0][4].sum() > 0
+
+
+def test_threaded_worker_vectorises_the_membrane_update_like_the_serial_kernel():
+    """The worker's share of the cells must compile to SIMD code as the serial kernel's loop does
+    (indexing the arrays from an offset unknown at compile time once stopped that)."""
+    import re
+
+    from numba import njit
+
+    from sim.amygdala import coba
+
+    net = coba_network(seed=3, n=200, p=0.1)
+    for threads in (1, 2):                               # compiles (or loads) both cached kernels
+        assert run_coba(5.0, network=net, threads=threads)["counts"].shape == (200,)
+    irs = {}
+    for name in ("_coba_steps", "_coba_worker"):
+        disp = getattr(coba, name)
+        fresh = njit(nogil=True)(disp.py_func)            # cached code cannot be inspected: recompile
+        sig = disp.signatures[0]
+        fresh.compile(sig)
+        irs[name] = fresh.inspect_llvm(sig)
+    for name, text in irs.items():
+        assert re.search(r"fmul[^\n]*<\d+ x double>", text), f"{name}: no vector multiply of doubles"

@@ -208,13 +208,17 @@ def _coba_worker(t, n_threads, lo, hi, v, ge, gi, rl, a, g0, i0, v_th, v_reset, 
     """Thread ``t``'s share of :func:`_coba_steps`: cells ``lo:hi`` (whole blocks)."""
     de = np.exp(-dt / tau_e)
     di = np.exp(-dt / tau_i)
+    # The membrane update indexes views of the thread's cells from 0, as the serial kernel does: with
+    # indices starting at an offset unknown at compile time, numba's negative-index wraparound stays in
+    # the loop and LLVM does not vectorise it (the threaded kernel was then slower than the serial one).
+    vs, ges, gis, rls = v[lo:hi], ge[lo:hi], gi[lo:hi], rl[lo:hi]
     for step in range(n_steps):
         par = step & 1
         ns = 0
-        for b0 in range(lo, hi, BLOCK):
-            hits = _advance_block(b0, v, ge, gi, rl, a, g0, i0, v_th, e_e, e_i, de, di)
+        for b in range((hi - lo) // BLOCK):
+            hits = _advance_block(b * BLOCK, vs, ges, gis, rls, a, g0, i0, v_th, e_e, e_i, de, di)
             if hits:
-                ns = _reset_block(b0, v, rl, v_th, v_reset, ref_steps, counts, spk[par, t], ns)
+                ns = _reset_block(lo + b * BLOCK, v, rl, v_th, v_reset, ref_steps, counts, spk[par, t], ns)
         nspk[par, t] = ns
         _barrier(bar, n_threads)
         for u in range(n_threads):
