@@ -370,6 +370,21 @@ class ProtocolDrive:
                 return drive.at(t_h - start)
         return {}
 
+    def at_times(self, times) -> dict[str, np.ndarray]:
+        """:meth:`at` at each of ``times`` (h from day 0): name -> array shaped like ``times``; each time takes
+        the signals of the first session whose window holds it, zero where that drive lacks one or none does."""
+        t = np.asarray(times, float)
+        out, free = {}, np.ones(t.shape, bool)
+        for start, length, drive in self.sessions:
+            if drive is None:
+                continue
+            m = free & (start <= t) & (t < start + length)
+            if m.any():
+                for k, v in drive.at_times(t[m] - start).items():
+                    out.setdefault(k, np.zeros(t.shape))[m] = v
+                free &= ~m
+        return out
+
     def values(self, name: str, times) -> np.ndarray:
         """Signal ``name`` at ``times`` (h from day 0); zero outside the drug sessions."""
         t = np.asarray(times, float)

@@ -57,6 +57,36 @@ def test_drive_is_the_only_coupling_and_follows_its_time_course():
     assert modulation(None, 3.0).vector().tolist() == NO_MODULATION.vector().tolist()
 
 
+def test_signals_and_modulations_of_all_members_at_once_are_each_members_own():
+    """run_trials reads every drive once for all trial times (signal_table, ``at_times``) and maps the signals
+    of all members at once (member_modulations): the values each drive's ``at`` gives and :func:`modulation`
+    member by member, bit for bit; where a protocol's sessions overlap, the first session's drive."""
+    from sim.amygdala.drive import member_modulations, signal_table
+    from sim.protocol import ProtocolDrive
+
+    a = Drive(response_5ht1a=TimedArray([0.0, 2.0, -3.0], 1.0), response_oxtr=0.5)
+    b = Drive(response_beta=TimedArray([1.0, -0.5], 2.0), response_alpha2=3.0, plasma_cortisol=2.0)
+    overlapping = ProtocolDrive([(10.0, 4.0, a), (12.0, 4.0, b), (11.0, 2.0, None)])
+
+    class AnyDrive:  # anything with at(t)
+        def at(self, t):
+            return {"response_d1": 0.1 * t, "response_5ht2a": -0.3}
+
+    drives = [a, None, overlapping, AnyDrive(), b]
+    times = np.array([0.0, 0.5, 1.5, 2.5, 10.5, 12.5, 13.99, 14.0, 15.0, 20.0])
+    names = {m.signal for m in MAPPINGS}
+    table = signal_table(drives, times, names)
+    assert table["response_5ht1a"][2, 5] == -1.0 and table["response_beta"][2, 5] == 0.0  # a's session first
+    assert table["response_beta"][2, 7] == -0.5                                             # then b's
+    for k, t in enumerate(times):
+        mods = member_modulations({s: v[:, k] for s, v in table.items()}, len(drives))
+        for r, d in enumerate(drives):
+            at = d.at(float(t)) if d is not None else {}
+            assert [table[s][r, k] for s in sorted(names)] == [at.get(s, 0.0) for s in sorted(names)]
+            assert mods[r].vector().tobytes() == modulation(d, float(t)).vector().tobytes()
+            assert type(mods[r].cs_gain) is float and type(mods[r].learn_gain) is float
+
+
 def _rates(drive, conditioned=True, context="A"):
     m = RateModel()
     w = conditioned_weights() if conditioned else np.ones(P.N_PLASTIC)

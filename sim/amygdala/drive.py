@@ -136,6 +136,11 @@ class Drive:
         """Signals at ``t_h``; a relative change cannot fall below -1 (no signalling at all)."""
         return {k: float(_floor(v(t_h))) for k, v in self.signals.items()}
 
+    def at_times(self, times) -> dict[str, np.ndarray]:
+        """:meth:`at` at each of ``times`` (h): name -> array shaped like ``times``."""
+        t = np.asarray(times, float)
+        return {k: _floor(v(t)) for k, v in self.signals.items()}
+
     def values(self, name: str, times) -> np.ndarray:
         """Signal ``name`` at ``times`` (h), as in :meth:`at`; zeros if the drive lacks it."""
         t = np.asarray(times, float)
@@ -157,26 +162,58 @@ NO_DRIVE = Drive()
 def modulation(drive: Drive | None, t_h: float, mappings=MAPPINGS) -> Modulation:
     """The circuit changes that ``drive`` causes at time ``t_h`` (hours)."""
     sig = (drive or NO_DRIVE).at(t_h)
+    return member_modulations({k: np.array([v]) for k, v in sig.items()}, 1, mappings)[0]
+
+
+def member_modulations(signals: dict, members: int, mappings=MAPPINGS) -> list[Modulation]:
+    """:func:`modulation` of ``members`` members at once, from their signal values ``signals`` (name ->
+    (members,) array, as :meth:`Drive.at` gives them; a missing signal counts as no change): one
+    :class:`Modulation` per member (its arrays are rows of arrays shared by the members)."""
     pop = {name: i for i, name in enumerate(P.POPULATIONS)}
-    i_ext, g_k, bg = np.zeros(P.N_POP), np.zeros(P.N_POP), np.ones(P.N_POP)
-    cs_gain = learn_gain = 1.0
+    i_ext, g_k, bg = np.zeros((members, P.N_POP)), np.zeros((members, P.N_POP)), np.ones((members, P.N_POP))
+    cs_gain, learn_gain = np.ones(members), np.ones(members)
+    none = np.zeros(members)
     for m in mappings:
-        x = m.direction * m.gain * sig.get(m.signal, 0.0)
+        x = m.direction * m.gain * np.asarray(signals.get(m.signal, none), float)
         idx = [pop[p] for p in m.populations]
         if m.target == "i_ext":
-            i_ext[idx] += x
+            i_ext[:, idx] += x[:, None]
         elif m.target == "g_k":
-            g_k[idx] += x
+            g_k[:, idx] += x[:, None]
         elif m.target == "bg_scale":
-            bg[idx] += x
+            bg[:, idx] += x[:, None]
         elif m.target == "cs_gain":
             cs_gain += x
         elif m.target == "learn_gain":
             learn_gain += x
         else:
             raise ValueError(f"unknown mapping target {m.target!r}")
-    return Modulation(i_ext=i_ext, g_k=np.maximum(g_k, 0.0), bg_scale=np.maximum(bg, 0.0),
-                      cs_gain=max(cs_gain, 0.0), learn_gain=max(learn_gain, 0.0))
+    g_k, bg = np.maximum(g_k, 0.0), np.maximum(bg, 0.0)
+    cs_gain, learn_gain = np.maximum(cs_gain, 0.0).tolist(), np.maximum(learn_gain, 0.0).tolist()
+    return [Modulation(i_ext=i_ext[r], g_k=g_k[r], bg_scale=bg[r], cs_gain=cs_gain[r], learn_gain=learn_gain[r])
+            for r in range(members)]
+
+
+def signal_table(drives: list, times, names) -> dict[str, np.ndarray]:
+    """The signals ``names`` of every member's drive at ``times`` (h): name -> (members, times), the values
+    ``drive.at(t)`` gives (0 for a signal the drive lacks, and for a None drive). A drive with ``at_times``
+    (:class:`Drive`, :class:`sim.protocol.ProtocolDrive`) is asked once for all times, any other time by time."""
+    t = np.asarray(times, float)
+    out = {name: np.zeros((len(drives), t.size)) for name in names}
+    seen: dict[int, dict] = {}
+    for r, d in enumerate(drives):
+        if d is None:
+            continue
+        if id(d) not in seen:
+            if hasattr(d, "at_times"):
+                seen[id(d)] = d.at_times(t)
+            else:
+                at = [d.at(float(x)) for x in t]
+                seen[id(d)] = {name: np.array([a.get(name, 0.0) for a in at]) for name in names}
+        for name, v in seen[id(d)].items():
+            if name in out:
+                out[name][r] = v
+    return out
 
 
 def drives_from_outputs(time_h, outputs: dict, relative: bool = True, baseline: dict | None = None) -> list[Drive]:

@@ -34,7 +34,7 @@ import numpy as np
 from sim.amygdala import params as P
 from sim.amygdala import plasticity, rate, spiking
 from sim.amygdala.circuit import NO_MODULATION, Circuit, Modulation, build_circuit, mean_of_principal
-from sim.amygdala.drive import MAPPINGS, PLASTICITY_SIGNALS, Drive, modulation
+from sim.amygdala.drive import MAPPINGS, PLASTICITY_SIGNALS, Drive, member_modulations, signal_table
 
 
 @dataclass(frozen=True)
@@ -244,8 +244,10 @@ def run_trials(model: _Base, trials: list[Trial], drive: Drive | list[Drive] | N
     """Run ``trials`` (sorted by time) for ``members`` circuits; see the module docstring.
 
     ``drive``: one Drive for all members or one per member (None: drug-free); anything with ``at(t)``
-    works, and ``values(name, times)`` / ``breakpoints()`` (:class:`Drive`,
-    :class:`sim.protocol.ProtocolDrive`) let the plasticity state follow the drive between trials.
+    works, ``at_times(times)`` reads it at every trial at once (:func:`sim.amygdala.drive.signal_table`;
+    the circuit changes of all members are then mapped together), and ``values(name, times)`` /
+    ``breakpoints()`` (:class:`Drive`, :class:`sim.protocol.ProtocolDrive`) let the plasticity state follow
+    the drive between trials.
     ``initial``: plastic weights (plastic,) or (members, plastic) taken as consolidated; default naive
     (all 1). ``reference``: CeM cue-window rate and BA-fear-neuron cue response (Hz) that define
     fear_response = 1 and expectation = 1 (default: the model's own untreated conditioned
@@ -270,11 +272,13 @@ def run_trials(model: _Base, trials: list[Trial], drive: Drive | list[Drive] | N
     state = _PlasticityState(drives, trials, rule, members)
     recorder = getattr(model, "recorder", None)  # spike recording (SpikingModel), told the trial index
     no_mod = NO_MODULATION.vector()[:-1]
+    # every member's drive signals at every trial, asked once per drive (not per trial)
+    signals = None if modulations else signal_table(drives, out.time_h, {m.signal for m in mappings})
     for k, tr in enumerate(trials):
         stable, labile = state.advance(stable, labile, tr.time_h)
         w = plasticity.weights(stable, labile)
         out.weights[:, k] = w
-        mods = modulations or [modulation(d, tr.time_h, mappings) for d in drives]
+        mods = modulations or member_modulations({s: v[:, k] for s, v in signals.items()}, members, mappings)
         lb, lc = tr.levels()
         if recorder is not None:
             recorder.trial = k
