@@ -14,6 +14,7 @@ from sim.validation.chronic import CHRONIC_TARGETS
 from sim.validation.enantiomers import ENANTIOMER_TARGETS
 from sim.validation.endocrine import ENDOCRINE_TARGETS
 from sim.validation.extinction import EXTINCTION_TARGETS
+from sim.validation.mapp2 import MAPP2_TARGETS
 from sim.validation.oxytocin import OXYTOCIN_TARGETS
 from sim.validation.physiology import PHYSIOLOGY_INTERACTION_TARGETS, PHYSIOLOGY_TARGETS
 from sim.validation.pk import PK_TARGETS
@@ -41,6 +42,7 @@ SUITES["amygdala"] = _amygdala_targets()
 SUITES["trial"] = TRIAL_TARGETS
 SUITES["extinction"] = EXTINCTION_TARGETS
 SUITES["ssri_trial"] = SSRI_TRIAL_TARGETS
+SUITES["mapp2"] = MAPP2_TARGETS
 
 
 def evaluate(suites=None, progress: bool = False) -> list[tuple[Target, float, bool]]:

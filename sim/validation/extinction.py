@@ -14,9 +14,20 @@ plasticity state by two routes, both from the pharmacology: its small 5-HT2A cha
 to TrkB (drug-library data, :mod:`sim.receptors.trkb`); :func:`karpova` can switch the second off (the
 ablation). A human placebo arm is the same pipeline without a dose (:func:`_drive` of no doses): the drug-free
 human run has a course of its own (circadian cortisol reaches the plasticity state); the rodents' drug-free
-drive is zero (no cortisol signal), so their vehicle arms run without one. Known misses: both Acheson
-2013 rows (24 IU intranasally brings ~0.005 % of the dose to the CSF pool, too little oxytocin at OXTR to
-change extinction, and nothing in the model raises fear expression early in extinction).
+drive is zero (no cortisol signal), so their vehicle arms run without one.
+
+Known misses: both Acheson 2013 rows, and not because of the nasal route's brain exposure. 24 IU
+intranasally brings ~0.005 % of the dose to the CSF pool (Leng & Ludwig 2016), a rise of a few pM against
+OXTR's ~1 nM K_d; but ``experiments/acheson_exposure.py`` scales that share up to one that saturates OXTR,
+at the rodent and at the patients' omission rate, and neither row moves. In the circuit, OXTR excites CeL
+OFF cells, which lowers CeM's spontaneous output (the amygdala suite's OXTR row) but not its response to a
+conditioned cue: during the cue CeL ON cells keep the OFF cells silent, so the extra current does not reach
+CeM, and learning, which reads the cue response and the teaching signal, is unchanged. What Acheson found
+(startle higher early in extinction, better recall a day later) would need oxytocin to act where the model
+has no oxytocin action: on attention to, or expression of, the cue early in extinction (a larger prediction
+error to learn from) or on the consolidation of extinction itself. Eckstein et al. 2015 Biol Psychiatry 78:194
+found the opposite early effect with the same dose (lower skin conductance and amygdala response), so the
+direction of the early effect is itself unsettled; the rows stay as published and fail.
 """
 
 from __future__ import annotations
