@@ -6,9 +6,9 @@ conditioning, 24 IU intranasally, extinction 45 min later, recall 24 h after) wi
 measurement supports, and prints, per share: the peak rise of the central oxytocin pool (pM, the amygdala's
 OXTR ligand), the peak rise of OXTR occupancy and of the OXTR response (relative to pre-dose), and the two
 rows' ratios (first extinction block and recall, oxytocin / placebo). Each share is run at the rodent
-omission rate the rows use (omission_scale 1) and at the patients' (0.2, the trial's ``extinction_scale``),
-at which extinction is not complete after 16 CS, so that a ratio of recall values is not a ratio of two
-numbers at the floor.
+omission rate (omission_scale 1, at which 16 CS extinguish the placebo arm completely) and at the human rate
+the rows use (:func:`sim.validation.extinction.human_omission_scale`), at which extinction is not complete
+after 16 CS, so that a ratio of recall values is not a ratio of two numbers at the floor.
 
 This is a sensitivity table, not a fit: no value is chosen from it.
 
@@ -49,10 +49,11 @@ def main():
     print("| f_csf | central OT rise (pM) | OXTR occupancy rise | OXTR response change | omission scale | "
           "first block OT/placebo | recall OT/placebo | placebo recall |")
     print("|---|---|---|---|---|---|---|---|")
-    placebo = {om: arm(False, 0.0, om) for om in (1.0, 0.2)}
+    rates = (1.0, ext.human_omission_scale())
+    placebo = {om: arm(False, 0.0, om) for om in rates}
     for scale in SCALES:
         f = SHIPPED_F_CSF * scale
-        for om in (1.0, 0.2):
+        for om in rates:
             e1, r1, rise = arm(True, f, om)
             e0, r0, _ = placebo[om]
             print(f"| {f:.0e} | {rise.get('oxytocin.central', float('nan')):.3g} | "

@@ -46,6 +46,22 @@ def test_young_effect_needs_trkb_and_vizeli_recall_follows_extinction():
     assert v["during"] < p["during"] and v["recall"] < p["recall"]
 
 
+def test_human_rows_learn_at_the_human_rate_so_placebo_recall_is_off_the_floor():
+    """Vizeli and Acheson run at the human within-session extinction rate (Milad 2009: PTSD and controls alike),
+    slower than the rodent rule: 16 CS leave the placebo arm's recall well above zero, so their recall ratios
+    compare two measurable responses; at the rodent rate the same schedule extinguishes it completely."""
+    from sim.amygdala import conditioning, extinction, probe
+    from sim.protocol import EXTINCTION_SCALE
+
+    assert ext.human_omission_scale() == EXTINCTION_SCALE < 1.0
+    assert ext.vizeli(False)["recall"] > 0.3 and ext.acheson(False)["recall"] > 0.3
+    t0 = ext.VIZELI_EXTINCTION_H
+    trials = (conditioning(5, t0_h=t0 - 24.0) + extinction(ext.VIZELI_CS, t0, "B", iti_s=20.0)
+              + probe(t0 + 23.0, "B"))
+    rodent = float(ext._run(trials, ext._drive((), 30.0, "human")).fear_response[0, -1])
+    assert rodent < 0.1 * ext.vizeli(False)["recall"]
+
+
 def test_bedi_dose_response_is_monotone():
     r = [ext.bedi_ratio(x) for x in (0.375, 0.75, 1.5)]
     assert np.all(np.diff(r) < 0) and r[-1] < 0.9

@@ -90,5 +90,8 @@ def test_human_placebo_arms_run_the_drug_free_pipeline():
     t0 = ext.VIZELI_EXTINCTION_H
     trials = (conditioning(5, t0_h=t0 - 24.0) + extinction(ext.VIZELI_CS, t0, "B", iti_s=20.0)
               + probe(t0 + 23.0, "B"))
-    assert ext.vizeli(False)["recall"] == pytest.approx(float(ext._run(trials, free).fear_response[0, -1]))
-    assert ext.vizeli(False)["recall"] != pytest.approx(float(ext._run(trials, None).fear_response[0, -1]))
+    om = ext.human_omission_scale()
+    assert ext.vizeli(False)["recall"] == pytest.approx(float(ext._run(trials, free, omission_scale=om)
+                                                              .fear_response[0, -1]))
+    assert ext.vizeli(False)["recall"] != pytest.approx(float(ext._run(trials, None, omission_scale=om)
+                                                              .fear_response[0, -1]))

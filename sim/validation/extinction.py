@@ -12,7 +12,8 @@ Species: rodent rows use the ``mouse`` preset (the ``rat`` preset where a pharma
 row's label says which); mg/kg doses are scaled by the preset's body weight. Chronic fluoxetine reaches the
 plasticity state by two routes, both from the pharmacology: its small 5-HT2A change and its direct binding
 to TrkB (drug-library data, :mod:`sim.receptors.trkb`); :func:`karpova` can switch the second off (the
-ablation). A human placebo arm is the same pipeline without a dose (:func:`_drive` of no doses): the drug-free
+ablation). Human rows learn at the human extinction rate (:func:`human_omission_scale`), rodent rows at the
+rule's own. A human placebo arm is the same pipeline without a dose (:func:`_drive` of no doses): the drug-free
 human run has a course of its own (circadian cortisol reaches the plasticity state); the rodents' drug-free
 drive is zero (no cortisol signal), so their vehicle arms run without one.
 
@@ -62,11 +63,27 @@ def _drive(doses: tuple, duration_h: float, species: str, interval_min: float = 
     return drives_from_outputs(t, {k: v[None] for k, v in out.items()}, relative=True)[0]
 
 
-def _run(trials, drive, trkb_block=False, initial=None):
+def _run(trials, drive, trkb_block=False, initial=None, omission_scale=1.0):
     from sim.amygdala import run_trials
     from sim.amygdala.plasticity import Rule
 
-    return run_trials(_model(), trials, drive=drive, initial=initial, rule=Rule.default(trkb_block=trkb_block))
+    rule = Rule.default(trkb_block=trkb_block, omission_scale=omission_scale)
+    return run_trials(_model(), trials, drive=drive, initial=initial, rule=rule)
+
+
+def human_omission_scale() -> float:
+    """The human extinction rate relative to the rodent rule, for the human rows (Vizeli, Acheson).
+
+    Milad et al. 2009 Biol Psychiatry 66:1075 conditioned and extinguished patients with PTSD and
+    trauma-exposed controls in one paradigm: skin conductance did not differ between the groups during
+    acquisition or during extinction on day 1; the patients differed only at the extinction-recall test on
+    day 2. So within a session humans with and without PTSD extinguish at one rate, and the healthy
+    volunteers of these rows get the patients' rate: the trial's ``extinction_scale``
+    (:data:`sim.protocol.EXTINCTION_SCALE`, calibrated on MAPP1's placebo arm, not on these rows). At the
+    rodent rate 16 CS would extinguish a human placebo arm completely within the session."""
+    from sim.protocol import EXTINCTION_SCALE
+
+    return EXTINCTION_SCALE
 
 
 @cache
@@ -149,7 +166,7 @@ def vizeli(drug: bool) -> dict[str, float]:
     drive = _drive((("mdma", VIZELI_MG, 0.0, "oral", False, "hcl"),) if drug else (), 30.0, "human")
     t0 = VIZELI_EXTINCTION_H
     trials = conditioning(5, t0_h=t0 - 24.0) + extinction(VIZELI_CS, t0, "B", iti_s=20.0) + probe(t0 + 23.0, "B")
-    fr = _run(trials, drive).fear_response[0]
+    fr = _run(trials, drive, omission_scale=human_omission_scale()).fear_response[0]
     return {"during": float(fr[5:5 + VIZELI_CS].mean()), "recall": float(fr[-1])}
 
 
@@ -175,7 +192,7 @@ def acheson(drug: bool) -> dict[str, float]:
     t0 = ACHESON_EXTINCTION_H
     trials = (conditioning(5, t0_h=-0.5) + extinction(ACHESON_CS, t0, "B", iti_s=20.0)
               + probe(t0 + 24.0, "B"))
-    fr = _run(trials, drive).fear_response[0]
+    fr = _run(trials, drive, omission_scale=human_omission_scale()).fear_response[0]
     return {"early": float(fr[5:5 + ACHESON_EARLY].mean()), "recall": float(fr[-1])}
 
 

@@ -10,6 +10,23 @@ desmethylsertraline PK, chronic SERT blockade with autoreceptor desensitisation,
 the outcome map fitted on MAPP1's placebo arm only). No parameter was fitted to this trial, so the row is
 a prediction. Band: Cohen's d of the between-arm difference in CAPS change within the 95 % interval a
 trial of PROGrESS's size would give around no difference, +/- 1.96 sqrt(2 / 69) (Hedges & Olkin 1985).
+
+Not a row: prior SSRI use before MDMA-assisted therapy. Feduccia et al. 2021 Psychopharmacology 238:581
+pooled the MDMA arms (75-125 mg) of four phase 2 trials and compared participants who had tapered an
+antidepressant that blocks reuptake before enrolling (n = 16) with those who had not (n = 34): at the primary
+endpoint CAPS-IV total 70.3 (SD 33.6) against 45.7 (27.2), p = 0.009 (d ~0.8), and 25.0 % against 63.6 % no
+longer meeting the diagnosis. The model cannot make this comparison: a washed-out SSRI (``[protocol]
+ssri_washout``, the default, as MAPP1 and MAPP2 required) is assumed gone, so it predicts no difference, and
+the slow state a chronic SSRI leaves in the model, the 5-HT1A autoreceptor's desensitisation (half-life
+~3.5 days, :mod:`sim.kinetics.serotonin`), would be nearly gone after a taper and points the other way (less
+autoinhibition, more release). The model's only route by which an SSRI lowers MDMA's benefit is SERT blocked
+during the sessions (``ssri_washout = false``), which shrinks the predicted advantage: the direction
+Feduccia reports, but for patients who keep taking the drug, not for those who stopped. A lasting effect of a
+taper would need a state that outlasts the drug, e.g. a fall in SERT density under chronic SSRI (Benmansour
+et al. 1999 J Neurosci 19:10494, rat; its recovery after stopping is the number needed), which the model does
+not have. The comparison is also not randomised: who had been prescribed an SSRI, and who tapered one, may
+differ in course and severity. And its data come from the phase 2 programme whose pooled analysis (Mithoefer
+et al. 2019) was retracted; the paper's own status should be checked before it becomes a target.
 """
 
 from __future__ import annotations
