@@ -21,10 +21,13 @@ def test_mapp2_trial_is_mapp1s_protocol_with_mapp2s_baseline_only():
 
 def test_every_mapp2_row_is_out_of_sample_with_the_published_value_in_its_band():
     rows = validate.SUITES["mapp2"]
-    assert rows is mapp2.MAPP2_TARGETS and len(rows) == 4
+    assert rows is mapp2.MAPP2_TARGETS and len(rows) == 6
     for t in rows:
         assert not t.fitted and "Mitchell et al. 2023" in t.source
-        assert t.low < float(t.published) < t.high
+        published = float(t.published.split()[0])
+        assert t.low < published < t.high
+    for p, n in mapp2.NO_DIAGNOSIS.values():   # the stated denominators reproduce the published percentages
+        assert round(100 * round(p * n) / n, 1) == round(100 * p, 1)
     by_name = {t.quantity.split(",")[0]: t for t in rows}
     assert (by_name["MDMA arm CAPS-5 change"].low, by_name["MDMA arm CAPS-5 change"].high) == mapp2.MDMA_CI
     # the difference's interval is wider than either arm's (two arms' errors combine), d's excludes 0
