@@ -17,7 +17,8 @@ CSF oxytocin raised by 75 min. The nose-to-brain share is tiny (~0.005 % of the 
 Leng & Ludwig 2016 Biol Psychiatry 79:243), and the central pool is taken to be the CSF volume: CSF and
 amygdala extracellular oxytocin are equated, as for the endogenous baseline. Whether intranasal oxytocin
 reaches the amygdala in larger amounts along olfactory and trigeminal nerves is debated (labelled oxytocin
-reaches the macaque amygdala, Lee et al. 2020 Nat Commun 11:2783); the share is a parameter.
+reaches the macaque amygdala, Lee et al. 2020 Nat Commun 11:2783); the share is a parameter, and
+``experiments/acheson_exposure.py`` runs the Acheson 2013 rows over shares up to one that saturates OXTR.
 
 Only the human has this route (no rodent nasal dosing data are used here); elsewhere a dose of oxytocin by
 ``route = "intranasal"`` is refused by the dose table.
