@@ -76,3 +76,18 @@ def test_ketanserin_blocks_mdmas_5ht2a_route_into_the_plasticity_state():
     # the response keeps part of MDMA's rise through the receptor reserve (operational tau 10): a block by two
     # thirds, not the near-total fall occupancy shows
     assert alone.max() > 1.0 and blocked.max() < alone.max() / 3
+
+
+def test_oxytocin_lowers_resting_cem_output_but_not_the_conditioned_cue_response():
+    """Why the Acheson rows do not move with the nose-to-brain share: OXTR excites CeL OFF cells, which lowers
+    CeM's pre-cue output, but during a conditioned cue CeL ON cells keep the OFF cells silent, so even a
+    saturating OXTR response leaves the cue response (what extinction learns from) unchanged."""
+    from sim.amygdala import params as P
+    from sim.amygdala.drive import Drive
+    from sim.amygdala.validation import _cue_trial_rates, agonist_signal
+
+    (pre0, cue0), (pre1, cue1) = _cue_trial_rates(None), _cue_trial_rates(Drive({"response_oxtr":
+                                                                                   agonist_signal("response_oxtr")}))
+    assert pre1[P.CEM] < 0.8 * pre0[P.CEM] and pre1[P.CEL_OFF] > pre0[P.CEL_OFF]
+    assert cue0[P.CEL_OFF] < 0.05 * pre0[P.CEL_OFF]
+    assert abs(cue1[P.CEM] / cue0[P.CEM] - 1.0) < 0.01
