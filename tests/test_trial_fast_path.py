@@ -43,11 +43,15 @@ def test_fast_trial_equals_reference_path(overrides, monkeypatch):
 def test_sparse_kernel_equals_dense_kernel_bit_for_bit():
     circ = build_circuit()
     rng = np.random.default_rng(7)
-    n = 16
+    n = rate.LANES + 5  # a full block of lanes and a part-filled one
     w = conditioned_weights()[None, :] * rng.uniform(0.0, 1.5, (n, P.N_PLASTIC))
     w[0] = 0.0  # a member with every plastic path silenced: its zeros are skipped like structural ones
     mods = [Modulation(i_ext=rng.normal(0, 5, P.N_POP), g_k=rng.uniform(0, 1, P.N_POP),
                        bg_scale=rng.uniform(0.8, 1.2, P.N_POP), cs_gain=rng.uniform(0.8, 1.2)) for _ in range(n)]
+    # repeated members (integrated once on the fast path), one differing from its twin only by a -0.0
+    w[5:9], mods[5:9] = w[1], mods[1:2] * 4
+    w[9], mods[9] = w[0], Modulation(i_ext=-np.zeros(P.N_POP))
+    w[10], mods[10] = w[0], Modulation()
     lb, lc = np.array([0.0, 1.0, 0.0, 0.3]), np.array([1.0, 1.0, 0.0, 0.3])
     fast = rate.kernel_inputs(circ, lb, lc, w, mods)
     ref = rate.kernel_inputs_reference(circ, lb, lc, w, mods)
@@ -57,3 +61,6 @@ def test_sparse_kernel_equals_dense_kernel_bit_for_bit():
                                                                                        reference=True), strict=True):
         np.testing.assert_array_equal(a, b)
         assert np.all(np.isfinite(a)) and np.all(a >= 0.0)
+    distinct, inverse = rate.distinct_members(lb, lc, w, mods)
+    assert len(distinct[3]) == n - 4 and np.array_equal(inverse[5:9], [inverse[1]] * 4)
+    assert len(set(inverse[[0, 9, 10]])) == 3

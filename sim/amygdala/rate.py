@@ -76,56 +76,105 @@ def run_rates(r0, j_e, j_i, v_e, v_i, ext_rate, c_m, g_l, e_l, t_ref, gain, thet
                 out[e, ph, b] = acc[b] / max(phase_steps[ph], 1)
 
 
-@njit(cache=True, parallel=True)
+LANES = 16  # members integrated side by side by one thread of run_rates_sparse
+
+
+@njit(cache=True, parallel=True, error_model="numpy")
 def run_rates_sparse(r0, j_e, j_i, v_e, v_i, ext_rate, c_m, g_l, e_l, t_ref, gain, theta, noise, g_k, i_ext,
-                     phase_steps, dt, tau_r, e_e, e_i, e_k, tau_e, tau_i, w_ext, e_ptr, e_pre, i_ptr, i_pre, out):
+                     phase_steps, dt, tau_r, e_e, e_i, e_k, tau_e, tau_i, w_ext, e_ptr, e_pre, i_ptr, i_pre, out,
+                     lanes=LANES):
     """:func:`run_rates` summing only over the presynaptic populations that can contribute: for
     population ``b``, the excitatory terms over ``e_pre[e_ptr[b]:e_ptr[b + 1]]`` and the inhibitory ones
     over ``i_pre[i_ptr[b]:i_ptr[b + 1]]`` (:func:`presynaptic_lists`: every ``c`` whose conductance or
     variance entry is non-zero in some member). The skipped terms are exact zeros (``0 * r``), so the
-    sums, taken in the same order, are the same numbers; each member is integrated on its own, so the
-    result does not depend on the number of threads."""
+    sums, taken in the same order, are the same numbers.
+
+    Members are taken ``lanes`` at a time (``prange`` over the blocks), with the member as the innermost,
+    contiguous index, so that the compiler evaluates the same arithmetic for several members in one
+    vector instruction (IEEE add, multiply, divide and square root give the same result in a vector lane
+    as in a scalar register; ``exp`` and ``log1p`` stay the scalar library calls). Every operation of
+    :func:`run_rates` is kept in the same order, without fast-math, so each member's numbers are those
+    of :func:`run_rates` bit for bit, whatever its block, its lane and the number of threads. A block
+    that is not full repeats its last member in the spare lanes (computed, not stored). ``error_model
+    = "numpy"``: a division by zero gives inf/nan instead of raising, which lets the loops vectorise
+    (the model's divisors are conductances and widths, positive)."""
     n_e, n_p = r0.shape
+    n_ph = phase_steps.shape[0]
     a = dt / tau_r
     m_ext = w_ext * tau_e * 1e-3
     s_ext = w_ext * w_ext * tau_e * 1e-3 / 2.0
-    for e in prange(n_e):
-        r = r0[e].copy()
-        drive = np.empty(n_p)
-        for ph in range(phase_steps.shape[0]):
-            acc = np.zeros(n_p)
+    n_l = max(min(lanes, n_e), 1)
+    for blk in prange((n_e + n_l - 1) // n_l):
+        e0 = blk * n_l
+        n = min(n_l, n_e - e0)
+        # this block's inputs, member last: conductance and variance per presynaptic entry; g_k, i_ext
+        # and the external rate of each phase per population; work rows ge, ve, gi, vi, x, prefactor
+        jv_e = np.empty((e_pre.shape[0], 2, n_l))
+        jv_i = np.empty((i_pre.shape[0], 2, n_l))
+        inp = np.empty((n_p, 2 + n_ph, n_l))
+        r = np.empty((n_p, n_l))
+        acc = np.empty((n_p, n_l))
+        drive = np.empty((n_p, n_l))
+        w = np.empty((6, n_l))
+        for ln in range(n_l):
+            m = e0 + min(ln, n - 1)
+            for b in range(n_p):
+                r[b, ln] = r0[m, b]
+                inp[b, 0, ln] = g_k[m, b]
+                inp[b, 1, ln] = i_ext[m, b]
+                for ph in range(n_ph):
+                    inp[b, 2 + ph, ln] = ext_rate[m, ph, b]
+                for k in range(e_ptr[b], e_ptr[b + 1]):
+                    jv_e[k, 0, ln] = j_e[m, b, e_pre[k]]
+                    jv_e[k, 1, ln] = v_e[m, b, e_pre[k]]
+                for k in range(i_ptr[b], i_ptr[b + 1]):
+                    jv_i[k, 0, ln] = j_i[m, b, i_pre[k]]
+                    jv_i[k, 1, ln] = v_i[m, b, i_pre[k]]
+        for ph in range(n_ph):
+            acc[:, :] = 0.0
             for _ in range(phase_steps[ph]):
                 for b in range(n_p):
-                    ge = m_ext * ext_rate[e, ph, b]
-                    ve = s_ext * ext_rate[e, ph, b]
-                    gi = 0.0
-                    vi = 0.0
+                    gl, cm, th, nz, gn, tr = g_l[b], c_m[b], theta[b], noise[b], gain[b], t_ref[b]
+                    gle = g_l[b] * e_l[b]
+                    for ln in range(n_l):
+                        w[0, ln] = m_ext * inp[b, 2 + ph, ln]
+                        w[1, ln] = s_ext * inp[b, 2 + ph, ln]
+                        w[2, ln] = 0.0
+                        w[3, ln] = 0.0
                     for k in range(e_ptr[b], e_ptr[b + 1]):
                         c = e_pre[k]
-                        ge += j_e[e, b, c] * r[c]
-                        ve += v_e[e, b, c] * r[c]
+                        for ln in range(n_l):
+                            w[0, ln] += jv_e[k, 0, ln] * r[c, ln]
+                            w[1, ln] += jv_e[k, 1, ln] * r[c, ln]
                     for k in range(i_ptr[b], i_ptr[b + 1]):
                         c = i_pre[k]
-                        gi += j_i[e, b, c] * r[c]
-                        vi += v_i[e, b, c] * r[c]
-                    gk = g_k[e, b]
-                    g_tot = g_l[b] + ge + gi + gk
-                    v = (g_l[b] * e_l[b] + ge * e_e + gi * e_i + gk * e_k + i_ext[e, b]) / g_tot
-                    tau_m = c_m[b] / g_tot
-                    s2 = (ve * ((e_e - v) / g_tot) ** 2 * tau_m / (tau_m + tau_e)
-                          + vi * ((e_i - v) / g_tot) ** 2 * tau_m / (tau_m + tau_i))
-                    sigma = max(noise[b] * np.sqrt(s2), 0.05)
-                    x = (v - theta[b]) / sigma
-                    if x > 30.0:
-                        raw = g_tot / g_l[b] * gain[b] * sigma * x
-                    else:
-                        raw = g_tot / g_l[b] * gain[b] * sigma * np.log1p(np.exp(x))
-                    drive[b] = raw / (1.0 + raw * t_ref[b] * 1e-3)
+                        for ln in range(n_l):
+                            w[2, ln] += jv_i[k, 0, ln] * r[c, ln]
+                            w[3, ln] += jv_i[k, 1, ln] * r[c, ln]
+                    for ln in range(n_l):
+                        ge, ve, gi, vi, gk = w[0, ln], w[1, ln], w[2, ln], w[3, ln], inp[b, 0, ln]
+                        g_tot = gl + ge + gi + gk
+                        v = (gle + ge * e_e + gi * e_i + gk * e_k + inp[b, 1, ln]) / g_tot
+                        tau_m = cm / g_tot
+                        s2 = (ve * ((e_e - v) / g_tot) ** 2 * tau_m / (tau_m + tau_e)
+                              + vi * ((e_i - v) / g_tot) ** 2 * tau_m / (tau_m + tau_i))
+                        sigma = max(nz * np.sqrt(s2), 0.05)
+                        w[4, ln] = (v - th) / sigma
+                        w[5, ln] = g_tot / gl * gn * sigma
+                    for ln in range(n_l):  # softplus log(1 + e^x); x itself above 30, as in run_rates
+                        x = w[4, ln]
+                        if x <= 30.0:
+                            w[4, ln] = np.log1p(np.exp(x))
+                    for ln in range(n_l):
+                        raw = w[5, ln] * w[4, ln]
+                        drive[b, ln] = raw / (1.0 + raw * tr * 1e-3)
                 for b in range(n_p):
-                    r[b] += a * (drive[b] - r[b])
-                    acc[b] += r[b]
-            for b in range(n_p):
-                out[e, ph, b] = acc[b] / max(phase_steps[ph], 1)
+                    for ln in range(n_l):
+                        r[b, ln] += a * (drive[b, ln] - r[b, ln])
+                        acc[b, ln] += r[b, ln]
+            for ln in range(n):
+                for b in range(n_p):
+                    out[e0 + ln, ph, b] = acc[b, ln] / max(phase_steps[ph], 1)
 
 
 def presynaptic_lists(j, v):
@@ -220,7 +269,17 @@ def simulate_trials(circ: Circuit, levels_baseline, levels_cs, weights, mods: li
 
     ``kernel``: a function with :func:`run_rates`'s signature (the NumPy twin in tests); default the
     sparse kernel :func:`run_rates_sparse`. ``reference=True``: :func:`run_rates` on inputs packed member
-    by member (:func:`kernel_inputs_reference`), the path the fast one must reproduce."""
+    by member (:func:`kernel_inputs_reference`), the path the fast one must reproduce. The default path
+    integrates each distinct member once (:func:`distinct_members`)."""
+    if kernel is None and not reference:
+        distinct, inverse = distinct_members(levels_baseline, levels_cs, weights, mods)
+        if distinct is not None:
+            rb, rc = _simulate(circ, *distinct)
+            return rb[inverse], rc[inverse]
+    return _simulate(circ, levels_baseline, levels_cs, weights, mods, kernel, reference)
+
+
+def _simulate(circ: Circuit, levels_baseline, levels_cs, weights, mods, kernel=None, reference=False):
     k = (kernel_inputs_reference if reference else kernel_inputs)(circ, levels_baseline, levels_cs, weights, mods)
     dt, steps = _steps()
     n_e = k["ext_rate"].shape[0]
@@ -235,6 +294,33 @@ def simulate_trials(circ: Circuit, levels_baseline, levels_cs, weights, mods: li
     else:
         run_rates_sparse(*args, *presynaptic_lists(k["j_e"], k["v_e"]), *presynaptic_lists(k["j_i"], k["v_i"]), out)
     return out[:, 1], out[:, 3]
+
+
+def distinct_members(levels_baseline, levels_cs, weights, mods: list[Modulation]):
+    """The members whose inputs (levels, weights, modulation) differ bit for bit: ``((levels_baseline,
+    levels_cs, weights, mods) of the distinct members, inverse)`` with member ``e``'s inputs those of
+    distinct member ``inverse[e]``; ``(None, None)`` when every member is distinct. A member's rates are a
+    function of its own inputs only (each member is integrated on its own), so the rates of a repeated
+    member are those of its first occurrence: a cohort whose patients share a state (the same trauma
+    memory, the same drug-free modulation) is integrated once per distinct state."""
+    weights = np.atleast_2d(np.asarray(weights, float))
+    n_e = max(weights.shape[0], len(mods))
+    if n_e < 2:
+        return None, None
+    mods = list(mods) if len(mods) == n_e else [mods[0]] * n_e
+    n_c = len(P.INPUT_CHANNELS)
+    lb = np.broadcast_to(np.asarray(levels_baseline, float), (n_e, n_c))
+    lc = np.broadcast_to(np.asarray(levels_cs, float), (n_e, n_c))
+    key = np.concatenate([lb, lc, np.broadcast_to(weights, (n_e, P.N_PLASTIC)),
+                          np.stack([m.i_ext for m in mods]), np.stack([m.g_k for m in mods]),
+                          np.stack([m.bg_scale for m in mods]), np.array([[m.cs_gain] for m in mods], float)], axis=1)
+    # compared as bit patterns: -0.0 and 0.0 (or two NaNs) are different inputs here
+    _, first, inverse = np.unique(np.ascontiguousarray(key).view(np.uint64), axis=0, return_index=True,
+                                  return_inverse=True)
+    if first.size == n_e:
+        return None, None
+    w = np.broadcast_to(weights, (n_e, P.N_PLASTIC))
+    return (lb[first], lc[first], w[first], [mods[i] for i in first]), inverse.reshape(-1)
 
 
 def simulate_trial(circ: Circuit, levels_baseline, levels_cs, weights, mod: Modulation):
