@@ -80,7 +80,12 @@ def human_omission_scale() -> float:
     day 2. So within a session humans with and without PTSD extinguish at one rate, and the healthy
     volunteers of these rows get the patients' rate: the trial's ``extinction_scale``
     (:data:`sim.protocol.EXTINCTION_SCALE`, calibrated on MAPP1's placebo arm, not on these rows). At the
-    rodent rate 16 CS would extinguish a human placebo arm completely within the session."""
+    rodent rate 16 CS would extinguish a human placebo arm completely within the session. The evidence is
+    mixed: with fear-potentiated startle, patients reduced their response to the CS+ less within the session
+    than people without PTSD (Norrholm et al. 2011 Biol Psychiatry 69:556; Marines with PTSD symptoms, Acheson
+    et al. 2015 Psychoneuroendocrinology 51:495, check), which would put healthy volunteers between the
+    patients' rate and the rodent's; ``experiments/trial_recall_deficit.py`` shows what the same question
+    (deficit in learning or in retention) does to the trial."""
     from sim.protocol import EXTINCTION_SCALE
 
     return EXTINCTION_SCALE
