@@ -9,6 +9,7 @@ differ in how they turn conductances into spikes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -39,6 +40,50 @@ class Modulation:
 
 
 NO_MODULATION = Modulation()
+
+
+class Modulations(Sequence):
+    """The :class:`Modulation` of each of several members, as member-axis arrays: ``i_ext``, ``g_k``,
+    ``bg_scale`` (member, pop) and ``cs_gain``, ``learn_gain`` (member,). A sequence of Modulation (item
+    ``r`` is member ``r``'s, its arrays rows of these), which batched code reads without stacking members."""
+
+    def __init__(self, i_ext, g_k, bg_scale, cs_gain, learn_gain):
+        self.i_ext, self.g_k, self.bg_scale = i_ext, g_k, bg_scale
+        self.cs_gain, self.learn_gain = np.asarray(cs_gain, float), np.asarray(learn_gain, float)
+
+    def __len__(self) -> int:
+        return self.cs_gain.shape[0]
+
+    def __getitem__(self, r):
+        if isinstance(r, slice):
+            return [self[k] for k in range(len(self))[r]]
+        return Modulation(i_ext=self.i_ext[r], g_k=self.g_k[r], bg_scale=self.bg_scale[r],
+                          cs_gain=self.cs_gain[r].item(), learn_gain=self.learn_gain[r].item())
+
+    @staticmethod
+    def of(mods, members: int) -> Modulations:
+        """``mods`` (one Modulation for all members, or one per member) as :class:`Modulations`."""
+        if isinstance(mods, Modulations) and len(mods) == members:
+            return mods
+        if len(mods) != members:  # one for all
+            m = mods[0]
+            return Modulations(np.tile(m.i_ext, (members, 1)), np.tile(m.g_k, (members, 1)),
+                               np.tile(m.bg_scale, (members, 1)), np.full(members, float(m.cs_gain)),
+                               np.full(members, float(m.learn_gain)))
+        return Modulations(np.stack([m.i_ext for m in mods]), np.stack([m.g_k for m in mods]),
+                           np.stack([m.bg_scale for m in mods]), [m.cs_gain for m in mods],
+                           [m.learn_gain for m in mods])
+
+    def take(self, rows) -> Modulations:
+        """The members ``rows`` (an index array)."""
+        return Modulations(self.i_ext[rows], self.g_k[rows], self.bg_scale[rows], self.cs_gain[rows],
+                           self.learn_gain[rows])
+
+    def modulated(self) -> np.ndarray:
+        """(member,) bool: the members whose circuit changes differ from :data:`NO_MODULATION` (learn_gain
+        aside; compared as values, as ``np.array_equal`` does)."""
+        return ~(np.all(self.i_ext == NO_MODULATION.i_ext, axis=1) & np.all(self.g_k == NO_MODULATION.g_k, axis=1)
+                 & np.all(self.bg_scale == NO_MODULATION.bg_scale, axis=1) & (self.cs_gain == NO_MODULATION.cs_gain))
 
 
 @dataclass(frozen=True)

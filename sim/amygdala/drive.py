@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.amygdala import params as P
-from sim.amygdala.circuit import Modulation
+from sim.amygdala.circuit import Modulation, Modulations
 
 
 @dataclass(frozen=True)
@@ -165,10 +165,10 @@ def modulation(drive: Drive | None, t_h: float, mappings=MAPPINGS) -> Modulation
     return member_modulations({k: np.array([v]) for k, v in sig.items()}, 1, mappings)[0]
 
 
-def member_modulations(signals: dict, members: int, mappings=MAPPINGS) -> list[Modulation]:
+def member_modulations(signals: dict, members: int, mappings=MAPPINGS) -> Modulations:
     """:func:`modulation` of ``members`` members at once, from their signal values ``signals`` (name ->
     (members,) array, as :meth:`Drive.at` gives them; a missing signal counts as no change): one
-    :class:`Modulation` per member (its arrays are rows of arrays shared by the members)."""
+    :class:`Modulation` per member, as :class:`Modulations` (its arrays are rows of arrays shared by the members)."""
     pop = {name: i for i, name in enumerate(P.POPULATIONS)}
     i_ext, g_k, bg = np.zeros((members, P.N_POP)), np.zeros((members, P.N_POP)), np.ones((members, P.N_POP))
     cs_gain, learn_gain = np.ones(members), np.ones(members)
@@ -189,9 +189,7 @@ def member_modulations(signals: dict, members: int, mappings=MAPPINGS) -> list[M
         else:
             raise ValueError(f"unknown mapping target {m.target!r}")
     g_k, bg = np.maximum(g_k, 0.0), np.maximum(bg, 0.0)
-    cs_gain, learn_gain = np.maximum(cs_gain, 0.0).tolist(), np.maximum(learn_gain, 0.0).tolist()
-    return [Modulation(i_ext=i_ext[r], g_k=g_k[r], bg_scale=bg[r], cs_gain=cs_gain[r], learn_gain=learn_gain[r])
-            for r in range(members)]
+    return Modulations(i_ext, g_k, bg, np.maximum(cs_gain, 0.0), np.maximum(learn_gain, 0.0))
 
 
 def signal_table(drives: list, times, names) -> dict[str, np.ndarray]:

@@ -33,7 +33,7 @@ import numpy as np
 
 from sim.amygdala import params as P
 from sim.amygdala import plasticity, rate, spiking
-from sim.amygdala.circuit import NO_MODULATION, Circuit, Modulation, build_circuit, mean_of_principal
+from sim.amygdala.circuit import NO_MODULATION, Circuit, Modulation, Modulations, build_circuit, mean_of_principal
 from sim.amygdala.drive import MAPPINGS, PLASTICITY_SIGNALS, Drive, member_modulations, signal_table
 
 
@@ -271,7 +271,6 @@ def run_trials(model: _Base, trials: list[Trial], drive: Drive | list[Drive] | N
                       stable, labile, np.zeros((members, n_t)), np.zeros((members, n_t)), np.zeros((members, n_t)))
     state = _PlasticityState(drives, trials, rule, members)
     recorder = getattr(model, "recorder", None)  # spike recording (SpikingModel), told the trial index
-    no_mod = NO_MODULATION.vector()[:-1]
     # every member's drive signals at every trial, asked once per drive (not per trial)
     signals = None if modulations else signal_table(drives, out.time_h, {m.signal for m in mappings})
     for k, tr in enumerate(trials):
@@ -293,11 +292,11 @@ def run_trials(model: _Base, trials: list[Trial], drive: Drive | list[Drive] | N
         out.juvenile[:, k] = state.juvenile
         if learn and tr.learn:
             # the expected outcome is read from the learned weights, not from drug-altered expression
-            rb0, rc0 = _drug_free(model, lb, lc, w, mods, no_mod, rb, rc)
+            rb0, rc0 = _drug_free(model, lb, lc, w, mods, rb, rc)
             expectation = (rc0[:, P.BA_FEAR] - rb0[:, P.BA_FEAR]) / ref_fear
             out.expectation[:, k] = expectation
             pre = plasticity.presynaptic(tr.cs, *lb[1:])
-            gain = np.array([m.learn_gain for m in mods]) * np.ones(members)
+            gain = Modulations.of(mods, len(mods)).learn_gain * np.ones(members)
             labile = plasticity.learn(stable, labile, pre, float(tr.us), expectation, out.fear_response[:, k],
                                       gain, rule, state.juvenile)
     out.weights[:, n_t] = plasticity.weights(stable, labile)
@@ -305,12 +304,12 @@ def run_trials(model: _Base, trials: list[Trial], drive: Drive | list[Drive] | N
     return out
 
 
-def _drug_free(model, lb, lc, w, mods, no_mod, rb, rc):
+def _drug_free(model, lb, lc, w, mods, rb, rc):
     """The drug-free rates (for the expected outcome) given the drug-modulated ones ``rb, rc``: members
     without modulation keep theirs. A model whose members are independent (``independent_members``:
     the rate model) evaluates only the modulated members again; any other (the spiking model, whose
     noise seeds follow the member's position in the call) evaluates all of them when any is modulated."""
-    modulated = np.array([not np.array_equal(m.vector()[:-1], no_mod) for m in mods])
+    modulated = Modulations.of(mods, len(mods)).modulated()
     if not modulated.any():
         return rb, rc
     if not getattr(model, "independent_members", False) or len(mods) != w.shape[0] or modulated.all():

@@ -23,7 +23,7 @@ import numpy as np
 from numba import njit, prange
 
 from sim.amygdala import params as P
-from sim.amygdala.circuit import MS, Circuit, Modulation, external_rate, recurrent_weights
+from sim.amygdala.circuit import MS, Circuit, Modulation, Modulations, external_rate, recurrent_weights
 
 
 @njit(cache=True, parallel=True)
@@ -195,16 +195,13 @@ def kernel_inputs(circ: Circuit, levels_baseline, levels_cs, weights, mods: list
     weights = np.broadcast_to(weights, (n_e, P.N_PLASTIC))
     lb = np.broadcast_to(np.asarray(levels_baseline, float), (n_e, len(P.INPUT_CHANNELS)))
     lc = np.broadcast_to(np.asarray(levels_cs, float), (n_e, len(P.INPUT_CHANNELS)))
-    mods = list(mods) if len(mods) == n_e else [mods[0]] * n_e
+    mods = Modulations.of(mods, n_e)
     tau = np.where(circ.excitatory, circ.tau_e, circ.tau_i) * MS
     w = circ.w * _multipliers(circ.plastic_rec, weights)
     j = circ.k_in * w * tau[None, :]
     j2 = circ.k_in * w * w * tau[None, :] / 2.0
     exc = circ.excitatory[None, None, :]
-    g_k = np.stack([m.g_k for m in mods])
-    i_ext = np.stack([m.i_ext for m in mods])
-    bg_scale = np.stack([m.bg_scale for m in mods])
-    cs_gain = np.array([m.cs_gain for m in mods])
+    g_k, i_ext, bg_scale, cs_gain = mods.g_k, mods.i_ext, mods.bg_scale, mods.cs_gain
     mult_in = _multipliers(circ.plastic_input, weights)
     background = circ.k_bg * circ.nu_bg * bg_scale
 
@@ -307,20 +304,19 @@ def distinct_members(levels_baseline, levels_cs, weights, mods: list[Modulation]
     n_e = max(weights.shape[0], len(mods))
     if n_e < 2:
         return None, None
-    mods = list(mods) if len(mods) == n_e else [mods[0]] * n_e
+    mods = Modulations.of(mods, n_e)
     n_c = len(P.INPUT_CHANNELS)
     lb = np.broadcast_to(np.asarray(levels_baseline, float), (n_e, n_c))
     lc = np.broadcast_to(np.asarray(levels_cs, float), (n_e, n_c))
-    key = np.concatenate([lb, lc, np.broadcast_to(weights, (n_e, P.N_PLASTIC)),
-                          np.stack([m.i_ext for m in mods]), np.stack([m.g_k for m in mods]),
-                          np.stack([m.bg_scale for m in mods]), np.array([[m.cs_gain] for m in mods], float)], axis=1)
+    key = np.concatenate([lb, lc, np.broadcast_to(weights, (n_e, P.N_PLASTIC)), mods.i_ext, mods.g_k,
+                          mods.bg_scale, mods.cs_gain[:, None]], axis=1)
     # compared as bit patterns: -0.0 and 0.0 (or two NaNs) are different inputs here
     _, first, inverse = np.unique(np.ascontiguousarray(key).view(np.uint64), axis=0, return_index=True,
                                   return_inverse=True)
     if first.size == n_e:
         return None, None
     w = np.broadcast_to(weights, (n_e, P.N_PLASTIC))
-    return (lb[first], lc[first], w[first], [mods[i] for i in first]), inverse.reshape(-1)
+    return (lb[first], lc[first], w[first], mods.take(first)), inverse.reshape(-1)
 
 
 def simulate_trial(circ: Circuit, levels_baseline, levels_cs, weights, mod: Modulation):
