@@ -29,10 +29,14 @@ driven by the excess signal (none at the drug-free tone, so a subject without dr
 desensitised receptors pass less of every agonist's signal (``z s``, so the effective signal can dip below
 baseline while sensitivity recovers), and one rate is used for the three receptors (no receptor-specific
 in vivo rates are known). The rate is calibrated on the return within 6 h (two rows, marked fitted); the
-recovery half-life is assumed (hours; a second dose 24 h later acts at least as strongly as the first,
-Farre et al. 2004 Psychopharmacology 173:364). The rows 24 h after the dose are out of sample. Only the
-effector sites of this mechanism desensitise: the central receptor responses read by the amygdala
-(``response_*``) and by the endocrine and rodent temperature models (``signal_*``) do not.
+recovery half-life is assumed (hours). The rows 24 h after the dose are out of sample. What this does not
+capture: a second dose 24 h after the first raised heart rate and blood pressure slightly more than the
+first (Farre et al. 2004 Psychopharmacology 173:364), so by then sensitivity was back although MDMA was still in
+plasma. Here the NE signal itself is still raised at 24 h (transporter-mediated release follows the slowly
+falling MDMA), which keeps the receptors partly desensitised, and the second heart-rate rise is too small
+(an out-of-sample row that misses): the release side lacks a tolerance of its own. Only the effector sites
+of this mechanism desensitise: the central receptor responses read by the amygdala (``response_*``) and by
+the endocrine and rodent temperature models (``signal_*``) do not.
 
 Heart-rate map. ``emax_hr`` is the chronotropic reserve (age-predicted maximal heart rate, Tanaka, Monahan &
 Seals 2001 J Am Coll Cardiol 37:153, minus the resting rate), and ``d50_hr`` is calibrated on the peak rise
@@ -159,9 +163,8 @@ _DESENS_ADR = ("calibrated: the smallest of 0.05, 0.07, 0.08, 0.1 /h for which t
                "Brain Res Bull 56:441")
 _DESENS_SRC = {"5ht2a": _DESENS_ADR, "alpha1": _DESENS_ADR, "beta1": _DESENS_ADR}
 _RESENS_SRC = ("assumed: hours, between the recycling of internalised receptors (tens of minutes) and their "
-               "resynthesis after down-regulation (about a day) (Ferguson 2001 Pharmacol Rev 53:1); a second dose "
-               "24 h after the first raised heart rate and blood pressure slightly more than the first "
-               "(Farre et al. 2004 Psychopharmacology 173:364), so sensitivity is nearly back by then")
+               "resynthesis after down-regulation (about a day) (Ferguson 2001 Pharmacol Rev 53:1); "
+               "tools/physiology_tolerance_ablation.py shows the 24-h rows for 2 and 8 h")
 
 
 def _parameters() -> tuple[Parameter, ...]:
