@@ -33,6 +33,7 @@ bound by drugs that bind it directly (as a difference: it is 0 drug-free) (:data
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -55,7 +56,7 @@ class TimedArray:
 
     def __call__(self, t_h):
         i = np.floor((np.asarray(t_h, float) - self.t0_h) / self.dt_h + 1e-9).astype(int)
-        return self.values[np.clip(i, 0, self.values.size - 1)]
+        return self.values.take(i, mode="clip")  # indices clipped to [0, size - 1]
 
 
 SIGNALS = ("response_5ht1a", "response_5ht2a", "response_alpha2", "response_beta", "response_d1",
@@ -148,8 +149,17 @@ class Drive:
 
     def breakpoints(self) -> np.ndarray:
         """Times (h) at which a signal may change value (sample-and-hold: its sample boundaries)."""
-        parts = [v.t0_h + v.dt_h * np.arange(1, v.values.size) for v in self.signals.values()]
-        return np.unique(np.concatenate([np.zeros(0), *parts]))
+        return _sample_boundaries(tuple((v.t0_h, v.dt_h, v.values.size) for v in self.signals.values()))
+
+
+@lru_cache(maxsize=64)
+def _sample_boundaries(grids: tuple) -> np.ndarray:
+    """The distinct sample boundaries of the grids ``(t0_h, dt_h, size)``, sorted; read-only, as drives on the
+    same grids (every patient's of one session) share it."""
+    parts = [t0 + dt * np.arange(1, n) for t0, dt, n in grids]
+    out = np.unique(np.concatenate([np.zeros(0), *parts]))
+    out.setflags(write=False)
+    return out
 
 
 def _floor(x):
