@@ -310,9 +310,9 @@ def distinct_members(levels_baseline, levels_cs, weights, mods: list[Modulation]
     lc = np.broadcast_to(np.asarray(levels_cs, float), (n_e, n_c))
     key = np.concatenate([lb, lc, np.broadcast_to(weights, (n_e, P.N_PLASTIC)), mods.i_ext, mods.g_k,
                           mods.bg_scale, mods.cs_gain[:, None]], axis=1)
-    # compared as bit patterns: -0.0 and 0.0 (or two NaNs) are different inputs here
-    _, first, inverse = np.unique(np.ascontiguousarray(key).view(np.uint64), axis=0, return_index=True,
-                                  return_inverse=True)
+    # each row compared as one byte string: -0.0 and 0.0 (or two NaNs) are different inputs here
+    rows = np.ascontiguousarray(key).view(np.dtype((np.void, key.shape[1] * key.itemsize))).ravel()
+    _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
     if first.size == n_e:
         return None, None
     w = np.broadcast_to(weights, (n_e, P.N_PLASTIC))
