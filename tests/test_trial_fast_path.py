@@ -1,5 +1,6 @@
-"""The fast trial path (shared session solves, the sparse batched rate kernel, the drug-free re-evaluation
-of the modulated members only) gives the numbers of the reference path: every session of every patient
+"""The fast trial path (shared session solves, each distinct member integrated once, the sparse batched rate
+kernel taking members side by side, the drug-free re-evaluation of the modulated members only) gives the
+numbers of the reference path: every session of every patient
 solved, the rate model's inputs packed member by member through the circuit's own functions and the dense
 kernel, every member re-evaluated drug-free. Properties of equality, not timings (benchmarks/trial.py
 times them)."""
