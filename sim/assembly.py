@@ -264,7 +264,9 @@ def model_for(exp) -> Model:
 _NO_RODENT_CV = ("not modelled in {species}: no {species} heart-rate or blood-pressure rows (the rodent model has "
                  "core temperature only, sim/kinetics/rodent_temperature.py)")
 _GC = "{species} make corticosterone, not cortisol: read plasma_corticosterone (nmol/L)"
-REFUSED_OUTPUTS = {species: {**{name: _NO_RODENT_CV.format(species=species) for name in ("heart_rate", "systolic_bp")},
+REFUSED_OUTPUTS = {species: {**{name: _NO_RODENT_CV.format(species=species)
+                                for name in ("heart_rate", "systolic_bp", *(f"effector_sensitivity_{r}" for r in
+                                                                            ("5ht2a", "alpha1", "beta1")))},
                              "plasma_cortisol": _GC.format(species=species),
                              "plasma_sodium": f"not modelled in {species}: no {species} water-balance rows "
                                               "(sim/kinetics/water.py is human only)"}
