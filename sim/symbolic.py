@@ -369,13 +369,15 @@ def symbolic(model, params: np.ndarray | None = None) -> SymbolicModel:
 
 # ---- the analytic Jacobian as a numba module ----------------------------------------------------
 
-def _code_printer(sym: SymbolicModel):
-    """sympy -> numba-compilable Python: states as ``y[i]``, parameters as ``p[i]``, time as ``t``."""
+def _code_printer(sym: SymbolicModel, local: bool = False):
+    """sympy -> numba-compilable Python: states as ``y[i]``, parameters as ``p[i]``, time as ``t`` (``local``:
+    as the local names ``y_i``, ``p_i`` that :func:`jacobian_source` loads once at the top)."""
     sp = _sympy()
     from sympy.printing.pycode import PythonCodePrinter
 
-    names = {s: f"y[{i}]" for i, s in enumerate(sym.state_symbols)}
-    names.update({s: f"p[{i}]" for i, s in enumerate(sym.parameter_symbols)})
+    form = "{}_{}" if local else "{}[{}]"
+    names = {s: form.format("y", i) for i, s in enumerate(sym.state_symbols)}
+    names.update({s: form.format("p", i) for i, s in enumerate(sym.parameter_symbols)})
     names[sym.time] = "t"
 
     class Numba(PythonCodePrinter):
@@ -389,8 +391,8 @@ def _code_printer(sym: SymbolicModel):
             return repr(float(expr))
 
         def _print_Heaviside(self, expr):  # d max(a, b) / d a; the kink itself takes one side
-            x = self._print(expr.args[0])
-            return f"(1.0 if {x} > 0.0 else 0.0)"
+            x = self._print(expr.args[0])  # 1.0 or 0.0 without a branch: numba compiles straight-line code faster
+            return f"(({x} > 0.0) * 1.0)"
 
         def _print_Piecewise(self, expr):
             text = "0.0"
@@ -434,10 +436,18 @@ def jacobian_source(sym: SymbolicModel, header: str = "") -> str:
         lines.append(f"        if not ({printer.doprint(relation)}):")
         lines.append("            return False")
     lines += ["    return True", "", "", "@njit(JAC_SIGNATURE, cache=True)", "def jac(t, y, p, J):"]
+    used = set().union(*(e.free_symbols for _, e in temps), *(e.free_symbols for e in reduced))
+    local = _code_printer(sym, local=True)  # each state and parameter read once (fewer loads to compile)
+    for k, s in enumerate(sym.state_symbols):
+        if s in used:
+            lines.append(f"    y_{k} = y[{k}]")
+    for k, s in enumerate(sym.parameter_symbols):
+        if s in used:
+            lines.append(f"    p_{k} = p[{k}]")
     for name, expr in temps:
-        lines.append(f"    {name} = {printer.doprint(expr)}")
+        lines.append(f"    {name} = {local.doprint(expr)}")
     for (i, j, _), expr in zip(entries, reduced, strict=True):
-        lines.append(f"    J[{i}, {j}] = {printer.doprint(expr)}")
+        lines.append(f"    J[{i}, {j}] = {local.doprint(expr)}")
     return "\n".join(lines) + "\n"
 
 

@@ -38,11 +38,12 @@ from sim.solver.jacobian import PLAN_MISSES, UROUND, factor_w, fd_jacobian, solv
 from sim.solver.status import Status
 from sim.solver.stepping import ENSEMBLE_SIGNATURE, all_finite, apply_due, fail_rows, initial_step, write_due
 
-_SUCCESS = int(Status.SUCCESS)
-_MAX_STEPS = int(Status.MAX_STEPS)
-_STEP_TOO_SMALL = int(Status.STEP_TOO_SMALL)
-_SINGULAR = int(Status.SINGULAR_MATRIX)
-_NON_FINITE = int(Status.NON_FINITE)
+# int64 scalars, not Python ints (see rodas4)
+_SUCCESS = np.int64(Status.SUCCESS)
+_MAX_STEPS = np.int64(Status.MAX_STEPS)
+_STEP_TOO_SMALL = np.int64(Status.STEP_TOO_SMALL)
+_SINGULAR = np.int64(Status.SINGULAR_MATRIX)
+_NON_FINITE = np.int64(Status.NON_FINITE)
 _STEPS, _REJECTED, _RHS, _JAC, _LU = 0, 1, 2, 3, 4
 
 MAX_ORDER = 5
@@ -159,8 +160,8 @@ def integrate_member_bdf(rhs, jac, has_jac, y0, p, t_eval, ev_time, ev_index, ev
     t = t_eval[0]
     t_end = t_eval[t_eval.size - 1]
     span = max(t_end - t, 1e-300)
-    k_out = 0
-    e = 0
+    k_out = np.int64(0)
+    e = np.int64(0)
     e, _ = apply_due(t, y, e, ev_time, ev_index, ev_amount)
     k_out = write_due(t, y, k_out, t_eval, save_idx, out)
     if k_out >= t_eval.size:

@@ -31,12 +31,13 @@ from sim.solver.signatures import JAC_SIGNATURE
 from sim.solver.status import Status
 from sim.solver.stepping import ENSEMBLE_SIGNATURE, all_finite, apply_due, fail_rows, initial_step, write_due
 
-# plain ints inside the kernel
-_SUCCESS = int(Status.SUCCESS)
-_MAX_STEPS = int(Status.MAX_STEPS)
-_STEP_TOO_SMALL = int(Status.STEP_TOO_SMALL)
-_SINGULAR = int(Status.SINGULAR_MATRIX)
-_NON_FINITE = int(Status.NON_FINITE)
+# int64 scalars, not Python ints: numba types an int constant by its value, so each code would compile
+# its own copy of fail_rows
+_SUCCESS = np.int64(Status.SUCCESS)
+_MAX_STEPS = np.int64(Status.MAX_STEPS)
+_STEP_TOO_SMALL = np.int64(Status.STEP_TOO_SMALL)
+_SINGULAR = np.int64(Status.SINGULAR_MATRIX)
+_NON_FINITE = np.int64(Status.NON_FINITE)
 
 GAMMA = 0.25
 C2, C3, C4 = 0.386, 0.21, 0.63
@@ -167,8 +168,8 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
     t = t_eval[0]
     t_end = t_eval[n_out - 1]
     span = max(t_end - t, 1e-300)
-    k_out = 0
-    e = 0
+    k_out = np.int64(0)
+    e = np.int64(0)
     e, _ = apply_due(t, y, e, ev_time, ev_index, ev_amount)
     k_out = write_due(t, y, k_out, t_eval, save_idx, out)
     if k_out >= n_out:
