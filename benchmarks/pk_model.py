@@ -1,6 +1,6 @@
 """The project's own human MDMA PK model as an ensemble: RODAS4 vs scipy ``solve_ivp`` loops.
 
-Workload: ``sim.assembly.build_model("human")`` (the composed, compiled ``sim.kinetics.pk`` model),
+Workload: ``sim.assembly.build_model("human")`` (the composed, compiled ``sim.kinetics.drugs.mdma`` model),
 virtual subjects, 48 h, output every minute (2881 points), one oral dose of 125 mg MDMA
 hydrochloride (as free base, in umol) into the gut at t = 0, rtol 1e-6 and atol 1e-9 for every
 method. Subjects differ by lognormal factors (median 1) with CV 30 % on ``pk.ka``, ``pk.cl_2d6``,

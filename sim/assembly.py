@@ -8,7 +8,7 @@ in registration order, into one :class:`sim.model.Model` (cached per species and
 ==================  =======================  ===========================================================
 mechanism           species                  what it is
 ==================  =======================  ===========================================================
-pk                  human, rat, mouse        MDMA's nonlinear PK with MDA (sim/kinetics/pk.py)
+pk                  human, rat, mouse        MDMA's nonlinear PK with MDA (sim/kinetics/drugs/mdma.py)
 (one per drug)      where the drug has PK    generic PK of every other dosed drug and its metabolites
 intranasal          human                    an intranasal oxytocin dose into the oxytocin pools (when dosed)
 serotonin,          human, rat, mouse        monoamine terminals; see every drug present
@@ -23,8 +23,9 @@ endocrine           human, rat, mouse        ACTH -> cortisol (corticosterone), 
 water               human                    water balance and plasma sodium
 ==================  =======================  ===========================================================
 
-A drug is data (sim/kinetics/drugs.py): its ``pk_mechanism`` says whether it is dosed through a
-dedicated mechanism (MDMA: ``pk``, whose :func:`sim.kinetics.pk.brain_inputs` say where MDMA and MDA are)
+A drug is data (the library, sim/kinetics/drugs/): its ``pk_mechanism`` says whether it is dosed through a
+dedicated mechanism (MDMA: ``pk``, in sim/kinetics/drugs/mdma.py, whose :func:`~sim.kinetics.drugs.mdma.brain_inputs`
+say where MDMA and MDA are)
 or through the generic one built from its ``DrugPK``, which brings its active metabolites along. Outputs a
 species does not model are refused with a reason (:data:`REFUSED_OUTPUTS`).
 """
@@ -44,12 +45,12 @@ from sim.kinetics import (
     norepinephrine,
     oxytocin,
     physiology,
-    pk,
     rodent_temperature,
     serotonin,
     water,
 )
 from sim.kinetics import drugs as library
+from sim.kinetics.drugs import mdma
 from sim.kinetics.terminal import DrugInput
 from sim.model import Mechanism, Model
 from sim.receptors import mechanism as receptors
@@ -125,17 +126,9 @@ def _input_scales(consumer: str) -> Derive:
     return derive
 
 
-def _pk_input_scales(col: Column) -> dict[str, np.ndarray]:
-    """Unbound brain MDMA per unit of ``pk.brain`` (fu / (Kp V_brain), 1/L: unbound brain = unbound plasma)
-    and unbound MDA per unit of ``pk.mda`` (fu / V_mda with V_mda scaled to body weight, 1/L)."""
-    w = col("pk.body_weight_kg") / pk.REFERENCE_WEIGHT_KG
-    return {"pk.brain": col("pk.fu_plasma") / (col("pk.kp_brain") * col("pk.v_brain")),
-            "pk.mda": col("pk.fu_plasma") / (col("pk.v_mda") * w**pk.VOLUME_EXPONENT)}
-
-
-@register("pk", input_scales=_pk_input_scales)
+@register("pk", input_scales=mdma.input_scales)
 def _pk(a: Assembly):
-    return pk.SPECIES[a.species]
+    return mdma.SPECIES[a.species]
 
 
 @register("drugs", derive=lambda a, col: _body_weight(a, col, a.drugs))
@@ -214,14 +207,14 @@ def build_model(species: str, drugs=None) -> Model:
     if drugs is None:
         key = (species, None)
         if key not in _MODELS:
-            _MODELS[key] = Model([pk.SPECIES[species]])
+            _MODELS[key] = Model([mdma.SPECIES[species]])
         return _MODELS[key]
     extra = library.generic_pk(drugs, species)
     dedicated = tuple(sorted({library.LIBRARY[d].pk_mechanism for d in drugs if d in library.LIBRARY} -
                              {"generic", "pk"}))
     key = (species, extra, dedicated)
     if key not in _MODELS:
-        inputs = pk.brain_inputs(pk.SPECIES[species])
+        inputs = mdma.brain_inputs(mdma.SPECIES[species])
         inputs += [DrugInput("mda_dosed" if d == "mda" else d, d, f"{d}.brain", 1.0,
                              "unit: the drug's brain state is unbound uM") for d in extra]
         a = Assembly(species, extra, inputs, dedicated)

@@ -9,7 +9,7 @@ import numpy as np
 from sim.assembly import derive_parameters
 from sim.config import Experiment, Variation
 from sim.errors import ConfigError
-from sim.kinetics import pk
+from sim.kinetics.drugs import mdma
 from sim.model import Model
 
 # [subject] keys that are not parameter names, and the parameter each one sets.
@@ -26,9 +26,9 @@ def _subject_value(model: Model, key: str, value, where: str) -> tuple[int, floa
         hint = closest(key, [*SUBJECT_KEYS, *model.parameter_names])
         raise ConfigError(f"{where}.{key}: unknown parameter; {hint} (`sim params` lists every parameter)")
     if key == "cyp2d6":
-        if value not in pk.PHENOTYPE_CAPACITY:
+        if value not in mdma.PHENOTYPE_CAPACITY:
             raise ConfigError(f"{where}.{key}: unknown phenotype {value!r}")
-        value = pk.PHENOTYPE_CAPACITY[value]
+        value = mdma.PHENOTYPE_CAPACITY[value]
     if isinstance(value, str):
         raise ConfigError(f"{where}.{key}: expected a number, got {value!r}")
     par = model.parameter(name)

@@ -454,7 +454,7 @@ MAX_OUTPUT_VALUES = 2e9  # per output: 8 GB in float32
 
 # ---- the ranges the model was validated for (warnings) and hard limits (refusals) ---------------
 
-REFERENCE_WEIGHT_KG = {"human": 70.0, "rat": 0.3, "mouse": 0.025}  # the PK presets' body weights (sim.kinetics.pk)
+REFERENCE_WEIGHT_KG = {"human": 70.0, "rat": 0.3, "mouse": 0.025}  # MDMA PK presets' body weights (drugs/mdma.py)
 # validated dose ranges and hard limits are the drug library's (Drug.validated_doses, Drug.hard_limit_mg_per_kg)
 VALIDATED_BODY_WEIGHT = {
     "human": (50.0, 100.0, "assumed: adults of the PK targets, Mas 1999, de la Torre 2000"),

@@ -5,7 +5,7 @@ import pytest
 from conftest import experiment as build
 
 import sim
-from sim.kinetics import pk
+from sim.kinetics.drugs import mdma as pk
 from sim.units import mg_to_umol, salt_to_base_fraction
 
 AMOUNT_STATES = ("gut", "depot", "central", "peripheral", "brain", "mda", "urine", "hhma", "other",

@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 PK_SCRIPT = r"""
 import json, sys
 import numpy as np
-from sim.kinetics.pk import HUMAN
+from sim.kinetics.drugs.mdma import HUMAN
 from sim.model import Model
 from sim.solver import Events, solve_ensemble
 

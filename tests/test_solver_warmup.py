@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def test_cached_agrees_with_numbas_cache_after_a_solve():
     # a solve loads or compiles (and stores) the serial kernel: the check must then see it
-    from sim.kinetics.pk import HUMAN
+    from sim.kinetics.drugs.mdma import HUMAN
     from sim.model import Model
 
     model = Model([HUMAN])

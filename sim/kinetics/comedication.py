@@ -27,7 +27,7 @@ uM, Otton et al. 1993 Clin Pharmacol Ther 53:401; 0.60 and 0.43 uM with spartein
 Clin Pharmacol 34:262), so fluoxetine slows its own clearance as it and its metabolite accumulate: the
 acute half-life of 1-3 days becomes 4-6 days in chronic use (Prozac label), the nonlinear kinetics of
 Altamura et al. 1994 Clin Pharmacokinet 26:201 and Hiemke & Haertter 2000 Pharmacol Ther 85:11. MDMA's own
-CYP2D6 route (sim/kinetics/pk.py) does not see these reversible inhibitors (only the shared enzyme state).
+CYP2D6 route (sim/kinetics/drugs/mdma.py) does not see these reversible inhibitors (only the shared enzyme state).
 
 A one-compartment model is the usual simple description of these drugs' oral PK (references per
 entry in drugs.py).
@@ -57,7 +57,7 @@ PER_INHIBITOR = ("v", "cyp2d6_ki")   # per reversible CYP2D6 inhibitor: its volu
 NPER_INH = len(PER_INHIBITOR)
 NFIXED = len(PARAMETER_NAMES)
 REFERENCE_WEIGHT_KG = 70.0
-REFERENCE_BODY_WEIGHT_KG = {"human": 70.0, "rat": 0.3, "mouse": 0.025}   # the PK presets' (sim/kinetics/pk.py)
+REFERENCE_BODY_WEIGHT_KG = {"human": 70.0, "rat": 0.3, "mouse": 0.025}   # the PK presets' (sim/kinetics/drugs/mdma.py)
 
 
 @njit(cache=True)
@@ -150,7 +150,7 @@ def mechanism(drug_name: str, species: str, inhibitors=()) -> Mechanism:
                              "(its central amount -> plasma concentration)", 0.1, 1e5, status=opk.status),
                    Parameter(f"{other}_cyp2d6_ki", ki.k_um, "uM", ki.source,
                              f"{other}'s K_i at CYP2D6 (competitive, total plasma concentration)", 1e-6, 1e6))
-    # MDA is also MDMA's metabolite (pk.py's plasma_mda): a dosed MDA gets outputs of its own
+    # MDA is also MDMA's metabolite (drugs/mdma.py's plasma_mda): a dosed MDA gets outputs of its own
     label = "mda_dosed" if drug_name == "mda" else drug_name
     outputs = (Output(f"plasma_{label}", "ng/mL", f"plasma {label} concentration", _plasma(drug_name)),
                Output(f"brain_{label}", "uM", f"unbound {label} at brain targets", _brain))

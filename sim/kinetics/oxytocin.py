@@ -25,7 +25,7 @@ and vesicle mobilisation in magnocellular neurons; assumed).
 Dose dependence. Kirkpatrick et al. 2014 saw ~4.5x placebo after 1.5 mg/kg and no significant rise after
 0.75 mg/kg (n = 14). Along the modelled chain the 5-HT1A response above baseline (S) roughly doubles
 between the two doses (5-HT release off its ceiling with MDMA's human-cell SERT potency and MDA's
-same-assay potency, sim/kinetics/drugs.py; the response uses 5-HT's operational K_A, catalogue.py). A
+same-assay potency, sim/kinetics/drugs/; the response uses 5-HT's operational K_A, catalogue.py). A
 doubling of S must still become a > 3x larger secretion above basal, so the release relation has a
 threshold: a Hill coefficient of 4 (``hill``, calibrated on the 0.75 mg/kg row, which is therefore marked
 fitted). Magnocellular oxytocin neurons do respond with a threshold: recruitment into high-frequency and

@@ -7,7 +7,7 @@ antagonists (pindolol, WAY-100635) remove the feedback on raphe firing. MDMA ina
 (slow recovery), so 5-HT stores recover over days after a large dose.
 
 Human and rat share these values and the drug potencies (no species-specific terminal data are used);
-they differ in the PK (pk.py, drugs.py), so human exposure to MDMA lasts far longer than the rat's.
+they differ in the PK (sim/kinetics/drugs/), so human exposure to MDMA lasts far longer than the rat's.
 Human TPH inactivation: the constants are set from rat data at 10 mg/kg (~50 % loss of TPH activity,
 which the model reproduces) and humans use them unchanged (``HUMAN_TPH``, status assumed). What supports
 carrying them over, and what does not:
@@ -55,13 +55,13 @@ GIVEN = {
     "tau_auto": (0.1, "assumed: raphe 5-HT and 5-HT1A signalling lag ~6 min"),
     "k_efflux": (440.0, "calibrated: rat dialysate 5-HT after 1 mg/kg and then 3 mg/kg MDMA i.v. (Baumann et al. "
                         "2008, bands 3-5x and 8-12x) holds for ~395-650 /h with MDMA's Pifl 2005 SERT EC50 and the "
-                        "rat PK of pk.py; Gudelsky & Nash's 10 mg/kg i.p. row (5-15x) caps it at ~485 /h; 440 /h "
+                        "rat MDMA PK; Gudelsky & Nash's 10 mg/kg i.p. row (5-15x) caps it at ~485 /h; 440 /h "
                         "(3.9x, 8.6x, 14.2x) is the middle of what is left. All three rows are marked fitted"),
     "g_vesicle": (1.0, "assumed: MDMA inside the terminal collapses the vesicular pH gradient and reverses "
                        "VMAT2 (Rudnick & Wall 1992 PNAS 89:1817); leak doubled at full occupancy"),
     "k_enz_inact": (0.15, "calibrated (by hand): TPH activity falls ~40-60 % within hours of 10 mg/kg MDMA in rats "
                           "(Schmidt & Taylor 1987 Biochem Pharmacol 36:4095; Stone et al. 1989 JPET 249:177; check); "
-                          "0.15 /h gives a 51 % fall after 10 mg/kg i.p. with the rat PK of pk.py (0.3: ~75 %)"),
+                          "0.15 /h gives a 51 % fall after 10 mg/kg i.p. with MDMA's rat PK (0.3: ~75 %)"),
     "enz_half_life": (72.0, "assumed: TPH activity recovers over ~2 weeks after MDMA (Stone et al. 1989; check)"),
     "g_facil": (0.0, "no facilitation modelled for 5-HT"),
     "k_facil": (1.0, "unused (g_facil = 0)"),

@@ -1,6 +1,6 @@
 """The receptor catalogue: each receptor with its endogenous ligand, that ligand's affinity and efficacy.
 
-Drug affinities and efficacies live with the drugs (``sim/kinetics/drugs.py``, field ``affinities``);
+Drug affinities and efficacies live with the drugs (``sim/kinetics/drugs/``, field ``affinities``);
 :func:`sim.kinetics.drugs.affinity_table` joins both into one table with sources.
 
 Affinities are equilibrium dissociation constants K (uM). For the endogenous agonists they are the

@@ -1,7 +1,7 @@
 """``sim validate enantiomers``: S- and R-MDMA (and S-/R-MDA) after racemic and single-enantiomer doses
 (Straumann et al. 2025; Fallon et al. 1999).
 
-Each hepatic route of MDMA has an intrinsic clearance per enantiomer (sim/kinetics/pk.py); R's relative to
+Each hepatic route of MDMA has an intrinsic clearance per enantiomer (sim/kinetics/drugs/mdma.py); R's relative to
 S's (``pk.r_s_2d6``, ``pk.r_s_other``, ``pk.r_s_mda``) are fitted, with the racemic PK parameters, to
 Straumann's S half-life after the racemate, Fallon's R:S AUC ratio and Fallon's S-MDA:R-MDA urinary ratio.
 Everything else is a prediction: R half-lives after the racemate, Fallon's half-lives at 40 mg, the

@@ -47,7 +47,7 @@ ACHESON = "Acheson et al. 2013 Psychopharmacology 229:199"
 
 def rodent_species() -> str:
     """The rodent preset the rows run on: ``mouse`` once the pharmacology provides it, else ``rat``."""
-    from sim.kinetics import pk
+    from sim.kinetics.drugs import mdma as pk
 
     return "mouse" if "mouse" in pk.SPECIES else "rat"
 

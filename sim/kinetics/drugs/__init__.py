@@ -3,7 +3,7 @@
 A drug acts on the monoamine terminals through its potency at SERT, DAT and NET (``transporters``:
 constant K in uM, and whether it is a *substrate* that is carried in and drives reverse transport,
 or a *blocker*), at the somatodendritic autoreceptors (``receptors``: antagonist Ki in uM, e.g.
-5-HT1A), and through its own PK (``pk``). MDMA's PK is the calibrated model of ``sim/kinetics/pk.py``
+5-HT1A), and through its own PK (``pk``). MDMA's PK is the calibrated model of ``sim/kinetics/drugs/mdma.py``
 (MDA is its metabolite there); every other drug, and MDA given as a drug, uses the generic oral
 one-compartment model of ``sim/kinetics/comedication.py`` with the parameters in its :class:`DrugPK`.
 
@@ -162,7 +162,7 @@ class DrugPK:
     the status of the PK values; :meth:`parameters` gives them as :class:`sim.params.Parameter` s, which
     the generic PK mechanism (sim/kinetics/comedication.py) is built from and ``sim params`` lists.
 
-    Volumes scale with (BW/70)^1 and clearances with (BW/70)^0.75, as in pk.py. ``cl_2d6`` is the part
+    Volumes scale with (BW/70)^1 and clearances with (BW/70)^0.75, as in drugs/mdma.py. ``cl_2d6`` is the part
     of clearance through hepatic CYP2D6 (scaled by the shared enzyme state ``pk.cyp2d6`` and saturable
     with ``km_2d6``, total plasma); ``cyp2d6_ki``/``cyp2d6_kinact`` make the drug a mechanism-based
     inactivator of CYP2D6, driven by ``cyp2d6_driver`` x total plasma concentration. ``metabolite`` names
@@ -228,7 +228,7 @@ class Drug:
     """One library entry. ``transporters`` and ``receptors`` may be overridden per species in
     ``species_transporters``; ``pk`` maps species -> DrugPK (absent: the drug is not dosable there
     through the generic model). ``pk_mechanism`` names a dedicated PK mechanism instead (MDMA: ``"pk"``,
-    the nonlinear model of sim/kinetics/pk.py, which also forms MDA)."""
+    the nonlinear model of sim/kinetics/drugs/mdma.py, which also forms MDA)."""
 
     name: str
     description: str
@@ -314,7 +314,7 @@ def register(drug: Drug) -> Drug:
 # here. The reverse-transport rate constants of the three terminals are calibrated with Pifl's values.
 PIFL_2005_MDMA = {"net": Potency(0.64, _S, _PIFL), "sert": Potency(1.12, _S, _PIFL), "dat": Potency(3.24, _S, _PIFL)}
 register(Drug(
-    "mdma", "(+/-)-3,4-methylenedioxymethamphetamine; substrate-type releaser (PK: sim/kinetics/pk.py)",
+    "mdma", "(+/-)-3,4-methylenedioxymethamphetamine; substrate-type releaser (PK: sim/kinetics/drugs/mdma.py)",
     pk_mechanism="pk",
     validated_doses={
         "human": (40.0, 150.0, "mg", "the human PK targets: Fallon 1999, Mas 1999, de la Torre 2000"),
@@ -344,7 +344,7 @@ register(Drug(
     },
 ))
 
-# Single enantiomers: dosed into the enantiomer states of MDMA's PK (sim/kinetics/pk.py: gut_s/gut_r,
+# Single enantiomers: dosed into the enantiomer states of MDMA's PK (sim/kinetics/drugs/mdma.py: gut_s/gut_r,
 # depot_s/depot_r), where they join the racemate's compartments with their own hepatic clearance. Their
 # actions are MDMA's: the terminals and receptors read brain MDMA (S + R) with the racemate's potencies.
 # Reason: no same-assay release EC50s per enantiomer were found. What is published is qualitative: in rat
@@ -360,13 +360,13 @@ _ENANTIOMER_NOTE = ("potencies: the racemate's (Pifl et al. 2005); no same-assay
                     "potent at DA release, Johnson et al. 1986 Eur J Pharmacol 132:269; check)")
 for _name, _label in (("s_mdma", "S-(+)-MDMA (esmidomafetamine)"), ("r_mdma", "R-(-)-MDMA (levo-MDMA)")):
     register(Drug(
-        _name, f"{_label} given alone; PK: the enantiomer states of sim/kinetics/pk.py; " + _ENANTIOMER_NOTE,
+        _name, f"{_label} given alone; PK: the enantiomer states of sim/kinetics/drugs/mdma.py; " + _ENANTIOMER_NOTE,
         pk_mechanism="pk", transporters=dict(PIFL_2005_MDMA),
         molar_mass=193.25, hcl_molar_mass=229.70))   # as the racemate (sim/units.py)
 
 _MDA_PK_HUMAN = DrugPK(
     ka=0.66, f_oral=1.0, v=560.0, cl=24.0, fu=0.7,
-    source="assumed: as the MDA metabolite in pk.py (v_mda, cl_mda; Mas et al. 1999) with MDMA's "
+    source="assumed: as the MDA metabolite in drugs/mdma.py (v_mda, cl_mda; Mas et al. 1999) with MDMA's "
            "absorption and unbound fraction (no human MDA dosing data used)")
 # MDA: no human-transporter release EC50s at hand. Same-assay potencies: MDMA's human-cell values (Pifl
 # 2005, the assay MDMA's rows were calibrated in) times the MDA/MDMA ratio measured *in one assay*, the rat
@@ -389,7 +389,7 @@ register(Drug(
                                             "assumed 0.5")},
     pk={"human": _MDA_PK_HUMAN,
         "rat": DrugPK(ka=1.5, f_oral=1.0, v=500.0, cl=300.0, fu=0.7, ka_depot=20.0,
-                      source="assumed: as the rat MDA metabolite in pk.py (t1/2 > 2 h, Baumann et al. 2009)")},
+                      source="assumed: as the rat MDA metabolite in drugs/mdma.py (t1/2 > 2 h, Baumann et al. 2009)")},
 ))
 
 register(Drug(

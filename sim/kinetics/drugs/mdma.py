@@ -425,3 +425,13 @@ def brain_inputs(mechanism) -> list:
             DrugInput("mda", "mda", "pk.mda", mda,
                       "derived: pk.fu_plasma / pk.v_mda (MDA metabolite; assumed: brain unbound = plasma "
                       "unbound, instantaneous equilibrium)")]
+
+
+def input_scales(col) -> dict:
+    """Per-run factors from the brain-drug states to unbound uM at the target (``col``: a qualified parameter
+    name -> its value in every run): unbound brain MDMA per unit of ``pk.brain`` (fu / (Kp V_brain), 1/L:
+    unbound brain = unbound plasma) and unbound MDA per unit of ``pk.mda`` (fu / V_mda with V_mda scaled to
+    body weight, 1/L)."""
+    w = col("pk.body_weight_kg") / REFERENCE_WEIGHT_KG
+    return {"pk.brain": col("pk.fu_plasma") / (col("pk.kp_brain") * col("pk.v_brain")),
+            "pk.mda": col("pk.fu_plasma") / (col("pk.v_mda") * w**VOLUME_EXPONENT)}
