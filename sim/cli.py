@@ -187,7 +187,7 @@ MIN_PER_ARM = 2
 def cmd_trial(args) -> int:
     import json
 
-    from sim import stats
+    from sim import outcomes, stats
     from sim.store import OutputLock, write_result
 
     exp = _load(args)
@@ -206,25 +206,13 @@ def cmd_trial(args) -> int:
         summary = stats.trial_summary(outcome, seed=exp.seed)
         result.attrs["outcome_summary"] = json.dumps(summary, sort_keys=True)
         write_result(result, out, precision=exp.precision, outcomes=outcome)
-    print(stats.format_trial_summary(summary, _published_line(outcome)))
+    print(stats.format_trial_summary(summary, outcomes.published_line(exp.reference)))
     failed = _failed_runs(result)
     if failed:
         print(f"sim trial: {failed} of {len(result.status)} patients' pharmacology failed; their amygdala rows "
               "are NaN and their outcome assumes an untreated memory", file=sys.stderr)
     print(f"wrote {out} ({len(outcome['arm'])} patients)")
     return EXIT_FAILED if failed else 0
-
-
-def _published_line(outcome) -> str:
-    """The published reference line of :func:`sim.outcomes.format_table` (MAPP1), if it has one."""
-    from sim import outcomes
-    from sim.kinetics.drugs import DEFAULT_ARMS
-
-    if tuple(outcome.get("arm_labels", DEFAULT_ARMS)) != DEFAULT_ARMS:
-        return ""
-    table = outcomes.format_table(*outcomes.summarize(outcome["arm"], outcome["caps5_baseline"],
-                                                      outcome["caps5_final"], outcome["diagnosis_final"]))
-    return next((line for line in table.splitlines() if line.startswith("MAPP1")), "")
 
 
 def cmd_sweep(args) -> int:
@@ -260,7 +248,7 @@ def cmd_sensitivity(args) -> int:
 
     var = args.output_var or args.output_deprecated
     if not var:
-        raise SimInputError("sensitivity: --output-var is required (the output to analyse, e.g. plasma_mdma)")
+        raise SimInputError("sensitivity: --output-var is required (the output to analyse, e.g. ec_serotonin)")
     plot = None
     if args.plot:
         plot = _check_output(args.plot, Path(args.plot), args.force, FIGURE_SUFFIXES, "figure", "sensitivity: ")
@@ -476,7 +464,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("trial", parents=[common, writes],
-                       help="virtual clinical trial: [protocol] for both arms (MDMA, placebo)")
+                       help="virtual clinical trial: [protocol] for every [[arm]] (default: placebo, the protocol's "
+                            "drug)")
     p.add_argument("experiment", help="experiment TOML file with a [protocol] table")
     p.add_argument("-o", "--output", help="HDF5 file to write (default results/<name>[__<overrides>].h5)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a TOML key, e.g. cohort.size=1000")
@@ -495,7 +484,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sensitivity", parents=[common, writes], help="Sobol indices of a Sobol sweep (SALib)")
     p.add_argument("result", help="HDF5 file from sim sweep with method = 'sobol'")
-    p.add_argument("--output-var", help="the output to analyse, e.g. plasma_mdma")
+    p.add_argument("--output-var", help="the output to analyse, e.g. ec_serotonin")
     p.add_argument("--output", dest="output_deprecated", help=argparse.SUPPRESS)  # old name of --output-var
     p.add_argument("--metric", default="auc", choices=("auc", "cmax", "final", "peak"),
                    help="per-run summary (default auc; peak is the old name of cmax)")

@@ -114,6 +114,7 @@ class Experiment:
     sweep: dict[str, Any] = field(default_factory=dict)
     protocol: ProtocolSpec | None = None
     arms: tuple = ()                      # sim.protocol.Arm, from [[arm]]
+    reference: dict[str, Any] = field(default_factory=dict)   # [reference]: a trial's published endpoints
     caps5_baseline_mean: float = 44.0
     caps5_baseline_sd: float = 6.0
     trauma_strength_cv: float = 0.0
@@ -311,7 +312,8 @@ def _clip(value, limit: int = 60) -> str:
     """``repr`` of a user's value, cut to one short line."""
     text = repr(value).replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 3] + "..."
-_TOP = ("experiment", "dose", "subject", "amygdala", "protocol", "arm", "cohort", "sweep", "solver", "output")
+_TOP = ("experiment", "dose", "subject", "amygdala", "protocol", "arm", "reference", "cohort", "sweep", "solver",
+        "output")
 
 
 def _flatten(table: dict, prefix: str = "") -> dict[str, Any]:
@@ -373,6 +375,9 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
     protocol = _validate_protocol(c, data, arms) if "protocol" in data else None
     if arms and protocol is None:
         c.fail("arm", "trial arms need a [protocol] (the sessions they are given in)")
+    reference = _validate_reference(c, data, arms) if "reference" in data else {}
+    if reference and protocol is None:
+        c.fail("reference", "published trial endpoints need a [protocol] (the trial they describe)")
 
     cohort = c.table(data, "cohort", ("size", "vary", "caps5_baseline_mean", "caps5_baseline_sd",
                                       "trauma_strength_cv", "prior_ssri_fraction"), "cohort")
@@ -436,7 +441,7 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
     return Experiment(
         name=name, duration_h=duration, output_interval_min=interval, species=species, seed=seed,
         description=description, doses=doses, subject=subject, amygdala=amygdala,
-        cohort_size=size, cohort_vary=vary, sweep=dict(sweep), protocol=protocol, arms=arms,
+        cohort_size=size, cohort_vary=vary, sweep=dict(sweep), protocol=protocol, arms=arms, reference=reference,
         caps5_baseline_mean=caps_mean, caps5_baseline_sd=caps_sd, trauma_strength_cv=trauma_cv,
         prior_ssri_fraction=ssri_fraction, rtol=rtol, atol=atol, max_steps=max_steps, solver_method=solver_method,
         solver_jacobian=solver_jacobian, solver_backend=solver_backend,
@@ -635,6 +640,36 @@ def _validate_arms(c: _Checker, raw) -> tuple:
                                    c.integer(d, "times_per_day", w, 1, 1, 24), c.choice(d, "salt", w, SALTS, "base")))
         arms.append(Arm(name, tuple(doses), tuple(daily)))
     return tuple(arms)
+
+
+REFERENCE_ARM_KEYS = ("caps5_change_mean", "caps5_change_sd", "no_diagnosis")
+
+
+def _validate_reference(c: _Checker, data: dict, arms: tuple) -> dict:
+    """``[reference]``: the published endpoints of the trial an experiment reproduces (``name``, ``source``,
+    optional ``cohens_d``, and ``[reference.arm.<name>]`` with the CAPS-5 change at the primary endpoint, mean and SD,
+    and the share no longer meeting the diagnosis), keyed by the experiment's own arm names."""
+    table = c.table(data, "reference", ("name", "source", "cohens_d", "arm"), "reference")
+    out = {"name": c.string(table, "name", "reference", "published"),
+           "source": c.string(table, "source", "reference", "")}
+    if not out["source"]:
+        c.fail("reference.source", "missing (required): the publication the endpoints come from")
+    d = c.number(table, "cohens_d", "reference", None)
+    if d is not None:
+        out["cohens_d"] = d
+    names = tuple(a.name for a in arms) or PROTOCOL_ARMS
+    per_arm = c.table(table, "arm", names, "reference.arm")
+    out["arm"] = {}
+    for name in per_arm:
+        where = f"reference.arm.{name}"
+        entry = c.table(per_arm, name, REFERENCE_ARM_KEYS, where)
+        out["arm"][name] = {"caps5_change_mean": c.number(entry, "caps5_change_mean", where, _REQUIRED,
+                                                          minimum=-80.0, maximum=80.0),
+                            "caps5_change_sd": c.number(entry, "caps5_change_sd", where, _REQUIRED, minimum=0.0,
+                                                        maximum=80.0),
+                            "no_diagnosis": c.number(entry, "no_diagnosis", where, None, minimum=0.0, maximum=1.0)}
+    return out
+
 
 
 AMYGDALA_KEYS = ("model", "probes_h", "context", "conditioned", "learn", "scale")

@@ -219,7 +219,10 @@ class Problem:
             raise SimInputError(f"{exp.source_path}: [protocol]: `sim fit` fits a `sim run` experiment; "
                                 "leave out [protocol]")
         self.exp, self.data, self.names = exp, data, list(names)
-        candidates = [build_model(exp.species)] if all(d.drug == "mdma" for d in exp.doses) else []
+        from sim.kinetics.drugs import LIBRARY
+
+        # doses only through the dedicated PK mechanism: that mechanism alone (a small model) is tried first
+        candidates = [build_model(exp.species)] if all(LIBRARY[d.drug].pk_mechanism == "pk" for d in exp.doses) else []
         candidates.append(model_for(exp))
         wanted = data.outputs()
         for model in candidates:

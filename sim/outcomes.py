@@ -113,13 +113,28 @@ def summarize(arm: np.ndarray, baseline, final, diagnosis, labels=DEFAULT_ARMS) 
     return out, d
 
 
-def format_table(summaries: dict[str, ArmSummary], d: float) -> str:
+def published_line(reference: dict) -> str:
+    """One line with a trial's published endpoints (an experiment's ``[reference]``: source, per-arm CAPS-5
+    change mean (SD) and share no longer meeting the diagnosis, Cohen's d); empty without one."""
+    if not reference:
+        return ""
+    parts = []
+    for name, e in reference.get("arm", {}).items():
+        share = e.get("no_diagnosis")
+        parts.append(f"{name} {e['caps5_change_mean']:.1f} ({e['caps5_change_sd']:.1f})"
+                     + (f", {100 * share:.0f} %" if share is not None else ""))
+    if reference.get("cohens_d") is not None:
+        parts.append(f"d {reference['cohens_d']:.2f}")
+    return f"{reference.get('name', 'published')} ({reference['source']}): " + "; ".join(parts)
+
+
+def format_table(summaries: dict[str, ArmSummary], d: float, reference: dict | None = None) -> str:
     head = f"{'arm':<8} {'N':>5}  {'CAPS-5 change mean (SD)':>24}  {'no longer PTSD':>14}  {'>=10-pt drop':>12}"
     lines = [head]
     for s in summaries.values():
         lines.append(f"{s.arm:<8} {s.n:>5}  {f'{s.change_mean:.1f} ({s.change_sd:.1f})':>24}  "
                      f"{100 * s.no_diagnosis:>13.0f}%  {100 * s.drop_10:>11.0f}%")
     lines.append(f"Cohen's d (between arms): {d:.2f}")
-    lines.append("MAPP1: mdma -24.4 (11.6), 67 %; placebo -13.9 (11.5), 32 %; d 0.91 (Mitchell et al. 2021); "
-                 "the outcome map is fitted on the placebo arm only")
+    if reference:
+        lines.append(published_line(reference))
     return "\n".join(lines)

@@ -43,18 +43,16 @@ import numpy as np  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MultipleLocator  # noqa: E402
 
+from sim.kinetics.drugs import DEFAULT_DRUG, LIBRARY  # noqa: E402
 from sim.result import Result  # noqa: E402
 
+# a drug's outputs (plasma, brain) take the colours of its library entry (``Drug.display``)
 COLOURS = {
-    # drugs in plasma / brain (blues and purples)
-    "plasma_mdma": "#1f4e9c", "plasma_mda": "#7a9cd6", "brain_mdma": "#6a3d9a", "brain_mda": "#9e86c8",
+    **{name: c for drug in LIBRARY.values() for name, (_, c) in drug.display.items()},
     # one colour per transmitter, everywhere (extracellular, vesicular, cytosolic, synthesis enzyme)
     "ec_serotonin": "#D55E00", "ec_dopamine": "#000000", "ec_norepinephrine": "#33BBEE",
     "plasma_oxytocin": "#882255",
     "cyp2d6_activity": "#009E73",
-    # co-medications (several can share the co-medication panel; the dose strip shows them with MDMA)
-    "plasma_citalopram": "#009988", "plasma_fluoxetine": "#66CCEE", "plasma_paroxetine": "#882255",
-    "plasma_pindolol": "#CC3311", "plasma_way100635": "#E69F00", "plasma_carvedilol": "#000000",
     # physiology and amygdala
     "heart_rate": "#CC3311", "systolic_bp": "#0072B2", "body_temperature": "#E69F00",
     "bla_rate": "#1b7837", "cem_rate": "#5aae61", "fear_response": "#40004b",
@@ -70,17 +68,20 @@ KEY_RECEPTORS = ("occupancy_5ht1a", "occupancy_5ht2a", "occupancy_d2", "occupanc
                  "occupancy_oxtr")
 _TRANSMITTER_OF = {"serotonin": "ec_serotonin", "dopamine": "ec_dopamine", "norepinephrine": "ec_norepinephrine"}
 # drugs given as doses (dose panel markers) share their plasma colour
-DRUG_COLOURS = {"mdma": COLOURS["plasma_mdma"], "mda": COLOURS["plasma_mda"], "placebo": "#999999",
-                **{d: COLOURS[f"plasma_{d}"] for d in ("citalopram", "fluoxetine", "paroxetine", "pindolol",
-                                                       "way100635", "carvedilol")}}
+DRUG_COLOURS = {**{d: COLOURS[f"plasma_{d}"] for d in LIBRARY if f"plasma_{d}" in COLOURS}, "placebo": "#999999"}
 _FALLBACK = ("#1b9e77", "#d95f02", "#7570b3", "#66a61e", "#e6ab02", "#a6761d", "#666666", "#17becf")
-SHORT = {"ec_serotonin": "5-HT", "ec_dopamine": "DA", "ec_norepinephrine": "NE", "plasma_mdma": "MDMA",
-         "plasma_mda": "MDA", "brain_mdma": "brain MDMA", "cyp2d6_activity": "CYP2D6", "bla_rate": "BLA",
-         "cem_rate": "CeM", "plasma_oxytocin": "oxytocin"}
+SHORT = {"ec_serotonin": "5-HT", "ec_dopamine": "DA", "ec_norepinephrine": "NE", "cyp2d6_activity": "CYP2D6",
+         "bla_rate": "BLA", "cem_rate": "CeM", "plasma_oxytocin": "oxytocin",
+         **{name: short for drug in LIBRARY.values() for name, (short, _) in drug.display.items()}}
 TRANSMITTERS = ("ec_serotonin", "ec_dopamine", "ec_norepinephrine")
-DEFAULT_TIMECOURSE = ("plasma_mdma", "plasma_mda", "brain_mdma", "cyp2d6_activity")
-COHORT_OUTPUTS = ("plasma_mdma", "plasma_mda", "cyp2d6_activity", *TRANSMITTERS, "plasma_oxytocin", "heart_rate",
+# the protocol drug's own PK outputs (its library entry's key_outputs) lead the default figures
+DEFAULT_TIMECOURSE = LIBRARY[DEFAULT_DRUG].key_outputs
+DRUG_PLASMA = tuple(n for n in DEFAULT_TIMECOURSE if n.startswith("plasma_"))
+COHORT_OUTPUTS = (*DRUG_PLASMA, "cyp2d6_activity", *TRANSMITTERS, "plasma_oxytocin", "heart_rate",
                   "systolic_bp", "body_temperature", "fear_response")
+# outputs of drugs whose PK is a mechanism of their own: panels of their own, not the co-medication panel
+OWN_PK_OUTPUTS = frozenset({f"plasma_{d}" for d, drug in LIBRARY.items() if drug.pk_mechanism != "generic"}
+                           | {n for drug in LIBRARY.values() for n in drug.key_outputs})
 LINESTYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (8, 2)), (0, (1, 3)), (0, (3, 2, 1, 2)))
 MAX_LINES = 8  # more runs than this (in one arm) are drawn as median and 5-95 % band
 
@@ -392,15 +393,11 @@ def cascade_panels(results: list[Result]) -> list[Panel]:
         units.update(r.units)
         longs.update(r.long_names)
     panels = []
-    if "plasma_mdma" in have:
-        panels.append(Panel(["plasma_mdma"], "ng/mL", title="plasma MDMA"))
-    if "plasma_mda" in have:
-        panels.append(Panel(["plasma_mda"], "ng/mL", title="plasma MDA (metabolite)"))
-    from sim.kinetics.drugs import LIBRARY  # co-medications are the library's drugs (not hormones)
-
+    for k, name in enumerate(n for n in DRUG_PLASMA if n in have):   # the protocol drug, then its metabolites
+        panels.append(Panel([name], "ng/mL", title=f"plasma {short_name(name)}" + (" (metabolite)" if k else "")))
+    # co-medications are the library's drugs with generic PK (not hormones)
     comed = sorted(n for n in have if n.startswith("plasma_") and n.removeprefix("plasma_") in LIBRARY
-                   and n not in ("plasma_mdma", "plasma_mda", "plasma_s_mdma", "plasma_r_mdma",
-                                "plasma_oxytocin"))  # these have panels of their own
+                   and n not in OWN_PK_OUTPUTS)
     if comed:
         panels.append(Panel(comed, "ng/mL", title="plasma " + (short_name(comed[0]) if len(comed) == 1
                                                               else "co-medications")))
@@ -516,7 +513,7 @@ def cascade(result: Result, path=None, outputs=None):
     if outputs:
         panels = [p for p in panels if set(p.names) & set(outputs)]
     if not panels:
-        raise ValueError("the file has none of the cascade outputs (plasma_mdma, ec_serotonin, ...)")
+        raise ValueError(f"the file has none of the cascade outputs ({', '.join(DRUG_PLASMA)}, ec_serotonin, ...)")
     groups = _styled(groups_of(result))
     bands = any(g.runs.size > 1 for g in groups)
     note = "  (median and 5-95 % band)" if bands else ""
@@ -655,7 +652,7 @@ def dose_response(result: Result, outputs=None, param: str | None = None, metric
         raise ValueError(f"--param {param!r} did not vary in this file (varied: {', '.join(varied)})")
     if metric not in METRICS:
         raise ValueError(f"--metric must be one of {', '.join(METRICS)}, got {metric!r}")
-    default = ("plasma_mdma", "plasma_mda", "ec_serotonin", "ec_dopamine", "plasma_oxytocin")
+    default = (*DRUG_PLASMA, "ec_serotonin", "ec_dopamine", "plasma_oxytocin")
     names = [n for n in (outputs or default)
              if n in result.outputs or f"{n}.{'cmax' if metric == 'fold' else metric}" in result.outputs]
     if metric == "fold":
@@ -1053,7 +1050,8 @@ def suggested_kinds(result: Result) -> list[str]:
 
 
 def _x_candidates(result: Result) -> list[str]:
-    """Varied doses and swept keys with at least three distinct values: MDMA doses first, then sweeps."""
+    """Varied doses and swept keys with at least three distinct values: doses of the protocol drug
+    (``DEFAULT_DRUG``) first, then sweeps."""
     varied = swept_parameters(result)
     table = _experiment_table(result).get("dose", [])
 
@@ -1061,7 +1059,7 @@ def _x_candidates(result: Result) -> list[str]:
         parts = key.split(".")
         if parts[0] == "dose" and len(parts) == 3 and parts[1].isdigit():
             k = int(parts[1])
-            return 0 if k < len(table) and table[k].get("drug") == "mdma" else 2
+            return 0 if k < len(table) and table[k].get("drug") == DEFAULT_DRUG else 2
         return 1 if f"sweep:{key}" in result.params else 3
 
     keys = [k for k in varied if rank(k) < 3 and np.unique(varied[k]).size >= 3]
@@ -1070,20 +1068,25 @@ def _x_candidates(result: Result) -> list[str]:
 
 # ---- virtual trial ------------------------------------------------------------------------------
 
-ARM_COLOURS = {"mdma": "#1f4e9c", "placebo": "#7f7f7f"}
-MAPP1_NO_DIAGNOSIS = {"mdma": 0.67, "placebo": 0.32}  # Mitchell et al. 2021 Nat Med 27:1025
-MAPP1_CHANGE = {"mdma": (-24.4, 11.6), "placebo": (-13.9, 11.5)}  # CAPS-5 change at 18 weeks, mean and SD (idem)
+PLACEBO_ARM_COLOUR = "#7f7f7f"
+
+
+def arm_colour(label: str, k: int) -> str:
+    """An arm's colour: grey for placebo, else its drug's colour when the arm is named after a drug."""
+    return PLACEBO_ARM_COLOUR if label == "placebo" else DRUG_COLOURS.get(label, f"C{k + 2}")
 
 
 def trial(result: Result, outcomes: dict, path=None):
     """Per-arm CAPS-5 course over the assessment visits and responder shares of a ``sim trial`` file.
 
     The course is the scored CAPS-5 at each visit (``/outcomes/caps5_visit``; mean and 95 % interval of
-    the mean per arm, with the interquartile range shaded), with MAPP1's published endpoint (mean +/-
-    SD at 18 weeks) as markers. The bars are the shares no longer meeting the diagnosis and with a
-    >= 10-point drop, with MAPP1's published diagnosis shares as markers.
+    the mean per arm, with the interquartile range shaded). Where the experiment declares the published
+    endpoints of the trial it reproduces (``[reference]``, by arm name), they are markers: the change at
+    the last visit (mean +/- SD, from the arm's simulated baseline) and the share no longer meeting the
+    diagnosis. The bars are the shares no longer meeting the diagnosis and with a >= 10-point drop.
     """
     from sim import outcomes as om
+    from sim.kinetics.drugs import DEFAULT_ARMS
 
     if not outcomes or "arm" not in outcomes:
         raise ValueError("no /outcomes in this file: make it with `sim trial`")
@@ -1095,9 +1098,11 @@ def trial(result: Result, outcomes: dict, path=None):
     fig, (ax, bars) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [2.2, 1]})
     visits = np.asarray(outcomes.get("caps5_visit", np.stack([base, final], 1)), float)
     weeks = np.asarray(outcomes.get("visit_week", [0.0, 18.0]), float)
-    names = [str(x) for x in outcomes.get("arm_labels", ("placebo", "mdma"))]
-    colours = {label: ARM_COLOURS.get(label, f"C{k + 2}") for k, label in enumerate(names)}
-    published = names == ["placebo", "mdma"]   # MAPP1's markers belong to its own two arms
+    names = [str(x) for x in outcomes.get("arm_labels", DEFAULT_ARMS)]
+    colours = {label: arm_colour(label, k) for k, label in enumerate(names)}
+    reference = _experiment_table(result).get("reference", {})
+    published = reference.get("arm", {})
+    source = reference.get("name", "published")
     for code, label in enumerate(names):
         m = arm == code
         if not m.any():
@@ -1110,12 +1115,13 @@ def trial(result: Result, outcomes: dict, path=None):
         ax.fill_between(weeks, q1, q3, color=c, alpha=0.15, linewidth=0)
         ax.errorbar(weeks, mean, yerr=half, color=c, marker="o", linewidth=2, capsize=3,
                     label=f"{label}: simulated, mean (95 % CI), IQR shaded (n = {m.sum()})")
-        if not published:
+        if label not in published:
             continue
-        pub_mean, pub_sd = MAPP1_CHANGE[label]
-        ax.errorbar([weeks[-1] + 0.35 * (1 if code else -1)], [base[m].mean() + pub_mean], yerr=[pub_sd], color=c,
-                    marker="s", markerfacecolor="white", capsize=4, linestyle="none",
-                    label=f"{label}: MAPP1 at 18 weeks (baseline + published change, +/- SD)")
+        pub = published[label]
+        ax.errorbar([weeks[-1] + 0.35 * (1 if code else -1)], [base[m].mean() + pub["caps5_change_mean"]],
+                    yerr=[pub["caps5_change_sd"]], color=c, marker="s", markerfacecolor="white", capsize=4,
+                    linestyle="none", label=f"{label}: {source} at week {weeks[-1]:g} (baseline + published "
+                                            "change, +/- SD)")
     ax.axhline(p["threshold"], color="0.4", linestyle=":", linewidth=1)
     ax.text(0.2, p["threshold"] + 1, "diagnosis threshold", fontsize=9, color="0.3")
     ax.set_xlabel("weeks since the first preparatory session (assessment visits)")
@@ -1132,9 +1138,9 @@ def trial(result: Result, outcomes: dict, path=None):
         s = summaries[label]
         offset = (k - (len(labels) - 1) / 2) * width
         bars.bar(x + offset, [s.no_diagnosis, s.drop_10], 0.95 * width, color=colours[label], label=label)
-        if published:
-            bars.plot([x[0] + offset], [MAPP1_NO_DIAGNOSIS[label]], marker="_", markersize=22, color="k",
-                      markeredgewidth=2, label="MAPP1 (published)" if k == 0 else None)
+        if published.get(label, {}).get("no_diagnosis") is not None:
+            bars.plot([x[0] + offset], [published[label]["no_diagnosis"]], marker="_", markersize=22, color="k",
+                      markeredgewidth=2, label=f"{source} (published)" if k == 0 else None)
     bars.set_xticks(x, ["no longer meeting\nthe diagnosis", ">= 10-point drop"])
     bars.set_ylim(0, 1)
     bars.set_ylabel("share of patients")

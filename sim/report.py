@@ -20,7 +20,8 @@ import numpy as np
 from sim import plots
 from sim.result import Result
 
-PK_OUTPUTS = (("plasma_mdma", "MDMA"), ("plasma_mda", "MDA"))
+# the protocol drug's plasma outputs (its library entry) and their short names
+PK_OUTPUTS = tuple((name, plots.short_name(name)) for name in plots.DRUG_PLASMA)
 COMEDICATIONS = ("citalopram", "fluoxetine", "paroxetine", "pindolol", "way100635")
 
 CSS = """
@@ -159,7 +160,7 @@ def applicable_suites(result: Result, trial: bool = False) -> list[str]:
     names = set(result.outputs) | {n.rsplit(".", 1)[0] for n in result.outputs}
     drugs = set(np.asarray(result.events.get("drug", []), dtype=str))
     suites = []
-    if "plasma_mdma" in names:
+    if plots.DRUG_PLASMA[:1] and plots.DRUG_PLASMA[0] in names:   # the protocol drug's PK rows
         suites.append("pk")
     if names & set(plots.TRANSMITTERS):
         suites.append("transmitters")
@@ -251,7 +252,7 @@ def _arm_result(result: Result, runs: np.ndarray, label: str = "", keep_events: 
                                events=events if keep_events else {}, trials=rows(result.trials), attrs=attrs)
 
 
-SESSION_OUTPUTS = ("plasma_mdma", "plasma_mda", "cyp2d6_activity", "ec_serotonin", "ec_dopamine", "ec_norepinephrine",
+SESSION_OUTPUTS = (*plots.DRUG_PLASMA, "cyp2d6_activity", "ec_serotonin", "ec_dopamine", "ec_norepinephrine",
                    "plasma_oxytocin")
 
 

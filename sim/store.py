@@ -238,7 +238,7 @@ def write_layout(f: h5py.File, result, dtype=np.float64, outcomes: dict | None =
 
 
 OUTCOME_ATTRS = {
-    "arm": ("1", "trial arm code (names in the attribute labels; default 0 = placebo, 1 = mdma)"),
+    "arm": ("1", "trial arm code (the arm names in the attribute labels, in code order)"),
     "caps5_baseline": ("1", "baseline CAPS-5-like total severity (points, 0-80)"),
     "caps5_final": ("1", "CAPS-5-like total severity at follow-up (points, 0-80; sim.outcomes)"),
     "diagnosis_final": ("1", "still meeting the diagnosis at follow-up (CAPS-5 at or above the threshold)"),

@@ -6,32 +6,16 @@ config boundary (doses in mg) and at the output boundary (plasma concentrations 
 
 References
 ----------
-Molar masses from PubChem: MDMA (CID 1615) 193.25 g/mol; MDMA hydrochloride (CID 9860366)
-229.70 g/mol; MDA (CID 1614) 179.22 g/mol; oxytocin (CID 439302) 1007.2 g/mol; carvedilol
-(CID 2585) 406.47 g/mol; co-medications as listed (base and hydrochloride).
+Molar masses: oxytocin (PubChem CID 439302) 1007.2 g/mol here; every library drug's with its entry
+(PubChem, base and hydrochloride; clinical labels of the SSRIs state the dose as the base equivalent,
+so experiment files dose them with salt = "base").
 """
 
 from __future__ import annotations
 
+# g/mol of the substances the engine converts. A library drug's molar masses are part of its entry
+# (sim/kinetics/drugs/: ``molar_mass``, ``hcl_molar_mass``) and are added here when it is registered.
 MOLAR_MASS_G_PER_MOL = {
-    "mdma": 193.25,
-    "mdma_hcl": 229.70,
-    "mda": 179.22,
-    "mda_hcl": 215.68,
-    # co-medications (PubChem): the "_hcl" entry is the hydrochloride; clinical labels of the SSRIs
-    # state the dose as the base equivalent, so experiment files dose them with salt = "base".
-    "citalopram": 324.39,
-    "citalopram_hcl": 360.85,
-    "fluoxetine": 309.33,
-    "fluoxetine_hcl": 345.79,
-    "paroxetine": 329.37,
-    "paroxetine_hcl": 365.83,
-    "pindolol": 248.32,
-    "pindolol_hcl": 284.78,
-    "way100635": 422.57,
-    "way100635_hcl": 459.03,
-    # carvedilol is dosed as the base (Coreg tablets state the base), so no hydrochloride is listed
-    "carvedilol": 406.47,
     # peptides (PubChem CID 439302): oxytocin 1007.2 g/mol, so 1 pM = 1.0072 pg/mL
     "oxytocin": 1007.2,
 }
@@ -41,7 +25,7 @@ SECONDS_PER_HOUR = 3600.0
 
 
 def salt_to_base_fraction(drug: str) -> float:
-    """Mass fraction of the free base in the hydrochloride salt (MDMA: 193.25 / 229.70 = 0.841)."""
+    """Mass fraction of the free base in the hydrochloride salt (base / hydrochloride molar mass)."""
     return MOLAR_MASS_G_PER_MOL[drug] / MOLAR_MASS_G_PER_MOL[f"{drug}_hcl"]
 
 

@@ -122,3 +122,53 @@ def test_one_solve_path():
                 if called == "solve_ensemble":
                     callers.add(name)
     assert callers == {"sim.simulate"}
+
+
+# ---- the engine names no drug ------------------------------------------------------------------------------
+# Where the string "mdma" may appear (string literals, docstrings excepted):
+#   - study and library data: the drug library (MDMA's entry and its own PK mechanism), the validation suites
+#     (they reproduce studies of named drugs) and the explorer (the teaching page of one MDMA session);
+#   - mechanisms: only in prose, i.e. the parameter sources and descriptions that cite the MDMA studies a value
+#     comes from (a literal with a space); a bare name such as "plasma_mdma" would be a mechanism that knows
+#     the drug;
+#   - every other module (the engine: config, assembly, simulate, trial, cohort, store, plots, report, cli, ...):
+#     never. The drug of a protocol's sessions comes from ``drugs.DEFAULT_DRUG``, its outputs and colours from
+#     its library entry, published trial endpoints from the experiment's ``[reference]``.
+DRUG_DATA = ("sim/kinetics/drugs/", "sim/validation/", "sim/amygdala/validation.py", "sim/explore.py")
+MECHANISMS = ("sim/kinetics/", "sim/receptors/", "sim/amygdala/")
+
+
+def drug_literals(path: Path, word: str = "mdma") -> list[tuple[int, str]]:
+    """(line, text) of every string literal of ``path`` that contains ``word`` (case-insensitive), docstrings
+    excepted."""
+    tree = ast.parse(path.read_text())
+    docs = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                docs.add(id(first.value))
+    return sorted((node.lineno, node.value) for node in ast.walk(tree)
+                  if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs
+                  and word in node.value.lower())
+
+
+def test_drug_literal_scan_finds_names_and_skips_docstrings(tmp_path):
+    f = tmp_path / "m.py"
+    f.write_text('"""About MDMA."""\nX = {"plasma_mdma": 1}\ndef g():\n    """mdma"""\n    return "MDMA study"\n')
+    assert drug_literals(f) == [(2, "plasma_mdma"), (5, "MDMA study")]
+
+
+def test_engine_names_no_drug():
+    engine, mechanism = [], []
+    for path in sorted((ROOT / "sim").rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel.startswith(DRUG_DATA):
+            continue
+        found = drug_literals(path)
+        if rel.startswith(MECHANISMS):
+            mechanism += [(rel, line, text) for line, text in found if " " not in text]
+        else:
+            engine += [(rel, line, text) for line, text in found]
+    assert engine == [], "engine modules name MDMA (take it from the drug library / the experiment)"
+    assert mechanism == [], "mechanisms use MDMA's name in code (only sources and descriptions may cite it)"

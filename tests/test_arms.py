@@ -110,3 +110,23 @@ def test_placebo_sessions_run_the_same_drug_free_pipeline_as_drug_sessions():
     s = protocol.drug_sessions[0].day * 24.0
     cortisol = drives[0].values("plasma_cortisol", s + np.linspace(0.0, protocol.session_h, 49))
     assert cortisol.max() > 0.05 and abs(cortisol[0]) < 1e-9
+
+
+def test_published_endpoints_are_experiment_data_keyed_by_arm_name():
+    """[reference] holds the published endpoints by the experiment's own arm names: an arm the trial does not
+    have is refused (naming the key), and `sim trial` prints the reference from the file, not from code."""
+    from sim.outcomes import published_line
+
+    exp = sim.load_experiment(PHASE3, SMALL)
+    assert set(exp.reference["arm"]) == {"placebo", "mdma"}   # phase3's default arms
+    line = published_line(exp.reference)
+    assert line.startswith(f"{exp.reference['name']} ({exp.reference['source']})")
+    assert "-13.9 (11.5), 32 %" in line and "d 0.91" in line
+    assert published_line({}) == ""
+    for bad, key in (("[reference.arm.sertraline]\ncaps5_change_mean = -5.0\ncaps5_change_sd = 9.0\n",
+                      "reference.arm.sertraline"),
+                     ("[reference.arm.placebo]\ncaps5_change_sd = 9.0\n", "reference.arm.placebo.caps5_change_mean"),
+                     ("", "reference.source")):
+        text = THREE.read_text() + '\n[reference]\nname = "x"\n' + ('source = "a study"\n' if bad else "") + bad
+        with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
+            sim.parse_experiment(text, "ref.toml")

@@ -7,8 +7,8 @@ or a *blocker*), at the somatodendritic autoreceptors (``receptors``: antagonist
 (MDA is its metabolite there); every other drug, and MDA given as a drug, uses the generic oral
 one-compartment model of ``sim/kinetics/comedication.py`` with the parameters in its :class:`DrugPK`.
 
-To add a drug, ``register(Drug(...))`` one entry (with ``molar_mass``, or list the molar masses in
-``sim/units.py``): runner, terminals and validation pick it up by name (``tests/test_drugs.py`` proves it).
+To add a drug, ``register(Drug(...))`` one entry (with its ``molar_mass``, and ``hcl_molar_mass`` for a
+salt): runner, terminals and validation pick it up by name (``tests/test_drugs.py`` proves it).
 
 Potency tables
 --------------
@@ -246,6 +246,10 @@ class Drug:
     validated_doses: dict[str, tuple[float, float, str, str]] = field(default_factory=dict)
     hard_limit_mg_per_kg: float | None = None   # a dose above it is refused (no simulation is meaningful)
     hard_limit_source: str = ""
+    # how figures and reports show the drug's outputs: output -> (short label, colour)
+    display: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # the outputs that show the drug's own PK, in order (the default time courses when it is the protocol's drug)
+    key_outputs: tuple[str, ...] = ()
 
     def potency(self, target: str, species: str) -> Potency | None:
         override = self.species_transporters.get(species, {})
@@ -315,6 +319,10 @@ def register(drug: Drug) -> Drug:
 PIFL_2005_MDMA = {"net": Potency(0.64, _S, _PIFL), "sert": Potency(1.12, _S, _PIFL), "dat": Potency(3.24, _S, _PIFL)}
 register(Drug(
     "mdma", "(+/-)-3,4-methylenedioxymethamphetamine; substrate-type releaser (PK: sim/kinetics/drugs/mdma.py)",
+    molar_mass=193.25, hcl_molar_mass=229.70,   # g/mol, PubChem CID 1615; hydrochloride CID 9860366
+    display={"plasma_mdma": ("MDMA", "#1f4e9c"), "plasma_mda": ("MDA", "#7a9cd6"),
+             "brain_mdma": ("brain MDMA", "#6a3d9a"), "brain_mda": ("brain MDA", "#9e86c8")},
+    key_outputs=("plasma_mdma", "plasma_mda", "brain_mdma", "cyp2d6_activity"),
     pk_mechanism="pk",
     validated_doses={
         "human": (40.0, 150.0, "mg", "the human PK targets: Fallon 1999, Mas 1999, de la Torre 2000"),
@@ -362,7 +370,7 @@ for _name, _label in (("s_mdma", "S-(+)-MDMA (esmidomafetamine)"), ("r_mdma", "R
     register(Drug(
         _name, f"{_label} given alone; PK: the enantiomer states of sim/kinetics/drugs/mdma.py; " + _ENANTIOMER_NOTE,
         pk_mechanism="pk", transporters=dict(PIFL_2005_MDMA),
-        molar_mass=193.25, hcl_molar_mass=229.70))   # as the racemate (sim/units.py)
+        molar_mass=193.25, hcl_molar_mass=229.70))   # as the racemate
 
 _MDA_PK_HUMAN = DrugPK(
     ka=0.66, f_oral=1.0, v=560.0, cl=24.0, fu=0.7,
@@ -383,6 +391,7 @@ MDA_SAME_ASSAY = {
     for t, r in _ROTHMAN_RATIO.items()}
 register(Drug(
     "mda", "3,4-methylenedioxyamphetamine; MDMA metabolite, substrate-type releaser",
+    molar_mass=179.22, hcl_molar_mass=215.68,   # g/mol, PubChem CID 1614
     transporters=MDA_SAME_ASSAY,
     affinities={"5ht2a": Affinity(5.0, 0.5, "Battaglia et al. 1988 Eur J Pharmacol 149:159 (micromolar at 5-HT2; "
                                             "check); partial agonist (more efficacious than MDMA), efficacy "
@@ -394,6 +403,8 @@ register(Drug(
 
 register(Drug(
     "citalopram", "selective serotonin reuptake inhibitor (racemate)",
+    molar_mass=324.39, hcl_molar_mass=360.85,   # g/mol, PubChem
+    display={"plasma_citalopram": ("citalopram", "#009988")},
     transporters={"sert": Potency(0.00116, _B, _TATSUMI), "net": Potency(4.07, _B, _TATSUMI),
                   "dat": Potency(28.1, _B, _TATSUMI)},
     pk={"human": DrugPK(ka=0.5, f_oral=0.8, v=840.0, cl=20.0, fu=0.2, keq_brain=1.0,
@@ -437,6 +448,8 @@ register(Drug(
 
 register(Drug(
     "fluoxetine", "selective serotonin reuptake inhibitor; forms the active metabolite norfluoxetine",
+    molar_mass=309.33, hcl_molar_mass=345.79,   # g/mol, PubChem
+    display={"plasma_fluoxetine": ("fluoxetine", "#66CCEE")},
     transporters={"sert": Potency(0.00081, _B, _TATSUMI), "net": Potency(0.240, _B, _TATSUMI),
                   "dat": Potency(3.6, _B, _TATSUMI)},
     affinities={"5ht2c": Affinity(0.072, 0.0, "Ni & Miledi 1997 PNAS 94:2036 (fluoxetine Ki ~72 nM at 5-HT2C; "
@@ -470,6 +483,8 @@ register(Drug(
 
 register(Drug(
     "paroxetine", "selective serotonin reuptake inhibitor; CYP2D6 substrate and mechanism-based inactivator",
+    molar_mass=329.37, hcl_molar_mass=365.83,   # g/mol, PubChem
+    display={"plasma_paroxetine": ("paroxetine", "#882255")},
     transporters={"sert": Potency(0.00013, _B, _TATSUMI), "net": Potency(0.040, _B, _TATSUMI),
                   "dat": Potency(0.490, _B, _TATSUMI)},
     pk={"human": DrugPK(
@@ -491,6 +506,8 @@ register(Drug(
 
 register(Drug(
     "pindolol", "beta-adrenoceptor blocker and 5-HT1A (partial agonist/) antagonist",
+    molar_mass=248.32, hcl_molar_mass=284.78,   # g/mol, PubChem
+    display={"plasma_pindolol": ("pindolol", "#CC3311")},
     receptors={"5ht1a": Potency(0.67, _B, (
         "derived: in vivo apparent K from human PET, Andree et al. 1999 Psychopharmacology 144:303 "
         "([11C]WAY-100635: 7-21 % 5-HT1A occupancy 2 h after 10 mg oral, mid 14 %) with this library's unbound "
@@ -511,6 +528,8 @@ register(Drug(
 
 register(Drug(
     "way100635", "silent 5-HT1A antagonist (research tool)",
+    molar_mass=422.57, hcl_molar_mass=459.03,   # g/mol, PubChem
+    display={"plasma_way100635": ("way100635", "#E69F00")},
     receptors={"5ht1a": Potency(0.00084, _B, "Forster et al. 1995 Eur J Pharmacol 281:81 (pIC50 8.87 at "
                                              "5-HT1A; IC50 1.35 nM, Ki ~0.84 nM; check)")},
     pk={"rat": DrugPK(ka=3.0, f_oral=0.1, v=350.0, cl=89.0, fu=0.5, ka_depot=10.0, keq_brain=4.0,
@@ -522,6 +541,8 @@ register(Drug(
 
 register(Drug(
     "carvedilol", "non-selective beta- and alpha1-adrenoceptor blocker (dosed as the base)",
+    molar_mass=406.47,   # g/mol, PubChem CID 2585; dosed as the base (Coreg tablets state the base)
+    display={"plasma_carvedilol": ("carvedilol", "#000000")},
     affinities={
         "beta1": Affinity(0.0009, 0.0, "Bristow et al. 1992 J Cardiovasc Pharmacol 19 suppl 1:S68; Baker 2005 Br "
                                        "J Pharmacol 144:317 (carvedilol Kd ~0.5-1 nM at beta1; check)"),
