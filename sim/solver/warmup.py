@@ -26,12 +26,17 @@ from pathlib import Path
 _CHILDREN: dict[tuple[str, bool], subprocess.Popen] = {}
 
 
-def _py_func(method: str, parallel: bool):
+def _compiled(method: str, parallel: bool) -> list:
+    """(python function, signature) of each function the kernel compiles with ``cache=True``."""
     if method == "bdf":
-        from sim.solver import bdf as module
-    else:
-        from sim.solver import rodas4 as module
-    return module._solve_all_parallel if parallel else module._solve_all_serial
+        from sim.solver import bdf
+        from sim.solver.stepping import ENSEMBLE_SIGNATURE
+
+        return [(bdf._solve_all_bdf_parallel if parallel else bdf._solve_all_bdf_serial, ENSEMBLE_SIGNATURE)]
+    from sim.solver import rodas4
+
+    return [(rodas4._solve_all_parallel if parallel else rodas4._solve_all_serial, rodas4.KERNEL_SIGNATURE),
+            (rodas4.integrate_member.py_func, rodas4.MEMBER_SIGNATURE)]
 
 
 def cached(method: str, parallel: bool) -> bool:
@@ -40,14 +45,14 @@ def cached(method: str, parallel: bool) -> bool:
         from numba.core.caching import FunctionCache
         from numba.core.registry import cpu_target
 
-        from sim.solver.stepping import ENSEMBLE_SIGNATURE
-
-        f = _py_func(method, parallel)
-        index = FunctionCache(f)._cache_file._load_index()
         sha = hashlib.sha256
-        key = (ENSEMBLE_SIGNATURE, cpu_target.target_context.codegen().magic_tuple(),
-               (sha(f.__code__.co_code).hexdigest(), sha(b"").hexdigest()))
-        return key in index
+        for f, signature in _compiled(method, parallel):
+            index = FunctionCache(f)._cache_file._load_index()
+            key = (signature, cpu_target.target_context.codegen().magic_tuple(),
+                   (sha(f.__code__.co_code).hexdigest(), sha(b"").hexdigest()))
+            if key not in index:
+                return False
+        return True
     except Exception:  # noqa: BLE001 - numba internals changed: behave as if cached (compile here)
         return True
 
