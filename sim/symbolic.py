@@ -367,6 +367,22 @@ def symbolic(model, params: np.ndarray | None = None) -> SymbolicModel:
         outputs=outputs, output_units=units, skipped_outputs=skipped, time=t, assumed=assumed)
 
 
+# ---- printing shared by the numba and the infix printers --------------------------------------------
+
+class _Shared:
+    """What both printers (numba code, SBML/Antimony infix) write alike: floats as Python reprs, max and min
+    as calls. Mixed in before the sympy printer class, so these methods win."""
+
+    def _print_Float(self, expr):
+        return repr(float(expr))
+
+    def _print_Max(self, expr):
+        return f"max({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Min(self, expr):
+        return f"min({', '.join(self._print(a) for a in expr.args)})"
+
+
 # ---- the analytic Jacobian as a numba module ----------------------------------------------------
 
 def _code_printer(sym: SymbolicModel, local: bool = False):
@@ -380,12 +396,9 @@ def _code_printer(sym: SymbolicModel, local: bool = False):
     names.update({s: form.format("p", i) for i, s in enumerate(sym.parameter_symbols)})
     names[sym.time] = "t"
 
-    class Numba(PythonCodePrinter):
+    class Numba(_Shared, PythonCodePrinter):
         def _print_Symbol(self, expr):
             return names.get(expr, expr.name)
-
-        def _print_Float(self, expr):
-            return repr(float(expr))
 
         def _print_Rational(self, expr):
             return repr(float(expr))
@@ -400,12 +413,6 @@ def _code_printer(sym: SymbolicModel, local: bool = False):
                 v = f"float({self._print(value)})"
                 text = v if cond is sp.true else f"({v} if {self._print(cond)} else {text})"
             return text
-
-        def _print_Max(self, expr):
-            return f"max({', '.join(self._print(a) for a in expr.args)})"
-
-        def _print_Min(self, expr):
-            return f"min({', '.join(self._print(a) for a in expr.args)})"
 
         def _print_floor(self, expr):
             return f"math.floor({self._print(expr.args[0])})"
@@ -456,7 +463,7 @@ def jacobian_source(sym: SymbolicModel, header: str = "") -> str:
 def _printer():
     from sympy.printing.str import StrPrinter
 
-    class Infix(StrPrinter):
+    class Infix(_Shared, StrPrinter):
         """sympy -> SBML L3V2 / Antimony infix: ^ for powers, ln, max and min (MathML of L3V2)."""
 
         def _print_Pow(self, expr):
@@ -472,15 +479,6 @@ def _printer():
 
         def _print_Abs(self, expr):
             return f"abs({self._print(expr.args[0])})"
-
-        def _print_Max(self, expr):
-            return f"max({', '.join(self._print(a) for a in expr.args)})"
-
-        def _print_Min(self, expr):
-            return f"min({', '.join(self._print(a) for a in expr.args)})"
-
-        def _print_Float(self, expr):
-            return repr(float(expr))
 
         def _print_Rational(self, expr):
             return f"({expr.p} / {expr.q})"
