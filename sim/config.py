@@ -316,13 +316,13 @@ _TOP = ("experiment", "dose", "subject", "amygdala", "protocol", "arm", "referen
         "output")
 
 
-def _flatten(table: dict, prefix: str = "") -> dict[str, Any]:
+def flatten(table: dict, prefix: str = "") -> dict[str, Any]:
     """``{"pk": {"ka": 1}}`` -> ``{"pk.ka": 1}`` (so bare dotted TOML keys work too)."""
     flat = {}
     for k, v in table.items():
         name = f"{prefix}{k}"
         if isinstance(v, dict):
-            flat.update(_flatten(v, name + "."))
+            flat.update(flatten(v, name + "."))
         else:
             flat[name] = v
     return flat
@@ -356,7 +356,7 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
     subject_raw = data.get("subject", {})
     if not isinstance(subject_raw, dict):
         c.fail("subject", "must be a table")
-    subject = _flatten(subject_raw)
+    subject = flatten(subject_raw)
     for k, v in subject.items():
         if k == "cyp2d6":
             if not isinstance(v, str) or v.lower() not in PHENOTYPES:
@@ -402,7 +402,7 @@ def _validate(data: dict, text: str, source: str, overrides) -> Experiment:
             if not isinstance(sweep.get(flag, False), bool):
                 c.fail(f"sweep.{flag}", "must be true or false")
         for part in ("ranges", "factors"):
-            for k, v in _flatten(sweep.get(part, {})).items() if isinstance(sweep.get(part, {}), dict) else []:
+            for k, v in flatten(sweep.get(part, {})).items() if isinstance(sweep.get(part, {}), dict) else []:
                 if (not isinstance(v, list) or len(v) != 2
                         or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in v)
                         or not v[0] < v[1]):

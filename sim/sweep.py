@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from sim import provenance
-from sim.config import Experiment, Variation
+from sim.config import Experiment, Variation, flatten
 from sim.errors import ConfigError, SimInputError
 from sim.store import Journal, SweepFile, store_complete
 
@@ -81,7 +81,7 @@ def plan(exp: Experiment, model) -> SweepPlan:
     seed = int(sweep.get("seed", exp.seed))
     keys, lows, highs = [], [], []
     for part in ("ranges", "factors"):
-        for key, (low, high) in _flatten(sweep.get(part, {})).items():
+        for key, (low, high) in flatten(sweep.get(part, {})).items():
             base = _base_value(exp, model, key, part)
             keys.append(key)
             lows.append(low * base if part == "factors" else low)
@@ -101,16 +101,6 @@ def plan(exp: Experiment, model) -> SweepPlan:
     digest.update(json.dumps(dict(exp.overrides), sort_keys=True, default=str).encode())
     digest.update(np.ascontiguousarray(values).tobytes())
     return SweepPlan(tuple(keys), values, cohort, method, samples, digest.hexdigest())
-
-
-def _flatten(table: dict, prefix: str = "") -> dict:
-    flat = {}
-    for k, v in table.items():
-        if isinstance(v, dict):
-            flat.update(_flatten(v, f"{prefix}{k}."))
-        else:
-            flat[f"{prefix}{k}"] = v
-    return flat
 
 
 def _base_value(exp: Experiment, model, key: str, part: str) -> float:

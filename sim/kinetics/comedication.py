@@ -30,7 +30,7 @@ Altamura et al. 1994 Clin Pharmacokinet 26:201 and Hiemke & Haertter 2000 Pharma
 CYP2D6 route (sim/kinetics/drugs/mdma.py) does not see these reversible inhibitors (only the shared enzyme state).
 
 A one-compartment model is the usual simple description of these drugs' oral PK (references per
-entry in drugs.py).
+entry in the drug library).
 """
 
 from __future__ import annotations

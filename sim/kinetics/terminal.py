@@ -184,7 +184,7 @@ class DrugInput:
 def build(name: str, transmitter: str, species: str, fixed: dict[str, Parameter], baseline: Baseline,
           transporter: str, receptor: str | None, drug_inputs, facilitator: str | None = None,
           description: str = "") -> Mechanism:
-    """A terminal mechanism for the drugs present: fixed parameters, then four per drug (drugs.py)."""
+    """A terminal mechanism for the drugs present: fixed parameters, then four per drug (drug library)."""
     from sim.kinetics import drugs as library
 
     params = [fixed[n] for n in FIXED if n != "n_drugs"]
@@ -199,7 +199,7 @@ def build(name: str, transmitter: str, species: str, fixed: dict[str, Parameter]
             Parameter(f"{d.label}_scale", d.scale, "1/L" if d.state.startswith("pk.") else "1", d.scale_source,
                       f"state {d.state} -> unbound {d.drug} at the terminal (uM)", 0.0, 1e9),
             Parameter(f"{d.label}_k_{transporter}", pot.k_um if pot else NO_ACTION_K, "uM",
-                      pot.source if pot else f"{d.drug}: no action at {transporter.upper()} (drugs.py)",
+                      pot.source if pot else f"{d.drug}: no action at {transporter.upper()} (drug library)",
                       f"{d.drug} K at {transporter.upper()} (release EC50 for substrates, Kd for blockers)",
                       1e-9, NO_ACTION_K),
             Parameter(f"{d.label}_substrate", 1.0 if pot and pot.mode == "substrate" else 0.0, "1",

@@ -12,7 +12,7 @@ One affinity convention (stated here and in catalogue.py; every consumer follows
   (``<receptor>_r0``, the response at the terminals' baseline transmitter levels), so 1 = no drug
   effect, > 1 more signalling, < 1 less (an antagonist removing tonic signalling). For an antagonist
   the functional K_B equals its binding K_d (Schild); for the endogenous agonists and agonist drugs K_A
-  comes from functional data where catalogue.py / drugs.py give it, else equals K (marked there).
+  comes from functional data where catalogue.py / the drug library give it, else equals K (marked there).
 - **Consumers read responses relative to baseline.** Oxytocin release reads the 5-HT1A response,
   physiology the 5-HT2A, alpha1 and beta1 responses (the states ``signal_<receptor>``, below); the
   amygdala reads the ``response_<receptor>`` outputs (and ``response_beta``, the mean of beta1 and
@@ -139,13 +139,13 @@ def mechanism(species: str, drug_inputs, oxytocin_state: str | None = None,
             a = library.get(d.drug).affinities.get(name)
             params += [
                 P(f"{name}_{d.label}_k", a.k_um if a else NO_ACTION_K, "uM",
-                  a.source if a else f"{d.drug}: no affinity at {name} in drugs.py (none)",
+                  a.source if a else f"{d.drug}: no affinity at {name} in the drug library (none)",
                   f"{d.drug} K at {name}", 1e-9, NO_ACTION_K),
                 P(f"{name}_{d.label}_efficacy", a.efficacy if a else 0.0, "1",
-                  a.source if a else f"{d.drug}: no affinity at {name} in drugs.py (none)",
+                  a.source if a else f"{d.drug}: no affinity at {name} in the drug library (none)",
                   f"{d.drug} efficacy at {name} relative to {rec.ligand} (0 = antagonist)", 0.0, 1.0),
                 P(f"{name}_{d.label}_ka", a.response_k_um if a else NO_ACTION_K, "uM",
-                  a.response_k_source if a else f"{d.drug}: no affinity at {name} in drugs.py (none)",
+                  a.response_k_source if a else f"{d.drug}: no affinity at {name} in the drug library (none)",
                   f"{d.drug} functional K_A at {name} (the response; occupancy uses the binding K)", 1e-9,
                   NO_ACTION_K),
             ]

@@ -162,7 +162,7 @@ class DrugPK:
     the status of the PK values; :meth:`parameters` gives them as :class:`sim.params.Parameter` s, which
     the generic PK mechanism (sim/kinetics/comedication.py) is built from and ``sim params`` lists.
 
-    Volumes scale with (BW/70)^1 and clearances with (BW/70)^0.75, as in drugs/mdma.py. ``cl_2d6`` is the part
+    Volumes scale with (BW/70)^1 and clearances with (BW/70)^0.75, as in mdma.py. ``cl_2d6`` is the part
     of clearance through hepatic CYP2D6 (scaled by the shared enzyme state ``pk.cyp2d6`` and saturable
     with ``km_2d6``, total plasma); ``cyp2d6_ki``/``cyp2d6_kinact`` make the drug a mechanism-based
     inactivator of CYP2D6, driven by ``cyp2d6_driver`` x total plasma concentration. ``metabolite`` names
@@ -374,7 +374,7 @@ for _name, _label in (("s_mdma", "S-(+)-MDMA (esmidomafetamine)"), ("r_mdma", "R
 
 _MDA_PK_HUMAN = DrugPK(
     ka=0.66, f_oral=1.0, v=560.0, cl=24.0, fu=0.7,
-    source="assumed: as the MDA metabolite in drugs/mdma.py (v_mda, cl_mda; Mas et al. 1999) with MDMA's "
+    source="assumed: as the MDA metabolite of sim/kinetics/drugs/mdma.py (v_mda, cl_mda; Mas et al. 1999) with MDMA's "
            "absorption and unbound fraction (no human MDA dosing data used)")
 # MDA: no human-transporter release EC50s at hand. Same-assay potencies: MDMA's human-cell values (Pifl
 # 2005, the assay MDMA's rows were calibrated in) times the MDA/MDMA ratio measured *in one assay*, the rat
@@ -398,7 +398,7 @@ register(Drug(
                                             "assumed 0.5")},
     pk={"human": _MDA_PK_HUMAN,
         "rat": DrugPK(ka=1.5, f_oral=1.0, v=500.0, cl=300.0, fu=0.7, ka_depot=20.0,
-                      source="assumed: as the rat MDA metabolite in drugs/mdma.py (t1/2 > 2 h, Baumann et al. 2009)")},
+                      source="assumed: as the rat MDA metabolite of drugs/mdma.py (t1/2 > 2 h, Baumann et al. 2009)")},
 ))
 
 register(Drug(

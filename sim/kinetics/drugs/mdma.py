@@ -35,7 +35,7 @@ normalised so that a 50:50 mixture is cleared at the route's ``cl_*``::
 with ``f_R = R / (R + S)`` in plasma (g = 1 for the racemate, falls as plasma turns R-rich). MDA keeps
 the configuration of the MDMA it is formed from. Outputs ``plasma_s_mdma`` + ``plasma_r_mdma`` =
 ``plasma_mdma`` and ``plasma_s_mda`` + ``plasma_r_mda`` = ``plasma_mda``. The terminals and receptors
-see brain MDMA (S + R) with the racemate's potencies (no same-assay enantiomer potencies: drugs.py).
+see brain MDMA (S + R) with the racemate's potencies (no same-assay enantiomer potencies: the library entries).
 
 Every amount that leaves a compartment lands in an accumulator state, so the mass balance
 ``dose = sum of all MDMA-derived amounts`` closes to solver tolerance (tests check it).
