@@ -305,11 +305,13 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
 
         jacobian = "analytic" if analytic_jacobian(model, params) is not None else "finite-difference"
 
-    # the layout of the results, from a one-run dry chunk
-    probe = ChunkTask(0, 1, exp.species, drugs, params[:1], ev_time[:1], ev_index[:1], ev_amount[:1], t_eval[:2],
-                      exp.rtol, exp.atol, exp.max_steps, exp.save_states, summaries_only, exp.precision,
-                      method=exp.solver_method, jacobian=jacobian)
-    _, _, probe_arrays, _ = run_chunk(probe)
+    def task(a: int, b: int, times: np.ndarray, pattern=None, backend: str = "cpu") -> ChunkTask:
+        return ChunkTask(a, b, exp.species, drugs, params[a:b], ev_time[a:b], ev_index[a:b], ev_amount[a:b], times,
+                         exp.rtol, exp.atol, exp.max_steps, exp.save_states, summaries_only, exp.precision,
+                         pattern, exp.solver_method, backend, jacobian)
+
+    # the layout of the results, from a one-run dry chunk (on the CPU, two output times)
+    _, _, probe_arrays, _ = run_chunk(task(0, 1, t_eval[:2]))
     units, long_names = _units(model, exp.save_states, summaries_only)
     shapes = {name: (n_runs,) if summaries_only else (n_runs, t_eval.size) for name in probe_arrays}
     size_mb = sum(math.prod(s) for s in shapes.values()) * np.dtype(exp.precision).itemsize / 1e6
@@ -345,9 +347,7 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
         journal.start()
     try:
         done = store.done()
-        tasks = [ChunkTask(a, b, exp.species, drugs, params[a:b], ev_time[a:b], ev_index[a:b], ev_amount[a:b], t_eval,
-                           exp.rtol, exp.atol, exp.max_steps, exp.save_states, summaries_only, exp.precision,
-                           pattern, exp.solver_method, exp.solver_backend, jacobian)
+        tasks = [task(a, b, t_eval, pattern, exp.solver_backend)
                  for a in range(0, n_runs, chunk_runs) for b in [min(a + chunk_runs, n_runs)] if not done[a:b].all()]
         show = sys.stderr.isatty() if progress is None else progress
         if progress is not False:
