@@ -88,12 +88,15 @@ def cache_folder() -> Path:
     return Path(base) / "neuropharm-sim"
 
 
-def write_generated(path, source: str) -> None:
-    """Write generated code once, atomically: rewriting would change the mtime and void numba's cache."""
-    if not path.exists():
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(source)
-        os.replace(tmp, path)
+def write_generated(path, source: str) -> bool:
+    """Write generated code once, atomically: rewriting would change the mtime and void numba's cache.
+    True if it was written now (so nothing has compiled it yet)."""
+    if path.exists():
+        return False
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(source)
+    os.replace(tmp, path)
+    return True
 
 
 def load_generated(path):
@@ -138,6 +141,7 @@ class Model:
                 if name not in self._state_index:
                     raise ModelError(f"mechanism {m.name!r} reads {name!r}, which no mechanism declares")
         self._rhs = None
+        self._source_key = None
 
     # ---- layout -------------------------------------------------------------------------
     @property
@@ -214,17 +218,21 @@ class Model:
 
     def source_key(self) -> str:
         """Hash of the generated module and of every mechanism's source file: names generated code."""
-        digest = hashlib.sha256(self.generated_source().encode())
-        for m in self.mechanisms:
-            fn = getattr(m.rhs, "py_func", m.rhs)
-            digest.update(inspect.getsource(sys.modules[fn.__module__]).encode())
-        return digest.hexdigest()[:16]
+        if self._source_key is None:
+            digest = hashlib.sha256(self.generated_source().encode())
+            for m in self.mechanisms:
+                fn = getattr(m.rhs, "py_func", m.rhs)
+                digest.update(inspect.getsource(sys.modules[fn.__module__]).encode())
+            self._source_key = digest.hexdigest()[:16]
+        return self._source_key
 
-    def _load_generated(self):
-        source = self.generated_source()
-        key = self.source_key()
+    def generated_file(self) -> tuple[Path, bool]:
+        """The generated module's path, and True if it was written now (it did not exist: nothing compiled it)."""
         folder = cache_folder() / "models"
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"model_{key}.py"
-        write_generated(path, source)
+        path = folder / f"model_{self.source_key()}.py"
+        return path, write_generated(path, self.generated_source())
+
+    def _load_generated(self):
+        path, _ = self.generated_file()
         return load_generated(path).rhs

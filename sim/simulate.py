@@ -77,10 +77,11 @@ def solve(problem: Problem) -> Trajectory:
     model, params = problem.model, problem.params
     y0 = problem.y0 if problem.y0 is not None else np.tile(model.initial_state(), (params.shape[0], 1))
     s = problem.solver
-    if s.backend == "cpu":  # a cold cache: the kernel compiles in a child process while this one does the model
-        from sim.solver.warmup import start
+    if s.backend == "cpu":  # a cold cache: a child process compiles the kernel and the model's RHS while this
+        from sim.solver import warmup  # one derives and compiles the analytic Jacobian
 
-        start(s.method, params.shape[0])
+        model_file, written = model.generated_file()
+        warmup.start(s.method, params.shape[0], model_file if written else None)
     jac, pattern = None, problem.jac_sparsity
     if s.jacobian == "analytic":
         from sim.analytic import analytic_jacobian
@@ -88,6 +89,8 @@ def solve(problem: Problem) -> Trajectory:
         found = analytic_jacobian(model, params)
         if found is not None:
             jac, pattern = found
+    if s.backend == "cpu":
+        warmup.wait_model(model_file)
     states, info = solve_ensemble(model.rhs, y0, params, problem.t_eval, problem.events, rtol=s.rtol, atol=s.atol,
                                   autonomous=True, max_steps=s.max_steps, return_info=True, jac=jac,
                                   jac_sparsity=pattern, method=s.method, backend=s.backend)

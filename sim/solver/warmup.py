@@ -1,18 +1,19 @@
-"""Compile the ensemble kernel in a second process while this one compiles the model.
+"""Compile the ensemble kernel and the model's RHS in a second process while this one does the Jacobian.
 
-A first run on a fresh machine compiles, one after the other: the model's right-hand side, its
-analytic Jacobian (traced and differentiated with sympy, then compiled), and the ensemble kernel
-(:mod:`sim.solver.rodas4` or :mod:`sim.solver.bdf`). The kernel does not depend on the model (it takes
-the RHS as a first-class function value), and numba's compiler lock serialises compilation within one
-process; so when the kernel is not in numba's on-disk cache, :func:`start` has a child Python process
-compile it (writing the cache) while this process goes on with the model. :func:`wait`, called by
-:func:`sim.solver.ensemble.ensemble_kernel` just before the kernel is needed, waits for the child; the
-kernel is then loaded from the cache. The machine code is the same either way (same source, same
-flags), so the numbers are too.
+A first run on a fresh machine compiles: the model's right-hand side, its analytic Jacobian (traced and
+differentiated with sympy, then compiled), and the ensemble kernel (:mod:`sim.solver.rodas4` or
+:mod:`sim.solver.bdf`). The kernel does not depend on the model (it takes the RHS as a first-class
+function value), the RHS not on the Jacobian, and numba's compiler lock serialises compilation within one
+process; so :func:`start` has a child Python process compile the kernel when numba's on-disk cache lacks
+it, and the generated model module when it was written just now (nothing has compiled it yet), writing
+both to the cache, while this process derives and compiles the Jacobian. :func:`wait_model` (before the
+RHS is loaded, :func:`sim.simulate.solve`) and :func:`wait` (in :func:`sim.solver.ensemble.ensemble_kernel`,
+just before the kernel is needed) wait for the child; both are then loaded from the cache. The machine
+code is the same either way (same source, same flags), so the numbers are too.
 
-Nothing is started when the kernel is cached, on a machine with one CPU, or with
+Nothing is started when both are cached, on a machine with one CPU, or with
 ``NEUROPHARM_SIM_PARALLEL_COMPILE=0``. A child that fails only costs the time it ran: this process
-then compiles the kernel itself.
+then compiles what it needs itself.
 """
 
 from __future__ import annotations
@@ -64,31 +65,39 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
-def start(method: str, n_members: int) -> None:
-    """Start compiling the kernel ``method`` needs for ``n_members`` in a child process, if worthwhile."""
+def start(method: str, n_members: int, model_file=None) -> None:
+    """Start compiling, in a child process, the kernel ``method`` needs for ``n_members`` (if numba's cache
+    lacks it) and the generated model module ``model_file`` (a path, or None when it is compiled already)."""
     import numba
 
     parallel = n_members > 1 and numba.get_num_threads() > 1
-    key = (method, parallel)
-    if (key in _CHILDREN or os.environ.get("NEUROPHARM_SIM_PARALLEL_COMPILE", "1") == "0" or _cpus() < 2
-            or cached(method, parallel)):
+    kernel_key = (method, parallel)
+    if os.environ.get("NEUROPHARM_SIM_PARALLEL_COMPILE", "1") == "0" or _cpus() < 2:
+        return
+    keys = [] if kernel_key in _CHILDREN or cached(method, parallel) else [kernel_key]
+    if model_file is not None and ("model", str(model_file)) not in _CHILDREN:
+        keys.append(("model", str(model_file)))
+    if not keys:
         return
     root = str(Path(__file__).resolve().parents[2])  # the folder holding this `sim` package
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
-    code = f"from sim.solver.warmup import _compile; _compile({method!r}, {parallel!r})"
+    kernel = (method, parallel) if kernel_key in keys else None
+    model = str(model_file) if ("model", str(model_file)) in keys else None
+    code = f"from sim.solver.warmup import _compile; _compile({kernel!r}, {model!r})"
     try:
-        _CHILDREN[key] = subprocess.Popen([sys.executable, "-c", code], env=env, stdin=subprocess.DEVNULL,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        child = subprocess.Popen([sys.executable, "-c", code], env=env, stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except OSError:
-        pass
+        return
+    for key in keys:
+        _CHILDREN[key] = child
 
 
 WAIT_S = 600  # a child still compiling after this long is stopped; this process then compiles
 
 
-def wait(method: str, parallel: bool) -> None:
-    """Wait for a child compiling this kernel, if one was started."""
-    child = _CHILDREN.pop((method, parallel), None)
+def _wait(key) -> None:
+    child = _CHILDREN.pop(key, None)
     if child is not None:
         try:
             child.wait(timeout=WAIT_S)
@@ -97,10 +106,27 @@ def wait(method: str, parallel: bool) -> None:
             child.wait()
 
 
-def _compile(method: str, parallel: bool) -> None:
-    """In the child: compile the kernel (numba writes it to its cache)."""
-    if method == "bdf":
-        from sim.solver import bdf as module
-    else:
-        from sim.solver import rodas4 as module
-    module.kernel(parallel)
+def wait(method: str, parallel: bool) -> None:
+    """Wait for a child compiling this kernel, if one was started."""
+    _wait((method, parallel))
+
+
+def wait_model(model_file) -> None:
+    """Wait for a child compiling the generated model module ``model_file``, if one was started."""
+    _wait(("model", str(model_file)))
+
+
+def _compile(kernel, model_file) -> None:
+    """In the child: import the generated model module (compiling its RHS), then compile the kernel
+    ``(method, parallel)``; numba writes both to its cache."""
+    if model_file is not None:
+        from sim.model import load_generated
+
+        load_generated(Path(model_file))
+    if kernel is not None:
+        method, parallel = kernel
+        if method == "bdf":
+            from sim.solver import bdf as module
+        else:
+            from sim.solver import rodas4 as module
+        module.kernel(parallel)
