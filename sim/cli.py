@@ -144,8 +144,9 @@ def _compile_notice(args) -> None:
         _note(args, f"compiling kernels, once, ~{COMPILE_S} s (later runs load them from the cache)")
 
 
-# seconds a first `sim run` spends compiling the kernels it uses (order of magnitude, for the notice)
-COMPILE_S = 15
+# seconds a first `sim run` spends compiling the kernels it uses: about 11 s on 2 cores with one free,
+# about 20 s on 2 busy cores (`python benchmarks/cli_startup.py --cold`)
+COMPILE_S = "10-20"
 
 
 def _failed_runs(result) -> int:
