@@ -29,14 +29,26 @@ Byrne GD, Hindmarsh AC (1975) A polyalgorithm for the numerical solution of ordi
 equations. ACM Trans Math Softw 1:71-96.
 """
 
+import functools
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit, prange, types
 
 from sim.solver.jacobian import PLAN_MISSES, UROUND, factor_w, fd_jacobian, solve_w
+from sim.solver.signatures import JAC_TYPE, RHS_TYPE
 from sim.solver.status import Status
-from sim.solver.stepping import ENSEMBLE_SIGNATURE, all_finite, apply_due, fail_rows, initial_step, write_due
+from sim.solver.stepping import (
+    ENSEMBLE_SIGNATURE,
+    F8_1D,
+    F8_2D,
+    I8_1D,
+    all_finite,
+    apply_due,
+    fail_rows,
+    initial_step,
+    write_due,
+)
 
 # int64 scalars, not Python ints (see rodas4)
 _SUCCESS = np.int64(Status.SUCCESS)
@@ -380,26 +392,30 @@ def integrate_member_bdf(rhs, jac, has_jac, y0, p, t_eval, ev_time, ev_index, ev
 
 # Kept in this file so that numba's on-disk cache, keyed on this file, sees every kernel change.
 # Plain functions, compiled on first use by kernel(): a run that never needs one never compiles it.
-def _solve_all_bdf_parallel(rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time, ev_index, ev_amount,
+def _solve_all_bdf_parallel(member, rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time, ev_index, ev_amount,
                             rtol, atol, h_max, max_steps, save_idx, out, stats, status, group_ptr, group_cols, col_ptr,
                             row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols):
     for m in prange(y0.shape[0]):
-        status[m] = integrate_member_bdf(rhs, jac, has_jac, y0[m], params[m], t_eval, ev_time[m], ev_index[m],
-                                         ev_amount[m], rtol, atol, h_max, max_steps, save_idx, out[m], stats[m],
-                                         group_ptr, group_cols, col_ptr, row_idx, fill_pos, lcol_ptr, lcol_rows,
-                                         urow_ptr, urow_cols, lrow_ptr, lrow_cols)
+        status[m] = member(rhs, jac, has_jac, y0[m], params[m], t_eval, ev_time[m], ev_index[m],
+                           ev_amount[m], rtol, atol, h_max, max_steps, save_idx, out[m], stats[m], group_ptr,
+                           group_cols, col_ptr, row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr,
+                           lrow_cols)
 
 
-def _solve_all_bdf_serial(rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time, ev_index, ev_amount,
+def _solve_all_bdf_serial(member, rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time, ev_index, ev_amount,
                           rtol, atol, h_max, max_steps, save_idx, out, stats, status, group_ptr, group_cols, col_ptr,
                           row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols):
     for m in range(y0.shape[0]):
-        status[m] = integrate_member_bdf(rhs, jac, has_jac, y0[m], params[m], t_eval, ev_time[m], ev_index[m],
-                                         ev_amount[m], rtol, atol, h_max, max_steps, save_idx, out[m], stats[m],
-                                         group_ptr, group_cols, col_ptr, row_idx, fill_pos, lcol_ptr, lcol_rows,
-                                         urow_ptr, urow_cols, lrow_ptr, lrow_cols)
+        status[m] = member(rhs, jac, has_jac, y0[m], params[m], t_eval, ev_time[m], ev_index[m],
+                           ev_amount[m], rtol, atol, h_max, max_steps, save_idx, out[m], stats[m], group_ptr,
+                           group_cols, col_ptr, row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr,
+                           lrow_cols)
 
 
+# integrate_member_bdf reaches the kernels as a function value, compiled once (see sim.solver.rodas4)
+MEMBER_SIGNATURE = types.int64(RHS_TYPE, JAC_TYPE, types.boolean, F8_1D, F8_1D, F8_1D, F8_1D, I8_1D, F8_1D, F8_1D,
+                               F8_1D, types.float64, types.int64, I8_1D, F8_2D, I8_1D, *([I8_1D] * 11))
+KERNEL_SIGNATURE = types.void(types.FunctionType(MEMBER_SIGNATURE), *ENSEMBLE_SIGNATURE.args)
 _KERNELS = {}
 
 
@@ -408,5 +424,7 @@ def kernel(parallel: bool):
     :func:`sim.solver.rodas4.kernel`."""
     if parallel not in _KERNELS:
         f = _solve_all_bdf_parallel if parallel else _solve_all_bdf_serial
-        _KERNELS[parallel] = njit(ENSEMBLE_SIGNATURE, parallel=parallel, cache=True)(f)
+        integrate_member_bdf.compile(MEMBER_SIGNATURE)
+        compiled = njit(KERNEL_SIGNATURE, parallel=parallel, cache=True)(f)
+        _KERNELS[parallel] = functools.partial(compiled, integrate_member_bdf)
     return _KERNELS[parallel]

@@ -31,9 +31,9 @@ def _compiled(method: str, parallel: bool) -> list:
     """(python function, signature) of each function the kernel compiles with ``cache=True``."""
     if method == "bdf":
         from sim.solver import bdf
-        from sim.solver.stepping import ENSEMBLE_SIGNATURE
 
-        return [(bdf._solve_all_bdf_parallel if parallel else bdf._solve_all_bdf_serial, ENSEMBLE_SIGNATURE)]
+        return [(bdf._solve_all_bdf_parallel if parallel else bdf._solve_all_bdf_serial, bdf.KERNEL_SIGNATURE),
+                (bdf.integrate_member_bdf.py_func, bdf.MEMBER_SIGNATURE)]
     from sim.solver import rodas4
 
     return [(rodas4._solve_all_parallel if parallel else rodas4._solve_all_serial, rodas4.KERNEL_SIGNATURE),
