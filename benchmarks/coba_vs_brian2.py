@@ -215,11 +215,11 @@ def run(quick: bool = False, full: bool = False, out_dir=None, threads=(1, 2)) -
     quick: 1 s of network time instead of 10 s, Brian2's default (persistent) Cython cache.
     full: accepted for the suite interface; same as the default here.
     """
+    from benchmarks.results_file import write_result
     from benchmarks.solver_vs_scipy import machine_info
     from sim.amygdala.coba import COBA, coba_network, run_coba
     from sim.amygdala.spiking import run_network
 
-    out_dir = Path(out_dir) if out_dir is not None else Path(__file__).resolve().parent / "results"
     duration_ms = 1000.0 if quick else 10000.0
     net = coba_network(SEED)
     n = net["v"].size
@@ -343,9 +343,7 @@ def run(quick: bool = False, full: bool = False, out_dir=None, threads=(1, 2)) -
         "brian2_details": peers, "rate_agreement": agreement,
         "by_threads": per_threads, "engine_at_most_035_of_standalone_at_2_threads": target_met,
     }
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / "coba_vs_brian2.json"
-    path.write_text(json.dumps(result, indent=2) + "\n")
+    path = write_result(result, "coba_vs_brian2", out_dir)
     print(f"  wrote {path}")
     return result
 

@@ -19,12 +19,13 @@ checked by ``tests/test_solver_cuda.py`` on the simulator.
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+from benchmarks.results_file import results_dir, write_result
 
 RTOL, ATOL = 1e-6, 1e-9
 DURATION_H, OUTPUT_MIN = 48.0, 10.0
@@ -50,15 +51,14 @@ def _solve(model, jac, params, t_eval, events, keep, backend):
 
 
 def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
-    out_dir = Path(out_dir) if out_dir is not None else Path(__file__).resolve().parent / "results"
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = results_dir(out_dir)
     result = {"suite": "gpu_ensemble", "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     reason = gpu_reason()
     if reason is not None:
         print(f"  gpu_ensemble: no GPU ({reason}); nothing measured")
         result["gpu"] = None
         result["reason"] = reason
-        (out_dir / "gpu_ensemble.json").write_text(json.dumps(result, indent=2) + "\n")
+        write_result(result, "gpu_ensemble", out_dir)
         return result
 
     from numba import cuda
@@ -106,7 +106,7 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
                  if "max_diff_in_tolerance" in point else "")
               + (f"  failed {point['failed']}" if point["failed"] else ""), flush=True)
         del out
-    (out_dir / "gpu_ensemble.json").write_text(json.dumps(result, indent=2) + "\n")
+    write_result(result, "gpu_ensemble", out_dir)
     return result
 
 

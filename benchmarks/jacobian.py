@@ -25,16 +25,15 @@ state's (or output's) peak.
 
 from __future__ import annotations
 
-import json
 import os
 import time
-from pathlib import Path
 
 import numpy as np
 from numba import njit
 
 from benchmarks import models, pk_model
 from benchmarks.models import rhs as model_rhs
+from benchmarks.results_file import write_result
 from benchmarks.solver_vs_scipy import machine_info, output_times, scipy_member
 from sim.model import Mechanism, Model, State
 from sim.params import Parameter
@@ -169,7 +168,6 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
     """Print the table for both models and write ``jacobian.json`` into ``out_dir``."""
     import numba
 
-    out_dir = Path(out_dir) if out_dir is not None else Path(__file__).resolve().parent / "results"
     threads = numba.get_num_threads()
     numba.set_num_threads(1)
     load = os.getloadavg()[0]
@@ -192,9 +190,7 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
               "settings": {"rtol": RTOL, "atol": ATOL, "t_end_h": float(output_times()[-1]),
                            "n_outputs": int(output_times().size), "n_members": n_members, "n_timed": n_timed},
               "rows": rows}
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / "jacobian.json"
-    path.write_text(json.dumps(result, indent=2) + "\n")
+    path = write_result(result, "jacobian", out_dir)
     print(f"  load average {result['load_average_end']:.1f} at the end; wrote {path}")
     return result
 

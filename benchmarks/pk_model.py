@@ -20,12 +20,11 @@ seeded and clipped to each parameter's allowed range.
 
 from __future__ import annotations
 
-import json
 import time
-from pathlib import Path
 
 import numpy as np
 
+from benchmarks.results_file import write_result
 from benchmarks.solver_vs_scipy import machine_info, output_times, print_counts, scipy_member, time_size
 from sim.solver import solve_ensemble
 
@@ -189,7 +188,6 @@ def run(quick: bool = False, full: bool = False, out_dir=None, cascade: bool = F
     quick: N = 1 and 100, small scipy subsets, one accuracy member.
     full: time every scipy member instead of extrapolating (N = 10,000 takes a long while).
     """
-    out_dir = Path(out_dir) if out_dir is not None else Path(__file__).resolve().parent / "results"
     sizes = (1, 100) if quick else (1, 100, 10_000)
     subset = {"LSODA": 20, "BDF": 5} if quick else {"LSODA": 100, "BDF": 30}
     n_accuracy = 1 if quick else 3
@@ -272,9 +270,7 @@ def run(quick: bool = False, full: bool = False, out_dir=None, cascade: bool = F
         "rows": rows, "solver_stats": stats,
         "accuracy": {"reference": f"scipy Radau rtol {REF_RTOL:g} atol {REF_ATOL:g}", "members": acc},
     }
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"{suite}.json"
-    path.write_text(json.dumps(result, indent=2, default=_json_default) + "\n")
+    path = write_result(result, suite, out_dir, default=_json_default)
     print(f"  wrote {path}")
     return result
 

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.results_file import results_dir, write_result
 from benchmarks.sweep_scaling import DOSING, FACTORS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -114,8 +115,7 @@ KINDS = ("sweep_summaries", "sweep_time_courses", "run_cohort")
 def run(quick: bool = False, full: bool = False, out_dir=None, sizes=None, kinds=KINDS, merge=False) -> dict:
     if sizes is None:
         sizes = [100, 1000] if quick else [1000, 10_000] + ([100_000] if full else [])
-    out_dir = Path(out_dir) if out_dir is not None else Path(__file__).resolve().parent / "results"
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = results_dir(out_dir)
     earlier = {}
     if merge and (out_dir / "scaling.json").exists():
         earlier = json.loads((out_dir / "scaling.json").read_text())["series"]
@@ -143,7 +143,7 @@ def run(quick: bool = False, full: bool = False, out_dir=None, sizes=None, kinds
         print(f"  slope {k:<20} time {', '.join(f'{x:.2f}' for x in s['time'])}   "
               f"CPU {', '.join(f'{x:.2f}' for x in s['cpu'])}   "
               f"peak RSS {', '.join(f'{x:.2f}' for x in s['peak_rss'])}")
-    (out_dir / "scaling.json").write_text(json.dumps(result, indent=2) + "\n")
+    write_result(result, "scaling", out_dir)
     figure(series, out_dir / "scaling.png")
     print(f"  wrote {out_dir / 'scaling.json'} and scaling.png")
     return result

@@ -37,6 +37,7 @@ import scipy
 from scipy.integrate import solve_ivp
 
 from benchmarks import models, numbalsoda_loop
+from benchmarks.results_file import write_result
 from sim.solver import STAT_FIELDS, solve_ensemble
 
 RTOL = 1e-6
@@ -337,7 +338,6 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
     quick: N = 1 and 100, small scipy subsets, one accuracy member (about a minute on 2 cores).
     full: time every scipy member instead of extrapolating (N = 10,000 takes tens of minutes).
     """
-    out_dir = Path(out_dir) if out_dir is not None else Path(__file__).resolve().parent / "results"
     sizes = (1, 100) if quick else (1, 100, 10_000)
     subset = {"LSODA": 20, "BDF": 5, "plain": 3} if quick else {"LSODA": 100, "BDF": 30, "plain": 10}
     n_accuracy = 1 if quick else 3
@@ -415,8 +415,6 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
         "accuracy": {"reference": f"scipy Radau rtol {REF_RTOL:g} atol {REF_ATOL:g}", "members": acc},
         "roadrunner": note,
     }
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / "solver_vs_scipy.json"
-    path.write_text(json.dumps(result, indent=2) + "\n")
+    path = write_result(result, "solver_vs_scipy", out_dir)
     print(f"  wrote {path}")
     return result

@@ -8,7 +8,6 @@ time the single writer spends writing the HDF5 file and the crash journal, and t
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 import h5py
 
 import sim
+from benchmarks.results_file import write_result
 from sim.sweep import run_sweep
 
 # the workload shared with benchmarks/scaling.py: two doses over 48 h, output every 10 min, four factors
@@ -89,6 +89,5 @@ def run(quick: bool = False, full: bool = False, out_dir=None) -> dict:
     result = {"samples": samples, "one_worker": one, "two_workers": two, "efficiency": efficiency,
               "overhead_per_task_s": overhead, "small_chunks": small, "large_chunks": large}
     if out_dir is not None:
-        Path(out_dir).mkdir(parents=True, exist_ok=True)
-        (Path(out_dir) / "sweep_scaling.json").write_text(json.dumps(result, indent=2))
+        write_result(result, "sweep_scaling", out_dir)
     return result

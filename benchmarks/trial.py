@@ -22,13 +22,13 @@ five times longer). Writes ``trial.json``.
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import time
 from pathlib import Path
 
 import sim
+from benchmarks.results_file import write_result
 from sim import outcomes, trial
 from sim.amygdala import RateModel
 
@@ -104,8 +104,7 @@ def run(quick: bool = False, full: bool = False, out_dir=None, fast_only: bool =
               f"({'identical' if same else 'DIFFERENT'} in both paths)")
         result.update(fast_over_reference=fast["wall_s"] / ref["wall_s"], identical=same)
     if out_dir is not None:
-        Path(out_dir).mkdir(parents=True, exist_ok=True)
-        (Path(out_dir) / "trial.json").write_text(json.dumps(result, indent=2))
+        write_result(result, "trial", out_dir)
     return result
 
 
