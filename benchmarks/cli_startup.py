@@ -8,13 +8,12 @@ Cold start (issue 21; ``--cold``, and with ``--full``): the first ``sim run expe
 on a fresh clone, i.e. with an empty numba cache (``NUMBA_CACHE_DIR``) and an empty generated-model cache
 (``NEUROPHARM_SIM_CACHE``), each repeat in new empty folders, then the same run warm (caches filled).
 Per run: wall seconds, CPU seconds of the process and of the child it may start to compile the kernel
-(:mod:`sim.solver.warmup`; from ``wait4``), and the 1-minute load average before it. One numba thread.
+and the model (:mod:`sim.solver.warmup`; from ``wait4``), and the 1-minute load average before it. One numba thread.
 Compile time = cold minus warm. On a machine whose cores are busy the wall time mostly measures the load.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import statistics
@@ -23,6 +22,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.results_file import write_result
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = {
@@ -100,8 +101,7 @@ def run(quick: bool = False, full: bool = False, out_dir=None, cold: bool | None
     if full if cold is None else cold:
         result["cold_start"] = cold_start()
     if out_dir is not None:
-        Path(out_dir).mkdir(parents=True, exist_ok=True)
-        (Path(out_dir) / "cli_startup.json").write_text(json.dumps(result, indent=2))
+        write_result(result, "cli_startup", out_dir)
     return result
 
 
