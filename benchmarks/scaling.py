@@ -9,7 +9,7 @@ time is not shared between workers); its wall time and peak resident memory (``r
 Series: ``sim sweep`` with summaries only (``--summaries-only``), ``sim sweep`` with the time courses,
 and a ``sim run`` cohort (``[cohort] size = N``), each at N = 10^3 and 10^4 (``--full`` adds 10^5;
 ``--quick`` runs 10^2 and 10^3). The slope of log(time) and of log(peak RSS) against log(N) between
-the points is printed and written to ``scaling.json``, with a log-log figure ``scaling.png``:
+the points is printed and written to ``scaling.json``, with a log-log figure ``scaling.png`` (CPU time and peak RSS):
 a slope of 1 is linear, 0 is flat. Sizes not run are not extrapolated here; the JSON says which ran.
 ``--sizes=1000,30000`` and ``--series=sweep_summaries`` choose the points; with ``--merge`` the new points
 are added to those of an earlier ``scaling.json`` in the output folder (same series and N replaced), so
@@ -87,7 +87,13 @@ def slopes(points: list[dict], key: str) -> list[float]:
     return [float(np.log(b[key] / a[key]) / np.log(b["n"] / a["n"])) for a, b in zip(ok, ok[1:], strict=False)]
 
 
+def _slope_label(n, y) -> str:
+    """", slope s": d log(y) / d log(N) from the first to the last point (none for one point)."""
+    return f", slope {np.log(y[-1] / y[0]) / np.log(n[-1] / n[0]):.2f}" if len(n) > 1 else ""
+
+
 def figure(series: dict, path: Path) -> None:
+    """Log-log CPU time and peak RSS against N, each series labelled with its end-to-end slope."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -95,15 +101,17 @@ def figure(series: dict, path: Path) -> None:
 
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
     for kind, pts in series.items():
-        ok = [p for p in pts if p["rc"] == 0]
+        ok = [p for p in pts if p["rc"] == 0 and "cpu_s" in p]
         if not ok:
             continue
         n = [p["n"] for p in ok]
-        axes[0].loglog(n, [p["wall_s"] for p in ok], "o-", label=kind.replace("_", " "))
-        axes[1].loglog(n, [p["peak_rss_mb"] for p in ok], "o-", label=kind.replace("_", " "))
-    axes[0].set(xlabel="runs N", ylabel="wall time (s)", title="time")
+        cpu, rss = [p["cpu_s"] for p in ok], [p["peak_rss_mb"] for p in ok]
+        axes[0].loglog(n, cpu, "o-", label=kind.replace("_", " ") + _slope_label(n, cpu))
+        axes[1].loglog(n, rss, "o-", label=kind.replace("_", " ") + _slope_label(n, rss))
+    axes[0].set(xlabel="runs N", ylabel="CPU time (s)", title="CPU time (process tree)")
     axes[1].set(xlabel="runs N", ylabel="peak RSS (MB)", title="peak memory")
     axes[0].legend(fontsize=8)
+    axes[1].legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
