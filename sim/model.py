@@ -19,7 +19,6 @@ to a mechanism gives a new module.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import inspect
 import os
 import sys
@@ -30,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.errors import ModelError
+from sim.generated import load_generated
 from sim.params import Parameter
 
 OutputFunction = Callable[[Mapping[str, np.ndarray], Mapping[str, np.ndarray]], np.ndarray]
@@ -97,18 +97,6 @@ def write_generated(path, source: str) -> bool:
     tmp.write_text(source)
     os.replace(tmp, path)
     return True
-
-
-def load_generated(path):
-    """Import the generated module at ``path`` once per process (named after its file)."""
-    name = f"_sim_generated_{path.stem}"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return module
 
 
 class Model:

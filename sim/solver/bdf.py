@@ -37,7 +37,11 @@ from numba import njit, prange, types
 
 from sim.solver.jacobian import PLAN_MISSES, UROUND, factor_w, fd_jacobian, solve_w
 from sim.solver.signatures import JAC_TYPE, RHS_TYPE
-from sim.solver.status import Status
+from sim.solver.status import MAX_STEPS_CODE as _MAX_STEPS
+from sim.solver.status import NON_FINITE_CODE as _NON_FINITE
+from sim.solver.status import SINGULAR_CODE as _SINGULAR
+from sim.solver.status import STEP_TOO_SMALL_CODE as _STEP_TOO_SMALL
+from sim.solver.status import SUCCESS_CODE as _SUCCESS
 from sim.solver.stepping import (
     ENSEMBLE_SIGNATURE,
     F8_1D,
@@ -50,12 +54,6 @@ from sim.solver.stepping import (
     write_due,
 )
 
-# int64 scalars, not Python ints (see rodas4)
-_SUCCESS = np.int64(Status.SUCCESS)
-_MAX_STEPS = np.int64(Status.MAX_STEPS)
-_STEP_TOO_SMALL = np.int64(Status.STEP_TOO_SMALL)
-_SINGULAR = np.int64(Status.SINGULAR_MATRIX)
-_NON_FINITE = np.int64(Status.NON_FINITE)
 _STEPS, _REJECTED, _RHS, _JAC, _LU = 0, 1, 2, 3, 4
 
 MAX_ORDER = 5

@@ -29,7 +29,11 @@ from numba import njit, prange, types
 
 from sim.solver.jacobian import PLAN_MISSES, factor_w, fd_jacobian, solve_w
 from sim.solver.signatures import JAC_SIGNATURE, JAC_TYPE, RHS_TYPE
-from sim.solver.status import Status
+from sim.solver.status import MAX_STEPS_CODE as _MAX_STEPS
+from sim.solver.status import NON_FINITE_CODE as _NON_FINITE
+from sim.solver.status import SINGULAR_CODE as _SINGULAR
+from sim.solver.status import STEP_TOO_SMALL_CODE as _STEP_TOO_SMALL
+from sim.solver.status import SUCCESS_CODE as _SUCCESS
 from sim.solver.stepping import (
     ENSEMBLE_SIGNATURE,
     F8_1D,
@@ -41,14 +45,6 @@ from sim.solver.stepping import (
     initial_step,
     write_due,
 )
-
-# int64 scalars, not Python ints: numba types an int constant by its value, so each code would compile
-# its own copy of fail_rows
-_SUCCESS = np.int64(Status.SUCCESS)
-_MAX_STEPS = np.int64(Status.MAX_STEPS)
-_STEP_TOO_SMALL = np.int64(Status.STEP_TOO_SMALL)
-_SINGULAR = np.int64(Status.SINGULAR_MATRIX)
-_NON_FINITE = np.int64(Status.NON_FINITE)
 
 GAMMA = 0.25
 C2, C3, C4 = 0.386, 0.21, 0.63

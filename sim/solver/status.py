@@ -2,6 +2,8 @@
 
 from enum import IntEnum
 
+import numpy as np
+
 
 class Status(IntEnum):
     SUCCESS = 0
@@ -25,3 +27,11 @@ _MESSAGES = {
 
 # Columns of the per-member statistics array returned by the solver.
 STAT_FIELDS = ("steps", "rejected", "rhs_evals", "jac_evals", "lu_decompositions")
+
+# The status codes as int64 scalars, not Python ints: numba types an int constant by its value, so each
+# code would otherwise compile its own copy of the kernels' failure bookkeeping (stepping.fail_rows)
+SUCCESS_CODE = np.int64(Status.SUCCESS)
+MAX_STEPS_CODE = np.int64(Status.MAX_STEPS)
+STEP_TOO_SMALL_CODE = np.int64(Status.STEP_TOO_SMALL)
+SINGULAR_CODE = np.int64(Status.SINGULAR_MATRIX)
+NON_FINITE_CODE = np.int64(Status.NON_FINITE)

@@ -120,7 +120,7 @@ def _compile(kernel, model_file) -> None:
     """In the child: import the generated model module (compiling its RHS), then compile the kernel
     ``(method, parallel)``; numba writes both to its cache."""
     if model_file is not None:
-        from sim.model import load_generated
+        from sim.generated import load_generated
 
         load_generated(Path(model_file))
     if kernel is not None:
