@@ -10,6 +10,8 @@ on a fresh clone, i.e. with an empty numba cache (``NUMBA_CACHE_DIR``) and an em
 Per run: wall seconds, CPU seconds of the process and of the child it may start to compile the kernel
 and the model (:mod:`sim.solver.warmup`; from ``wait4``), and the 1-minute load average before it. One numba thread.
 Compile time = cold minus warm. On a machine whose cores are busy the wall time mostly measures the load.
+After each cold run, a "new model" run: the kernel cached, the generated-model cache empty again (what a model
+not run on this machine before costs: its RHS and analytic Jacobian).
 """
 
 from __future__ import annotations
@@ -65,13 +67,14 @@ def _timed_run(folder: Path, env: dict) -> dict:
 
 def cold_start(repeats: int = 3) -> dict:
     """``repeats`` cold runs (each with new empty caches) and, after the last, 3 warm runs on its caches."""
-    cold, warm = [], []
+    cold, warm, new_model = [], [], []
     for k in range(repeats):
         folder = Path(tempfile.mkdtemp(prefix="cold-start-"))
         env = dict(os.environ, NUMBA_CACHE_DIR=str(folder / "numba"), NEUROPHARM_SIM_CACHE=str(folder / "sim"),
                    NUMBA_NUM_THREADS="1")
         try:
             cold.append(_timed_run(folder, env))
+            new_model.append(_timed_run(folder, dict(env, NEUROPHARM_SIM_CACHE=str(folder / f"sim{k}"))))
             if k == repeats - 1:
                 warm = [_timed_run(folder, env) for _ in range(3)]
         finally:
@@ -82,11 +85,16 @@ def cold_start(repeats: int = 3) -> dict:
     for r in cold:
         print(f"  cold: wall {r['wall_s']:5.1f} s  CPU {r['cpu_s']:5.1f} s  (load {r['load_before']:.2f})  "
               f"compile ~{r['wall_s'] - warm_wall:4.1f} s wall, {r['cpu_s'] - warm_cpu:4.1f} s CPU")
+    for r in new_model:
+        print(f"  new model (kernel cached): wall {r['wall_s']:5.1f} s  CPU {r['cpu_s']:5.1f} s  "
+              f"(load {r['load_before']:.2f})  compile ~{r['wall_s'] - warm_wall:4.1f} s wall")
     print(f"  warm: wall {warm_wall:5.1f} s  CPU {warm_cpu:5.1f} s (median of 3)")
     print(f"  notice: {cold[0]['notice']}")
-    return {"experiment": COLD_EXPERIMENT, "cold": cold, "warm": warm,
+    print(f"  notice, new model: {new_model[0]['notice']}")
+    return {"experiment": COLD_EXPERIMENT, "cold": cold, "warm": warm, "new_model": new_model,
             "compile_wall_s": [r["wall_s"] - warm_wall for r in cold],
-            "compile_cpu_s": [r["cpu_s"] - warm_cpu for r in cold]}
+            "compile_cpu_s": [r["cpu_s"] - warm_cpu for r in cold],
+            "new_model_compile_wall_s": [r["wall_s"] - warm_wall for r in new_model]}
 
 
 def run(quick: bool = False, full: bool = False, out_dir=None, cold: bool | None = None) -> dict:

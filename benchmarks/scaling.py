@@ -15,6 +15,11 @@ a slope of 1 is linear, 0 is flat. Sizes not run are not extrapolated here; the 
 are added to those of an earlier ``scaling.json`` in the output folder (same series and N replaced), so
 one long point can be measured alone and the figure still shows every series.
 
+The README's figure (``docs/figures/scaling.png``) is drawn from the committed points in
+``benchmarks/results/reference_scaling.json`` (measured in several sessions; each point carries its own
+timestamp, or its source): ``python -m benchmarks.scaling --figure`` redraws it from them, measuring nothing.
+``--reference`` merges newly measured points into that file (same series and N replaced) and redraws the figure.
+
 Timings on a shared machine are disturbed by other load: compare the slopes, and rerun to see the
 spread. The CPU time of the process tree (user + system) is much less disturbed than the wall time,
 so its slope is the better test of "linear in N".
@@ -118,15 +123,42 @@ def figure(series: dict, path: Path) -> None:
 
 
 KINDS = ("sweep_summaries", "sweep_time_courses", "run_cohort")
+REFERENCE = "reference_scaling"  # the committed points the README figure is drawn from
+FIGURE = REPO_ROOT / "docs" / "figures" / "scaling.png"
 
 
-def run(quick: bool = False, full: bool = False, out_dir=None, sizes=None, kinds=KINDS, merge=False) -> dict:
+def _summary(series: dict, **fields) -> dict:
+    return {"suite": "scaling", **fields, "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "series": series,
+            "slopes": {k: {"time": slopes(v, "wall_s"), "peak_rss": slopes(v, "peak_rss_mb"),
+                           "cpu": slopes([p for p in v if "cpu_s" in p], "cpu_s")}
+                       for k, v in series.items()}}
+
+
+def redraw(source=None, out=FIGURE) -> Path:
+    """Draw the figure from the points in ``source`` (default: the committed reference points); measures nothing."""
+    source = Path(source) if source is not None else results_dir() / f"{REFERENCE}.json"
+    series = json.loads(source.read_text())["series"]
+    figure(series, Path(out))
+    for kind, pts in series.items():
+        ok = [p for p in pts if p["rc"] == 0]
+        print(f"  {kind:<20} N = {', '.join(str(p['n']) for p in ok)}"
+              + (f"; refused: N = {', '.join(str(p['n']) for p in pts if p['rc'] != 0)}" if len(ok) < len(pts) else ""))
+    print(f"  wrote {out} from {source}")
+    return Path(out)
+
+
+def run(quick: bool = False, full: bool = False, out_dir=None, sizes=None, kinds=KINDS, merge=False,
+        reference=False) -> dict:
+    """Measure ``kinds`` at ``sizes``; write ``scaling.json`` and ``scaling.png`` in ``out_dir`` (with ``merge``,
+    after the points of an earlier ``scaling.json`` there). ``reference``: merge into the committed
+    ``reference_scaling.json`` instead and redraw the README figure."""
     if sizes is None:
         sizes = [100, 1000] if quick else [1000, 10_000] + ([100_000] if full else [])
     out_dir = results_dir(out_dir)
+    name = REFERENCE if reference else "scaling"
     earlier = {}
-    if merge and (out_dir / "scaling.json").exists():
-        earlier = json.loads((out_dir / "scaling.json").read_text())["series"]
+    if (merge or reference) and (out_dir / f"{name}.json").exists():
+        earlier = json.loads((out_dir / f"{name}.json").read_text())["series"]
     series = {k: [p for p in earlier.get(k, []) if k not in kinds or p["n"] not in sizes] for k in KINDS}
     with tempfile.TemporaryDirectory(prefix="scaling_") as tmp:
         folder = Path(tmp)
@@ -142,18 +174,15 @@ def run(quick: bool = False, full: bool = False, out_dir=None, sizes=None, kinds
                       + (f"  file {p['file_mb']:.1f} MB" if p["file_mb"] else "")
                       + (f"  rc {p['rc']} {p['stderr']}" if p["rc"] else ""), flush=True)
     series = {k: v for k, v in series.items() if v}
-    result = {"suite": "scaling", "sizes": sizes, "quick": quick, "full": full, "merged": bool(earlier),
-              "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "series": series,
-              "slopes": {k: {"time": slopes(v, "wall_s"), "peak_rss": slopes(v, "peak_rss_mb"),
-                             "cpu": slopes([p for p in v if "cpu_s" in p], "cpu_s")}
-                         for k, v in series.items()}}
+    result = _summary(series, sizes=sizes, quick=quick, full=full, merged=bool(earlier))
     for k, s in result["slopes"].items():
         print(f"  slope {k:<20} time {', '.join(f'{x:.2f}' for x in s['time'])}   "
               f"CPU {', '.join(f'{x:.2f}' for x in s['cpu'])}   "
               f"peak RSS {', '.join(f'{x:.2f}' for x in s['peak_rss'])}")
-    write_result(result, "scaling", out_dir)
-    figure(series, out_dir / "scaling.png")
-    print(f"  wrote {out_dir / 'scaling.json'} and scaling.png")
+    write_result(result, name, out_dir)
+    png = FIGURE if reference else out_dir / "scaling.png"
+    figure(series, png)
+    print(f"  wrote {out_dir / (name + '.json')} and {png}")
     return result
 
 
@@ -161,6 +190,9 @@ if __name__ == "__main__":
     sys.path.insert(0, str(REPO_ROOT))
     args = sys.argv[1:]
     opt = {a.split("=", 1)[0]: a.split("=", 1)[1] for a in args if "=" in a}
-    run(quick="--quick" in args, full="--full" in args, merge="--merge" in args,
+    if "--figure" in args:
+        redraw(opt.get("--from"), opt.get("--out", FIGURE))
+        raise SystemExit(0)
+    run(reference="--reference" in args, quick="--quick" in args, full="--full" in args, merge="--merge" in args,
         sizes=[int(float(x)) for x in opt["--sizes"].split(",")] if "--sizes" in opt else None,
         kinds=tuple(opt["--series"].split(",")) if "--series" in opt else KINDS)

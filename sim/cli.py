@@ -64,19 +64,20 @@ def _load(args):
     from sim.config import load_experiment, range_warnings
 
     exp = load_experiment(args.experiment, _overrides(args.set))
-    _compile_notice(args)  # the checks below import the solver, which compiles on first use
     try:
-        _precheck(exp)
+        model = _precheck(exp)
     except SimInputError as exc:  # every message names the file
         if str(exc).startswith(exp.source_path):
             raise
         raise SimInputError(f"{exp.source_path}: {exc}") from None
+    _compile_notice(args, model, exp.solver_jacobian == "analytic")
     for line in range_warnings(exp):
         _note(args, f"warning: {line}", always=True)
     return exp
 
 
-def _precheck(exp) -> None:
+def _precheck(exp):
+    """Check names and ranges with a few runs' parameters; returns the model the experiment builds."""
     from dataclasses import replace
 
     from sim.assembly import build_model, model_for
@@ -91,9 +92,10 @@ def _precheck(exp) -> None:
             first_session(exp)
         model = build_model(exp.species, (DEFAULT_DRUG,))
         parameter_matrix(exp, model)
-        return
+        return model
     model = model_for(exp)
     dose_events(exp, model, parameter_matrix(exp, model))
+    return model
 
 
 def _note(args, message: str, always: bool = False) -> None:
@@ -133,20 +135,53 @@ def _check_output(given: str | None, default: Path, force: bool, suffixes=H5_SUF
     return out
 
 
-def _compile_notice(args) -> None:
-    """A one-line notice before numba compiles the solver and the model for the first time."""
-    if "sim.solver" in sys.modules:  # imported, hence compiled, in this process already
+def _compile_notice(args, model=None, analytic: bool = True) -> None:
+    """One line, once per process, before numba compiles for the first time: the solver kernel (not in numba's
+    cache), or the model's right-hand side or analytic Jacobian (a model not run on this machine before)."""
+    global _NOTICE_SHOWN
+    if _NOTICE_SHOWN:
         return
     root = os.environ.get("NUMBA_CACHE_DIR")
-    solver = Path(root) if root else Path(__file__).resolve().parent / "solver" / "__pycache__"
-    cached = solver.is_dir() and any(solver.rglob("rodas4*.nbi"))
-    if not cached:
+    numba_cache = Path(root) if root else None
+    solver = numba_cache or Path(__file__).resolve().parent / "solver" / "__pycache__"
+    kernel = not (solver.is_dir() and any(solver.rglob("rodas4._solve_all_*.nbi")))  # either ensemble kernel
+    if kernel:
+        _NOTICE_SHOWN = True
         _note(args, f"compiling kernels, once, ~{COMPILE_S} s (later runs load them from the cache)")
+    elif model is not None and not _model_compiled(model, numba_cache, analytic):
+        _NOTICE_SHOWN = True
+        _note(args, f"compiling kernels for this model, once, ~{COMPILE_MODEL_S} s (later runs load them from "
+                    "the cache)")
+
+
+_NOTICE_SHOWN = False
+
+
+def _model_compiled(model, numba_cache, analytic: bool) -> bool:
+    """True if the model's generated RHS, and with ``analytic`` its Jacobian, are written and in numba's cache."""
+    from numba.core.caching import _CacheLocator
+
+    from sim.analytic import available
+    from sim.model import cache_folder
+
+    key = model.source_key()
+    files = [cache_folder() / "models" / f"model_{key}.py"]
+    if analytic and available():
+        files += sorted((cache_folder() / "jacobians").glob(f"jac_{key}_*.py")) or [Path(f"jac_{key}_missing")]
+    for file in files:  # numba's index: <file stem>.<function>-<line>.pyXY.nbi, in the folder numba picks for the file
+        index = numba_cache / _CacheLocator.get_suitable_cache_subpath(str(file)) if numba_cache else \
+            file.parent / "__pycache__"
+        if not (file.exists() and any(index.glob(f"{file.stem}.*.nbi"))):
+            return False
+    return True
 
 
 # seconds a first `sim run` spends compiling the kernels it uses: about 11 s on 2 cores with one free,
 # about 20 s on 2 busy cores (`python benchmarks/cli_startup.py --cold`)
 COMPILE_S = "10-20"
+# a model new to this machine (kernel cached): its RHS and analytic Jacobian, 7.2-7.6 s of sympy and compile on two
+# free cores (`python benchmarks/cli_startup.py --cold`, new-model rows), about twice that on busy ones
+COMPILE_MODEL_S = "7-15"
 
 
 def _failed_runs(result) -> int:

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -37,3 +38,41 @@ def test_cold_cache_starts_a_child_and_the_switch_stops_it(tmp_path):
         assert proc.returncode == 0, proc.stderr[-2000:]
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
         assert proc.stdout.strip() == (expected if cpus > 1 else "none")
+
+
+def test_a_stalled_child_is_stopped_after_the_wait_limit(monkeypatch):
+    # a child that never finishes (a stalled compile) must not hold the run: the wait ends WAIT_S after
+    # the child started, the child is stopped, and this process goes on (and compiles itself)
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    monkeypatch.setattr(warmup, "WAIT_S", 1.0)
+    warmup._STARTED[child.pid] = time.monotonic()
+    warmup._CHILDREN[("rodas4", True)] = child
+    warmup._CHILDREN[("model", "stalled.py")] = child
+    t0 = time.monotonic()
+    try:
+        warmup.wait("rodas4", True)
+        assert child.poll() is not None  # stopped, not left running
+        warmup.wait_model("stalled.py")  # the same child: returns at once
+        assert time.monotonic() - t0 < 30
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert ("rodas4", True) not in warmup._CHILDREN and ("model", "stalled.py") not in warmup._CHILDREN
+
+
+def test_compile_notice_knows_a_model_new_to_this_machine(monkeypatch, tmp_path):
+    # sim run says it is compiling for a model whose generated RHS or Jacobian is not in numba's cache yet
+    from pathlib import Path as P
+
+    from sim.analytic import analytic_jacobian
+    from sim.assembly import build_model
+    from sim.cli import _model_compiled
+
+    model = build_model("human", ("mdma",))
+    numba_cache = P(os.environ["NUMBA_CACHE_DIR"]) if os.environ.get("NUMBA_CACHE_DIR") else None
+    assert model.rhs is not None and analytic_jacobian(model, model.default_parameters()) is not None
+    assert _model_compiled(model, numba_cache, True)  # loaded or compiled just now: in the cache
+    monkeypatch.setenv("NEUROPHARM_SIM_CACHE", str(tmp_path))  # another machine's (empty) generated-model cache
+    assert not _model_compiled(model, numba_cache, True)
+    assert not _model_compiled(model, numba_cache, False)

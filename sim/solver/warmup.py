@@ -13,7 +13,9 @@ code is the same either way (same source, same flags), so the numbers are too.
 
 Nothing is started when both are cached, on a machine with one CPU, or with
 ``NEUROPHARM_SIM_PARALLEL_COMPILE=0``. A child that fails only costs the time it ran: this process
-then compiles what it needs itself.
+then compiles what it needs itself. Waiting is bounded: a child still running :data:`WAIT_S` seconds
+after it started (a stalled or starved child) is stopped, and this process compiles instead, so a run
+never waits on its child for longer than that.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-_CHILDREN: dict[tuple[str, bool], subprocess.Popen] = {}
+_CHILDREN: dict[tuple, subprocess.Popen] = {}
+_STARTED: dict[int, float] = {}  # child pid -> time.monotonic() when it was started
 
 
 def _compiled(method: str, parallel: bool) -> list:
@@ -89,21 +93,33 @@ def start(method: str, n_members: int, model_file=None) -> None:
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except OSError:
         return
+    _STARTED[child.pid] = time.monotonic()
     for key in keys:
         _CHILDREN[key] = child
 
 
-WAIT_S = 600  # a child still compiling after this long is stopped; this process then compiles
+# seconds after its start that a child may still be compiling: quiet 2 cores need ~10 s, busy ones ~30 s; a child
+# still running after this is stopped and this process compiles itself (at most about twice the time)
+def _wait_s() -> float:
+    try:
+        return max(0.0, float(os.environ.get("NEUROPHARM_SIM_COMPILE_WAIT_S", "180")))
+    except ValueError:
+        return 180.0
+
+
+WAIT_S = _wait_s()
 
 
 def _wait(key) -> None:
     child = _CHILDREN.pop(key, None)
-    if child is not None:
-        try:
-            child.wait(timeout=WAIT_S)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+    if child is None:
+        return
+    left = _STARTED.get(child.pid, time.monotonic()) + WAIT_S - time.monotonic()
+    try:
+        child.wait(timeout=max(left, 0.0))
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
 
 
 def wait(method: str, parallel: bool) -> None:
