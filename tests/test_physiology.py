@@ -53,11 +53,11 @@ def test_experiment_files_run(name):
         assert np.all(np.isfinite(res[out]))
 
 
-# Known out-of-sample miss: two 100 mg doses 24 h apart (Farre et al. 2004) raised heart rate slightly more after
-# the second dose; the model's second rise is smaller, because the NE signal it keeps at 24 h (release through NET
-# follows the slowly falling MDMA) keeps the effector receptors partly desensitised. Listed so that every other
-# row must pass and the miss stays visible.
-KNOWN_MISSES = {"peak HR rise vs placebo after the 2nd of two 100 mg doses 24 h apart / after the 1st"}
+# Known out-of-sample miss: the heart-rate rise after 75 mg (Mas et al. 1999: ~+30 bpm after both 75 and 125 mg) is
+# just below its band. NET reverse transport is of second order in releaser occupancy (sim/kinetics/transporters.py),
+# so the NE release, and the heart-rate rise with it, falls off more steeply with the dose than Mas saw. Listed so
+# that every other row must pass and the miss stays visible.
+KNOWN_MISSES = {"peak rise of heart rate vs placebo after 75 mg"}
 
 
 def test_all_physiology_rows_pass_and_shares_are_reported():
@@ -68,6 +68,8 @@ def test_all_physiology_rows_pass_and_shares_are_reported():
         [(t.quantity, v) for t, v, ok in rows if not ok and t.quantity not in KNOWN_MISSES]
     late = [t for t, _, _ in rows if "24 h after 125 mg" in t.quantity]
     assert len(late) == 2 and not any(t.fitted for t in late)      # predicted, not fitted
+    farre = [t for t, _, _ in rows if "2nd of two 100 mg doses" in t.quantity]
+    assert len(farre) == 2 and not any(t.fitted for t in farre)
     assert any(not t.fitted for t, _, _ in rows)
     shares = {t.quantity: v for t, v, _ in rows if "share" in t.quantity}
     assert len(shares) == 3 and all(0.0 <= v <= 1.0 for v in shares.values())
@@ -113,3 +115,35 @@ def test_acute_tolerance_vital_signs_return_while_mdma_is_still_in_plasma():
     assert hr_off[i24] > 3.0 * abs(hr[i24]) and sbp_off[i24] > 2.0 * abs(sbp[i24])
     print(f"24 h: HR {hr[i24]:.1f} (no desensitisation {hr_off[i24]:.1f}) bpm, SBP {sbp[i24]:.1f} "
           f"({sbp_off[i24]:.1f}) mmHg, plasma MDMA {c[i24]:.1f} ng/mL")
+
+
+def _second_dose_hr_ratio(overrides=None):
+    """Farre et al. 2004: peak heart-rate rise after the 2nd of two 100 mg doses 24 h apart / after the 1st, and
+    forebrain NE at the time of the 2nd dose relative to the drug-free run."""
+    from conftest import experiment
+
+    from sim.runner import run
+    doses = '[[dose]]\ndrug = "mdma"\namount_mg = 100.0\n[[dose]]\ndrug = "mdma"\namount_mg = 100.0\ntime_h = 24.0\n'
+    kw = {"duration": 34.0, "interval_min": 10.0, "overrides": overrides}
+    drug, none = run(experiment(doses, **kw)), run(experiment("", **kw))
+    t = drug.time
+    rise = drug["heart_rate"][0] - none["heart_rate"][0]
+    i24 = int(np.argmin(abs(t - 24.0)))
+    ne = drug["ec_norepinephrine"][0] / none["ec_norepinephrine"][0]
+    return rise[(t >= 24.0) & (t <= 34.0)].max() / rise[t <= 10.0].max(), ne[i24], ne.max()
+
+
+def test_release_side_tolerance_returns_noradrenaline_and_second_dose_response():
+    """NET reverse transport of second order in releaser occupancy (sim/kinetics/transporters.py): the NE excess
+    falls faster than MDMA, so 24 h after 100 mg NE is near baseline while MDMA is still in plasma, the effector
+    receptors have resensitised and a second 100 mg dose raises heart rate about as much as the first (Farre et al.
+    2004). Ablation: with release proportional to occupancy (order 1, its own fitted rate constant 880 /h) the NE
+    excess at 24 h is much larger and the second heart-rate rise falls below the row's band (0.8)."""
+    ratio, ne24, ne_peak = _second_dose_hr_ratio()
+    assert 0.8 <= ratio <= 1.5
+    assert ne24 - 1.0 < 0.1 * (ne_peak - 1.0)       # NE excess at 24 h: under a tenth of its peak excess
+    off = {"subject.norepinephrine.efflux_hill": 1.0, "subject.norepinephrine.k_efflux": 880.0}
+    ratio_off, ne24_off, ne_peak_off = _second_dose_hr_ratio(off)
+    assert ratio_off < 0.8 and ratio - ratio_off > 0.1
+    assert ne24_off - 1.0 > 2.0 * (ne24 - 1.0)
+    print(f"2nd/1st HR rise {ratio:.3f} (order 1: {ratio_off:.3f}); NE at 24 h x{ne24:.2f} (order 1: x{ne24_off:.2f})")

@@ -177,7 +177,7 @@ def _twin_terminal(model, y, params, name):
                                                     "autoreceptor_sensitivity"))
     occ = substrate / (1 + inhibition + ec / p("km_t"))
     up = p("vmax_t") * ec / (p("km_t") * (1 + inhibition) + ec)
-    eff = p("k_efflux") * occ * cyt
+    eff = p("k_efflux") * occ ** p("efflux_hill") * cyt
     r_term = 1 / (1 + ec / p("ka_term"))
     act = auto / (auto + p("ka_soma") * (1 + auto_block))
     fire = 1 / (1 + p("g_soma") * sens * act)

@@ -1,7 +1,11 @@
 """Fit the calibrated vital-sign parameters of sim/kinetics/physiology.py to their rows (run by hand; prints the
 values to copy into physiology.py).
 
-Each step holds the other parameters at their values in physiology.py:
+Each step holds the other parameters at their values in physiology.py (and norepinephrine.py):
+00. ``norepinephrine.k_efflux`` (NET reverse transport, of order ``norepinephrine.efflux_hill`` in releaser
+   occupancy): for each candidate value (``d50_hr`` and ``emax_sbp`` refitted to the peak rows) the systolic rise
+   after 75 mg and the temperature ratio with carvedilol are printed; norepinephrine.py takes the smallest
+   candidate for which both are in their bands (SBP 32-48 mmHg, ratio <= 0.8; both rows marked fitted);
 0. ``d50_sbp``: for each candidate value (``emax_sbp`` refitted to the peak row) the citalopram and carvedilol
    SBP ratios are printed; physiology.py takes the middle of the range where both are in their bands (<= 0.8);
 1. ``desens_rate_<receptor>`` (one rate for the three receptors): for each candidate rate, ``d50_hr`` and
@@ -30,6 +34,8 @@ from sim.validation.physiology import CARVEDILOL_PRE, CITALOPRAM_PRE, SAFETY_EXP
 
 ROOT = Path(__file__).resolve().parent.parent
 HR_PEAK, SBP_PEAK, TEMP_SHARE = 29.0, 35.0, 0.19
+CANDIDATE_K_EFFLUX = (1500.0, 2000.0, 2500.0, 3000.0)
+SBP_75_BAND = (32.0, 48.0)
 CANDIDATE_RATES = (0.05, 0.07, 0.08, 0.1)
 CANDIDATE_D50_SBP = (1.0, 1.2, 1.4, 1.6, 1.8, 2.0)
 RECEPTORS = ("5ht2a", "alpha1", "beta1")
@@ -81,6 +87,29 @@ def fit_peaks(overrides):
     return ov
 
 
+def efflux_rows(overrides):
+    """(SBP rise after 75 mg, temperature ratio with / without carvedilol) as the rows compute them."""
+    ov = tuple(sorted((k, float(v)) for k, v in overrides.items()))
+    t, out = _simulate_doses((_mdma(75.0),), 10.0, "human", 2.0, ov)
+    sbp75 = float(out["systolic_bp"][t >= -1e-9].max() - out["systolic_bp"][0])
+    carv_mdma, name = _mdma(125.0, 1.0), "body_temperature"
+    t, with_carv = _run((*CARVEDILOL_PRE, carv_mdma), overrides)
+    _, without = _run((carv_mdma,), overrides)
+    after = t >= 1.0 - 1e-9
+    ratio = (with_carv[name][after].max() - with_carv[name][0]) / (without[name][after].max() - without[name][0])
+    return sbp75, float(ratio)
+
+
+def scan_k_efflux():
+    for k in CANDIDATE_K_EFFLUX:
+        ov = fit_peaks({"norepinephrine.k_efflux": k})
+        sbp75, carv = efflux_rows(ov)
+        ok = SBP_75_BAND[0] <= sbp75 <= SBP_75_BAND[1] and carv <= 0.8
+        print(f"NET k_efflux {k:6.0f} /h: d50_hr {ov['physiology.d50_hr']:.2f}, emax_sbp "
+              f"{ov['physiology.emax_sbp']:.2f} mmHg; SBP rise after 75 mg {sbp75:.1f} mmHg (band {SBP_75_BAND}), "
+              f"temperature ratio with carvedilol {carv:.3f} (<= 0.8): {'both hold' if ok else 'no'}", flush=True)
+
+
 def share_at_6h(overrides, name):
     t, d = rises(overrides)
     return float(d[name][int(np.argmin(abs(t - 6.0)))] / d[name].max())
@@ -94,6 +123,7 @@ def temperature_share(overrides):
 
 
 def main() -> int:
+    scan_k_efflux()
     for d50 in CANDIDATE_D50_SBP:
         ov = fit_peaks({"physiology.d50_sbp": d50})
         cit, carv = interaction_ratios(ov)

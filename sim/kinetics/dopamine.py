@@ -41,6 +41,9 @@ GIVEN = {
     "ka_soma": (0.01, "assumed: somatodendritic D2 half-activation at the basal level"),
     "g_soma": (1.0, "assumed: D2 feedback can halve DA-neuron firing"),
     "tau_auto": (0.1, "assumed: ~6 min"),
+    "efflux_hill": (1.0, "assumed: proportional to releaser occupancy; the second order of "
+                         "norepinephrine.efflux_hill (sim/kinetics/transporters.py) is not applied to DAT: its rows "
+                         "were calibrated with order 1"),
     "k_efflux": (12800.0, "calibrated: Koch & Galloway 1997 (501 % striatal DA after (+)-MDMA i.v.; that row is "
                          "marked fitted), with MDMA's Pifl 2005 DAT EC50: in 2x steps, the step nearest 501 % "
                          "(6400: 333 %; 12800: 438 %; 25600: 584 %, where 5-HT/DA after 1 mg/kg would also fall "

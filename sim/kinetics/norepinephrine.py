@@ -2,7 +2,9 @@
 
 Same structure as the DA terminal (TH with end-product inhibition; dopamine beta-hydroxylase lumped
 into synthesis), with NET, alpha2 terminal and somatodendritic (locus coeruleus) autoreceptors.
-MDMA is a potent NET substrate. Human and rat share these values.
+MDMA is a potent NET substrate. NET reverse transport is of second order in releaser occupancy
+(``efflux_hill`` = 2; sim/kinetics/transporters.py), so the NE excess falls faster than MDMA does: after a
+dose it is near baseline by the next day while MDMA is still in plasma. Human and rat share these values.
 """
 
 from __future__ import annotations
@@ -32,9 +34,15 @@ GIVEN = {
     "ka_soma": (0.001, "assumed: locus coeruleus alpha2 half-activation at the basal level"),
     "g_soma": (1.0, "assumed"),
     "tau_auto": (0.1, "assumed: ~6 min"),
-    "k_efflux": (880.0, "calibrated (coarse): with MDMA's Pifl 2005 NET EC50 and MDA's same-assay one, two "
-                         "physiology rows pull opposite ways: the SBP rise after 75 mg (band 32-48 mmHg) needs it "
-                         "high, carvedilol's temperature ratio (band <= 0.8) low; both rows are marked fitted"),
+    "efflux_hill": (2.0, "assumed: second order in releaser occupancy, from the mechanism of releaser-induced "
+                           "efflux (the releaser carried in, and the intracellular Na+ its inward current supplies, "
+                           "each proportional to occupancy; Khoshbouei et al. 2003 J Biol Chem 278:12070; Sitte & "
+                           "Freissmuth 2015 Trends Pharmacol Sci 36:41; sim/kinetics/transporters.py); not scanned "
+                           "against any row"),
+    "k_efflux": (2500.0, "calibrated: the smallest of 1500, 2000, 2500, 3000 /h (order efflux_hill) for which the "
+                          "SBP rise after 75 mg (band 32-48 mmHg, needs it high) and carvedilol's temperature ratio "
+                          "(band <= 0.8, needs it low) both hold, with d50_hr and emax_sbp refitted to the 125 mg "
+                          "peaks (tools/calibrate_physiology.py); both rows are marked fitted"),
     "g_vesicle": (1.0, "assumed: as the 5-HT terminal"),
     "k_enz_inact": (0.0, "assumed: no lasting TH inactivation"),
     "enz_half_life": (72.0, "unused (no inactivation)"),

@@ -68,9 +68,10 @@ STATES = (
 )
 FIXED = ("v_syn", "k_fb", "vmax_vmat", "km_vmat", "k_leak", "k_exo", "vmax_t", "km_t", "k_efflux",
          "vmax_mao", "km_mao", "k_ec", "ka_term", "ka_soma", "g_soma", "tau_auto", "g_vesicle",
-         "k_enz_inact", "enz_half_life", "g_facil", "k_facil", "k_desens", "desens_half_life", "act0", "n_drugs")
+         "k_enz_inact", "enz_half_life", "g_facil", "k_facil", "k_desens", "desens_half_life", "act0", "efflux_hill",
+         "n_drugs")
 (VSYN, KFB, VVMAT, KMVMAT, KLEAK, KEXO, VMAXT, KMT, KEFF, VMAO, KMMAO, KEC, KATERM, KASOMA, GSOMA, TAU, GVES,
- KINACT, THALF, GFAC, KFAC, KDES, TDES, ACT0, NDRUG) = range(len(FIXED))
+ KINACT, THALF, GFAC, KFAC, KDES, TDES, ACT0, NHILL, NDRUG) = range(len(FIXED))
 PER_DRUG = ("scale", "k_transporter", "substrate", "k_autoreceptor")
 SCALE, KT, SUB, KAUTO = range(len(PER_DRUG))
 NFIXED = len(FIXED)
@@ -101,7 +102,7 @@ def terminal_rhs(t, y, p, dydt, s, q, x):
 
     occ = substrate_occupancy(substrate, inhibition, ec, p[q + KMT])
     j_up = uptake(p[q + VMAXT], p[q + KMT], ec, inhibition)
-    j_eff = reverse_transport(p[q + KEFF], occ, cyt)
+    j_eff = reverse_transport(p[q + KEFF], occ, cyt, p[q + NHILL])
     r_term = inhibition_factor(ec, p[q + KATERM])
     act = auto / (auto + p[q + KASOMA] * (1.0 + auto_block))
     fire = 1.0 / (1.0 + p[q + GSOMA] * sens * act)
@@ -251,7 +252,7 @@ UNITS = {"v_syn": "uM/h", "k_fb": "uM", "vmax_vmat": "uM/h", "km_vmat": "uM", "k
          "vmax_t": "uM/h", "km_t": "uM", "k_efflux": "1/h", "vmax_mao": "uM/h", "km_mao": "uM", "k_ec": "1/h",
          "ka_term": "uM", "ka_soma": "uM", "g_soma": "1", "tau_auto": "h", "g_vesicle": "1", "k_enz_inact": "1/h",
          "enz_half_life": "h", "g_facil": "1", "k_facil": "uM", "k_desens": "1/h", "desens_half_life": "h",
-         "act0": "1"}
+         "act0": "1", "efflux_hill": "1"}
 DESCRIPTIONS = {
     "v_syn": "maximal synthesis rate (TPH/TH, precursor supply lumped)",
     "k_fb": "cytosolic transmitter half-inhibiting synthesis (end-product feedback)",
@@ -274,6 +275,7 @@ DESCRIPTIONS = {
     "k_desens": "autoreceptor desensitisation rate at full excess activation",
     "desens_half_life": "recovery half-life of autoreceptor coupling (resensitisation)",
     "act0": "drug-free somatodendritic autoreceptor activation",
+    "efflux_hill": "order of reverse transport in releaser occupancy (efflux ~ occ_sub^n; 1 = proportional)",
 }
 
 
@@ -290,5 +292,7 @@ def fixed_parameters(baseline: Baseline, given: dict[str, tuple[float, str]], ba
             value, source = given[name]
         low = 1e-12 if name in ("km_t", "km_vmat", "km_mao", "k_fb", "ka_term", "ka_soma", "k_facil", "tau_auto",
                                 "enz_half_life", "desens_half_life") else 0.0
+        if name == "efflux_hill":
+            low = 1.0
         out[name] = Parameter(name, float(value), UNITS[name], source, DESCRIPTIONS[name], low, math.inf)
     return out

@@ -4,7 +4,7 @@ Fluxes in uM/h (all terminal pools are referred to one volume, the extracellular
 terminal field, so that fluxes between pools need no volume factors)::
 
     uptake  = Vmax E / (Km (1 + I) + E)                    I = sum_k C_k / K_k over every drug present
-    efflux  = k_efflux * occ_sub * C_cyt                   occ_sub = S / (1 + I + E / Km)
+    efflux  = k_efflux * occ_sub^n * C_cyt                 occ_sub = S / (1 + I + E / Km)
                                                            S = sum over substrates (releasers) of C_k / K_k
 
 Uptake is Michaelis-Menten with every drug a competitive inhibitor (blockers and substrates alike).
@@ -15,6 +15,17 @@ of terminal.py scales with the same occupancy). A blocker (SSRI) occupies the tr
 being carried: it inhibits uptake and, by lowering the releaser's occupancy, prevents both MDMA's
 entry and the release it causes (Rudnick & Wall 1992 PNAS 89:1817; Sitte & Freissmuth 2015 Trends
 Pharmacol Sci 36:41). Best, Nijhout & Reed use the same uptake law; their models have no drugs.
+
+Order of reverse transport (``n``, the terminal's ``efflux_hill``). Releaser-induced efflux needs two
+correlated transporter processes (Khoshbouei et al. 2003 J Biol Chem 278:12070, DAT in HEK-293 cells):
+the releaser is bound and carried inward, and the Na+ carried in with it (the releaser-induced inward
+current) raises the intracellular Na+ that the inward-facing transporter must bind to carry transmitter
+out; efflux grew with the intracellular Na+ in the pipette and with the size of the releaser-induced
+current (review of the transport cycle: Sitte & Freissmuth 2015). With both factors proportional to the
+releaser occupancy, efflux is of second order in it (n = 2): it falls off faster than the releaser
+does, so the release excess wanes while the drug is still present. ``n = 1`` is the plain exchange
+model (efflux proportional to occupancy). The NE terminal uses n = 2 (norepinephrine.py); the 5-HT and
+DA terminals keep n = 1 (their rows were calibrated with it, serotonin.py and dopamine.py).
 
 Constants (``TRANSPORTERS``) are shared by human and rat (no species-specific values are used).
 After editing the ``@njit`` helpers here (or in rate_laws.py), run ``make clean-cache``: numba keys the
@@ -64,6 +75,6 @@ def substrate_occupancy(substrate, inhibition, ec, km):
 
 
 @njit(cache=True, inline="always")
-def reverse_transport(k_efflux, occ_sub, cyt):
-    """Exchange-driven efflux of cytosolic transmitter, proportional to releaser occupancy."""
-    return k_efflux * occ_sub * max(cyt, 0.0)
+def reverse_transport(k_efflux, occ_sub, cyt, hill):
+    """Exchange-driven efflux of cytosolic transmitter, of order ``hill`` in releaser occupancy (module docstring)."""
+    return k_efflux * max(occ_sub, 0.0) ** hill * max(cyt, 0.0)
