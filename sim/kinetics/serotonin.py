@@ -53,9 +53,10 @@ GIVEN = {
     "g_soma": (3.0, "assumed: acute SSRI doses cut raphe firing by up to ~60-80 % via 5-HT1A (Blier & de "
                     "Montigny 1994 Trends Pharmacol Sci 15:220; check)"),
     "tau_auto": (0.1, "assumed: raphe 5-HT and 5-HT1A signalling lag ~6 min"),
-    "efflux_hill": (1.0, "assumed: proportional to releaser occupancy; the second order of "
-                         "norepinephrine.efflux_hill (sim/kinetics/transporters.py) is not applied to SERT: its rows "
-                         "were calibrated with order 1"),
+    "efflux_hill": (1.0, "assumed: proportional to releaser occupancy. Second order (as norepinephrine.efflux_hill, "
+                         "sim/kinetics/transporters.py) is ruled out here by the rat 5-HT dose-response: no k_efflux "
+                         "puts the 1 mg/kg i.v. (Baumann et al. 2008) and 10 mg/kg i.p. (Gudelsky & Nash 1996) rows "
+                         "in their bands together (tools/efflux_order_sert_check.py)"),
     "k_efflux": (440.0, "calibrated: rat dialysate 5-HT after 1 mg/kg and then 3 mg/kg MDMA i.v. (Baumann et al. "
                         "2008, bands 3-5x and 8-12x) holds for ~395-650 /h with MDMA's Pifl 2005 SERT EC50 and the "
                         "rat MDMA PK; Gudelsky & Nash's 10 mg/kg i.p. row (5-15x) caps it at ~485 /h; 440 /h "

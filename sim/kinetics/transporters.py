@@ -24,8 +24,10 @@ out; efflux grew with the intracellular Na+ in the pipette and with the size of 
 current (review of the transport cycle: Sitte & Freissmuth 2015). With both factors proportional to the
 releaser occupancy, efflux is of second order in it (n = 2): it falls off faster than the releaser
 does, so the release excess wanes while the drug is still present. ``n = 1`` is the plain exchange
-model (efflux proportional to occupancy). The NE terminal uses n = 2 (norepinephrine.py); the 5-HT and
-DA terminals keep n = 1 (their rows were calibrated with it, serotonin.py and dopamine.py).
+model (efflux proportional to occupancy). The NE terminal uses n = 2 (norepinephrine.py). The 5-HT
+terminal keeps n = 1: with n = 2 no rate constant fits the rat 5-HT rows at 1 and 10 mg/kg together
+(the dose-response becomes too steep; tools/efflux_order_sert_check.py). The DA terminal keeps n = 1
+(one DA release row, which cannot tell the orders apart).
 
 Constants (``TRANSPORTERS``) are shared by human and rat (no species-specific values are used).
 After editing the ``@njit`` helpers here (or in rate_laws.py), run ``make clean-cache``: numba keys the
