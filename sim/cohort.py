@@ -40,18 +40,34 @@ def _subject_value(model: Model, key: str, value, where: str) -> tuple[int, floa
 
 def parameter_matrix(exp: Experiment, model: Model) -> np.ndarray:
     """(N, p) parameters: defaults, then [subject] overrides, then [cohort.vary] draws (seeded)."""
+    base, drawn = parameter_draws(exp, model)
+    return parameter_rows(model, base, drawn, 0, exp.cohort_size)
+
+
+def parameter_draws(exp: Experiment, model: Model) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    """What :func:`parameter_matrix` is made of: the (p,) row of defaults with the [subject] overrides, and
+    each column drawn by [cohort.vary] ((N,) values by parameter index), without the (N, p) matrix."""
     base = model.default_parameters()
     for key, value in exp.subject.items():
         i, v = _subject_value(model, key, value, "subject")
         base[i] = v
-    params = np.tile(base, (exp.cohort_size, 1))
     rng = np.random.default_rng(exp.seed)
+    drawn = {}
     for key in sorted(exp.cohort_vary):
         if key.startswith("dose."):
             continue  # drawn by dose_amounts()
         spec = exp.cohort_vary[key]
         i, _ = _subject_value(model, key, exp.subject.get(key, _default_for(model, key)), "cohort.vary")
-        params[:, i] = _draw(model, key, spec, base[i], exp.cohort_size, rng)
+        drawn[i] = _draw(model, key, spec, base[i], exp.cohort_size, rng)
+    return base, drawn
+
+
+def parameter_rows(model: Model, base: np.ndarray, drawn: dict[int, np.ndarray], start: int, stop: int) -> np.ndarray:
+    """Rows ``start:stop`` of the parameter matrix from :func:`parameter_draws` (derived parameters included):
+    a sweep builds its chunks' rows one chunk at a time."""
+    params = np.tile(base, (stop - start, 1))
+    for i, values in drawn.items():
+        params[:, i] = values[start:stop]
     derive_parameters(model, params)
     return params
 

@@ -15,9 +15,10 @@ NO_EFFECT_DRUGS = ("placebo",)
 
 
 def dose_events(exp: Experiment, model: Model, params: np.ndarray) -> tuple[Events, dict[str, np.ndarray]]:
-    """Dose events (amounts in umol of free base) per run, and the dose table for the HDF5 file."""
-    n_runs = params.shape[0]
-    weight = params[:, model.parameter_index("pk.body_weight_kg")]
+    """Dose events (amounts in umol of free base) per run, and the dose table for the HDF5 file. ``params``: the
+    (N, p) parameters, or the (N,) body weights (kg), all that is read of them."""
+    weight = params if params.ndim == 1 else params[:, model.parameter_index("pk.body_weight_kg")]
+    n_runs = weight.shape[0]
     varied = dose_amounts(exp, n_runs)
     times, indices, amounts = [], [], []
     table = {"run": [], "time_h": [], "drug": [], "route": [], "amount_mg": []}

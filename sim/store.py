@@ -389,16 +389,30 @@ class SweepFile:
         self.path = path
 
     @classmethod
-    def create(cls, path, *, time, shapes, units, long_names, precision, params, param_units, param_sources,
-               sweep_names, sweep_samples, sweep_base_samples, events, attrs, compress=False) -> SweepFile:
+    def create(cls, path, *, time, shapes, units, long_names, precision, n_runs, param_names, param_rows, param_block,
+               param_units, param_sources, sweep_names, sweep_samples, sweep_base_samples, events, attrs,
+               compress=False) -> SweepFile:
         """A new sweep file with every dataset allocated. Time courses are stored uncompressed by
-        default: a single writer compressing with LZF falls behind two or more workers."""
+        default: a single writer compressing with LZF falls behind two or more workers. ``/params`` is
+        written ``param_block`` runs at a time from ``param_rows(start, stop)`` ((stop - start, p) rows, columns
+        in ``param_names`` order), so the whole parameter matrix is never in memory."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         f = h5py.File(path, "w")
-        n_runs = len(next(iter(params.values())))
         t, run = _write_header(f, {**attrs, "sweep_complete": 0}, time, n_runs)
-        _write_params(f, run, params, param_units, param_sources)
+        group = f.create_group("params")
+        columns = []
+        for name in param_names:
+            ds = group.create_dataset(name, shape=(n_runs,), dtype=np.float64)
+            _set_units(ds, param_units.get(name, ""))
+            ds.attrs["source"] = param_sources.get(name, "")
+            ds.dims[0].attach_scale(run)
+            columns.append(ds)
+        for start in range(0, n_runs, param_block):
+            stop = min(start + param_block, n_runs)
+            block = param_rows(start, stop)
+            for j, ds in enumerate(columns):
+                ds[start:stop] = block[:, j]
         dtype = np.float32 if precision == "float32" else np.float64
         for name, shape in shapes.items():
             group = f.require_group("outputs" if len(shape) == 2 else "summaries")

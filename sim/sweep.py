@@ -33,6 +33,7 @@ from sim.errors import ConfigError, SimInputError
 from sim.store import Journal, SweepFile, store_complete
 
 DEFAULT_CHUNK_RUNS = 256
+PARAM_BLOCK = 4096  # rows of the parameter matrix built at once outside the chunks (writing /params, checks)
 METRICS = ("cmax", "tmax", "auc", "final")
 
 
@@ -202,8 +203,10 @@ def _init_worker():
     os.environ.setdefault("NUMBA_NUM_THREADS", "1")
 
 
-def _local_results(tasks: list[ChunkTask], workers: int, retries: int = 2) -> Iterator[tuple]:
-    """Run tasks in a process pool; resubmit the tasks lost with a dead worker (up to ``retries``)."""
+def _local_results(tasks, workers: int, retries: int = 2) -> Iterator[tuple]:
+    """Run tasks (an iterable, consumed as workers free up) in a process pool, at most two per worker queued or
+    running, so that only those tasks' parameters are in memory; resubmit the tasks lost with a dead worker
+    (up to ``retries`` times each)."""
     if workers <= 1:
         for task in tasks:
             yield run_chunk(task)
@@ -212,33 +215,55 @@ def _local_results(tasks: list[ChunkTask], workers: int, retries: int = 2) -> It
 
     # spawn, not fork: numba's OpenMP threading layer makes fork() unsafe once it has started
     context = multiprocessing.get_context("spawn")
-    pending = {t.start: t for t in tasks}
-    attempts = dict.fromkeys(pending, 0)
-    while pending:
+    source = iter(tasks)
+    lost: list[ChunkTask] = []  # tasks whose worker died, to run again
+    attempts: dict[int, int] = {}
+    while True:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker) as pool:
-            futures = {pool.submit(run_chunk, t): start for start, t in pending.items()}
-            broken = False
+            futures = {}
+            broken = not _top_up(pool, futures, lost, source, 2 * workers)
+            if not futures and not broken:
+                return
             try:
                 while futures and not broken:
                     done, _ = wait(futures, return_when=FIRST_COMPLETED)
                     for future in done:
-                        start = futures.pop(future)
+                        task = futures.pop(future)
                         try:
                             result = future.result()
                         except BrokenProcessPool:
                             broken = True
+                            lost.append(task)
                             continue
-                        pending.pop(start)
                         yield result
+                    if not broken:
+                        broken = not _top_up(pool, futures, lost, source, 2 * workers)
             except BaseException:  # interrupted (Ctrl-C, SIGTERM, a full disk): stop the workers now
                 _stop_workers(pool)
                 raise
             if broken:
-                for start in pending:
-                    attempts[start] += 1
-                    if attempts[start] > retries:
-                        raise RuntimeError(f"sweep: chunk starting at run {start} lost its worker "
-                                           f"{attempts[start]} times; giving up") from None
+                lost.extend(futures.values())  # in flight in the broken pool: lost with it
+                lost.sort(key=lambda t: t.start)
+                for task in lost:
+                    attempts[task.start] = attempts.get(task.start, 0) + 1
+                    if attempts[task.start] > retries:
+                        raise RuntimeError(f"sweep: chunk starting at run {task.start} lost its worker "
+                                           f"{attempts[task.start]} times; giving up") from None
+
+
+def _top_up(pool, futures: dict, lost: list, source, limit: int) -> bool:
+    """Submit tasks (those lost first, then new ones from ``source``) until ``limit`` are queued or running;
+    False if the pool broke (a worker died), the task then kept in ``lost``."""
+    while len(futures) < limit:
+        task = lost.pop(0) if lost else next(source, None)
+        if task is None:
+            return True
+        try:
+            futures[pool.submit(run_chunk, task)] = task
+        except BrokenProcessPool:
+            lost.append(task)
+            return False
+    return True
 
 
 def _stop_workers(pool) -> None:
@@ -270,7 +295,7 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
     ``on_chunk(start, stop)``, if given, is called after each chunk is stored (e.g. for notebooks).
     """
     from sim.assembly import model_for
-    from sim.cohort import parameter_matrix
+    from sim.cohort import parameter_draws, parameter_rows
     from sim.dosing import dose_events
     from sim.runner import time_grid
 
@@ -279,11 +304,19 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
     drugs = tuple(d.drug for d in exp.doses)
     sweep_plan = plan(exp, model)
     cohort = sweep_plan.experiment
-    params = parameter_matrix(cohort, model)
-    events, dose_table = dose_events(cohort, model, params)
-    ev_time, ev_index, ev_amount = events.broadcast(params.shape[0], model.n_states)
+    n_runs = cohort.cohort_size
+    # the (N, p) parameter matrix is never held whole (its rows are ~2.4 kB per run): each chunk's rows are
+    # built when the chunk is, from the default row and the drawn columns
+    base, drawn = parameter_draws(cohort, model)
+
+    def rows(a: int, b: int) -> np.ndarray:
+        return parameter_rows(model, base, drawn, a, b)
+
+    blocks = [(a, min(a + PARAM_BLOCK, n_runs)) for a in range(0, n_runs, PARAM_BLOCK)]
+    weight = model.parameter_index("pk.body_weight_kg")
+    events, dose_table = dose_events(cohort, model, np.concatenate([rows(a, b)[:, weight].copy() for a, b in blocks]))
+    ev_time, ev_index, ev_amount = events.broadcast(n_runs, model.n_states)
     t_eval = time_grid(exp)
-    n_runs = params.shape[0]
     if summaries_only is None:
         summaries_only = bool(exp.sweep.get("summaries_only", False))
     workers = workers or os.cpu_count() or 1
@@ -293,8 +326,9 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
     from sim.solver import Events, ensemble_sparsity
 
     probe_runs = slice(0, min(n_runs, 64))
-    pattern = ensemble_sparsity(model.rhs, np.tile(model.initial_state(), (probe_runs.stop, 1)), params[probe_runs],
-                                t_eval, Events(ev_time[probe_runs], ev_index[probe_runs], ev_amount[probe_runs]),
+    pattern = ensemble_sparsity(model.rhs, np.tile(model.initial_state(), (probe_runs.stop, 1)),
+                                rows(0, probe_runs.stop), t_eval,
+                                Events(ev_time[probe_runs], ev_index[probe_runs], ev_amount[probe_runs]),
                                 exp.rtol, exp.atol, autonomous=True, max_steps=exp.max_steps, method=exp.solver_method)
 
     # one Jacobian for all chunks: the analytic one only if it holds for every run (else no chunk's results
@@ -303,10 +337,12 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
     if jacobian == "analytic":
         from sim.analytic import analytic_jacobian
 
-        jacobian = "analytic" if analytic_jacobian(model, params) is not None else "finite-difference"
+        found = [analytic_jacobian(model, rows(a, b)) for a, b in blocks]  # one module must hold for every block
+        same = all(f is not None and f[0] is found[0][0] for f in found)
+        jacobian = "analytic" if same else "finite-difference"
 
     def task(a: int, b: int, times: np.ndarray, pattern=None, backend: str = "cpu") -> ChunkTask:
-        return ChunkTask(a, b, exp.species, drugs, params[a:b], ev_time[a:b], ev_index[a:b], ev_amount[a:b], times,
+        return ChunkTask(a, b, exp.species, drugs, rows(a, b), ev_time[a:b], ev_index[a:b], ev_amount[a:b], times,
                          exp.rtol, exp.atol, exp.max_steps, exp.save_states, summaries_only, exp.precision,
                          pattern, exp.solver_method, backend, jacobian)
 
@@ -324,7 +360,7 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
     def create() -> SweepFile:
         return SweepFile.create(
             out, time=t_eval, shapes=shapes, units=units, long_names=long_names, precision=exp.precision,
-            params={n: params[:, i] for i, n in enumerate(model.parameter_names)},
+            n_runs=n_runs, param_names=model.parameter_names, param_rows=rows, param_block=PARAM_BLOCK,
             param_units={n: p.unit for n, p in zip(model.parameter_names, model.parameters, strict=True)},
             param_sources={n: p.source for n, p in zip(model.parameter_names, model.parameters, strict=True)},
             sweep_names=sweep_plan.names, sweep_samples=sweep_plan.samples, sweep_base_samples=sweep_plan.base_samples,
@@ -347,15 +383,17 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
         journal.start()
     try:
         done = store.done()
-        tasks = [task(a, b, t_eval, pattern, exp.solver_backend)
-                 for a in range(0, n_runs, chunk_runs) for b in [min(a + chunk_runs, n_runs)] if not done[a:b].all()]
+        spans = [(a, b) for a in range(0, n_runs, chunk_runs) for b in [min(a + chunk_runs, n_runs)]
+                 if not done[a:b].all()]
+        tasks = (task(a, b, t_eval, pattern, exp.solver_backend) for a, b in spans)  # built as workers take them
         show = sys.stderr.isatty() if progress is None else progress
         if progress is not False:
             print(f"sweep: {n_runs} runs in {math.ceil(n_runs / chunk_runs)} chunks, results about {size_mb:.1f} MB; "
-                  f"{len(tasks)} chunks to run on {'Dask at ' + scheduler if scheduler else f'{workers} worker(s)'}",
+                  f"{len(spans)} chunks to run on {'Dask at ' + scheduler if scheduler else f'{workers} worker(s)'}",
                   file=sys.stderr)
-        results = _dask_results(tasks, scheduler) if scheduler else _local_results(tasks, min(workers, len(tasks)))
-        bar = _progress_bar(sum(t.stop - t.start for t in tasks), show)
+        workers = min(workers, len(spans))
+        results = _dask_results(list(tasks), scheduler) if scheduler else _local_results(tasks, workers)
+        bar = _progress_bar(sum(b - a for a, b in spans), show)
         started = time.perf_counter()
         write_s = journal_s = 0.0
         for start, stop, arrays, status in results:
@@ -369,7 +407,7 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
             if on_chunk is not None:
                 on_chunk(start, stop)
         bar.close()
-        store.finish(wall_s=time.perf_counter() - started, write_s=write_s, journal_s=journal_s, tasks=len(tasks))
+        store.finish(wall_s=time.perf_counter() - started, write_s=write_s, journal_s=journal_s, tasks=len(spans))
     finally:
         store.close()
     if store_complete(out):

@@ -213,3 +213,42 @@ def test_chunks_are_sized_so_that_every_worker_gets_work():
     assert chunk_size(128, 2) == 64 and chunk_size(10_000, 2) == DEFAULT_CHUNK_RUNS and chunk_size(3, 8) == 1
     for n, w in ((128, 2), (1000, 3), (7, 4), (513, 2)):
         assert -(-n // chunk_size(n, w)) >= min(w, n)
+
+
+def test_parameter_rows_by_blocks_equal_the_whole_matrix():
+    # a sweep builds its runs' parameters chunk by chunk: the same bits as the cohort's whole matrix
+    from sim.assembly import model_for
+    from sim.cohort import parameter_draws, parameter_matrix, parameter_rows
+    from sim.sweep import plan
+
+    exp = load()
+    model = model_for(exp)
+    cohort = plan(exp, model).experiment
+    whole = parameter_matrix(cohort, model)
+    base, drawn = parameter_draws(cohort, model)
+    assert drawn  # the sweep's keys and the body-weight draw
+    blocks = [parameter_rows(model, base, drawn, a, min(a + 7, len(whole))) for a in range(0, len(whole), 7)]
+    assert np.concatenate(blocks).tobytes() == whole.tobytes()
+
+
+def test_a_sweep_never_builds_the_whole_parameter_matrix(monkeypatch, tmp_path):
+    # memory bounded by the chunk size, not by the number of runs: no call builds more rows than a block,
+    # but for the Jacobian-pattern probe (the first min(N, 64) runs, a fixed size)
+    import sim.cohort
+    import sim.sweep
+
+    sizes = []
+    real = sim.cohort.parameter_rows
+
+    def rows(model, base, drawn, start, stop):
+        sizes.append((start, stop))
+        return real(model, base, drawn, start, stop)
+
+    monkeypatch.setattr(sim.cohort, "parameter_rows", rows)
+    monkeypatch.setattr(sim.cohort, "parameter_matrix", lambda *a: pytest.fail("whole parameter matrix built"))
+    monkeypatch.setattr(sim.sweep, "PARAM_BLOCK", 6)
+    run_sweep(load(), tmp_path / "rows.h5", workers=1, chunk_runs=5, progress=False)
+    n = len(read(tmp_path / "rows.h5").status)
+    probe = [(0, min(n, 64))]
+    assert [s for s in sizes if s[1] - s[0] > 6] == probe and len(sizes) > n // 6
+    assert (read(tmp_path / "rows.h5").status == 0).all()
