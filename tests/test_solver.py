@@ -15,6 +15,7 @@ import scipy.linalg
 from scipy.integrate import solve_ivp
 
 from sim.solver import STAT_FIELDS, Events, Status, solve_ensemble
+from sim.solver.jacobian import factor_w, solve_w
 from sim.solver.rodas4 import integrate_member, no_jacobian
 
 try:
@@ -412,8 +413,8 @@ def test_python_twin_matches_compiled(rhs, jac, y0, params, t_eval, rows, autono
     out = np.zeros((t_eval.size, n))
     stats = np.zeros(len(STAT_FIELDS), dtype=np.int64)
     status = integrate_member.py_func(
-        rhs.py_func, jac.py_func if has_jac else no_jacobian.py_func, has_jac, autonomous,
-        y0.astype(float), params, t_eval, ev_time[0], ev_index[0], ev_amount[0], np.full(n, rtol),
+        factor_w.py_func, solve_w.py_func, rhs.py_func, jac.py_func if has_jac else no_jacobian.py_func, has_jac,
+        autonomous, y0.astype(float), params, t_eval, ev_time[0], ev_index[0], ev_amount[0], np.full(n, rtol),
         np.full(n, atol), np.inf, 200_000, np.arange(n), out, stats)
     assert status == Status.SUCCESS == info.status[0]
     assert stats[0] > 5

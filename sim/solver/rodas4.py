@@ -86,7 +86,7 @@ def _error_norm(err, y, ynew, rtol, atol):
 
 
 @njit(cache=True)
-def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_index, ev_amount,
+def integrate_member(factor, solve, rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_index, ev_amount,
                      rtol, atol, h_max, max_steps, save_idx, out, stats, group_ptr=None, group_cols=None,
                      col_ptr=None, row_idx=None, fill_pos=None, lcol_ptr=None, lcol_rows=None, urow_ptr=None,
                      urow_cols=None, lrow_ptr=None, lrow_cols=None):
@@ -94,6 +94,8 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
 
     Parameters
     ----------
+    factor, solve : :func:`sim.solver.jacobian.factor_w` and :func:`~sim.solver.jacobian.solve_w`, as function
+        values (compiled once, not re-optimised inside this function: see ``FACTOR_TYPE``)
     rhs, jac : first-class njit functions (see ``sim.solver.signatures``)
     has_jac : bool, use ``jac`` (else a forward-difference Jacobian)
     autonomous : bool, skip the df/dt term (the RHS does not depend on t)
@@ -224,7 +226,7 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
             while True:
                 fac = 1.0 / (h * GAMMA)
                 stats[_LU] += 1
-                ok, dense = factor_w(jmat, fac, wmat, piv, plan, lc_ptr, lc_rows, ur_ptr, ur_cols, lower, upper)
+                ok, dense = factor(jmat, fac, wmat, piv, plan, lc_ptr, lc_rows, ur_ptr, ur_cols, lower, upper)
                 if plan.size > 0:
                     # a plan whose pivots keep failing is dropped for the rest of this member's run
                     plan_misses = plan_misses + 1 if dense else 0
@@ -242,7 +244,7 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
                 hd = h * D1
                 for i in range(n):
                     k1[i] = f0[i] + hd * ft[i]
-                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, lower, upper, k1)
+                solve(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, lower, upper, k1)
                 # stage 2
                 for i in range(n):
                     yarg[i] = y[i] + A21 * k1[i]
@@ -250,7 +252,7 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
                 hd = h * D2
                 for i in range(n):
                     k2[i] = fy[i] + hd * ft[i] + (C21 * k1[i]) * inv_h
-                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, lower, upper, k2)
+                solve(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, lower, upper, k2)
                 # stage 3
                 for i in range(n):
                     yarg[i] = y[i] + A31 * k1[i] + A32 * k2[i]
@@ -258,7 +260,7 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
                 hd = h * D3
                 for i in range(n):
                     k3[i] = fy[i] + hd * ft[i] + (C31 * k1[i] + C32 * k2[i]) * inv_h
-                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, lower, upper, k3)
+                solve(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, lower, upper, k3)
                 # stage 4
                 for i in range(n):
                     yarg[i] = y[i] + A41 * k1[i] + A42 * k2[i] + A43 * k3[i]
@@ -266,14 +268,14 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
                 hd = h * D4
                 for i in range(n):
                     k4[i] = fy[i] + hd * ft[i] + (C41 * k1[i] + C42 * k2[i] + C43 * k3[i]) * inv_h
-                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, lower, upper, k4)
+                solve(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, lower, upper, k4)
                 # stage 5 (at t + h)
                 for i in range(n):
                     yarg[i] = y[i] + A51 * k1[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i]
                 rhs(t + h, yarg, p, fy)
                 for i in range(n):
                     k5[i] = fy[i] + (C51 * k1[i] + C52 * k2[i] + C53 * k3[i] + C54 * k4[i]) * inv_h
-                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, lower, upper, k5)
+                solve(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, lower, upper, k5)
                 # stage 6 at the embedded solution
                 for i in range(n):
                     yarg[i] += k5[i]
@@ -281,7 +283,7 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
                 for i in range(n):
                     k6[i] = fy[i] + (C61 * k1[i] + C62 * k2[i] + C63 * k3[i] + C64 * k4[i]
                                      + C65 * k5[i]) * inv_h
-                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, lower, upper, k6)
+                solve(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, lower, upper, k6)
                 for i in range(n):
                     ynew[i] = yarg[i] + k6[i]
                 stats[_RHS] += 5
@@ -359,21 +361,21 @@ def integrate_member(rhs, jac, has_jac, autonomous, y0, p, t_eval, ev_time, ev_i
 
 # Kept in this file so that numba's on-disk cache, keyed on this file, sees every kernel change.
 # Plain functions, compiled on first use by kernel(): a run that never needs one never compiles it.
-def _solve_all_parallel(member, rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time, ev_index, ev_amount,
-                        rtol, atol, h_max, max_steps, save_idx, out, stats, status, group_ptr, group_cols, col_ptr,
-                        row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols):
+def _solve_all_parallel(member, factor, solve, rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time, ev_index,
+                        ev_amount, rtol, atol, h_max, max_steps, save_idx, out, stats, status, group_ptr, group_cols,
+                        col_ptr, row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols):
     for m in prange(y0.shape[0]):
-        status[m] = member(rhs, jac, has_jac, autonomous, y0[m], params[m], t_eval, ev_time[m],
+        status[m] = member(factor, solve, rhs, jac, has_jac, autonomous, y0[m], params[m], t_eval, ev_time[m],
                                      ev_index[m], ev_amount[m], rtol, atol, h_max, max_steps, save_idx,
                                      out[m], stats[m], group_ptr, group_cols, col_ptr, row_idx, fill_pos, lcol_ptr,
                                      lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols)
 
 
-def _solve_all_serial(member, rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time, ev_index, ev_amount,
-                      rtol, atol, h_max, max_steps, save_idx, out, stats, status, group_ptr, group_cols, col_ptr,
-                      row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols):
+def _solve_all_serial(member, factor, solve, rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time, ev_index,
+                      ev_amount, rtol, atol, h_max, max_steps, save_idx, out, stats, status, group_ptr, group_cols,
+                      col_ptr, row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols):
     for m in range(y0.shape[0]):
-        status[m] = member(rhs, jac, has_jac, autonomous, y0[m], params[m], t_eval, ev_time[m],
+        status[m] = member(factor, solve, rhs, jac, has_jac, autonomous, y0[m], params[m], t_eval, ev_time[m],
                                      ev_index[m], ev_amount[m], rtol, atol, h_max, max_steps, save_idx,
                                      out[m], stats[m], group_ptr, group_cols, col_ptr, row_idx, fill_pos, lcol_ptr,
                                      lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols)
@@ -381,10 +383,17 @@ def _solve_all_serial(member, rhs, jac, has_jac, autonomous, y0, params, t_eval,
 
 # integrate_member reaches the kernels as a function value (not a direct call): numba then compiles it once,
 # instead of compiling it and again re-optimising and re-emitting all of its machine code inside each kernel
-MEMBER_SIGNATURE = types.int64(RHS_TYPE, JAC_TYPE, types.boolean, types.boolean, F8_1D, F8_1D, F8_1D, F8_1D, I8_1D,
+# factor_w and solve_w reach integrate_member as function values too: compiled once each, not re-optimised and
+# re-emitted inside it
+FACTOR_SIGNATURE = types.UniTuple(types.boolean, 2)(F8_2D, types.float64, F8_2D, I8_1D, I8_1D, I8_1D, I8_1D, I8_1D,
+                                                    I8_1D, I8_1D, I8_1D)
+SOLVE_SIGNATURE = types.void(F8_2D, I8_1D, types.boolean, I8_1D, I8_1D, I8_1D, I8_1D, I8_1D, I8_1D, F8_1D)
+MEMBER_SIGNATURE = types.int64(types.FunctionType(FACTOR_SIGNATURE), types.FunctionType(SOLVE_SIGNATURE),
+                               RHS_TYPE, JAC_TYPE, types.boolean, types.boolean, F8_1D, F8_1D, F8_1D, F8_1D, I8_1D,
                                F8_1D, F8_1D, F8_1D, types.float64, types.int64, I8_1D, F8_2D, I8_1D,
                                *([I8_1D] * 11))
-KERNEL_SIGNATURE = types.void(types.FunctionType(MEMBER_SIGNATURE), *ENSEMBLE_SIGNATURE.args)
+KERNEL_SIGNATURE = types.void(types.FunctionType(MEMBER_SIGNATURE), types.FunctionType(FACTOR_SIGNATURE),
+                              types.FunctionType(SOLVE_SIGNATURE), *ENSEMBLE_SIGNATURE.args)
 _KERNELS = {}
 
 
@@ -394,9 +403,11 @@ def kernel(parallel: bool):
     arithmetic per member, so the same numbers)."""
     if parallel not in _KERNELS:
         f = _solve_all_parallel if parallel else _solve_all_serial
+        factor_w.compile(FACTOR_SIGNATURE)
+        solve_w.compile(SOLVE_SIGNATURE)
         integrate_member.compile(MEMBER_SIGNATURE)
         compiled = njit(KERNEL_SIGNATURE, parallel=parallel, cache=True)(f)
-        _KERNELS[parallel] = functools.partial(compiled, integrate_member)
+        _KERNELS[parallel] = functools.partial(compiled, integrate_member, factor_w, solve_w)
     return _KERNELS[parallel]
 
 

@@ -38,10 +38,11 @@ def _compiled(method: str, parallel: bool) -> list:
 
         return [(bdf._solve_all_bdf_parallel if parallel else bdf._solve_all_bdf_serial, bdf.KERNEL_SIGNATURE),
                 (bdf.integrate_member_bdf.py_func, bdf.MEMBER_SIGNATURE)]
-    from sim.solver import rodas4
+    from sim.solver import jacobian, rodas4
 
     return [(rodas4._solve_all_parallel if parallel else rodas4._solve_all_serial, rodas4.KERNEL_SIGNATURE),
-            (rodas4.integrate_member.py_func, rodas4.MEMBER_SIGNATURE)]
+            (rodas4.integrate_member.py_func, rodas4.MEMBER_SIGNATURE),
+            (jacobian.factor_w.py_func, rodas4.FACTOR_SIGNATURE), (jacobian.solve_w.py_func, rodas4.SOLVE_SIGNATURE)]
 
 
 def cached(method: str, parallel: bool) -> bool:
