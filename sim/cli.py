@@ -57,13 +57,17 @@ def _overrides(pairs):
     return dict(parse_override(p) for p in pairs or [])
 
 
-def _load(args):
+def _load(args, compile_ahead: bool = False):
     """The experiment with its ``--set`` overrides, checked against the model (parameter names and
     ranges, drugs and routes) before anything is computed; then one warning line per setting outside
     the validated range (after the checks, so that bad input gets exactly one line)."""
     from sim.config import load_experiment, range_warnings
 
     exp = load_experiment(args.experiment, _overrides(args.set))
+    if compile_ahead and exp.solver_backend == "cpu" and exp.protocol is None:
+        from sim.solver import warmup  # the kernel compiles in a child from now on, if numba's cache lacks it
+
+        warmup.start(exp.solver_method, exp.cohort_size)
     try:
         model = _precheck(exp)
     except SimInputError as exc:  # every message names the file
@@ -176,7 +180,7 @@ def _model_compiled(model, numba_cache, analytic: bool) -> bool:
     return True
 
 
-# seconds a first `sim run` spends compiling the kernels it uses: about 11 s on 2 cores with one free,
+# seconds a first `sim run` spends compiling the kernels it uses: 9.6-9.8 s on 2 cores at load 1.2-1.5,
 # about 20 s on 2 busy cores (`python benchmarks/cli_startup.py --cold`)
 COMPILE_S = "10-20"
 # a model new to this machine (kernel cached): its RHS and analytic Jacobian, 7.2-7.6 s of sympy and compile on two
@@ -195,7 +199,7 @@ def _failed_runs(result) -> int:
 def cmd_run(args) -> int:
     from sim.store import OutputLock
 
-    exp = _load(args)
+    exp = _load(args, compile_ahead=True)
     out = _check_output(args.output, Path("results") / default_name(args.experiment, dict(exp.overrides)),
                         args.force, verb="run: ")
     with OutputLock(out):

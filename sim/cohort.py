@@ -75,7 +75,8 @@ def parameter_rows(model: Model, base: np.ndarray, drawn: dict[int, np.ndarray],
 def _default_for(model: Model, key: str):
     if key == "cyp2d6":
         return "extensive"
-    return model.parameter(SUBJECT_KEYS.get(key, key)).value
+    name = SUBJECT_KEYS.get(key, key)
+    return model.parameter(name).value if model.has_parameter(name) else None  # unknown: _subject_value names it
 
 
 def _draw(model: Model, key: str, spec: Variation, center: float, n: int, rng) -> np.ndarray:

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from sim.solver import solve_ensemble, warmup
 
@@ -76,3 +77,27 @@ def test_compile_notice_knows_a_model_new_to_this_machine(monkeypatch, tmp_path)
     monkeypatch.setenv("NEUROPHARM_SIM_CACHE", str(tmp_path))  # another machine's (empty) generated-model cache
     assert not _model_compiled(model, numba_cache, True)
     assert not _model_compiled(model, numba_cache, False)
+
+
+def test_bad_input_leaves_no_compile_child_running(tmp_path):
+    # sim run starts compiling the kernel before its input checks; a run refused on bad input stops that child
+    # when it exits instead of leaving it compiling in the background
+    if not Path("/proc/self/environ").exists():
+        pytest.skip("needs /proc")
+    bad = tmp_path / "bad.toml"
+    bad.write_text((REPO / "experiments" / "single_dose.toml").read_text() + "\n[cohort.vary]\n"
+                   '"pk.no_such_parameter" = { dist = "normal", sd = 1.0 }\n')
+    marker = str(tmp_path / "numba")
+    env = dict(os.environ, NUMBA_CACHE_DIR=marker, NEUROPHARM_SIM_CACHE=str(tmp_path / "sim"), NUMBA_NUM_THREADS="1",
+               PYTHONPATH=str(REPO))
+    proc = subprocess.run([sys.executable, "-m", "sim", "run", str(bad), "-o", str(tmp_path / "x.h5")],
+                          capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
+    assert proc.returncode == 2 and "no_such_parameter" in proc.stderr
+    left = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if marker.encode() in environ.read_bytes():
+                left.append(environ.parent.name)
+        except OSError:
+            continue
+    assert left == []

@@ -20,6 +20,7 @@ never waits on its child for longer than that.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import subprocess
@@ -86,17 +87,26 @@ def start(method: str, n_members: int, model_file=None) -> None:
         return
     root = str(Path(__file__).resolve().parents[2])  # the folder holding this `sim` package
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
-    kernel = (method, parallel) if kernel_key in keys else None
-    model = str(model_file) if ("model", str(model_file)) in keys else None
-    code = f"from sim.solver.warmup import _compile; _compile({kernel!r}, {model!r})"
-    try:
-        child = subprocess.Popen([sys.executable, "-c", code], env=env, stdin=subprocess.DEVNULL,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    except OSError:
-        return
-    _STARTED[child.pid] = time.monotonic()
-    for key in keys:
+    for key in keys:  # one child each: the kernel (the longest compile) and the model's RHS run side by side
+        kernel, model = (key, None) if key[0] != "model" else (None, key[1])
+        code = f"from sim.solver.warmup import _compile; _compile({kernel!r}, {model!r})"
+        try:
+            child = subprocess.Popen([sys.executable, "-c", code], env=env, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except OSError:
+            return
+        if not _STARTED:
+            atexit.register(_stop_unused)
+        _STARTED[child.pid] = time.monotonic()
         _CHILDREN[key] = child
+
+
+def _stop_unused() -> None:
+    """At exit: stop the children nothing waited for (a run that ended early, e.g. on bad input)."""
+    for child in set(_CHILDREN.values()):
+        if child.poll() is None:
+            child.kill()
+            child.wait()
 
 
 # seconds after its start that a child may still be compiling: quiet 2 cores need ~10 s, busy ones ~30 s; a child
