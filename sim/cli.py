@@ -74,7 +74,7 @@ def _load(args, compile_ahead: bool = False):
         if str(exc).startswith(exp.source_path):
             raise
         raise SimInputError(f"{exp.source_path}: {exc}") from None
-    _compile_notice(args, model, exp.solver_jacobian == "analytic")
+    _compile_notice(args, model, exp.solver_jacobian == "analytic", exp.solver_method)
     for line in range_warnings(exp):
         _note(args, f"warning: {line}", always=True)
     return exp
@@ -139,7 +139,7 @@ def _check_output(given: str | None, default: Path, force: bool, suffixes=H5_SUF
     return out
 
 
-def _compile_notice(args, model=None, analytic: bool = True) -> None:
+def _compile_notice(args, model=None, analytic: bool = True, method: str = "rodas4") -> None:
     """One line, once per process, before numba compiles for the first time: the solver kernel (not in numba's
     cache), or the model's right-hand side or analytic Jacobian (a model not run on this machine before)."""
     global _NOTICE_SHOWN
@@ -148,7 +148,8 @@ def _compile_notice(args, model=None, analytic: bool = True) -> None:
     root = os.environ.get("NUMBA_CACHE_DIR")
     numba_cache = Path(root) if root else None
     solver = numba_cache or Path(__file__).resolve().parent / "solver" / "__pycache__"
-    kernel = not (solver.is_dir() and any(solver.rglob("rodas4._solve_all_*.nbi")))  # either ensemble kernel
+    pattern = "bdf._solve_all_bdf_*.nbi" if method == "bdf" else "rodas4._solve_all_*.nbi"  # either ensemble kernel
+    kernel = not (solver.is_dir() and any(solver.rglob(pattern)))
     if kernel:
         _NOTICE_SHOWN = True
         _note(args, f"compiling kernels, once, ~{COMPILE_S} s (later runs load them from the cache)")
