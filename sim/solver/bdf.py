@@ -35,7 +35,15 @@ import math
 import numpy as np
 from numba import njit, prange, types
 
-from sim.solver.jacobian import PLAN_MISSES, UROUND, factor_w, fd_jacobian, solve_w
+from sim.solver.jacobian import (
+    FACTOR_SIGNATURE,
+    PLAN_MISSES,
+    SOLVE_SIGNATURE,
+    UROUND,
+    factor_w,
+    fd_jacobian,
+    solve_w,
+)
 from sim.solver.signatures import JAC_TYPE, RHS_TYPE
 from sim.solver.status import MAX_STEPS_CODE as _MAX_STEPS
 from sim.solver.status import NON_FINITE_CODE as _NON_FINITE
@@ -130,12 +138,13 @@ def _restart(d, y, f, h):
 
 
 @njit(cache=True)
-def integrate_member_bdf(rhs, jac, has_jac, y0, p, t_eval, ev_time, ev_index, ev_amount, rtol, atol, h_max,
-                         max_steps, save_idx, out, stats, g_ptr, g_cols, c_ptr, r_idx, f_pos, lc_ptr, lc_rows,
+def integrate_member_bdf(w_factor, w_solve, rhs, jac, has_jac, y0, p, t_eval, ev_time, ev_index, ev_amount, rtol, atol,
+                         h_max, max_steps, save_idx, out, stats, g_ptr, g_cols, c_ptr, r_idx, f_pos, lc_ptr, lc_rows,
                          ur_ptr, ur_cols, lr_ptr, lr_cols):
     """Integrate one parameter set over ``t_eval`` with the NDF; return a :class:`Status` code.
 
-    Arguments as :func:`sim.solver.rodas4.integrate_member` (all pattern and LU-plan arrays given).
+    Arguments as :func:`sim.solver.rodas4.integrate_member` (all pattern and LU-plan arrays given; ``w_factor`` and
+    ``w_solve`` are :func:`~sim.solver.jacobian.factor_w` and :func:`~sim.solver.jacobian.solve_w` as function values).
     """
     n = y0.size
     d = np.zeros((MAX_ORDER + 3, n))
@@ -239,7 +248,7 @@ def integrate_member_bdf(rhs, jac, has_jac, y0, p, t_eval, ev_time, ev_index, ev
                 scale[i] = 1.0 / (atol[i] + rtol[i] * abs(s))
             if not lu_ok:
                 stats[_LU] += 1
-                ok, dense = factor_w(jmat, inv_c, wmat, piv, plan, lc_ptr, lc_rows, ur_ptr, ur_cols, lower, upper)
+                ok, dense = w_factor(jmat, inv_c, wmat, piv, plan, lc_ptr, lc_rows, ur_ptr, ur_cols, lower, upper)
                 if plan.size > 0:
                     # a plan whose pivots keep failing is dropped for the rest of this member's run
                     plan_misses = plan_misses + 1 if dense else 0
@@ -277,7 +286,7 @@ def integrate_member_bdf(rhs, jac, has_jac, y0, p, t_eval, ev_time, ev_index, ev
                         f_pred[i] = fy[i]
                 for i in range(n):
                     dy[i] = fy[i] - (psi[i] + dv[i]) * inv_c
-                solve_w(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, lower, upper, dy)
+                w_solve(wmat, piv, dense, lr_ptr, lr_cols, ur_ptr, ur_cols, lower, upper, dy)
                 dy_norm = _rms(dy, scale)
                 if it > 0:
                     rate = dy_norm / dy_norm_old if dy_norm_old > 0.0 else 0.0
@@ -390,30 +399,33 @@ def integrate_member_bdf(rhs, jac, has_jac, y0, p, t_eval, ev_time, ev_index, ev
 
 # Kept in this file so that numba's on-disk cache, keyed on this file, sees every kernel change.
 # Plain functions, compiled on first use by kernel(): a run that never needs one never compiles it.
-def _solve_all_bdf_parallel(member, rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time, ev_index, ev_amount,
-                            rtol, atol, h_max, max_steps, save_idx, out, stats, status, group_ptr, group_cols, col_ptr,
-                            row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols):
+def _solve_all_bdf_parallel(member, factor, solve, rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time,
+                            ev_index, ev_amount, rtol, atol, h_max, max_steps, save_idx, out, stats, status, group_ptr,
+                            group_cols, col_ptr, row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr,
+                            lrow_cols):
     for m in prange(y0.shape[0]):
-        status[m] = member(rhs, jac, has_jac, y0[m], params[m], t_eval, ev_time[m], ev_index[m],
+        status[m] = member(factor, solve, rhs, jac, has_jac, y0[m], params[m], t_eval, ev_time[m], ev_index[m],
                            ev_amount[m], rtol, atol, h_max, max_steps, save_idx, out[m], stats[m], group_ptr,
                            group_cols, col_ptr, row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr,
                            lrow_cols)
 
 
-def _solve_all_bdf_serial(member, rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time, ev_index, ev_amount,
-                          rtol, atol, h_max, max_steps, save_idx, out, stats, status, group_ptr, group_cols, col_ptr,
-                          row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols):
+def _solve_all_bdf_serial(member, factor, solve, rhs, jac, has_jac, autonomous, y0, params, t_eval, ev_time, ev_index,
+                          ev_amount, rtol, atol, h_max, max_steps, save_idx, out, stats, status, group_ptr, group_cols,
+                          col_ptr, row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr, lrow_cols):
     for m in range(y0.shape[0]):
-        status[m] = member(rhs, jac, has_jac, y0[m], params[m], t_eval, ev_time[m], ev_index[m],
+        status[m] = member(factor, solve, rhs, jac, has_jac, y0[m], params[m], t_eval, ev_time[m], ev_index[m],
                            ev_amount[m], rtol, atol, h_max, max_steps, save_idx, out[m], stats[m], group_ptr,
                            group_cols, col_ptr, row_idx, fill_pos, lcol_ptr, lcol_rows, urow_ptr, urow_cols, lrow_ptr,
                            lrow_cols)
 
 
 # integrate_member_bdf reaches the kernels as a function value, compiled once (see sim.solver.rodas4)
-MEMBER_SIGNATURE = types.int64(RHS_TYPE, JAC_TYPE, types.boolean, F8_1D, F8_1D, F8_1D, F8_1D, I8_1D, F8_1D, F8_1D,
+MEMBER_SIGNATURE = types.int64(types.FunctionType(FACTOR_SIGNATURE), types.FunctionType(SOLVE_SIGNATURE),
+                               RHS_TYPE, JAC_TYPE, types.boolean, F8_1D, F8_1D, F8_1D, F8_1D, I8_1D, F8_1D, F8_1D,
                                F8_1D, types.float64, types.int64, I8_1D, F8_2D, I8_1D, *([I8_1D] * 11))
-KERNEL_SIGNATURE = types.void(types.FunctionType(MEMBER_SIGNATURE), *ENSEMBLE_SIGNATURE.args)
+KERNEL_SIGNATURE = types.void(types.FunctionType(MEMBER_SIGNATURE), types.FunctionType(FACTOR_SIGNATURE),
+                              types.FunctionType(SOLVE_SIGNATURE), *ENSEMBLE_SIGNATURE.args)
 _KERNELS = {}
 
 
@@ -422,7 +434,9 @@ def kernel(parallel: bool):
     :func:`sim.solver.rodas4.kernel`."""
     if parallel not in _KERNELS:
         f = _solve_all_bdf_parallel if parallel else _solve_all_bdf_serial
+        factor_w.compile(FACTOR_SIGNATURE)
+        solve_w.compile(SOLVE_SIGNATURE)
         integrate_member_bdf.compile(MEMBER_SIGNATURE)
         compiled = njit(KERNEL_SIGNATURE, parallel=parallel, cache=True)(f)
-        _KERNELS[parallel] = functools.partial(compiled, integrate_member_bdf)
+        _KERNELS[parallel] = functools.partial(compiled, integrate_member_bdf, factor_w, solve_w)
     return _KERNELS[parallel]

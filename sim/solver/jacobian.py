@@ -6,7 +6,7 @@ Pure kernels; every array is supplied by the caller (no allocation inside the st
 
 import math
 
-from numba import njit
+from numba import njit, types
 
 from sim.solver.linalg import lu_factor, lu_nonzeros, lu_solve_nonzeros, sparse_lu_factor, sparse_lu_solve
 
@@ -79,6 +79,13 @@ def factor_w(jmat, fac, wmat, piv, f_pos, lc_ptr, lc_rows, ur_ptr, ur_cols, lowe
         return False, True
     lu_nonzeros(wmat, lower, upper)
     return True, True
+
+
+# the types of factor_w and solve_w as the integrators receive them: function values, each compiled once with
+# these signatures instead of being re-optimised inside every integrator that calls them
+_F8_1D, _F8_2D, _I8_1D = types.float64[::1], types.float64[:, ::1], types.int64[::1]
+FACTOR_SIGNATURE = types.UniTuple(types.boolean, 2)(_F8_2D, types.float64, _F8_2D, *([_I8_1D] * 8))
+SOLVE_SIGNATURE = types.void(_F8_2D, _I8_1D, types.boolean, *([_I8_1D] * 6), _F8_1D)
 
 
 @njit(cache=True)

@@ -27,7 +27,7 @@ import math
 import numpy as np
 from numba import njit, prange, types
 
-from sim.solver.jacobian import PLAN_MISSES, factor_w, fd_jacobian, solve_w
+from sim.solver.jacobian import FACTOR_SIGNATURE, PLAN_MISSES, SOLVE_SIGNATURE, factor_w, fd_jacobian, solve_w
 from sim.solver.signatures import JAC_SIGNATURE, JAC_TYPE, RHS_TYPE
 from sim.solver.status import MAX_STEPS_CODE as _MAX_STEPS
 from sim.solver.status import NON_FINITE_CODE as _NON_FINITE
@@ -383,11 +383,6 @@ def _solve_all_serial(member, factor, solve, rhs, jac, has_jac, autonomous, y0, 
 
 # integrate_member reaches the kernels as a function value (not a direct call): numba then compiles it once,
 # instead of compiling it and again re-optimising and re-emitting all of its machine code inside each kernel
-# factor_w and solve_w reach integrate_member as function values too: compiled once each, not re-optimised and
-# re-emitted inside it
-FACTOR_SIGNATURE = types.UniTuple(types.boolean, 2)(F8_2D, types.float64, F8_2D, I8_1D, I8_1D, I8_1D, I8_1D, I8_1D,
-                                                    I8_1D, I8_1D, I8_1D)
-SOLVE_SIGNATURE = types.void(F8_2D, I8_1D, types.boolean, I8_1D, I8_1D, I8_1D, I8_1D, I8_1D, I8_1D, F8_1D)
 MEMBER_SIGNATURE = types.int64(types.FunctionType(FACTOR_SIGNATURE), types.FunctionType(SOLVE_SIGNATURE),
                                RHS_TYPE, JAC_TYPE, types.boolean, types.boolean, F8_1D, F8_1D, F8_1D, F8_1D, I8_1D,
                                F8_1D, F8_1D, F8_1D, types.float64, types.int64, I8_1D, F8_2D, I8_1D,

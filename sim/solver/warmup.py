@@ -35,15 +35,20 @@ _STARTED: dict[int, float] = {}  # child pid -> time.monotonic() when it was sta
 def _compiled(method: str, parallel: bool) -> list:
     """(python function, signature) of each function the kernel compiles with ``cache=True``."""
     if method == "bdf":
-        from sim.solver import bdf
+        from sim.solver import bdf as module
 
-        return [(bdf._solve_all_bdf_parallel if parallel else bdf._solve_all_bdf_serial, bdf.KERNEL_SIGNATURE),
-                (bdf.integrate_member_bdf.py_func, bdf.MEMBER_SIGNATURE)]
-    from sim.solver import jacobian, rodas4
+        kernel = module._solve_all_bdf_parallel if parallel else module._solve_all_bdf_serial
+        member = module.integrate_member_bdf
+    else:
+        from sim.solver import rodas4 as module
 
-    return [(rodas4._solve_all_parallel if parallel else rodas4._solve_all_serial, rodas4.KERNEL_SIGNATURE),
-            (rodas4.integrate_member.py_func, rodas4.MEMBER_SIGNATURE),
-            (jacobian.factor_w.py_func, rodas4.FACTOR_SIGNATURE), (jacobian.solve_w.py_func, rodas4.SOLVE_SIGNATURE)]
+        kernel = module._solve_all_parallel if parallel else module._solve_all_serial
+        member = module.integrate_member
+    from sim.solver import jacobian
+
+    return [(kernel, module.KERNEL_SIGNATURE), (member.py_func, module.MEMBER_SIGNATURE),
+            (jacobian.factor_w.py_func, jacobian.FACTOR_SIGNATURE),
+            (jacobian.solve_w.py_func, jacobian.SOLVE_SIGNATURE)]
 
 
 def cached(method: str, parallel: bool) -> bool:
