@@ -38,7 +38,7 @@ CAPS5_MAX = 80.0
 # Fitted by experiments/calibrate_trial.py --size 1000 (seed 2021, phase3 defaults), placebo arm only.
 _FIT = "calibrated: experiments/calibrate_trial.py to the placebo arm of MAPP1 only"
 PARAMS = {
-    "gamma": Parameter("gamma", 1.5678, "1", _FIT + " (mean change)",
+    "gamma": Parameter("gamma", 4.1311, "1", _FIT + " (mean change)",
                        "exponent of the map from the visit's fear ratio to the share of baseline severity", 0.0, 10.0),
     "sigma": Parameter("sigma", 11.419, "CAPS-5 points", _FIT + " (SD of change)",
                        "SD of what the circuit leaves out (measurement, individual course)", 0.0, 40.0),

@@ -153,7 +153,13 @@ class Protocol:
     (k + 1/2) * 168 h / rate from day 0 until the follow-up probe; reminders that would fall inside a
     session's simulated window are dropped. Off by default because the calibration (sim.outcomes)
     was fitted without them. ``ssri``, ``ssri_dose_mg`` (mg/day), ``ssri_washout``: see the module
-    docstring."""
+    docstring.
+
+    ``extinction_scale``: the human extinction rate (people without PTSD) relative to the rule's rodent
+    default. ``learning_ratio`` and ``retention_ratio``: the patients' within-session extinction and
+    extinction retention index relative to trauma-exposed controls (measured ratios); the learning rule of
+    the patients is derived from the three by :func:`sim.amygdala.deficit.patient_rule` (1 and 1: the
+    patients extinguish and retain as controls do)."""
 
     name: str
     sessions: tuple[Session, ...]
@@ -177,6 +183,8 @@ class Protocol:
     il_learning: bool = True
     beta_adrenergic: bool = True
     extinction_scale: float = 1.0
+    learning_ratio: float = 1.0
+    retention_ratio: float = 1.0
     visit_days: tuple[float, ...] = ()
 
     @property
@@ -210,6 +218,8 @@ OVERRIDABLE = {
     "il_learning": ("bool", None, None),
     "beta_adrenergic": ("bool", None, None),
     "extinction_scale": ("float", 0.0, 1.0),
+    "learning_ratio": ("float", 0.0, 1.0),
+    "retention_ratio": ("float", 0.0, 1.0),
     "visit_days": ("list", 0.0, 3650.0),
     "reminders_per_week": ("float", 0.0, 70.0),
     "reminder_cs": ("float", 0.0, 2.0),
@@ -226,10 +236,22 @@ IL_EXPOSURE = 0.1
 # for PTSD are maintained at follow-ups of months to a year (Powers et al. 2010 Clin Psychol Rev 30:635,
 # meta-analysis of prolonged exposure), far longer than one rat extinction session lasts (96 h, Quirk 2002).
 TAU_FORGET_EXT_H = 8760.0
-# Extinction learning rate of the patients relative to the amygdala's default (rodent extinction, Quirk
-# 2002). PTSD is marked by impaired extinction learning and recall (Milad et al. 2009 Biol Psychiatry
-# 66:1075); calibrated on the placebo arm of MAPP1 only (experiments/calibrate_trial.py) with the outcome map.
+# Human extinction learning rate relative to the amygdala's default (rodent extinction, Quirk 2002): the rate
+# of people without PTSD, and of patients times their measured within-session deficit (PTSD_LEARNING_RATIO).
+# Calibrated on the placebo arm of MAPP1 only (experiments/calibrate_trial.py) with the outcome map.
 EXTINCTION_SCALE = 0.2
+# Where the patients' extinction deficit sits (sim.amygdala.deficit turns both into rule parameters).
+# Within-session extinction, PTSD / trauma-exposed controls: skin conductance did not differ between the groups
+# during extinction on day 1 (Milad et al. 2009 Biol Psychiatry 66:1075, n 16 / 15; Milad et al. 2008 J
+# Psychiatr Res 42:515, twins, n 7 + 7 pairs); measured: no difference -> 1. Fear-potentiated startle studies
+# report a within-session deficit (Norrholm et al. 2011 Biol Psychiatry 69:556, elevated CS+ startle in early and
+# middle extinction; Zuj et al. 2016 Depress Anxiety 33:203, SCR, late extinction): the ablation
+# experiments/trial_deficit_structure.py runs that structure.
+PTSD_LEARNING_RATIO = 1.0
+# Extinction retention index (recall the next day), PTSD / controls: lower in PTSD (Milad 2009; Milad 2008;
+# Garfinkel et al. 2014 J Neurosci 34:13435). The direction is measured; the magnitude is unverified here (the
+# per-group indices of Milad 2009 Fig. 1 could not be read): half, to be checked.
+PTSD_RETENTION_RATIO = 0.5
 # Assessment visits (days from the first session): baseline, two weeks after each drug session and the
 # primary endpoint. Assumed schedule; MAPP1 assessed CAPS-5 at baseline, after the experimental sessions
 # and at 18 weeks (Mitchell et al. 2021 Nat Med 27:1025).
@@ -251,6 +273,7 @@ def phase3(drug_days=(21.0, 49.0, 77.0), first_doses_mg=(80.0, 120.0, 120.0), su
            reminder_context=REMINDER_CONTEXT, ssri="citalopram", ssri_dose_mg=None,
            ssri_washout=True, bdnf_route=True, oxytocin=True, ht1a_damping=True, cortisol=True,
            il_learning=True, beta_adrenergic=True, extinction_scale=EXTINCTION_SCALE,
+           learning_ratio=PTSD_LEARNING_RATIO, retention_ratio=PTSD_RETENTION_RATIO,
            visit_days=VISIT_DAYS) -> Protocol:
     """MAPP1-like phase 3 protocol (see the module docstring). Assumed: preparatory sessions weekly
     before the first drug session (days 0, 7, 14), integration sessions 1, 7 and 14 days after each
@@ -273,7 +296,8 @@ def phase3(drug_days=(21.0, 49.0, 77.0), first_doses_mg=(80.0, 120.0, 120.0), su
                     ssri_washout=bool(ssri_washout), bdnf_route=bool(bdnf_route), oxytocin=bool(oxytocin),
                     ht1a_damping=bool(ht1a_damping), cortisol=bool(cortisol), il_learning=bool(il_learning),
                     beta_adrenergic=bool(beta_adrenergic),
-                    extinction_scale=extinction_scale,
+                    extinction_scale=extinction_scale, learning_ratio=float(learning_ratio),
+                    retention_ratio=float(retention_ratio),
                     visit_days=tuple(sorted(float(d) for d in visit_days if d <= followup_day)))
 
 
@@ -418,8 +442,15 @@ def parameters() -> list[tuple[str, Parameter]]:
                   "months to a year (Powers et al. 2010 Clin Psychol Rev 30:635)",
                   "fading of consolidated extinction between sessions", 1.0, 1e6),
         Parameter("extinction_scale", EXTINCTION_SCALE, "1", "calibrated: experiments/calibrate_trial.py on the "
-                  "placebo arm of MAPP1 only; PTSD impairs extinction (Milad et al. 2009 Biol Psychiatry 66:1075)",
-                  "patients' extinction learning rate relative to the rodent default", 0.0, 1.0),
+                  "placebo arm of MAPP1 only",
+                  "human extinction learning rate (people without PTSD) relative to the rodent default", 0.0, 1.0),
+        Parameter("learning_ratio", PTSD_LEARNING_RATIO, "1", "measured: no group difference in skin conductance "
+                  "during extinction (Milad et al. 2009 Biol Psychiatry 66:1075; Milad et al. 2008 J Psychiatr Res "
+                  "42:515); startle studies differ (Norrholm et al. 2011 Biol Psychiatry 69:556)",
+                  "within-session extinction, PTSD / trauma-exposed controls", 0.0, 1.0),
+        Parameter("retention_ratio", PTSD_RETENTION_RATIO, "1", "unverified: lower in PTSD (Milad et al. 2009 Biol "
+                  "Psychiatry 66:1075, extinction retention index, day 2); magnitude not read (Fig. 1)",
+                  "extinction retention index, PTSD / trauma-exposed controls", 0.0, 1.0),
         Parameter("reminder_cs", REMINDER_CS, "1", reminder, "cue intensity of an everyday reminder", 0.0, 2.0),
         Parameter("ssri_preload_days", float(SSRI_PRELOAD_DAYS), "d", "assumed: >= 5 half-lives of each SSRI",
                   "daily SSRI doses simulated before a drug session (prior SSRI not washed out)", 1.0, 365.0),

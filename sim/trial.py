@@ -397,7 +397,10 @@ def initial_weights(strength, n: int) -> np.ndarray:
 
 
 def trial_mechanisms(protocol):
-    """(drive mappings, learning rule) of a protocol's mechanism switches (:class:`sim.protocol.Protocol`)."""
+    """(drive mappings, learning rule) of a protocol's mechanism switches (:class:`sim.protocol.Protocol`); the
+    rule's extinction rate and consolidated share of extinction are the patients', derived from the protocol's
+    measured deficit ratios (:mod:`sim.amygdala.deficit`)."""
+    from sim.amygdala.deficit import patient_rule
     from sim.amygdala.drive import MAPPINGS
     from sim.amygdala.plasticity import Rule
 
@@ -410,7 +413,8 @@ def trial_mechanisms(protocol):
         dropped.add("response_beta")
     mappings = tuple(m for m in MAPPINGS if m.signal not in dropped)
     off = {**({} if protocol.cortisol else {"k_cortisol": 0.0}), **({} if protocol.bdnf_route else {"k_bdnf": 0.0})}
-    rule = Rule.default(tau_forget_ext=protocol.tau_forget_ext_h, omission_scale=protocol.extinction_scale,
+    scale, kappa = patient_rule(protocol.learning_ratio, protocol.retention_ratio, protocol.extinction_scale)
+    rule = Rule.default(tau_forget_ext=protocol.tau_forget_ext_h, omission_scale=scale, kappa_ext=kappa,
                         il_learning=protocol.il_learning, **off)
     return mappings, rule
 
