@@ -33,9 +33,9 @@ EXPERIMENT = Path(__file__).with_name("phase3_trial.toml")
 RANGES = {
     "k_bdnf": (0.165, 0.66, "plasticity state per unit 5-HT2A response change"),
     "tau_bdnf": (6.0, 24.0, "plasticity state time constant (h)"),
-    "kappa_ext": (0.5, 0.9, "baseline consolidated share of extinction"),
+    "retention_ratio": (0.25, 1.0, "extinction retention index, PTSD / controls (lab ratio)"),
     "arousal_half": (0.5, 2.0, "window of tolerance (fear response halving learning)"),
-    "extinction_scale": (0.1, 0.4, "patients' extinction rate vs rodent"),
+    "extinction_scale": (0.1, 0.4, "human extinction rate vs rodent"),
     "gain_5ht1a": (0.15, 0.6, "5-HT1A K+ conductance per unit response change (nS)"),
     "gain_oxtr": (2.0, 8.0, "oxytocin current into CeL OFF cells per unit response change (pA)"),
     "gain_beta_cs": (0.0125, 0.05, "CS drive gain per unit beta response change"),
@@ -65,10 +65,9 @@ def capture_drives(size: int):
 def advantage(x: dict, protocol, exp, captured) -> float:
     from sim.amygdala import run_trials
 
-    p = replace(protocol, extinction_scale=x["extinction_scale"])
+    p = replace(protocol, extinction_scale=x["extinction_scale"], retention_ratio=x["retention_ratio"])
     mappings, rule = runner.trial_mechanisms(p)
-    rule = replace(rule, k_bdnf=x["k_bdnf"], tau_bdnf=x["tau_bdnf"], kappa_ext=x["kappa_ext"],
-                   arousal_half=x["arousal_half"])
+    rule = replace(rule, k_bdnf=x["k_bdnf"], tau_bdnf=x["tau_bdnf"], arousal_half=x["arousal_half"])
     gains = {("response_5ht1a", "g_k"): x["gain_5ht1a"], ("response_oxtr", "i_ext"): x["gain_oxtr"],
              ("response_beta", "cs_gain"): x["gain_beta_cs"], ("response_beta", "learn_gain"): x["gain_beta_learn"]}
     mappings = tuple(replace(m, gain=gains.get((m.signal, m.target), m.gain)) for m in mappings)
