@@ -170,7 +170,9 @@ PLASTICITY = {
                                    "consolidation window of hours (McGaugh 2000 Science 287:248)"),
     "kappa_fear": Parameter("kappa_fear", 1.0, "1", "assumed: conditioning consolidates fully", upper=1.0),
     "kappa_ext": Parameter("kappa_ext", 0.7, "1", "assumed: only part of within-session extinction is retained "
-                           "next day (partial extinction recall, Quirk 2002)", upper=1.0),
+                           "next day (partial extinction recall, Quirk 2002); people without PTSD; the patients' "
+                           "value is derived from the PTSD / control retention ratio (sim.amygdala.deficit)",
+                           upper=1.0),
     "tau_forget_ext": Parameter("tau_forget_ext", 96.0, "h", "calibrated: stable extinction memory decays so that "
                                 "fear recovers almost fully by day 10 (Quirk 2002 Learn Mem 9:402, spontaneous "
                                 "recovery after extinction 1 h post-conditioning)"),

@@ -42,8 +42,10 @@ same exposure teaches more; an overwhelming exposure (a >> a_half) teaches littl
 predicts nothing (naive weights, V = 0) teaches nothing. Contextual fear pathways learn at
 ``eta_context`` times the rate; extinction's contextual pathways at the full rate (Bouton 2004).
 ``omission_scale`` (1 in rodents) scales what an omitted US teaches, in both of its shares: a subject who
-extinguishes slowly (patients with PTSD, Milad et al. 2009 Biol Psychiatry 66:1075) also unlearns slowly,
-since unlearning is calibrated to extinguish as fast as new learning does in the same subject.
+extinguishes slowly (humans relative to rodents, :data:`sim.protocol.EXTINCTION_SCALE`) also unlearns slowly,
+since unlearning is calibrated to extinguish as fast as new learning does in the same subject. Patients with
+PTSD extinguish within a session as trauma-exposed controls do and retain less (Milad et al. 2009 Biol
+Psychiatry 66:1075): their lower ``kappa_ext`` is derived from that in :mod:`sim.amygdala.deficit`.
 ``pre`` is the presynaptic activity: CS level for the cue pathways, CS x context for contextual
 ones (Vlachos et al. 2011), CS x IL level for IL->ITC (IL/vmPFC learns only when it is engaged
 during exposure; Milad & Quirk 2002 Nature 420:70). ``M`` is the neuromodulatory learning gain.
