@@ -289,6 +289,13 @@ def phase3(drug_days=(21.0, 49.0, 77.0), first_doses_mg=(80.0, 120.0, 120.0), su
     sessions.sort(key=lambda s: s.day)
     if ssri not in SSRI_DAILY_MG:
         raise ValueError(f"protocol.ssri must be one of {', '.join(SSRI_DAILY_MG)}, not {ssri!r}")
+    from sim.amygdala.deficit import patient_rule
+
+    try:
+        patient_rule(float(learning_ratio), float(retention_ratio), float(extinction_scale))
+    except ValueError as exc:
+        raise ValueError(f"protocol.learning_ratio {learning_ratio:g} with protocol.retention_ratio "
+                         f"{retention_ratio:g}: the learning rule cannot reproduce them ({exc})") from None
     return Protocol("phase3", tuple(sessions), followup_day, cues_per_exposure, context=context,
                     tau_forget_ext_h=tau_forget_ext_h, il_exposure=il_exposure,
                     reminders_per_week=reminders_per_week, reminder_cs=reminder_cs,

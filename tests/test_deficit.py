@@ -62,3 +62,11 @@ def test_deficit_structure_changes_the_predicted_advantage():
     assert placebo_ret > placebo_none
     assert adv_none > 0 and adv_ret > 0
     assert abs(adv_ret - adv_none) > 0.2 * adv_none
+
+
+def test_unreachable_ratios_are_a_config_error():
+    from sim.errors import ConfigError
+    from sim.trial import protocol_of
+
+    with pytest.raises(ConfigError, match="protocol.learning_ratio"):
+        protocol_of(sim.load_experiment(PHASE3, {"cohort.size": 2, "protocol.learning_ratio": 0.1}))
