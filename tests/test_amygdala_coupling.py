@@ -132,12 +132,13 @@ def test_determinism_rate_and_spiking(rate_result):
     again = sim.run(_exp())
     for name, values in rate_result.trials.items():
         np.testing.assert_array_equal(values, again.trials[name])
-    spk = _exp('model = "spiking"\nscale = 0.05\nprobes_h = [0.0, 1.0]\n')
+    # 10 % of full size: at 5 % the arm difference (2 runs per arm) was within the network's noise
+    spk = _exp('model = "spiking"\nscale = 0.1\nprobes_h = [0.0, 1.0]\n')
     a, b = sim.run(spk), sim.run(spk)
     for name in a.trials:
         np.testing.assert_array_equal(a.trials[name], b.trials[name])
     assert np.isfinite(a.trials["fear_response"]).all()
-    # same direction in the spiking network at 5 % size (noisy: arm means)
+    # same direction in the spiking network (arm means; seeds 1-6 all agree at this size)
     f = a.trials["fear_response"][:, 1]
     assert f[1::2].mean() < f[0::2].mean()
 
