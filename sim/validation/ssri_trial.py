@@ -9,7 +9,30 @@ week-24 severity differed between the arms: sertraline added nothing measurable 
 desmethylsertraline PK, chronic SERT blockade with autoreceptor desensitisation, the amygdala's learning,
 the outcome map fitted on MAPP1's placebo arm only). No parameter was fitted to this trial, so the row is
 a prediction. Band: Cohen's d of the between-arm difference in CAPS change within the 95 % interval a
-trial of PROGrESS's size would give around no difference, +/- 1.96 sqrt(2 / 69) (Hedges & Olkin 1985).
+trial of PROGrESS's size would give around no difference, +/- 1.96 sqrt(2 / 69) (Hedges & Olkin 1985: the
+standard error of d is sqrt((n1 + n2) / (n1 n2) + d^2 / (2 (n1 + n2))), at d = 0 and n1 = n2 = 69),
+unrounded. The model's d comes from 1,000 virtual patients per arm (as the MAPP rows): each arm draws its
+own individual course (``outcomes.sigma``), so at 100 per arm the model's own d would carry a sampling
+error (+/- 1.96 sqrt(2 / 100)) as wide as the band.
+
+Where the model's SSRI effect comes from. Sertraline reaches the fear circuit only through serotonin: chronic
+SERT blockade raises extracellular 5-HT at every exposure session, and three routes turn that into
+stronger extinction: the 5-HT2A -> BDNF/TrkB plasticity state (the route that carries MDMA's advantage;
+chronic fluoxetine with extinction engages BDNF-dependent plasticity in the mouse BLA, Karpova et al. 2011
+Science 334:1731), the glucocorticoid strengthening of consolidation through the HPA drive of 5-HT1A and
+5-HT2A signals (:mod:`sim.kinetics.endocrine`), and 5-HT1A damping of BLA principal cells. Switching the
+three off (``[protocol] bdnf_route``, ``cortisol``, ``ht1a_damping``) removes the two arms' difference;
+the BDNF route carries the largest share, cortisol the next. The trial found no added benefit, so the model
+overstates what chronic 5-HT does to exposure therapy. Adaptations to chronic SSRIs the model lacks, read
+as abstracts: hypothalamic 5-HT1A receptors desensitise (rat: 21 days of fluoxetine blunt the ACTH,
+corticosterone and oxytocin responses to 8-OH-DPAT, Li et al., Van de Kar group; with paroxetine from day
+3, maximal by day 7, PMID 9316875), which would shrink the 5-HT1A share of the glucocorticoid route; but
+the 5-HT2A share points the other way (chronic fluoxetine potentiates the ACTH response to DOI and raises
+hypothalamic 5-HT2 sites by 38 %, Li et al. 1993 J Pharmacol Exp Ther 266:836). Cortical 5-HT2A binding
+falls only ~10 % after 6 weeks of paroxetine in patients aged 20-30 and not at 30-40 (Meyer et al. 2001 Am
+J Psychiatry 158:78; PROGrESS's mean age was 34.5), too little to remove the BDNF route. Chronic citalopram
+impairs extinction learning in rats through NR2B loss in the amygdala (Burghardt et al. 2013 Biol
+Psychiatry 73:1078; check), a route of the other sign that the model does not have.
 
 Not a row: prior SSRI use before MDMA-assisted therapy. Feduccia et al. 2021 Psychopharmacology 238:581
 pooled the MDMA arms (75-125 mg) of four phase 2 trials and compared participants who had tapered an
@@ -57,7 +80,7 @@ def _d() -> float:
     return _CACHE["d"]
 
 
-_HALF = round(1.96 * math.sqrt(2.0 / N_PER_ARM), 2)
+_HALF = 1.96 * math.sqrt(2.0 / N_PER_ARM)
 SSRI_TRIAL_TARGETS = (
     Target("ssri_trial", "Cohen's d, PE + sertraline vs PE + placebo (CAPS change, 24 weeks)",
            "no difference", -_HALF, _HALF, "1", RAUCH, False, _d),
