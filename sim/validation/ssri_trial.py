@@ -23,8 +23,12 @@ Science 334:1731), the glucocorticoid strengthening of consolidation through the
 5-HT2A signals (:mod:`sim.kinetics.endocrine`), and 5-HT1A damping of BLA principal cells. Switching the
 three off (``[protocol] bdnf_route``, ``cortisol``, ``ht1a_damping``) removes the two arms' difference;
 the BDNF route carries the largest share, cortisol the next. The trial found no added benefit, so the model
-overstates what chronic 5-HT does to exposure therapy. Adaptations to chronic SSRIs the model lacks, read
-as abstracts: hypothalamic 5-HT1A receptors desensitise (rat: 21 days of fluoxetine blunt the ACTH,
+overstates what chronic 5-HT does to exposure therapy. Its glucocorticoid share is an artefact: the model's
+HPA axis does not adapt, so ACTH and cortisol stay raised for as long as the SSRI is taken, while in
+randomised human studies the all-day cortisol output is back at placebo's after 6 days of escitalopram
+(Ronaldson et al. 2018 Psychopharmacology 235:3415) and below it after 4 weeks (Knorr et al. 2012 Psychiatry
+Res 200:354; docs/targets.md). Adaptations to chronic SSRIs the model lacks, read as abstracts: hypothalamic
+5-HT1A receptors desensitise (rat: 21 days of fluoxetine blunt the ACTH,
 corticosterone and oxytocin responses to 8-OH-DPAT, Li et al., Van de Kar group; with paroxetine from day
 3, maximal by day 7, PMID 9316875), which would shrink the 5-HT1A share of the glucocorticoid route; but
 the 5-HT2A share points the other way (chronic fluoxetine potentiates the ACTH response to DOI and raises
