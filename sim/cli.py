@@ -57,10 +57,11 @@ def _overrides(pairs):
     return dict(parse_override(p) for p in pairs or [])
 
 
-def _load(args, compile_ahead: bool = False):
+def _load(args, compile_ahead: bool = False, chunked: bool = False):
     """The experiment with its ``--set`` overrides, checked against the model (parameter names and
     ranges, drugs and routes) before anything is computed; then one warning line per setting outside
-    the validated range (after the checks, so that bad input gets exactly one line)."""
+    the validated range (after the checks, so that bad input gets exactly one line). ``chunked``: the
+    runs are solved by chunks in one-thread workers (a sweep), so with the serial kernel."""
     from sim.config import load_experiment, range_warnings
 
     exp = load_experiment(args.experiment, _overrides(args.set))
@@ -74,7 +75,8 @@ def _load(args, compile_ahead: bool = False):
         if str(exc).startswith(exp.source_path):
             raise
         raise SimInputError(f"{exp.source_path}: {exc}") from None
-    _compile_notice(args, model, exp.solver_jacobian == "analytic", exp.solver_method)
+    _compile_notice(args, model, exp.solver_jacobian == "analytic", exp.solver_method,
+                    1 if chunked else exp.cohort_size)
     for line in range_warnings(exp):
         _note(args, f"warning: {line}", always=True)
     return exp
@@ -139,27 +141,32 @@ def _check_output(given: str | None, default: Path, force: bool, suffixes=H5_SUF
     return out
 
 
-def _compile_notice(args, model=None, analytic: bool = True, method: str = "rodas4") -> None:
-    """One line, once per process, before numba compiles for the first time: the solver kernel (not in numba's
-    cache), or the model's right-hand side or analytic Jacobian (a model not run on this machine before)."""
+def _compile_notice(args, model=None, analytic: bool = True, method: str = "rodas4", n_members: int = 1) -> None:
+    """One line, once per process, before numba compiles for the first time: the solver kernel a solve of
+    ``n_members`` uses (not in numba's cache, :func:`sim.solver.warmup.cached`), or the model's right-hand side
+    or analytic Jacobian (a model not run on this machine before)."""
     global _NOTICE_SHOWN
     if _NOTICE_SHOWN:
         return
-    root = os.environ.get("NUMBA_CACHE_DIR")
-    numba_cache = Path(root) if root else None
-    solver = numba_cache or Path(__file__).resolve().parent / "solver" / "__pycache__"
-    pattern = "bdf._solve_all_bdf_*.nbi" if method == "bdf" else "rodas4._solve_all_*.nbi"  # either ensemble kernel
-    kernel = not (solver.is_dir() and any(solver.rglob(pattern)))
-    if kernel:
+    from sim.solver import warmup
+
+    if not warmup.cached(method, warmup.parallel_kernel(n_members)):
         _NOTICE_SHOWN = True
         _note(args, f"compiling kernels, once, ~{COMPILE_S} s (later runs load them from the cache)")
-    elif model is not None and not _model_compiled(model, numba_cache, analytic):
+    elif model is not None and not _model_compiled(model, numba_cache(), analytic):
         _NOTICE_SHOWN = True
         _note(args, f"compiling kernels for this model, once, ~{COMPILE_MODEL_S} s (later runs load them from "
                     "the cache)")
 
 
 _NOTICE_SHOWN = False
+
+
+def numba_cache() -> Path | None:
+    """The folder numba caches compiled functions in when ``NUMBA_CACHE_DIR`` names one, else None (then
+    beside each source file, in its ``__pycache__``)."""
+    root = os.environ.get("NUMBA_CACHE_DIR")
+    return Path(root) if root else None
 
 
 def _model_compiled(model, numba_cache, analytic: bool) -> bool:
@@ -263,7 +270,7 @@ def cmd_sweep(args) -> int:
         raise SimInputError(f"sweep: --workers must be >= 1, got {args.workers}")
     if args.chunk_runs is not None and args.chunk_runs < 1:
         raise SimInputError(f"sweep: --chunk-runs must be >= 1, got {args.chunk_runs}")
-    exp = _load(args)
+    exp = _load(args, chunked=True)
     out = _check_output(args.output, Path("results") / default_name(args.experiment, dict(exp.overrides)),
                         args.force or args.resume, verb="sweep: ")
     with OutputLock(out):

@@ -62,6 +62,31 @@ def test_a_stalled_child_is_stopped_after_the_wait_limit(monkeypatch):
     assert ("rodas4", True) not in warmup._CHILDREN and ("model", "stalled.py") not in warmup._CHILDREN
 
 
+def test_compile_notice_with_an_empty_cache_and_not_with_a_warm_one(monkeypatch, capsys, tmp_path):
+    # the notice asks warmup.cached, which reads numba's index: silent once the kernel is cached, one line when
+    # numba's cache (here an empty folder in its place) lacks it
+    import argparse
+
+    import numba
+
+    from sim import cli
+    from sim.kinetics.drugs.mdma import HUMAN
+    from sim.model import Model
+
+    model = Model([HUMAN])
+    solve_ensemble(model.rhs, model.initial_state(), model.default_parameters(), np.array([0.0, 1.0]))
+    args = argparse.Namespace(quiet=False)
+    for cache, lines in ((None, 0), (str(tmp_path), 1)):
+        if cache is not None:
+            monkeypatch.setattr(numba.config, "CACHE_DIR", cache)
+        monkeypatch.setattr(cli, "_NOTICE_SHOWN", False)
+        capsys.readouterr()
+        cli._compile_notice(args)
+        cli._compile_notice(args)  # once per process
+        err = capsys.readouterr().err.splitlines()
+        assert len(err) == lines and all(line.startswith("sim: compiling kernels, once") for line in err)
+
+
 def test_compile_notice_knows_a_model_new_to_this_machine(monkeypatch, tmp_path):
     # sim run says it is compiling for a model whose generated RHS or Jacobian is not in numba's cache yet
     from pathlib import Path as P

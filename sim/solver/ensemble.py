@@ -83,11 +83,9 @@ def ensemble_kernel(method: str, n_members: int):
     is more than one member and more than one thread, else the serial one. Each is compiled, or loaded
     from numba's cache, the first time a run needs it, so a run never pays for a kernel it does not use
     (the NDF module is not even imported by a RODAS4 run). Both give the same numbers per member."""
-    import numba
+    from sim.solver.warmup import parallel_kernel, wait
 
-    from sim.solver.warmup import wait
-
-    parallel = n_members > 1 and numba.get_num_threads() > 1
+    parallel = parallel_kernel(n_members)
     wait(method, parallel)  # a child process compiling this kernel (sim.solver.warmup), if one was started
     if method == "bdf":
         from sim.solver import bdf as module

@@ -51,6 +51,13 @@ def _compiled(method: str, parallel: bool) -> list:
             (jacobian.solve_w.py_func, jacobian.SOLVE_SIGNATURE)]
 
 
+def parallel_kernel(n_members: int) -> bool:
+    """Whether a solve of ``n_members`` uses the parallel kernel (several members on several numba threads)."""
+    import numba
+
+    return n_members > 1 and numba.get_num_threads() > 1
+
+
 def cached(method: str, parallel: bool) -> bool:
     """True if numba's on-disk cache holds the kernel for this source, machine and numba version."""
     try:
@@ -79,9 +86,7 @@ def _cpus() -> int:
 def start(method: str, n_members: int, model_file=None) -> None:
     """Start compiling, in a child process, the kernel ``method`` needs for ``n_members`` (if numba's cache
     lacks it) and the generated model module ``model_file`` (a path, or None when it is compiled already)."""
-    import numba
-
-    parallel = n_members > 1 and numba.get_num_threads() > 1
+    parallel = parallel_kernel(n_members)
     kernel_key = (method, parallel)
     if os.environ.get("NEUROPHARM_SIM_PARALLEL_COMPILE", "1") == "0" or _cpus() < 2:
         return
