@@ -274,15 +274,35 @@ def _stop_workers(pool) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _dask_results(tasks: list[ChunkTask], scheduler: str) -> Iterator[tuple]:
+def _dask_results(tasks, scheduler: str, window: int | None = None) -> Iterator[tuple]:
+    """Run tasks (an iterable in chunk order, consumed as chunks finish) on a Dask cluster and yield their results
+    in chunk order. At most ``window`` chunks (default two per worker thread, counted as each one is submitted)
+    are submitted and not yet yielded, so the client holds only those chunks' parameters and futures, and the
+    writer stores chunks in the same order whatever the number of workers."""
+    from collections import deque
+
     try:
-        from distributed import Client, as_completed
+        from distributed import Client
     except ImportError:
         raise SimInputError("--scheduler needs Dask: pip install 'neuropharm-sim[dask]'") from None
+    source = iter(tasks)
     with Client(scheduler, timeout="20s") as client:
-        futures = client.map(run_chunk, tasks, pure=False, retries=2)
-        for future in as_completed(futures):
-            yield future.result()
+        pending: deque = deque()  # futures of submitted chunks, oldest first
+        while True:
+            limit = window or max(2, 2 * sum(client.nthreads().values()))
+            while len(pending) < limit:
+                task = next(source, None)
+                if task is None:
+                    break
+                pending.append(client.submit(run_chunk, task, pure=False, retries=2))
+                del task  # its parameters now live on the cluster, not here
+            if not pending:
+                return
+            future = pending.popleft()
+            result = future.result()
+            future.release()
+            del future
+            yield result
 
 
 # ---- the writer ---------------------------------------------------------------------------------
@@ -392,7 +412,7 @@ def run_sweep(exp: Experiment, out, *, workers: int | None = None, scheduler: st
                   f"{len(spans)} chunks to run on {'Dask at ' + scheduler if scheduler else f'{workers} worker(s)'}",
                   file=sys.stderr)
         workers = min(workers, len(spans))
-        results = _dask_results(list(tasks), scheduler) if scheduler else _local_results(tasks, workers)
+        results = _dask_results(tasks, scheduler) if scheduler else _local_results(tasks, workers)
         bar = _progress_bar(sum(b - a for a, b in spans), show)
         started = time.perf_counter()
         write_s = journal_s = 0.0

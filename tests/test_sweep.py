@@ -103,6 +103,28 @@ def test_dask_cluster_with_a_worker_killed_gives_identical_results(reference, tm
     assert_same(reference, read(tmp_path / "dask.h5"))
 
 
+def test_dask_gets_a_bounded_window_of_chunks_and_stores_them_in_order(reference, tmp_path, monkeypatch):
+    # the client submits a chunk only while fewer than two per worker thread are submitted and not yet stored,
+    # and the writer stores chunks in run order; the file equals the local pool's
+    distributed = pytest.importorskip("distributed")
+    submit = distributed.Client.submit
+    submitted, stored, in_flight = [0], [], []
+
+    def counting_submit(self, *args, **kwargs):
+        submitted[0] += 1
+        in_flight.append(submitted[0] - len(stored))
+        return submit(self, *args, **kwargs)
+
+    monkeypatch.setattr(distributed.Client, "submit", counting_submit)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None,
+                                  silence_logs=50) as cluster:
+        run_sweep(load(), tmp_path / "window.h5", scheduler=cluster.scheduler_address, chunk_runs=2,
+                  progress=False, on_chunk=lambda start, stop: stored.append(start))
+    assert submitted[0] == len(stored) == 12 and stored == sorted(stored)
+    assert max(in_flight) == 4  # the window (2 workers x 1 thread x 2) filled, never exceeded
+    assert_same(reference, read(tmp_path / "window.h5"))
+
+
 def test_writer_killed_then_resumed_equals_reference(reference, tmp_path):
     out = tmp_path / "killed.h5"
     exp_path = tmp_path / "sweep.toml"
