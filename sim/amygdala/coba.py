@@ -21,16 +21,13 @@ cells, 10 s: ~0.51 s against ~1.32 s on these 2-core machines, the same 816,098 
 
 from __future__ import annotations
 
-import threading
 import time
 
 import numpy as np
-from llvmlite import ir
-from numba import njit, types
-from numba.core import cgutils
-from numba.extending import intrinsic
+from numba import njit
 
 from sim.amygdala.spiking import csr_from_pairs, run_network
+from sim.amygdala.threads import barrier, deliver_owned, row_splits, rows_sorted, run_threads
 
 COBA = dict(n=4000, n_exc=3200, p=0.02, c_m=200.0, g_l=10.0, e_l=-60.0, v_th=-50.0, v_reset=-60.0,
             t_ref=5.0, e_e=0.0, e_i=-80.0, tau_e=5.0, tau_i=10.0, w_e=6.0, w_i=67.0, dt=0.1)
@@ -100,8 +97,7 @@ def _coba_steps(v, ge, gi, rl, a, g0, i0, v_th, v_reset, ref_steps, indptr, indi
             hits = _advance_block(b0, v, ge, gi, rl, a, g0, i0, v_th, e_e, e_i, de, di)
             if hits:
                 ns = _reset_block(b0, v, rl, v_th, v_reset, ref_steps, counts, spiked, ns)
-        # spike delivery as sim.amygdala.spiking.deliver_spikes, written out here: calling that helper
-        # from this module measured slower (about 0.084 vs 0.065 s per simulated second, noisy machine)
+        # spike delivery along CSR rows
         for k in range(ns):
             j = spiked[k]
             if inhibitory[j]:
@@ -125,83 +121,6 @@ def _coba_steps(v, ge, gi, rl, a, g0, i0, v_th, v_reset, ref_steps, indptr, indi
 # shorter than the cost of starting a numba parallel region.
 
 
-def _array_pointer(context, builder, aryty, ary, idx):
-    return cgutils.get_item_pointer(context, builder, aryty, context.make_array(aryty)(context, builder, ary),
-                                    [idx])
-
-
-@intrinsic
-def _atomic_add(typingctx, arr, idx, val):
-    """``arr[idx] += val`` as one sequentially consistent atomic operation; returns the old value."""
-    if not (isinstance(arr, types.Array) and arr.dtype == types.int64):
-        return None
-    sig = types.int64(arr, types.intp, types.int64)
-
-    def codegen(context, builder, signature, args):
-        ptr = _array_pointer(context, builder, signature.args[0], args[0], args[1])
-        return builder.atomic_rmw("add", ptr, args[2], "seq_cst")
-    return sig, codegen
-
-
-@intrinsic
-def _atomic_load(typingctx, arr, idx):
-    """``arr[idx]`` read atomically (acquire): never hoisted out of a spin loop."""
-    if not (isinstance(arr, types.Array) and arr.dtype == types.int64):
-        return None
-    sig = types.int64(arr, types.intp)
-
-    def codegen(context, builder, signature, args):
-        ptr = _array_pointer(context, builder, signature.args[0], args[0], args[1])
-        return builder.load_atomic(ptr, "acquire", 8)
-    return sig, codegen
-
-
-@intrinsic
-def _sched_yield(typingctx):
-    """POSIX ``sched_yield()``: give the core to another thread (a waiting thread that keeps spinning
-    on a busy machine would hold up the very thread it waits for)."""
-    sig = types.int32()
-
-    def codegen(context, builder, signature, args):
-        fnty = ir.FunctionType(ir.IntType(32), [])
-        return builder.call(cgutils.get_or_insert_function(builder.module, fnty, "sched_yield"), [])
-    return sig, codegen
-
-
-SPIN = 2000  # atomic reads before a waiting thread starts yielding its core
-
-
-@njit(cache=True)
-def _barrier(bar, n_threads):
-    """Wait until all ``n_threads`` threads have arrived (``bar``: [arrived, generation], int64)."""
-    generation = _atomic_load(bar, 1)
-    if _atomic_add(bar, 0, 1) == n_threads - 1:
-        _atomic_add(bar, 0, -n_threads)
-        _atomic_add(bar, 1, 1)
-    else:
-        spins = 0
-        while _atomic_load(bar, 1) == generation:
-            spins += 1
-            if spins > SPIN:
-                _sched_yield()
-
-
-@njit(cache=True)
-def _row_splits(indptr, indices, bounds):
-    """(threads + 1, cells): where each CSR row's targets reach each thread's first cell."""
-    n_threads = bounds.shape[0] - 1
-    n = indptr.shape[0] - 1
-    split = np.empty((n_threads + 1, n), dtype=np.int64)
-    for j in range(n):
-        s = indptr[j]
-        for t in range(n_threads):
-            while s < indptr[j + 1] and indices[s] < bounds[t]:
-                s += 1
-            split[t, j] = s
-        split[n_threads, j] = indptr[j + 1]
-    return split
-
-
 @njit(nogil=True, cache=True)
 def _coba_worker(t, n_threads, lo, hi, v, ge, gi, rl, a, g0, i0, v_th, v_reset, ref_steps, split, indices,
                  weights, inhibitory, n_steps, dt, tau_e, tau_i, e_e, e_i, counts, spk, nspk, bar):
@@ -220,16 +139,8 @@ def _coba_worker(t, n_threads, lo, hi, v, ge, gi, rl, a, g0, i0, v_th, v_reset, 
             if hits:
                 ns = _reset_block(lo + b * BLOCK, v, rl, v_th, v_reset, ref_steps, counts, spk[par, t], ns)
         nspk[par, t] = ns
-        _barrier(bar, n_threads)
-        for u in range(n_threads):
-            for k in range(nspk[par, u]):
-                j = spk[par, u, k]
-                if inhibitory[j]:
-                    for s in range(split[t, j], split[t + 1, j]):
-                        gi[indices[s]] += weights[s]
-                else:
-                    for s in range(split[t, j], split[t + 1, j]):
-                        ge[indices[s]] += weights[s]
+        barrier(bar, n_threads)
+        deliver_owned(t, spk[par], nspk[par], split, indices, weights, inhibitory, ge, gi)
 
 
 def _coba_steps_threads(n_threads, v, ge, gi, rl, a, g0, i0, v_th, v_reset, ref_steps, indptr, indices, weights,
@@ -237,7 +148,7 @@ def _coba_steps_threads(n_threads, v, ge, gi, rl, a, g0, i0, v_th, v_reset, ref_
     """:func:`_coba_steps` on ``n_threads`` threads (rows of ``indices`` sorted by target)."""
     nb = v.shape[0] // BLOCK
     bounds = np.array([(nb * t // n_threads) * BLOCK for t in range(n_threads + 1)], dtype=np.int64)
-    split = _row_splits(indptr, indices, bounds)
+    split = row_splits(indptr, indices, bounds)
     spk = np.empty((2, n_threads, int(np.diff(bounds).max())), dtype=np.int64)
     nspk = np.zeros((2, n_threads), dtype=np.int64)
     bar = np.zeros(2, dtype=np.int64)
@@ -247,26 +158,7 @@ def _coba_steps_threads(n_threads, v, ge, gi, rl, a, g0, i0, v_th, v_reset, ref_
                      ref_steps, split, indices, weights, inhibitory, n_steps, dt, tau_e, tau_i, e_e, e_i, counts,
                      spk, nspk, bar)
 
-    others = [threading.Thread(target=work, args=(t,), daemon=True) for t in range(1, n_threads)]
-    for th in others:
-        th.start()
-    work(0)
-    for th in others:
-        th.join()
-
-
-def _rows_sorted(indptr, indices) -> bool:
-    """Whether every CSR row lists its targets in increasing order."""
-    d = np.diff(indices)
-    return bool(np.all((d >= 0) | ~_within_rows(indptr, d.size)))
-
-
-def _within_rows(indptr, m):
-    """Mask over consecutive pairs (s, s + 1) of synapses: True where both are in one row."""
-    mask = np.ones(m, dtype=bool)
-    ends = indptr[1:-1] - 1
-    mask[ends[(ends >= 0) & (ends < m)]] = False
-    return mask
+    run_threads(n_threads, work)
 
 
 def _uniform(x) -> bool:
@@ -301,7 +193,7 @@ def coba_kernel(v, ge, gi, refractory, c_m, g_l, e_l, v_th, v_reset, ref_steps, 
     idx = indices.astype(np.int32) if indices.max(initial=0) < 2**31 else indices
     spiked = np.empty(m, dtype=np.int64)
     n_threads = max(1, min(int(threads or 1), m // BLOCK))
-    if n_threads > 1 and not _rows_sorted(indptr, idx):
+    if n_threads > 1 and not rows_sorted(indptr, idx):
         n_threads = 1  # a thread delivers a slice of each row: rows must be sorted by target
     for ph in range(phase_steps.shape[0]):
         pcounts[:] = 0

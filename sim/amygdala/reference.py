@@ -13,7 +13,7 @@ def run_network_numpy(v, ge, gi, refractory, c_m, g_l, e_l, v_th, v_reset, ref_s
                       indptr, indices, weights, inhibitory, ext_rate, w_ext, ext_rate_i, w_ext_i, phase_steps,
                       dt, tau_e, tau_i, e_e, e_i, e_k, seed, counts):
     """Twin of :func:`sim.amygdala.spiking.run_network`. External Poisson input is drawn from
-    NumPy's generator (a different stream from numba's), so only noise-free runs match spike for
+    NumPy's generator (not the kernel's per-cell streams), so only noise-free runs match spike for
     spike; with noise they agree in distribution."""
     rng = np.random.default_rng(max(seed, 0))
     de, di = np.exp(-dt / tau_e), np.exp(-dt / tau_i)
