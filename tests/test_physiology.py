@@ -53,10 +53,13 @@ def test_experiment_files_run(name):
         assert np.all(np.isfinite(res[out]))
 
 
-# Known out-of-sample miss: the heart-rate rise after 75 mg (Mas et al. 1999: ~+30 bpm after both 75 and 125 mg) is
-# just below its band. NET reverse transport is of second order in releaser occupancy (sim/kinetics/transporters.py),
-# so the NE release, and the heart-rate rise with it, falls off more steeply with the dose than Mas saw. Listed so
-# that every other row must pass and the miss stays visible.
+# Known out-of-sample miss: the heart-rate rise after 75 mg (Mas et al. 1999, n = 8: ~+30 bpm after both 75 and
+# 125 mg) is just below its band. The model's rise after 75 mg is ~0.8 of that after 125 mg because its drive (NE
+# through beta1, 5-HT through 5-HT2A) follows the release, and the heart-rate map is nearly linear (chronotropic
+# reserve); second-order NET efflux adds a little (order 1: 0.84). Only a saturating map (~0.95) would meet Mas, and it
+# would nearly remove the dose dependence of the tachycardia share that the pooled Basel data (Vizeli & Liechti 2017,
+# n = 166) found significant (tools/hr_dose_response.py). Listed so that every other row must pass and the miss stays
+# visible.
 KNOWN_MISSES = {"peak rise of heart rate vs placebo after 75 mg"}
 
 
@@ -71,9 +74,11 @@ def test_all_physiology_rows_pass_and_shares_are_reported():
     farre = [t for t, _, _ in rows if "2nd of two 100 mg doses" in t.quantity]
     assert len(farre) == 2 and not any(t.fitted for t in farre)
     assert any(not t.fitted for t, _, _ in rows)
-    shares = {t.quantity: v for t, v, _ in rows if "share" in t.quantity}
+    shares = {t.quantity: v for t, v, _ in rows if t.quantity.startswith("share of subjects")}
     assert len(shares) == 3 and all(0.0 <= v <= 1.0 for v in shares.values())
     print(shares)
+    by_dose = [t for t, _, _ in rows if "share after 125 mg minus share after 75 mg" in t.quantity]
+    assert len(by_dose) == 3 and not any(t.fitted for t in by_dose)      # the dose dependence is predicted
 
 
 MDMA_125 = '[[dose]]\ndrug = "mdma"\namount_mg = 125.0\n'

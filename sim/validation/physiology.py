@@ -82,9 +82,47 @@ def share_over(name, threshold):
     return float((res[name][ok].max(axis=1) > threshold).mean())
 
 
+SAFETY_DOSES = 'values = [75.0, 125.0], weights = [0.2, 0.8]'
+
+
+@cache
+def _safety_cohort_at(dose_mg, overrides=()):
+    """The cohort of experiments/cardiovascular_safety.toml with every subject given ``dose_mg`` (the same virtual
+    subjects at either dose); ``overrides`` is a tuple of (parameter name, value) (tools/hr_dose_response.py)."""
+    from pathlib import Path
+
+    from sim.config import parse_experiment
+
+    text = (Path(__file__).resolve().parents[2] / SAFETY_EXPERIMENT).read_text()
+    if SAFETY_DOSES not in text:
+        raise ValueError(f"{SAFETY_EXPERIMENT}: the dose mix {SAFETY_DOSES!r} is no longer there")
+    text = text.replace(SAFETY_DOSES, f"values = [{dose_mg!r}], weights = [1.0]")
+    return run(parse_experiment(text, SAFETY_EXPERIMENT, {f"subject.{k}": v for k, v in overrides}))
+
+
+def share_difference(name, threshold, overrides=()):
+    """Share of the cohort whose peak exceeds ``threshold`` after 125 mg minus the share after 75 mg (same subjects):
+    the dose dependence that the pooled Basel analysis tested."""
+    shares = []
+    for dose in (75.0, 125.0):
+        res = _safety_cohort_at(dose, overrides)
+        ok = res.status == 0
+        shares.append(float((res[name][ok].max(axis=1) > threshold).mean()))
+    return shares[1] - shares[0]
+
+
 MAS_PD = "Mas et al. 1999 J Pharmacol Exp Ther 290:136 (n = 8; band +/-20 %)"
 VIZELI = ("Vizeli & Liechti 2017 J Psychopharmacol 31:576 (n = 166; band: 95 % binomial interval) in the cohort of "
           + SAFETY_EXPERIMENT)
+VIZELI_DOSE = ("Vizeli & Liechti 2017 J Psychopharmacol 31:576 (n = 166 pooled from nine studies: the shares of "
+               "subjects over 160 mmHg, 100 bpm and 38 C were all significantly greater after 125 mg than after "
+               "75 mg; per-dose shares not in hand). Model: the cohort of " + SAFETY_EXPERIMENT + " with every "
+               "subject given 75 mg, then 125 mg. Band assumed: greater, read as at least one percentage point "
+               "(significance says the true difference is above zero; with n = 166 the observed differences had to be "
+               "at least ~0.12-0.14 to reach it). Not fitted: emax_sbp and emax_temp were fitted to the pooled "
+               "shares, not to their dose dependence. These rows test the dose-response that the Mas et al. 1999 "
+               "75-mg heart-rate row (n = 8, ~+30 bpm after both doses) finds too steep "
+               "(tools/hr_dose_response.py)")
 SIX_H_BAND = (0.0, 1.0 / 3.0)
 SIX_H = ("peak cardiovascular effects 1-2 h after the dose, no secondary peak (Kolbrich et al. 2008 J Clin "
          "Psychopharmacol 28:432, n = 8, 1.0 and 1.6 mg/kg); summaries of the controlled studies (de la Torre et al. "
@@ -131,6 +169,11 @@ PHYSIOLOGY_TARGETS = (
            lambda: share_over("heart_rate", 100.0)),
     Target("physiology", "share of subjects with body temperature > 38 C", "19 %", 0.13, 0.25, "1", VIZELI, True,
            lambda: share_over("body_temperature", 38.0)),
+    *(Target("physiology", f"subjects with {label}: share after 125 mg minus share after 75 mg", "greater after 125 mg",
+             0.01, 1.0, "1", VIZELI_DOSE, False, lambda name=name, thr=thr: share_difference(name, thr))
+      for label, name, thr in (("systolic BP > 160 mmHg", "systolic_bp", 160.0),
+                               ("heart rate > 100 bpm", "heart_rate", 100.0),
+                               ("body temperature > 38 C", "body_temperature", 38.0))),
 )
 
 LIECHTI_V = ("Liechti & Vollenweider 2000 J Psychopharmacol 14:269; Liechti et al. 2000 Neuropsychopharmacology "
