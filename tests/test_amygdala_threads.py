@@ -72,3 +72,14 @@ def test_a_threaded_trial_records_the_same_spikes(net):
     assert one[2][0].size > 50
     for a, b in zip(one[:2] + one[2], two[:2] + two[2], strict=True):
         assert np.array_equal(a, b)
+
+
+def test_a_spiking_model_on_two_threads_gives_the_same_rates():
+    from sim.amygdala import SpikingModel, run_trials
+
+    trials = [Trial(0.0), Trial(0.1, us=True)]
+    one = run_trials(SpikingModel(scale=0.03, seed=4), trials, initial=conditioned_weights(), members=2)
+    two = run_trials(SpikingModel(scale=0.03, seed=4, threads=2), trials, initial=conditioned_weights(), members=2)
+    assert one.rates_cs.sum() > 0
+    assert np.array_equal(one.rates_baseline, two.rates_baseline) and np.array_equal(one.rates_cs, two.rates_cs)
+    assert np.array_equal(one.weights, two.weights)

@@ -187,9 +187,10 @@ class SpikingModel(_Base):
     name = "spiking"
 
     def __init__(self, scale: float = 0.25, seed: int = 0, circuit: Circuit | None = None,
-                 recorder: SpikeRecorder | None = None):
+                 recorder: SpikeRecorder | None = None, threads: int | None = None):
         self.circuit = circuit or build_circuit(scale)
         self.seed = seed
+        self.threads = threads  # threads per trial (spiking.run_network); the spikes do not depend on it
         self.recorder = recorder  # spikes of some members and trials, for rasters (None: rates only)
         self._nets: dict[int, spiking.Network] = {}
         self._calls = 0
@@ -213,10 +214,11 @@ class SpikingModel(_Base):
             net, rec = self.network(m), self.recorder
             if rec is not None and rec.wants(m):
                 rb[m], rc[m], spikes = spiking.simulate_trial(net, lb[m], lc[m], weights[m], mods[m], seed,
-                                                              record=rec.rows(net))
+                                                              record=rec.rows(net), threads=self.threads)
                 rec.add(m, spikes)
             else:
-                rb[m], rc[m] = spiking.simulate_trial(net, lb[m], lc[m], weights[m], mods[m], seed)
+                rb[m], rc[m] = spiking.simulate_trial(net, lb[m], lc[m], weights[m], mods[m], seed,
+                                                      threads=self.threads)
         return rb, rc
 
 
