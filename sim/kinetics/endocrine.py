@@ -4,7 +4,8 @@ receptor responses, around a circadian baseline.
 States are relative to the drug-free level at the same clock time (1 = baseline)::
 
     D_h   = w_1a (signal_5ht1a - 1) + w_2a (signal_5ht2a - 1) + w_a1 (signal_alpha1 - 1)
-    da/dt = k_acth ((1 + emax_acth D_h / (d50 + |D_h|)) c^-fb - a)               ACTH (pituitary)
+    dh/dt = k_adapt (D_h - h)                                                     adaptation to a lasting drive
+    da/dt = k_acth ((1 + emax_acth (D_h - h) / (d50 + |D_h - h|)) c^-fb - a)     ACTH (pituitary)
     dc/dt = k_gc   (a (1 - I) - c),  I = imax C_inh / (IC50 + C_inh)           cortisol / corticosterone
     D_p   = v_1a (signal_5ht1a - 1) + v_2a (signal_5ht2a - 1)
     dp/dt = k_prl  ((1 + emax_prl D_p / (d50 + |D_p|)) p^-fb_p - p)             prolactin
@@ -28,6 +29,17 @@ than a plateau that lags the drive. The relative states multiply a circadian bas
 approximation of an indirect-response model with circadian production (Chakraborty, Krzyzanski & Jusko
 1999 J Pharmacokinet Biopharm 27:23) that keeps every run at its own baseline when drug-free.
 
+Adaptation of the ACTH drive (``h``, half-life ``adapt_half_life``): the axis answers a change in its drive
+and adapts to a drive that lasts. Under daily SSRIs the hypothalamic 5-HT1A -> ACTH/corticosterone response
+fades over days in the rat (blunted after 3 daily paroxetine doses, maximal after 7, still maximal at 14,
+PMID 9316875; chronic fluoxetine, Li et al., Van de Kar group), and in humans the all-day cortisol output is
+not raised after 6 days of escitalopram 10 mg (Ronaldson et al. 2018 Psychopharmacology 235:3415) and lower
+than placebo's after 4 weeks (Knorr et al. 2012 Psychiatry Res 200:354), although a single SSRI dose raises
+it. The adaptation is written for the whole drive (the rat 5-HT2A -> ACTH response is potentiated rather
+than blunted, Li et al. 1993 J Pharmacol Exp Ther 266:836, so the human net result, not a receptor, sets
+its scope; assumed) and is complete for a constant drive (the model has no route that lowers cortisol below
+baseline, e.g. antidepressant-strengthened glucocorticoid feedback). An 8-h drug session adapts little.
+
 Cortisol synthesis inhibitors (metyrapone, an 11-beta-hydroxylase inhibitor) act through ``I``; their
 unbound concentration is read from their effect-site state (assumed: the adrenal equilibrates with
 plasma like the brain site of comedication.py). Rat and mouse make corticosterone instead of cortisol
@@ -44,19 +56,20 @@ from numba import njit
 from sim.model import Mechanism, Output, State
 from sim.params import Parameter
 
-ACTH, GC, PRL, ELAPSED = range(4)
+ACTH, GC, PRL, ELAPSED, ADAPT = range(5)
 STATES = (
     State("acth", "1", "plasma ACTH relative to its drug-free level at the same clock time", initial=1.0),
     State("glucocorticoid", "1", "plasma cortisol (rodents: corticosterone) relative to its circadian baseline",
           initial=1.0),
     State("prolactin", "1", "plasma prolactin relative to its drug-free level", initial=1.0),
     State("elapsed", "h", "time since the start (carries the clock for the circadian baseline)"),
+    State("hpa_adaptation", "1", "part of the ACTH drive the axis has adapted to (0 when drug-free)"),
 )
 PARAMETER_NAMES = ("acth_half_life", "gc_half_life", "prl_half_life", "emax_acth", "emax_prl", "d50",
                    "w_5ht1a_acth", "w_5ht2a_acth", "w_alpha1_acth", "w_5ht1a_prl", "w_5ht2a_prl",
                    "gc_mesor", "gc_amplitude", "gc_peak_clock_h", "clock_at_start_h", "prl_baseline", "feedback",
-                   "prl_feedback", "n_inhibitors")
-(TA, TG, TP, EA, EP, D50, W1A, W2A, WA1, V1A, V2A, MESOR, AMP, PEAK, CLOCK, PRL0, FB, FBP,
+                   "prl_feedback", "adapt_half_life", "n_inhibitors")
+(TA, TG, TP, EA, EP, D50, W1A, W2A, WA1, V1A, V2A, MESOR, AMP, PEAK, CLOCK, PRL0, FB, FBP, TADAPT,
  NINH) = range(len(PARAMETER_NAMES))
 PER_INHIBITOR = 3   # imax, ic50 (uM), scale (state -> unbound uM)
 # inputs: x[0] signal_5ht1a, x[1] signal_5ht2a, x[2] signal_alpha1, x[3:] inhibitor effect-site states
@@ -78,7 +91,9 @@ def endocrine_rhs(t, y, p, dydt, s, q, x):
         c = max(y[x[3 + k]], 0.0) * p[b + 2]
         inhibition = max(inhibition, p[b] * c / (p[b + 1] + c))
     feedback = max(y[s + GC], 1e-3) ** -p[q + FB]
-    dydt[s + ACTH] += ln2 / p[q + TA] * ((1.0 + p[q + EA] * dh / (d50 + abs(dh))) * feedback - y[s + ACTH])
+    drive = dh - y[s + ADAPT]
+    dydt[s + ADAPT] += ln2 / p[q + TADAPT] * drive
+    dydt[s + ACTH] += ln2 / p[q + TA] * ((1.0 + p[q + EA] * drive / (d50 + abs(drive))) * feedback - y[s + ACTH])
     dydt[s + GC] += ln2 / p[q + TG] * (max(y[s + ACTH], 0.0) * (1.0 - inhibition) - y[s + GC])
     prl_feedback = max(y[s + PRL], 1e-3) ** -p[q + FBP]
     dydt[s + PRL] += ln2 / p[q + TP] * ((1.0 + p[q + EP] * dp / (d50 + abs(dp))) * prl_feedback - y[s + PRL])
@@ -167,6 +182,11 @@ def mechanism(species: str, inhibitors=()) -> Mechanism:
           "tuberoinfundibular dopamine neurons (Freeman et al. 2000 Physiol Rev 80:1523; Ben-Jonathan & Hnasko 2001 "
           "Endocr Rev 22:724), written as the glucocorticoid feedback is, with the same exponent (no fitted value)",
           "exponent of prolactin's short-loop feedback on its own release", 0.0, 5.0),
+        P("adapt_half_life", 48.0, "h", "derived: hypothalamic 5-HT1A -> ACTH responses blunted after 3 daily "
+          "paroxetine doses and maximally after 7 (rat, PMID 9316875): first order with ~2 d half-life; that the "
+          "adaptation is complete: humans' all-day cortisol not raised after 6 d / lower after 4 weeks of "
+          "escitalopram (Ronaldson et al. 2018 Psychopharmacology 235:3415; Knorr et al. 2012 Psychiatry Res "
+          "200:354)", "half-life of the HPA axis' adaptation to a lasting ACTH drive", 1.0, 1e4),
         P("n_inhibitors", float(len(inhibitors)), "1", "derived: number of synthesis inhibitors (layout)",
           "cortisol synthesis inhibitors present", float(len(inhibitors)), float(len(inhibitors))),
     ]

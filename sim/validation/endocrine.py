@@ -1,5 +1,5 @@
-"""``sim validate endocrine``: cortisol, prolactin and corticosterone after MDMA (human and rat), and the
-metyrapone block of the cortisol rise."""
+"""``sim validate endocrine``: cortisol, prolactin and corticosterone after MDMA (human and rat), the
+metyrapone block of the cortisol rise, and all-day cortisol under a daily SSRI (the HPA axis' adaptation)."""
 
 from __future__ import annotations
 
@@ -52,7 +52,18 @@ def rat_peak_time(name, mg_per_kg):
     return float(t[np.argmax(out[name])])
 
 
+def chronic_ssri_cortisol(days: int, drug="citalopram", mg=20.0):
+    """Mean plasma cortisol over the last 24 h of ``days`` daily doses (08:00-like dosing from t = 0) / the
+    drug-free run over the same hours."""
+    doses = tuple((drug, mg, 24.0 * d, "oral", False, "base") for d in range(days))
+    t, out = _simulate_doses(doses, 24.0 * days, "human", 30.0)
+    _, none = _simulate_doses((), 24.0 * days, "human", 30.0)
+    last = t >= 24.0 * (days - 1) - 1e-9
+    return float(out["plasma_cortisol"][last].mean() / none["plasma_cortisol"][last].mean())
+
+
 _HARRIS = "Harris et al. 2002 Psychopharmacology 162:396"
+_ESC = "; citalopram 20 mg stands for escitalopram 10 mg (its active enantiomer at half the dose)"
 _NASH = "Nash, Meltzer & Gudelsky 1988 J Pharmacol Exp Ther 245:873"
 _UP = "; band assumed: 'raised' read as at least +20 %"
 INF = math.inf
@@ -78,4 +89,12 @@ ENDOCRINE_TARGETS = (
     Target("endocrine", "time of the rat prolactin peak after 10 mg/kg i.p.", "60 min", 0.5, 1.5, "h",
            _NASH + "; band assumed: +/- 30 min (sampling times)", False,
            lambda: rat_peak_time("plasma_prolactin", 10.0)),
+    Target("endocrine", "all-day cortisol after 6 days of daily SSRI / placebo", "total daily output unchanged",
+           0.8, 1.2, "1", "Ronaldson et al. 2018 Psychopharmacology 235:3415 (n = 64, randomised)" + _ESC
+           + "; band assumed: +/- 20 %, about what 32 per arm detect at a between-subject CV near 40 % (assumed)",
+           False, lambda: chronic_ssri_cortisol(6)),
+    Target("endocrine", "all-day cortisol after 4 weeks of daily SSRI / placebo", "lower (P = 0.02)", 0.0, 1.0,
+           "1", "Knorr et al. 2012 Psychiatry Res 200:354 (n = 80, randomised)" + _ESC + "; band: not raised (the "
+           "model has no route below baseline); fitted: that endocrine.adapt_half_life's adaptation is complete "
+           "was chosen from this row", True, lambda: chronic_ssri_cortisol(28)),
 )

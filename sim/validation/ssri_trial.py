@@ -16,27 +16,22 @@ own individual course (``outcomes.sigma``), so at 100 per arm the model's own d 
 error (+/- 1.96 sqrt(2 / 100)) as wide as the band.
 
 Where the model's SSRI effect comes from. Sertraline reaches the fear circuit only through serotonin: chronic
-SERT blockade raises extracellular 5-HT at every exposure session, and three routes turn that into
+SERT blockade raises extracellular 5-HT at every exposure session, and three routes can turn that into
 stronger extinction: the 5-HT2A -> BDNF/TrkB plasticity state (the route that carries MDMA's advantage;
 chronic fluoxetine with extinction engages BDNF-dependent plasticity in the mouse BLA, Karpova et al. 2011
-Science 334:1731), the glucocorticoid strengthening of consolidation through the HPA drive of 5-HT1A and
-5-HT2A signals (:mod:`sim.kinetics.endocrine`), and 5-HT1A damping of BLA principal cells. Switching the
-three off (``[protocol] bdnf_route``, ``cortisol``, ``ht1a_damping``) removes the two arms' difference;
-the BDNF route carries the largest share, cortisol the next. The trial found no added benefit, so the model
-overstates what chronic 5-HT does to exposure therapy. Its glucocorticoid share is an artefact: the model's
-HPA axis does not adapt, so ACTH and cortisol stay raised for as long as the SSRI is taken, while in
-randomised human studies the all-day cortisol output is back at placebo's after 6 days of escitalopram
-(Ronaldson et al. 2018 Psychopharmacology 235:3415) and below it after 4 weeks (Knorr et al. 2012 Psychiatry
-Res 200:354; docs/targets.md). Adaptations to chronic SSRIs the model lacks, read as abstracts: hypothalamic
-5-HT1A receptors desensitise (rat: 21 days of fluoxetine blunt the ACTH,
-corticosterone and oxytocin responses to 8-OH-DPAT, Li et al., Van de Kar group; with paroxetine from day
-3, maximal by day 7, PMID 9316875), which would shrink the 5-HT1A share of the glucocorticoid route; but
-the 5-HT2A share points the other way (chronic fluoxetine potentiates the ACTH response to DOI and raises
-hypothalamic 5-HT2 sites by 38 %, Li et al. 1993 J Pharmacol Exp Ther 266:836). Cortical 5-HT2A binding
-falls only ~10 % after 6 weeks of paroxetine in patients aged 20-30 and not at 30-40 (Meyer et al. 2001 Am
-J Psychiatry 158:78; PROGrESS's mean age was 34.5), too little to remove the BDNF route. Chronic citalopram
-impairs extinction learning in rats through NR2B loss in the amygdala (Burghardt et al. 2013 Biol
-Psychiatry 73:1078; check), a route of the other sign that the model does not have.
+Science 334:1731), 5-HT1A damping of BLA principal cells, and the glucocorticoid strengthening of
+consolidation through the HPA drive of 5-HT1A and 5-HT2A signals (:mod:`sim.kinetics.endocrine`). The
+last no longer counts under daily dosing: the HPA axis adapts to a lasting drive (``endocrine.
+adapt_half_life``), as randomised human studies of daily escitalopram show (all-day cortisol unchanged at 6
+days, Ronaldson et al. 2018 Psychopharmacology 235:3415; lower than placebo's at 4 weeks, Knorr et al. 2012
+Psychiatry Res 200:354; ``sim validate endocrine``); before that adaptation the model kept cortisol raised
+for as long as the SSRI was taken, and this row missed. Switching all three routes off (``[protocol]
+bdnf_route``, ``cortisol``, ``ht1a_damping``) removes the arms' difference; the BDNF route carries most of
+what is left. Adaptations to chronic SSRIs still missing, read as abstracts: cortical 5-HT2A binding falls
+only ~10 % after 6 weeks of paroxetine in patients aged 20-30 and not at 30-40 (Meyer et al. 2001 Am J
+Psychiatry 158:78; PROGrESS's mean age was 34.5), too little to remove the BDNF route; chronic citalopram
+impairs extinction learning in rats through NR2B loss in the amygdala (Burghardt et al. 2013 Biol Psychiatry
+73:1078; check), a route of the other sign that the model does not have.
 
 Not a row: prior SSRI use before MDMA-assisted therapy. Feduccia et al. 2021 Psychopharmacology 238:581
 pooled the MDMA arms (75-125 mg) of four phase 2 trials and compared participants who had tapered an
