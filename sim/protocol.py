@@ -245,7 +245,8 @@ EXTINCTION_SCALE = 0.2
 # during extinction on day 1 (Milad et al. 2009 Biol Psychiatry 66:1075, n 16 / 15; Milad et al. 2008 J
 # Psychiatr Res 42:515, twins, n 7 + 7 pairs); measured: no difference -> 1. Fear-potentiated startle studies
 # report a within-session deficit (Norrholm et al. 2011 Biol Psychiatry 69:556, elevated CS+ startle in early and
-# middle extinction; Zuj et al. 2016 Depress Anxiety 33:203, SCR, late extinction): the ablation
+# middle extinction; Zuj et al. 2016 Depress Anxiety 33:203, SCR, late extinction; Orr et al. 2000 J Abnorm
+# Psychol 109:290, SCR: differential responses persisted through extinction in PTSD only): the ablation
 # experiments/trial_deficit_structure.py runs that structure.
 PTSD_LEARNING_RATIO = 1.0
 # Extinction retention index (recall the next day), PTSD / controls: lower in PTSD (Milad 2009; Milad 2008;
@@ -453,7 +454,8 @@ def parameters() -> list[tuple[str, Parameter]]:
                   "human extinction learning rate (people without PTSD) relative to the rodent default", 0.0, 1.0),
         Parameter("learning_ratio", PTSD_LEARNING_RATIO, "1", "measured: no group difference in skin conductance "
                   "during extinction (Milad et al. 2009 Biol Psychiatry 66:1075; Milad et al. 2008 J Psychiatr Res "
-                  "42:515); startle studies differ (Norrholm et al. 2011 Biol Psychiatry 69:556)",
+                  "42:515); startle studies and one SCR study differ (Norrholm et al. 2011 Biol Psychiatry 69:556; "
+                  "Orr et al. 2000 J Abnorm Psychol 109:290)",
                   "within-session extinction, PTSD / trauma-exposed controls", 0.0, 1.0),
         Parameter("retention_ratio", PTSD_RETENTION_RATIO, "1", "unverified: lower in PTSD (Milad et al. 2009 Biol "
                   "Psychiatry 66:1075, extinction retention index, day 2); magnitude not read (Fig. 1)",
