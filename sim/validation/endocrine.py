@@ -1,5 +1,6 @@
 """``sim validate endocrine``: cortisol, prolactin and corticosterone after MDMA (human and rat), the
-metyrapone block of the cortisol rise, and all-day cortisol under a daily SSRI (the HPA axis' adaptation)."""
+metyrapone block of the cortisol rise, cortisol and prolactin after one SSRI dose, and all-day cortisol under a
+daily SSRI (the HPA axis' adaptation)."""
 
 from __future__ import annotations
 
@@ -62,7 +63,18 @@ def chronic_ssri_cortisol(days: int, drug="citalopram", mg=20.0):
     return float(out["plasma_cortisol"][last].mean() / none["plasma_cortisol"][last].mean())
 
 
+def acute_ssri_ratio(name, at_h=None, drug="citalopram", mg=20.0):
+    """``name`` after one oral SSRI dose / the drug-free run: at ``at_h`` hours, or the largest ratio over 0-4 h
+    (the studies' sampling window)."""
+    t, out = _simulate_doses(((drug, mg, 0.0, "oral", False, "base"),), 4.0, "human", 10.0)
+    _, none = _simulate_doses((), 4.0, "human", 10.0)
+    ratio = out[name] / none[name]
+    return float(ratio.max() if at_h is None else ratio[int(np.searchsorted(t, at_h - 1e-9))])
+
+
 _HARRIS = "Harris et al. 2002 Psychopharmacology 162:396"
+_CIT = ("Int J Neuropsychopharmacol 2002 5:67 (oral citalopram 20 mg, 48 healthy men, crossover); Nadeem, "
+        "Attenburrow & Cowen 2004 Neuropsychopharmacology 29:1699 (n = 15)")
 _ESC = "; citalopram 20 mg stands for escitalopram 10 mg (its active enantiomer at half the dose)"
 _NASH = "Nash, Meltzer & Gudelsky 1988 J Pharmacol Exp Ther 245:873"
 _UP = "; band assumed: 'raised' read as at least +20 %"
@@ -89,6 +101,11 @@ ENDOCRINE_TARGETS = (
     Target("endocrine", "time of the rat prolactin peak after 10 mg/kg i.p.", "60 min", 0.5, 1.5, "h",
            _NASH + "; band assumed: +/- 30 min (sampling times)", False,
            lambda: rat_peak_time("plasma_prolactin", 10.0)),
+    Target("endocrine", "plasma cortisol 2 h after citalopram 20 mg (oral) / placebo", "raised (significant ~2 h)",
+           1.2, INF, "1", _CIT + _UP, False, lambda: acute_ssri_ratio("plasma_cortisol", 2.0)),
+    Target("endocrine", "peak plasma prolactin over 4 h after citalopram 20 mg (oral) / placebo", "unchanged", 0.8,
+           1.2, "1", _CIT + "; band assumed: +/- 20 %, as the 6-day cortisol row", False,
+           lambda: acute_ssri_ratio("plasma_prolactin")),
     Target("endocrine", "all-day cortisol after 6 days of daily SSRI / placebo", "total daily output unchanged",
            0.8, 1.2, "1", "Ronaldson et al. 2018 Psychopharmacology 235:3415 (n = 64, randomised)" + _ESC
            + "; band assumed: +/- 20 %, about what 32 per arm detect at a between-subject CV near 40 % (assumed)",
