@@ -60,7 +60,7 @@ def analytic_jacobian(model: Model, params: np.ndarray):
     from sim.symbolic import ExportError, jacobian_source, symbolic
 
     try:
-        sym = symbolic(model, params[0])
+        sym = symbolic(model, params[0], outputs=False)
     except ExportError:
         return None
     source = jacobian_source(sym, f"Analytic Jacobian of the model {key} (mechanisms: "

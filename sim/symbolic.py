@@ -316,9 +316,10 @@ def _numpy_traced(fn, cache: dict):
     return new
 
 
-def symbolic(model, params: np.ndarray | None = None) -> SymbolicModel:
+def symbolic(model, params: np.ndarray | None = None, outputs: bool = True) -> SymbolicModel:
     """Trace every mechanism of ``model`` (a :class:`sim.model.Model`); ``params`` (p,) the values
-    (default: the model's defaults)."""
+    (default: the model's defaults). ``outputs=False``: the right-hand side only, not the observables
+    (what the Jacobian needs)."""
     sp = _sympy()
     values = model.default_parameters() if params is None else np.asarray(params, float)
     Par = _parameter_class()
@@ -338,8 +339,8 @@ def symbolic(model, params: np.ndarray | None = None) -> SymbolicModel:
         except TypeError as exc:
             raise ExportError(f"mechanism {m.name!r}: its equations cannot be traced symbolically ({exc})") from None
     assumed = list(dict.fromkeys(_Paths.assumed))
-    outputs, units, skipped = {}, {}, {}
-    for m in model.mechanisms:
+    traced, units, skipped = {}, {}, {}
+    for m in model.mechanisms if outputs else ():
         s0, q0 = model.state_offset[m.name], model.parameter_offset[m.name]
         own = {s.name: ys[s0 + i] for i, s in enumerate(m.states)}
         own.update({name: ys[model.state_index(name)] for name in m.inputs})
@@ -357,14 +358,14 @@ def symbolic(model, params: np.ndarray | None = None) -> SymbolicModel:
             except Exception as exc:  # numpy-only output functions (clip, where): not exported
                 skipped[out.name] = f"{type(exc).__name__}: {exc}"
                 continue
-            outputs[out.name] = expr
+            traced[out.name] = expr
             units[out.name] = out.unit
     return SymbolicModel(
         state_names=list(model.state_names), state_symbols=ys, state_units=list(model.state_units),
         initial=model.initial_state(), parameter_names=list(model.parameter_names), parameter_symbols=ps,
         parameter_values=values, parameter_units=[p.unit for p in model.parameters],
         parameter_sources=[p.source for p in model.parameters], rhs=dydt,
-        outputs=outputs, output_units=units, skipped_outputs=skipped, time=t, assumed=assumed)
+        outputs=traced, output_units=units, skipped_outputs=skipped, time=t, assumed=assumed)
 
 
 # ---- printing shared by the numba and the infix printers --------------------------------------------

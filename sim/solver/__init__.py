@@ -1,9 +1,20 @@
-"""Batched stiff ODE integration (RODAS4 in numba, parallel over the ensemble axis)."""
+"""Batched stiff ODE integration (RODAS4 in numba, parallel over the ensemble axis).
 
-from sim.solver.ensemble import Events, SolverInfo, ensemble_sparsity, solve_ensemble
-from sim.solver.signatures import JAC_SIGNATURE, RHS_SIGNATURE
-from sim.solver.sparsity import auto_sparsity, color_columns, detect_sparsity
-from sim.solver.status import STAT_FIELDS, Status
+The names below are imported on first use, so that importing one submodule (``sim.solver.signatures``,
+which every generated model module imports) does not import the whole solver.
+"""
 
-__all__ = ["Events", "JAC_SIGNATURE", "RHS_SIGNATURE", "STAT_FIELDS", "SolverInfo", "Status", "auto_sparsity",
-           "color_columns", "detect_sparsity", "ensemble_sparsity", "solve_ensemble"]
+_API = {"Events": "sim.solver.ensemble", "SolverInfo": "sim.solver.ensemble",
+        "ensemble_sparsity": "sim.solver.ensemble", "solve_ensemble": "sim.solver.ensemble",
+        "JAC_SIGNATURE": "sim.solver.signatures", "RHS_SIGNATURE": "sim.solver.signatures",
+        "auto_sparsity": "sim.solver.sparsity", "color_columns": "sim.solver.sparsity",
+        "detect_sparsity": "sim.solver.sparsity", "STAT_FIELDS": "sim.solver.status", "Status": "sim.solver.status"}
+__all__ = sorted(_API)
+
+
+def __getattr__(name: str):
+    if name not in _API:
+        raise AttributeError(f"module 'sim.solver' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(_API[name]), name)
