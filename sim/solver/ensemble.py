@@ -138,7 +138,7 @@ def solve_ensemble(rhs, y0, params, t_eval, events=None, rtol=1e-6, atol=1e-9, *
         raise ValueError(f"method must be one of {', '.join(SOLVERS)}, got {method!r}")
     rhs = as_function(rhs, RHS_SIGNATURE, "rhs")
     has_jac = jac is not None
-    jac = as_function(jac, JAC_SIGNATURE, "jac") if has_jac else no_jacobian
+    jac = as_function(jac if has_jac else no_jacobian, JAC_SIGNATURE, "jac")
     y0 = np.atleast_2d(np.asarray(y0, dtype=float))
     params = np.atleast_2d(np.asarray(params, dtype=float))
     n_members, n = y0.shape

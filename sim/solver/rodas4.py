@@ -28,7 +28,7 @@ import numpy as np
 from numba import njit, prange, types
 
 from sim.solver.jacobian import FACTOR_SIGNATURE, PLAN_MISSES, SOLVE_SIGNATURE, factor_w, fd_jacobian, solve_w
-from sim.solver.signatures import JAC_SIGNATURE, JAC_TYPE, RHS_TYPE
+from sim.solver.signatures import JAC_TYPE, RHS_TYPE
 from sim.solver.status import MAX_STEPS_CODE as _MAX_STEPS
 from sim.solver.status import NON_FINITE_CODE as _NON_FINITE
 from sim.solver.status import SINGULAR_CODE as _SINGULAR
@@ -406,6 +406,6 @@ def kernel(parallel: bool):
     return _KERNELS[parallel]
 
 
-@njit(JAC_SIGNATURE, cache=True)
+@njit(cache=True)  # compiled (for JAC_SIGNATURE) only when a solve has no Jacobian: not at import
 def no_jacobian(t, y, p, jmat):  # placeholder when the model supplies none
     jmat[:, :] = 0.0
