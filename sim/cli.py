@@ -188,7 +188,7 @@ def _model_compiled(model, numba_cache, analytic: bool) -> bool:
     return True
 
 
-# seconds a first `sim run` spends compiling the kernels it uses: 9.6-9.8 s on 2 cores at load 1.2-1.5,
+# seconds a first `sim run` spends compiling the kernels it uses: 9.5-9.7 s on 2 cores at load 1.8-2.2,
 # about 20 s on 2 busy cores (`python benchmarks/cli_startup.py --cold`)
 COMPILE_S = "10-20"
 # a model new to this machine (kernel cached): its RHS and analytic Jacobian, 7.2-7.6 s of sympy and compile on two
