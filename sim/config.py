@@ -70,6 +70,7 @@ class Amygdala:
     conditioned: bool = True
     learn: bool = False
     scale: float = 0.1
+    threads: int = 1
 
 
 @dataclass(frozen=True)
@@ -672,10 +673,11 @@ def _validate_reference(c: _Checker, data: dict, arms: tuple) -> dict:
 
 
 
-AMYGDALA_KEYS = ("model", "probes_h", "context", "conditioned", "learn", "scale")
+AMYGDALA_KEYS = ("model", "probes_h", "context", "conditioned", "learn", "scale", "threads")
 AMYGDALA_CONTEXTS = ("A", "B", "none")
 MAX_PROBES = 10_000
 MAX_SPIKING_SCALE = 16.0
+MAX_AMYGDALA_THREADS = 256
 
 
 def _validate_amygdala(c: _Checker, data: dict, duration: float) -> Amygdala:
@@ -710,11 +712,13 @@ def _validate_amygdala(c: _Checker, data: dict, duration: float) -> Amygdala:
         flags[flag] = amyg.get(flag, default)
         if not isinstance(flags[flag], bool):
             c.fail(f"amygdala.{flag}", f"must be true or false, got {flags[flag]!r}")
-    if "scale" in amyg and model != "spiking":
-        c.fail("amygdala.scale", "only the spiking model has a size (model = \"spiking\")")
+    for key in ("scale", "threads"):
+        if key in amyg and model != "spiking":
+            c.fail(f"amygdala.{key}", "only the spiking model has it (model = \"spiking\")")
     scale = c.number(amyg, "scale", "amygdala", 0.1, positive=True, maximum=MAX_SPIKING_SCALE)
+    threads = c.integer(amyg, "threads", "amygdala", 1, minimum=1, maximum=MAX_AMYGDALA_THREADS)
     return Amygdala(model=model, probes_h=tuple(probes), context=context, conditioned=flags["conditioned"],
-                    learn=flags["learn"], scale=scale)
+                    learn=flags["learn"], scale=scale, threads=threads)
 
 
 def _validate_doses(c: _Checker, doses, duration: float) -> tuple[Dose, ...]:

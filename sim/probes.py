@@ -48,12 +48,13 @@ TRIAL_LONG_NAMES = {
 
 
 def amygdala_model(exp: Experiment):
-    """The amygdala model of ``[amygdala]`` (spiking: seeded with the experiment's seed)."""
+    """The amygdala model of ``[amygdala]`` (spiking: seeded with the experiment's seed, its cells shared by
+    ``threads`` threads)."""
     from sim.amygdala import RateModel, SpikingModel
 
     if exp.amygdala.model == "rate":
         return RateModel()
-    return SpikingModel(scale=exp.amygdala.scale, seed=exp.seed)
+    return SpikingModel(scale=exp.amygdala.scale, seed=exp.seed, threads=exp.amygdala.threads)
 
 
 def probe_trials(exp: Experiment, time_h: np.ndarray, outputs: dict, status: np.ndarray, recorder=None):

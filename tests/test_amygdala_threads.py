@@ -1,6 +1,8 @@
 """The spiking amygdala's kernel on several threads (sim.amygdala.spiking.run_network(threads=k)):
 bit-identical to one thread in state, spikes and recorded spikes, for any thread count."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -83,3 +85,18 @@ def test_a_spiking_model_on_two_threads_gives_the_same_rates():
     assert one.rates_cs.sum() > 0
     assert np.array_equal(one.rates_baseline, two.rates_baseline) and np.array_equal(one.rates_cs, two.rates_cs)
     assert np.array_equal(one.weights, two.weights)
+
+
+def test_amygdala_threads_in_an_experiment_change_no_number():
+    """``[amygdala] threads = 2`` in an experiment file: the probe trials' outputs equal one thread's."""
+    import sim
+
+    gallery = Path(__file__).resolve().parent.parent / "experiments" / "amygdala_spiking.toml"
+    small = {"amygdala.scale": 0.03, "amygdala.probes_h": [0.0, 1.5], "experiment.duration_h": 2.0}
+    two_exp = sim.load_experiment(gallery, {**small, "amygdala.threads": 2})
+    assert two_exp.amygdala.threads == 2
+    one, two = sim.run(sim.load_experiment(gallery, small)), sim.run(two_exp)
+    assert one.trials and set(one.trials) == set(two.trials)
+    assert np.nanmax(one.trials["cem_rate"]) > 0
+    for name in one.trials:
+        assert np.array_equal(one.trials[name], two.trials[name], equal_nan=True), name

@@ -129,3 +129,14 @@ def test_solver_method_key():
     assert parse_experiment(base + '[solver]\nmethod = "BDF"\n', "<t>").solver_method == "bdf"
     with pytest.raises(ConfigError, match=r"solver\.method: must be one of rodas4, bdf"):
         parse_experiment(base + '[solver]\nmethod = "euler"\n', "<t>")
+
+
+SPIKING = GOOD + "\n[amygdala]\nmodel = \"spiking\"\n"
+
+
+def test_amygdala_threads_is_a_positive_integer_of_the_spiking_model():
+    assert parse_experiment(SPIKING + "threads = 2\n", "t.toml").amygdala.threads == 2
+    assert parse_experiment(SPIKING, "t.toml").amygdala.threads == 1
+    _bad(SPIKING + "threads = 0\n", "amygdala.threads", ">= 1")
+    _bad(SPIKING + "threads = 1.5\n", "amygdala.threads", "integer")
+    _bad(SPIKING.replace('"spiking"', '"rate"') + "threads = 2\n", "amygdala.threads", "spiking model")
