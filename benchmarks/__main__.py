@@ -25,6 +25,7 @@ def run(quick: bool = False, out_dir=DEFAULT_OUT, full: bool = False) -> dict:
         pk_model,
         scaling,
         solver_vs_scipy,
+        spiking_threads,
         sweep_scaling,
         trial,
     )
@@ -36,6 +37,7 @@ def run(quick: bool = False, out_dir=DEFAULT_OUT, full: bool = False) -> dict:
     for name, suite in (("solver_vs_scipy", solver_vs_scipy), ("pk_model", pk_model), ("cascade_model", cascade_model),
                         ("jacobian", jacobian),
                         ("sweep_scaling", sweep_scaling), ("coba_vs_brian2", coba_vs_brian2),
+                        ("spiking_threads", spiking_threads),
                         ("trial", trial), ("cli_startup", cli_startup), ("scaling", scaling),
                         ("gpu_ensemble", gpu_ensemble)):
         if results:

@@ -35,8 +35,12 @@ def _trial(net, threads, seed, record=None):
     return out, time.perf_counter() - t0
 
 
-def run(scale: float = 1.0, threads=(1, 2), repeats: int = 5, seed: int = 1, out_dir=None) -> dict:
-    """Time one trial per thread count, ``repeats`` rounds; returns (and writes) the result dict."""
+def run(scale: float = 1.0, threads=(1, 2), repeats: int = 5, seed: int = 1, out_dir=None, quick: bool = False,
+        full: bool = False) -> dict:
+    """Time one trial per thread count, ``repeats`` rounds; returns (and writes) the result dict.
+    ``quick`` (``python -m benchmarks --quick``): scale 0.25 and 2 rounds; ``full`` changes nothing."""
+    if quick:
+        scale, repeats = min(scale, 0.25), min(repeats, 2)
     from benchmarks.results_file import write_result
     from sim.amygdala import spiking
     from sim.amygdala.circuit import build_circuit
@@ -70,7 +74,17 @@ def run(scale: float = 1.0, threads=(1, 2), repeats: int = 5, seed: int = 1, out
                              "speedup_min": base / min(times[k])} for k in threads},
     }
     write_result(result, "spiking_threads", out_dir)
+    _report(result)
     return result
+
+
+def _report(res: dict) -> None:
+    print(f"{res['cells']} cells, {res['synapses']} synapses, {res['steps']} steps, {res['spikes']} spikes "
+          f"(identical at every thread count); load average {res['load_average_1min']['start']:.2f} -> "
+          f"{res['load_average_1min']['end']:.2f} on {res['cpus']} CPUs")
+    for k, v in res["threads"].items():
+        print(f"  {k} thread(s): min {v['min_s']:.3f} s, median {v['median_s']:.3f} s, "
+              f"speed-up (min) {v['speedup_min']:.2f}x")
 
 
 def main(argv=None) -> None:
@@ -81,13 +95,7 @@ def main(argv=None) -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", default=None)
     a = ap.parse_args(argv)
-    res = run(a.scale, tuple(int(x) for x in a.threads.split(",")), a.repeats, a.seed, a.out)
-    print(f"{res['cells']} cells, {res['synapses']} synapses, {res['steps']} steps, {res['spikes']} spikes "
-          f"(identical at every thread count); load average {res['load_average_1min']['start']:.2f} -> "
-          f"{res['load_average_1min']['end']:.2f} on {res['cpus']} CPUs")
-    for k, v in res["threads"].items():
-        print(f"  {k} thread(s): min {v['min_s']:.3f} s, median {v['median_s']:.3f} s, "
-              f"speed-up (min) {v['speedup_min']:.2f}x")
+    run(a.scale, tuple(int(x) for x in a.threads.split(",")), a.repeats, a.seed, a.out)
 
 
 if __name__ == "__main__":
