@@ -297,9 +297,14 @@ def test_rate_model_is_calibrated_against_spiking_network(rate_vs_spiking):
     assert math.isclose(r[P.CEM], s[P.CEM], rel_tol=0.3, abs_tol=2.0)   # the fear output at the cue
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: in the naive circuit without a context the spiking network's "
-                   "ITC cells fire below and its CeM cells above the rate model's rates, by more than the 40 % "
-                   "band, on most network seeds (a single seed passed before the per-cell random streams by chance)")
+@pytest.mark.xfail(strict=True, reason=(
+    "known gap in the rate model's transfer function: ITC and CeL cells receive no (ITC, CeL_on) or little "
+    "(CeL_off) inhibition, a regime in which the calibrated softplus of (V, s_V, g_tot/g_L) overestimates "
+    "the conductance LIF's own rate (unconnected LIF cells given ITC's mean input fire as the network's "
+    "ITC cells do, well below the transfer function), while it underestimates cells under PV inhibition; "
+    "the background solved through it therefore under-drives the spiking network's ITC and CeL_off "
+    "cells, and CeM, released from their inhibition, fires above its target (the rate model, given the "
+    "network's own ITC, CeL_off and BA rates, puts CeM near the network's raised rate)"))
 def test_rate_model_naive_baseline_of_itc_and_cem_matches_spiking_network(rate_vs_spiking):
     err, r, s = _calibration_error(rate_vs_spiking, 0)
     assert np.all(err[NAIVE_GAP] < 0.4), (np.round(r[NAIVE_GAP], 2), np.round(s[NAIVE_GAP], 2))
