@@ -888,28 +888,24 @@ def spike_counts(result: Result, population: str, trial: int, run: int | None = 
     return int((mine & (t < 0)).sum()), int((mine & (t >= 0) & (t < float(sp["cue_duration_s"]))).sum())
 
 
-def _cycled_doses_given(table: dict, run: int) -> int:
-    """How many of the experiment's cycled doses (``dose.N.amount...`` with ``dist = "cycle"``) run
-    ``run`` receives, i.e. has a non-zero amount of."""
-    vary = table.get("cohort", {}).get("vary", {})
-    given = 0
-    for key, v in vary.items():
-        parts = key.split(".")
-        if (isinstance(v, dict) and v.get("dist") == "cycle" and v.get("values") and len(parts) == 3
-                and parts[0] == "dose" and parts[2].startswith("amount")):
-            given += float(v["values"][run % len(v["values"])]) > 0.0
-    return given
+def _dosed_mg(result: Result, runs: list[int]) -> np.ndarray:
+    """Total amount dosed (mg, from the stored dose events) to each of ``runs``."""
+    ev = result.events
+    if not ev or "amount_mg" not in ev:
+        return np.zeros(len(runs))
+    who, mg = np.asarray(ev["run"], dtype=int), np.asarray(ev["amount_mg"], dtype=float)
+    return np.array([mg[who == r].sum() for r in runs])
 
 
 def raster_run(result: Result) -> int:
     """The recorded run the rasters show: the drug arm of a placebo-controlled pair. Of the runs with
-    stored spikes, the one that receives most of the experiment's cycled doses; if they receive alike,
-    the one whose fear response over the recorded trials departs most from the untreated response
-    (the first run if they are alike in that too)."""
+    stored spikes, the one dosed the most (its stored dose events); if they are dosed alike, the one
+    whose fear response over the recorded trials departs most from the untreated response (the first
+    run if they are alike in that too)."""
     sp = result.spikes
     runs = [int(r) for r in sp["runs"]]
-    given = [_cycled_doses_given(_experiment_table(result), r) for r in runs]
-    if max(given) > min(given):
+    given = _dosed_mg(result, runs)
+    if given.max() > given.min():
         return runs[int(np.argmax(given))]
     fear = np.asarray(result.trials.get("fear_response", np.ones((max(runs) + 1, 1))), dtype=float)
     trials = [int(k) for k in sp["trials"]]

@@ -33,7 +33,7 @@ from sim.params import Parameter
 BASELINE = terminal.Baseline(
     ec=0.0008,      # 0.8 nM: middle of the dialysate range 0.3-1.5 nM (docs/targets.md)
     cyt=0.05,       # small cytosolic pool (VMAT2 keeps it low)
-    ves=10.0,       # tissue 5-HT ~2 uM (~0.35 ug per g) divided by the extracellular volume fraction 0.2
+    ves=10.0,       # store in extracellular-space terms: tissue 5-HT ~2 uM (~0.35 ug/g) / volume fraction 0.2
     synthesis=5.0,  # ~0.5 of the store per hour (5-HT turnover ~1-2 h, Neff & Tozer 1968; check)
     vmat=8.0,
     other_clearance=0.1,

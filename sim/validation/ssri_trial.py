@@ -24,8 +24,7 @@ consolidation through the HPA drive of 5-HT1A and 5-HT2A signals (:mod:`sim.kine
 last no longer counts under daily dosing: the HPA axis adapts to a lasting drive (``endocrine.
 adapt_half_life``), as randomised human studies of daily escitalopram show (all-day cortisol unchanged at 6
 days, Ronaldson et al. 2018 Psychopharmacology 235:3415; lower than placebo's at 4 weeks, Knorr et al. 2012
-Psychiatry Res 200:354; ``sim validate endocrine``); before that adaptation the model kept cortisol raised
-for as long as the SSRI was taken, and this row missed. Switching all three routes off (``[protocol]
+Psychiatry Res 200:354; ``sim validate endocrine``). Switching all three routes off (``[protocol]
 bdnf_route``, ``cortisol``, ``ht1a_damping``) removes the arms' difference; the BDNF route carries most of
 what is left. Adaptations to chronic SSRIs still missing, read as abstracts: cortical 5-HT2A binding falls
 only ~10 % after 6 weeks of paroxetine in patients aged 20-30 and not at 30-40 (Meyer et al. 2001 Am J
